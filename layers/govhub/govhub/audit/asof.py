@@ -1,0 +1,152 @@
+"""What a model looked like at a past moment, replayed from its audit records.
+
+Answers questions such as "which version was approved on date T, and who approved it?" from the
+audit trail alone: the records are the history, so the answer is as trustworthy as the chain
+(verify it first with ``chain.verify_chain``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from govhub.audit.record import parse_time
+
+VERSION_FIELDS = ("version_tag", "s3_path", "sha256")
+
+
+def state_as_of(records: Iterable[Mapping[str, Any]], at: datetime) -> dict[str, Any] | None:
+    """Replay one model's records whose ``time`` is at or before ``at``, in sequence order.
+
+    ``at`` without a time zone is taken as UTC. Returns None if the model did not exist yet, else::
+
+        {"model": {"id", "name", "owner", "risk_level", "compliance_status", ...},
+         "latest_version": {"id", "version_tag", "s3_path", "sha256"} | None,
+         "metrics": {metric_name: value} of the latest version (the last value recorded per name),
+         "last_change": {"sequence", "time", "actor", "action", "entity", "entity_id", "reason"},
+         "approved": {"version_id", "version_tag", "by", "role", "time", "reason"} | None,
+         "deleted": bool}
+
+    ``approved`` is the approval in force at ``at``: set when the status became ``approved`` (the
+    version is the model's ``approved_version_id`` if the records carry it, otherwise the latest
+    version at that moment; ``by`` is the approver's username), cleared when the status moves on
+    or the model is deleted. After a delete, ``model`` holds the model's last state.
+    """
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    ordered = sorted(records, key=lambda record: record["sequence"])
+    models = {record["model_id"] for record in ordered}
+    if len(models) > 1:
+        raise ValueError(f"records of several models given: {sorted(models)}")
+    replay = _Replay()
+    for record in ordered:
+        if parse_time(record["time"]) <= moment:
+            replay.apply(record)
+    return replay.answer()
+
+
+@dataclass
+class _Replay:
+    model: dict[str, Any] | None = None
+    deleted: bool = False
+    versions: dict[Any, dict[str, Any]] = field(default_factory=dict)  # in creation order
+    metrics: dict[Any, dict[str, Any]] = field(default_factory=dict)  # metric id -> name, value, version
+    approved: dict[str, Any] | None = None
+    last_change: dict[str, Any] | None = None
+
+    def apply(self, record: Mapping[str, Any]) -> None:
+        entity, action = record["entity"], record["action"]
+        changes: Mapping[str, Mapping[str, Any]] = record.get("changes") or {}
+        if entity == "model":
+            self._apply_model(record, action, changes)
+        elif entity == "version":
+            self._apply_version(record["entity_id"], action, changes)
+        elif entity == "metric":
+            self._apply_metric(record["entity_id"], action, changes)
+        self.last_change = {
+            "sequence": record["sequence"],
+            "time": record["time"],
+            "actor": dict(record["actor"]),
+            "action": action,
+            "entity": entity,
+            "entity_id": record.get("entity_id"),
+            "reason": record.get("reason"),
+        }
+
+    def _apply_model(self, record: Mapping[str, Any], action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        identity = {"id": record["model_id"]}
+        if action == "create":
+            self.model = identity | {name: change.get("after") for name, change in changes.items()}
+            self.deleted = False
+            return
+        if action == "delete":
+            last_state = {name: change.get("before") for name, change in changes.items()}
+            self.model = identity | (last_state or (self.model or {}))
+            self.deleted = True
+            self.approved = None
+            return
+        self.model = (self.model or identity) | {name: change.get("after") for name, change in changes.items()}
+        if "compliance_status" in changes:
+            self._status_changed(record)
+
+    def _status_changed(self, record: Mapping[str, Any]) -> None:
+        assert self.model is not None
+        if self.model.get("compliance_status") != "approved":
+            self.approved = None
+            return
+        if "approved_version_id" in self.model:
+            version_id = self.model["approved_version_id"]
+        else:
+            latest = self._latest_version()
+            version_id = latest["id"] if latest else None
+        version = self.versions.get(version_id)
+        self.approved = {
+            "version_id": version_id,
+            "version_tag": version.get("version_tag") if version else None,
+            "by": record["actor"]["username"],
+            "role": record["actor"].get("role"),
+            "time": record["time"],
+            "reason": record.get("reason"),
+        }
+
+    def _apply_version(self, version_id: Any, action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        if action == "delete":
+            self.versions.pop(version_id, None)
+            return
+        version = self.versions.setdefault(version_id, {"id": version_id} | {name: None for name in VERSION_FIELDS})
+        for name in VERSION_FIELDS:
+            if name in changes:
+                version[name] = changes[name].get("after")
+
+    def _apply_metric(self, metric_id: Any, action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        if action == "delete":
+            self.metrics.pop(metric_id, None)
+            return
+        metric = self.metrics.setdefault(metric_id, {"metric_name": None, "value": None, "version_id": None})
+        for name in ("metric_name", "value", "version_id"):
+            if name in changes:
+                metric[name] = changes[name].get("after")
+        # Re-inserted so that iteration order is the order values were last recorded.
+        self.metrics[metric_id] = self.metrics.pop(metric_id)
+
+    def _latest_version(self) -> dict[str, Any] | None:
+        return next(reversed(self.versions.values()), None)
+
+    def answer(self) -> dict[str, Any] | None:
+        if self.model is None:
+            return None
+        latest = self._latest_version()
+        metrics: dict[str, Any] = {}
+        if latest is not None:
+            for metric in self.metrics.values():
+                if metric["version_id"] == latest["id"] and metric["metric_name"] is not None:
+                    metrics[metric["metric_name"]] = metric["value"]
+        return {
+            "model": dict(self.model),
+            "latest_version": dict(latest) if latest else None,
+            "metrics": metrics,
+            "last_change": self.last_change,
+            "approved": dict(self.approved) if self.approved else None,
+            "deleted": self.deleted,
+        }
