@@ -1,0 +1,502 @@
+"""The commands. Each takes the parsed arguments and a Session, prints its result, returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from govhub_cli import output
+from govhub_cli.auth import Authenticator, BearerTokenAuth, SigV4Auth
+from govhub_cli.client import ApiClient, RetryPolicy, UrllibTransport
+from govhub_cli.errors import (
+    CONFLICT,
+    GATE_REFUSED,
+    INTERRUPTED,
+    OK,
+    CliError,
+    UsageError,
+)
+from govhub_cli.metrics_file import batches, read_metrics
+from govhub_cli.registry import (
+    find_model,
+    find_version,
+    find_version_id,
+    lookup_model,
+    lookup_version,
+    with_ci_reference,
+)
+
+DESCRIPTIVE_FIELDS = ("owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")
+SHA256_PATTERN = re.compile(r"^[0-9a-fA-F]{64}$")
+DEFAULT_REGION = "us-east-1"
+
+
+class Session:
+    """What a command needs: the parsed options, the API client (built on first use) and the output mode."""
+
+    def __init__(self, args: argparse.Namespace, env: dict[str, str] | None = None, transport: Any = None) -> None:
+        self.args = args
+        self.env = dict(os.environ if env is None else env)
+        self.json = bool(args.json)
+        self.quiet = bool(args.quiet)
+        self._transport = transport
+        self._client: ApiClient | None = None
+
+    @property
+    def client(self) -> ApiClient:
+        if self._client is None:
+            self._client = self._build_client()
+        return self._client
+
+    def _build_client(self) -> ApiClient:
+        args, env = self.args, self.env
+        api_url = args.api_url or env.get("GOVHUB_API_URL")
+        if not api_url:
+            raise UsageError("no API URL: pass --api-url or set GOVHUB_API_URL (e.g. https://<api>/api/v1)")
+        token = args.token or env.get("GOVHUB_TOKEN")
+        auth: Authenticator
+        if token:
+            auth = BearerTokenAuth(token)
+        else:
+            region = args.region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+            auth = SigV4Auth(region, profile=args.profile)
+        retries = args.retries if args.retries is not None else _env_number(env, "GOVHUB_RETRIES", 4, int)
+        timeout = args.timeout if args.timeout is not None else _env_number(env, "GOVHUB_TIMEOUT", 30.0, float)
+        return ApiClient(
+            api_url,
+            auth,
+            transport=self._transport or UrllibTransport(),
+            retry=RetryPolicy(retries=int(retries)),
+            timeout=float(timeout),
+            idempotency_base=args.idempotency_key or env.get("GOVHUB_IDEMPOTENCY_KEY") or None,
+            trace=sys.stderr if args.verbose else None,
+        )
+
+    def emit(self, json_value: Any, text: str) -> None:
+        if self.json:
+            output.print_json(json_value)
+        else:
+            print(text)
+
+
+def _env_number(env: dict[str, str], name: str, default: float, kind: Callable[[str], Any]) -> Any:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise UsageError(f"{name}={raw!r} is not a number") from None
+    if value < 0:
+        raise UsageError(f"{name} must be 0 or more")
+    return value
+
+
+def run(args: argparse.Namespace, *, env: dict[str, str] | None = None, transport: Any = None) -> int:
+    """Runs the parsed command; turns every failure into a message and an exit code."""
+    session = Session(args, env=env, transport=transport)
+    handler = COMMANDS[args.handler]
+    try:
+        return handler(args, session)
+    except CliError as error:
+        if session.json:
+            output.print_json(error.as_dict(), stream=sys.stderr)
+        else:
+            print(output.format_error(error), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("govhub: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `govhub list | head`); silence the flush at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return OK
+
+
+# --- register --------------------------------------------------------------------------------------
+
+def register(args: argparse.Namespace, session: Session) -> int:
+    client = session.client
+    given = {name: getattr(args, name) for name in DESCRIPTIVE_FIELDS if getattr(args, name) is not None}
+    model = lookup_model(client, args.name)
+    action = "unchanged"
+    if model is None:
+        if not args.owner:
+            raise UsageError(f"model {args.name!r} does not exist yet: --owner is required to create it")
+        body: dict[str, Any] = {"name": args.name, **given}
+        if args.risk_level:
+            body["risk_level"] = args.risk_level
+        if args.risk_justification:
+            body["risk_justification"] = args.risk_justification
+        try:
+            model = client.post("/models", body)
+            action = "created"
+        except CliError as error:
+            if error.code != "duplicate_name":
+                raise
+            model = lookup_model(client, args.name)  # created concurrently: fall through to update it
+            if model is None:
+                raise
+    if action != "created":
+        model, changed = _update_model(client, model, given, args)
+        action = "updated" if changed else "unchanged"
+    session.emit(
+        {"action": action, "model": model},
+        f"{action} model {model['name']} (id {model['id']}, {model.get('compliance_status')}, "
+        f"{model.get('risk_level')} risk)\n" + output.render_record(_model_fields(model)),
+    )
+    return OK
+
+
+def _update_model(client: ApiClient, model: dict, given: dict[str, Any], args: argparse.Namespace) -> tuple[dict, bool]:
+    reason = args.reason or with_ci_reference("Updated by govhub register")
+    changed_any = False
+    for attempt in (1, 2):
+        changes = {name: value for name, value in given.items() if model.get(name) != value}
+        try:
+            if changes:
+                model = client.patch(
+                    f"/models/{model['id']}",
+                    {**changes, "expected_revision": model["revision"], "reason": reason},
+                )
+                changed_any = True
+            risk = _risk_change(model, args)
+            if risk is not None:
+                model = client.patch(f"/models/{model['id']}/risk-profile", {**risk, "expected_revision": model["revision"]})
+                changed_any = True
+            return model, changed_any
+        except CliError as error:
+            if error.code != "stale_revision" or attempt == 2:
+                raise
+            model = client.get(f"/models/{model['id']}")  # someone wrote in between: diff again on fresh data
+    raise AssertionError("unreachable")
+
+
+def _risk_change(model: dict, args: argparse.Namespace) -> dict[str, Any] | None:
+    level = args.risk_level or model.get("risk_level")
+    justification = args.risk_justification
+    if level == model.get("risk_level") and (justification is None or justification == model.get("risk_justification")):
+        return None
+    if not justification:
+        raise UsageError(
+            f"changing the risk level of {model['name']!r} from {model.get('risk_level')} to {level} "
+            "needs --risk-justification"
+        )
+    return {"risk_level": level, "justification": justification}
+
+
+def _model_fields(model: dict) -> list[tuple[str, Any]]:
+    latest = model.get("latest_version") or {}
+    return [
+        ("id", model.get("id")),
+        ("name", model.get("name")),
+        ("owner", model.get("owner")),
+        ("domain", model.get("domain")),
+        ("risk level", model.get("risk_level")),
+        ("risk justification", model.get("risk_justification")),
+        ("compliance status", model.get("compliance_status")),
+        ("allowed transitions", ", ".join(model.get("allowed_transitions") or []) or None),
+        ("latest version", latest.get("version_tag")),
+        ("approved version id", model.get("approved_version_id")),
+        ("description", model.get("description")),
+        ("intended purpose", model.get("intended_purpose")),
+        ("data sources", model.get("data_sources")),
+        ("oversight plan", model.get("oversight_plan")),
+        ("revision", model.get("revision")),
+        ("updated", f"{model.get('updated_at')} by {model.get('updated_by')}" if model.get("updated_at") else None),
+    ]
+
+
+# --- version ---------------------------------------------------------------------------------------
+
+def version(args: argparse.Namespace, session: Session) -> int:
+    sha256 = _artifact_digest(args)
+    client = session.client
+    model = find_model(client, args.model)
+    body: dict[str, Any] = {"model_id": model["id"], "version_tag": args.tag, "s3_path": args.artifact}
+    if sha256:
+        body["sha256"] = sha256
+    if args.description is not None:
+        body["description"] = args.description
+    action = "created"
+    try:
+        created = client.post("/versions", body)
+    except CliError as error:
+        if error.exit_code != CONFLICT or error.code == "model_retired":
+            raise
+        existing = lookup_version(client, model, args.tag)
+        if existing is None:
+            raise
+        same = existing.get("s3_path") == args.artifact and (not sha256 or (existing.get("sha256") or "").lower() == sha256)
+        if not args.exist_ok or not same:
+            hint = "" if same else f" with a different artifact ({existing.get('s3_path')}, sha256 {existing.get('sha256')})"
+            raise CliError(
+                f"model {model['name']!r} already has version {args.tag!r}{hint}"
+                + ("" if args.exist_ok else "; pass --exist-ok to accept an identical existing version"),
+                CONFLICT,
+                code=error.code,
+                details=error.details,
+                status=error.status,
+            ) from error
+        created, action = existing, "existing"
+    session.emit(
+        {"action": action, "version": created},
+        f"{'registered' if action == 'created' else 'already registered:'} {model['name']} {created['version_tag']} "
+        f"(version id {created['id']})\n" + output.render_record(_version_fields(created)),
+    )
+    return OK
+
+
+def _artifact_digest(args: argparse.Namespace) -> str | None:
+    if args.sha256:
+        if not SHA256_PATTERN.match(args.sha256):
+            raise UsageError("--sha256 must be 64 hexadecimal characters")
+        return str(args.sha256).lower()
+    if args.file:
+        digest = hashlib.sha256()
+        try:
+            with open(args.file, "rb") as artifact:
+                for chunk in iter(lambda: artifact.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError as exc:
+            raise UsageError(f"cannot read artifact file {args.file}: {exc.strerror or exc}") from exc
+        return digest.hexdigest()
+    return None
+
+
+def _version_fields(version: dict) -> list[tuple[str, Any]]:
+    return [
+        ("id", version.get("id")),
+        ("model id", version.get("model_id")),
+        ("tag", version.get("version_tag")),
+        ("artifact", version.get("s3_path")),
+        ("sha256", version.get("sha256")),
+        ("description", version.get("description")),
+        ("created", f"{version.get('created_at')} by {version.get('created_by')}" if version.get("created_at") else None),
+    ]
+
+
+# --- metrics push ----------------------------------------------------------------------------------
+
+def metrics_push(args: argparse.Namespace, session: Session) -> int:
+    metrics = read_metrics(args.file, args.format)  # validate everything before the first request
+    chunks = list(batches(metrics, args.batch_size))
+    client = session.client
+    model = find_model(client, args.model)
+    version_id = find_version_id(client, model, args.version)
+    progress = output.ProgressBar(
+        len(metrics), f"pushing {len(metrics)} metrics", enabled=None if not (session.quiet or session.json) else False
+    )
+    pushed = 0
+    try:
+        for chunk in chunks:
+            client.post("/metrics", {"version_id": version_id, "metrics": [m.as_json() for m in chunk]})
+            pushed += len(chunk)
+            progress.advance(len(chunk))
+    except CliError as error:
+        progress.close()
+        error.message = f"{error.message} — {pushed} of {len(metrics)} metrics were pushed before the failure"
+        error.details = error.details if error.details is not None else {"pushed": pushed, "total": len(metrics)}
+        raise
+    progress.close()
+    session.emit(
+        {"model": model["name"], "model_id": model["id"], "version": args.version, "version_id": version_id,
+         "pushed": pushed, "requests": len(chunks)},
+        f"pushed {pushed} metrics to {model['name']} {args.version} (version id {version_id}) in {len(chunks)} "
+        f"request{'s' if len(chunks) != 1 else ''}",
+    )
+    return OK
+
+
+# --- status ----------------------------------------------------------------------------------------
+
+def status(args: argparse.Namespace, session: Session) -> int:
+    client = session.client
+    model = find_model(client, args.model)
+    previous = model.get("compliance_status")
+    if previous == args.to:
+        action = "unchanged"
+    else:
+        reason = args.reason or with_ci_reference(
+            "Ready for compliance review" if args.to == "under_review" else f"Set to {args.to} by govhub"
+        )
+        model = client.patch(f"/models/{model['id']}/compliance-status", {"status": args.to, "reason": reason})
+        action = "changed"
+    text = (
+        f"{model['name']} is already {previous}"
+        if action == "unchanged"
+        else f"{model['name']}: {previous} → {model.get('compliance_status')}"
+    )
+    session.emit({"action": action, "previous_status": previous, "model": model}, text)
+    return OK
+
+
+# --- gate ------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class GateVerdict:
+    approved: bool
+    model: str
+    model_id: int
+    compliance_status: str
+    approved_version_id: int | None
+    approved_version_tag: str | None
+    required_version: str | None
+    required_version_id: int | None
+    reason: str
+
+
+def gate(args: argparse.Namespace, session: Session) -> int:
+    client = session.client
+    deadline = time.monotonic() + args.wait
+    while True:
+        verdict = _gate_verdict(client, args.model, args.version)
+        remaining = deadline - time.monotonic()
+        if verdict.approved or remaining <= 0:
+            break
+        if not session.json:
+            print(f"waiting: {verdict.reason}", file=sys.stderr)
+        time.sleep(min(args.poll_interval, remaining))
+    session.emit(dataclasses.asdict(verdict), f"{'PASS' if verdict.approved else 'REFUSED'}: {verdict.reason}")
+    return OK if verdict.approved else GATE_REFUSED
+
+
+def _gate_verdict(client: ApiClient, name: str, tag: str | None) -> GateVerdict:
+    model = find_model(client, name)
+    required = find_version(client, model, tag) if tag else None
+    status_now = str(model.get("compliance_status"))
+    approved_id = model.get("approved_version_id")
+    approved_tag = None
+    if approved_id is not None:
+        if required is not None and required["id"] == approved_id:
+            approved_tag = required.get("version_tag")
+        else:
+            try:
+                approved_tag = (client.get(f"/versions/{approved_id}") or {}).get("version_tag")
+            except CliError:
+                approved_tag = None  # the tag only decorates the message
+    label = f"{model['name']} {tag}" if tag else str(model["name"])
+    approved_text = approved_tag or (f"id {approved_id}" if approved_id is not None else "none")
+    if status_now != "approved":
+        ok, reason = False, f"{model['name']} is {status_now}, not approved"
+    elif required is not None and required["id"] != approved_id:
+        ok, reason = False, f"{label} is not the approved version (approved version: {approved_text})"
+    else:
+        ok, reason = True, f"{label} is approved" + ("" if tag else f" (approved version: {approved_text})")
+    return GateVerdict(
+        approved=ok,
+        model=str(model["name"]),
+        model_id=int(model["id"]),
+        compliance_status=status_now,
+        approved_version_id=approved_id,
+        approved_version_tag=approved_tag,
+        required_version=tag,
+        required_version_id=required["id"] if required else None,
+        reason=reason,
+    )
+
+
+# --- show / list -----------------------------------------------------------------------------------
+
+def show(args: argparse.Namespace, session: Session) -> int:
+    client = session.client
+    model = find_model(client, args.name)
+    if args.version:
+        found = find_version(client, model, args.version)
+        metrics = list(client.paginate(f"/versions/{found['id']}/metrics"))
+        rows = [(m.get("metric_name"), m.get("value"), m.get("recorded_at")) for m in metrics]
+        session.emit(
+            {"model": model, "version": found, "metrics": metrics},
+            output.render_record(_version_fields(found))
+            + f"\n\nmetrics ({len(metrics)})\n"
+            + (output.render_table(("NAME", "VALUE", "RECORDED"), rows) if rows else "(none)"),
+        )
+        return OK
+    page = client.get("/versions", {"model_id": model["id"], "limit": 10}) or {}
+    versions = page.get("items", [])
+    rows = [(v.get("id"), v.get("version_tag"), v.get("s3_path"), v.get("created_at")) for v in versions]
+    session.emit(
+        {"model": model, "versions": versions},
+        output.render_record(_model_fields(model))
+        + "\n\nversions (newest first)\n"
+        + (output.render_table(("ID", "TAG", "ARTIFACT", "CREATED"), rows) if rows else "(none)"),
+    )
+    return OK
+
+
+def list_models(args: argparse.Namespace, session: Session) -> int:
+    query = {
+        "risk_level": args.risk_level,
+        "compliance_status": args.status,
+        "owner": args.owner,
+        "domain": args.domain,
+        "q": args.q,
+    }
+    limit = None if args.all else args.limit
+    items: list[dict] = []
+    for model in session.client.paginate("/models", query, page_size=100 if limit is None else min(limit, 100)):
+        items.append(model)
+        if limit is not None and len(items) >= limit:
+            break
+    rows = [
+        (
+            m.get("id"),
+            m.get("name"),
+            m.get("risk_level"),
+            m.get("compliance_status"),
+            m.get("owner"),
+            m.get("domain"),
+            (m.get("latest_version") or {}).get("version_tag"),
+            m.get("updated_at"),
+        )
+        for m in items
+    ]
+    session.emit(
+        items,
+        output.render_table(("ID", "NAME", "RISK", "STATUS", "OWNER", "DOMAIN", "LATEST", "UPDATED"), rows)
+        if rows
+        else "no models match",
+    )
+    return OK
+
+
+# --- audit -----------------------------------------------------------------------------------------
+
+def audit_export(args: argparse.Namespace, session: Session) -> int:
+    from govhub_cli.audit import export_bundle
+
+    client = session.client
+    model = find_model(client, args.model)
+    summary = export_bundle(client, model, Path(args.out))
+    session.emit(summary, f"wrote the audit bundle of {model['name']} to {summary['path']} ({summary['records']} records)")
+    return OK
+
+
+def audit_verify(args: argparse.Namespace, session: Session) -> int:
+    from govhub_cli.audit import describe_verification
+
+    ok, payload, text = describe_verification(args.bundle)
+    session.emit(payload, text)
+    return OK if ok else GATE_REFUSED
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
+    "register": register,
+    "version": version,
+    "metrics_push": metrics_push,
+    "status": status,
+    "gate": gate,
+    "show": show,
+    "list_models": list_models,
+    "audit_export": audit_export,
+    "audit_verify": audit_verify,
+}
