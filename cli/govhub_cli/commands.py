@@ -477,16 +477,20 @@ def audit_export(args: argparse.Namespace, session: Session) -> int:
     client = session.client
     model = find_model(client, args.model)
     summary = export_bundle(client, model, Path(args.out))
-    session.emit(summary, f"wrote the audit bundle of {model['name']} to {summary['path']} ({summary['records']} records)")
+    session.emit(
+        summary,
+        f"wrote the audit bundle of {model['name']} to {summary['path']}: {summary['records']} records, "
+        f"head hash {summary['head_hash']}\nverify it offline with: govhub audit verify {summary['path']}",
+    )
     return OK
 
 
 def audit_verify(args: argparse.Namespace, session: Session) -> int:
-    from govhub_cli.audit import describe_verification
+    from govhub_cli.audit import verify
 
-    ok, payload, text = describe_verification(args.bundle)
-    session.emit(payload, text)
-    return OK if ok else GATE_REFUSED
+    code, result, report = verify(args.bundle, args.expect_head)
+    session.emit(result, report)
+    return code
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
