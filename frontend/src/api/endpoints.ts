@@ -1,0 +1,98 @@
+/** One typed function per route of docs/api.md that the dashboard uses. */
+import type { ApiClient } from './client';
+import type {
+  AuditQuery,
+  AuditRecord,
+  AuditVerification,
+  ComplianceReportLink,
+  ComplianceStatus,
+  DashboardStats,
+  Metric,
+  Model,
+  ModelCreate,
+  ModelProfileUpdate,
+  ModelQuery,
+  Page,
+  RiskLevel,
+  Version,
+  VersionCreate,
+} from './types';
+
+export const PAGE_SIZE = 25;
+
+export class GovernanceApi {
+  constructor(readonly http: ApiClient) {}
+
+  listModels(filters: ModelQuery, cursor?: string | null, signal?: AbortSignal): Promise<Page<Model>> {
+    return this.http.get('/models', { query: { ...filters, limit: PAGE_SIZE, cursor }, signal });
+  }
+
+  getModel(id: number, signal?: AbortSignal): Promise<Model> {
+    return this.http.get(`/models/${id}`, { signal });
+  }
+
+  createModel(body: ModelCreate): Promise<Model> {
+    return this.http.post('/models', body);
+  }
+
+  updateModel(id: number, body: ModelProfileUpdate): Promise<Model> {
+    return this.http.patch(`/models/${id}`, body);
+  }
+
+  changeRisk(id: number, riskLevel: RiskLevel, justification: string, expectedRevision?: number): Promise<Model> {
+    return this.http.patch(`/models/${id}/risk-profile`, {
+      risk_level: riskLevel,
+      justification,
+      expected_revision: expectedRevision,
+    });
+  }
+
+  changeStatus(id: number, status: ComplianceStatus, reason: string, expectedRevision?: number): Promise<Model> {
+    return this.http.patch(`/models/${id}/compliance-status`, { status, reason, expected_revision: expectedRevision });
+  }
+
+  deleteModel(id: number, reason: string): Promise<void> {
+    return this.http.delete(`/models/${id}`, { query: { reason } });
+  }
+
+  listVersions(modelId: number, signal?: AbortSignal): Promise<Page<Version>> {
+    return this.http.get(`/models/${modelId}/versions`, { query: { limit: 100 }, signal });
+  }
+
+  createVersion(body: VersionCreate): Promise<Version> {
+    return this.http.post('/versions', body);
+  }
+
+  listMetrics(versionId: number, signal?: AbortSignal): Promise<Page<Metric>> {
+    return this.http.get(`/versions/${versionId}/metrics`, { query: { limit: 100 }, signal });
+  }
+
+  createMetric(versionId: number, metricName: string, value: number): Promise<Metric> {
+    return this.http.post('/metrics', { version_id: versionId, metric_name: metricName, value });
+  }
+
+  dashboardStats(signal?: AbortSignal): Promise<DashboardStats> {
+    return this.http.get('/dashboard/stats', { signal });
+  }
+
+  listAuditLogs(
+    filters: AuditQuery,
+    cursor?: string | null,
+    limit: number = PAGE_SIZE,
+    signal?: AbortSignal,
+  ): Promise<Page<AuditRecord>> {
+    return this.http.get('/audit-logs', { query: { ...filters, limit, cursor }, signal });
+  }
+
+  modelAuditLogs(modelId: number, cursor?: string | null, signal?: AbortSignal): Promise<Page<AuditRecord>> {
+    return this.http.get(`/models/${modelId}/audit-logs`, { query: { limit: 50, cursor }, signal });
+  }
+
+  verifyModelAudit(modelId: number, signal?: AbortSignal): Promise<AuditVerification> {
+    return this.http.get(`/models/${modelId}/audit-logs/verify`, { signal });
+  }
+
+  complianceReport(modelId: number): Promise<ComplianceReportLink> {
+    return this.http.get(`/reports/${modelId}/compliance-report`, { headers: { Accept: 'application/json' } });
+  }
+}

@@ -1,0 +1,143 @@
+/** Shapes of the API v1 contract (docs/api.md). */
+export const RISK_LEVELS = ['minimal', 'limited', 'high', 'unacceptable'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const STATUSES = ['draft', 'under_review', 'approved', 'retired'] as const;
+export type ComplianceStatus = (typeof STATUSES)[number];
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface Model {
+  id: number;
+  name: string;
+  owner: string;
+  description?: string | null;
+  domain?: string | null;
+  risk_level: RiskLevel;
+  risk_justification?: string | null;
+  compliance_status: ComplianceStatus;
+  intended_purpose?: string | null;
+  data_sources?: string | null;
+  oversight_plan?: string | null;
+  allowed_transitions: ComplianceStatus[];
+  latest_version: { id: number; version_tag: string } | null;
+  approved_version_id: number | null;
+  revision: number;
+  created_at: string;
+  created_by?: string | null;
+  updated_at: string;
+  updated_by?: string | null;
+  last_change_reason?: string | null;
+}
+
+export interface ModelCreate {
+  name: string;
+  owner: string;
+  description?: string;
+  domain?: string;
+  risk_level?: RiskLevel;
+  risk_justification?: string;
+  intended_purpose?: string;
+  data_sources?: string;
+  oversight_plan?: string;
+}
+
+export type ModelProfileUpdate = Partial<
+  Pick<Model, 'name' | 'owner' | 'description' | 'domain' | 'intended_purpose' | 'data_sources' | 'oversight_plan'>
+> & { expected_revision?: number; reason?: string };
+
+export interface Version {
+  id: number;
+  model_id: number;
+  version_tag: string;
+  s3_path: string;
+  sha256?: string | null;
+  description?: string | null;
+  revision: number;
+  created_at: string;
+  created_by?: string | null;
+}
+
+export interface VersionCreate {
+  model_id: number;
+  version_tag: string;
+  s3_path: string;
+  sha256?: string;
+  description?: string;
+}
+
+export interface Metric {
+  id: number;
+  version_id: number;
+  model_id: number;
+  metric_name: string;
+  value: number;
+  recorded_at: string;
+  created_by?: string | null;
+}
+
+export interface DashboardStats {
+  total: number;
+  by_risk_level: Partial<Record<RiskLevel, number>>;
+  by_status: Partial<Record<ComplianceStatus, number>>;
+  matrix: Partial<Record<RiskLevel, Partial<Record<ComplianceStatus, number>>>>;
+  awaiting_review: Model[];
+}
+
+export interface AuditActor {
+  username: string;
+  role?: string | null;
+}
+
+export interface AuditRecord {
+  model_id: number;
+  sequence: number;
+  time: string;
+  actor: AuditActor;
+  action: string;
+  entity?: string | null;
+  reason?: string | null;
+  hash?: string;
+  prev_hash?: string | null;
+  changes?: Record<string, unknown> | null;
+}
+
+export interface AuditVerification {
+  intact: boolean;
+  records: number;
+  head_hash: string | null;
+  first_break: null | { sequence?: number; reason?: string; [key: string]: unknown };
+}
+
+export interface ComplianceReportLink {
+  url: string;
+  expires_at: string;
+  sha256: string;
+  size_bytes: number;
+}
+
+export interface AuditQuery {
+  model_id?: string;
+  actor?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface ModelQuery {
+  risk_level?: string;
+  compliance_status?: string;
+  owner?: string;
+  domain?: string;
+  q?: string;
+}
+
+/** One rule a policy engine found broken (409/422 `details.failed_rules`). */
+export interface FailedRule {
+  rule: string;
+  reason: string;
+  article?: string;
+}

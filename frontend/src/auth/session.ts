@@ -1,0 +1,149 @@
+/** Holds the signed-in user's tokens, refreshes them before they expire and tells React when they change. */
+import { decodeJwt } from './jwt';
+import { roleFromClaims, usernameFromClaims, type Role } from './roles';
+import type { TokenRefresher, Tokens } from './tokens';
+
+const STORAGE_KEY = 'govhub.session';
+/** Refresh this long before the ID token expires, so a request never leaves with a dying token. */
+export const REFRESH_MARGIN_MS = 60_000;
+
+export interface Session {
+  tokens: Tokens;
+  username: string;
+  role: Role | null;
+  email?: string;
+}
+
+export type SignOutReason = 'user' | 'expired';
+
+export function sessionFromTokens(tokens: Tokens): Session {
+  const claims = decodeJwt(tokens.idToken);
+  return {
+    tokens,
+    username: usernameFromClaims(claims),
+    role: roleFromClaims(claims),
+    email: typeof claims.email === 'string' ? claims.email : undefined,
+  };
+}
+
+export class SessionManager {
+  private session: Session | null = null;
+  private listeners = new Set<() => void>();
+  private inflightRefresh: Promise<string | null> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  lastSignOutReason: SignOutReason | null = null;
+
+  constructor(
+    private readonly refresher: TokenRefresher,
+    private readonly storage: Storage | null = typeof window === 'undefined' ? null : window.sessionStorage,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.session = this.restore();
+    this.schedule();
+  }
+
+  getSession = (): Session | null => this.session;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  setTokens(tokens: Tokens): Session {
+    const session = sessionFromTokens(tokens);
+    this.session = session;
+    this.lastSignOutReason = null;
+    this.storage?.setItem(STORAGE_KEY, JSON.stringify(tokens));
+    this.schedule();
+    this.emit();
+    return session;
+  }
+
+  signOut(reason: SignOutReason = 'user'): void {
+    this.session = null;
+    this.lastSignOutReason = reason;
+    this.storage?.removeItem(STORAGE_KEY);
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.emit();
+  }
+
+  /** The ID token to send, refreshed first when it is about to expire; null when signed out. */
+  async getIdToken(): Promise<string | null> {
+    const session = this.session;
+    if (!session) {
+      return null;
+    }
+    if (session.tokens.expiresAt - this.now() > REFRESH_MARGIN_MS) {
+      return session.tokens.idToken;
+    }
+    return this.refresh();
+  }
+
+  /** Refreshes the tokens once, however many callers ask at the same time; null (signed out) on failure. */
+  refresh(): Promise<string | null> {
+    if (this.inflightRefresh) {
+      return this.inflightRefresh;
+    }
+    const refreshToken = this.session?.tokens.refreshToken;
+    if (!refreshToken) {
+      if (this.session) {
+        this.signOut('expired');
+      }
+      return Promise.resolve(null);
+    }
+    this.inflightRefresh = this.refresher
+      .refresh(refreshToken)
+      .then((tokens) => this.setTokens(tokens).tokens.idToken)
+      .catch(() => {
+        this.signOut('expired');
+        return null;
+      })
+      .finally(() => {
+        this.inflightRefresh = null;
+      });
+    return this.inflightRefresh;
+  }
+
+  private restore(): Session | null {
+    const raw = this.storage?.getItem(STORAGE_KEY);
+    if (!raw) {
+      return null;
+    }
+    try {
+      const tokens = JSON.parse(raw) as Tokens;
+      if (!tokens.refreshToken && tokens.expiresAt <= this.now()) {
+        this.storage?.removeItem(STORAGE_KEY);
+        return null;
+      }
+      return sessionFromTokens(tokens);
+    } catch {
+      this.storage?.removeItem(STORAGE_KEY);
+      return null;
+    }
+  }
+
+  /** Refreshes in the background shortly before expiry, so an idle tab stays signed in. */
+  private schedule(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (!this.session?.tokens.refreshToken || typeof window === 'undefined') {
+      return;
+    }
+    const delay = Math.max(this.session.tokens.expiresAt - this.now() - REFRESH_MARGIN_MS, 0);
+    // setTimeout overflows past ~24.8 days; a token that far out needs no timer yet.
+    if (delay < 2 ** 31 - 1) {
+      this.timer = setTimeout(() => {
+        void this.refresh();
+      }, delay);
+    }
+  }
+
+  private emit(): void {
+    this.listeners.forEach((listener) => listener());
+  }
+}

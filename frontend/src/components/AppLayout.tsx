@@ -1,0 +1,90 @@
+import { AppShell, Avatar, Box, Burger, Button, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconChartPie, IconCube, IconListDetails, IconLogout } from '@tabler/icons-react';
+import { Suspense } from 'react';
+import { Link, Outlet, useLocation } from 'react-router';
+import { useAuth } from '../auth/AuthContext';
+import { RoleBadge } from './Badges';
+import { Logo } from './Logo';
+import { LoadingState } from './States';
+
+const NAV = [
+  { to: '/dashboard', label: 'Dashboard', icon: IconChartPie },
+  { to: '/models', label: 'Models', icon: IconCube },
+  { to: '/audit', label: 'Audit log', icon: IconListDetails },
+];
+
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const { session, signOut } = useAuth();
+  const location = useLocation();
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Link to="/models" style={{ color: 'inherit', textDecoration: 'none' }} aria-label="AI Governance Hub home">
+              <Logo />
+            </Link>
+          </Group>
+          {session && (
+            <Group gap="sm" wrap="nowrap" aria-label="Signed-in user" role="group">
+              <Avatar size={32} radius="xl" color="indigo" aria-hidden>
+                {session.username.slice(0, 2).toUpperCase()}
+              </Avatar>
+              <Box visibleFrom="xs">
+                <Text size="sm" fw={600} lh={1.2} data-testid="current-user">
+                  {session.username}
+                </Text>
+              </Box>
+              <RoleBadge role={session.role} data-testid="current-role" />
+              <Tooltip label="Sign out">
+                <Button
+                  variant="subtle"
+                  color="gray"
+                  size="compact-sm"
+                  leftSection={<IconLogout size={16} />}
+                  onClick={signOut}
+                >
+                  Sign out
+                </Button>
+              </Tooltip>
+            </Group>
+          )}
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <Stack gap={4}>
+          {NAV.map(({ to, label, icon: Icon }) => (
+            <NavLink
+              key={to}
+              component={Link}
+              to={to}
+              label={label}
+              leftSection={<Icon size={18} stroke={1.6} />}
+              active={location.pathname === to || location.pathname.startsWith(`${to}/`)}
+              onClick={close}
+              variant="light"
+              style={{ borderRadius: 'var(--mantine-radius-md)' }}
+            />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+
+      <AppShell.Main bg="var(--mantine-color-gray-0)">
+        <Box maw={1280} mx="auto">
+          <Suspense fallback={<LoadingState />}>
+            <Outlet />
+          </Suspense>
+        </Box>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,45 @@
+import { Badge, type BadgeProps } from '@mantine/core';
+import type { ComplianceStatus, RiskLevel } from '../api/types';
+import { ROLE_LABELS, type Role } from '../auth/roles';
+import { RISK_COLORS, STATUS_COLORS, riskLabel, statusLabel } from '../lib/format';
+
+type Extra = Omit<BadgeProps, 'color' | 'children'>;
+
+export function RiskBadge({ level, ...props }: { level: RiskLevel | string } & Extra) {
+  return (
+    <Badge
+      color={RISK_COLORS[level as RiskLevel] ?? 'gray'}
+      variant="light"
+      radius="sm"
+      aria-label={`Risk level: ${riskLabel(level)}`}
+      {...props}
+    >
+      {riskLabel(level)}
+    </Badge>
+  );
+}
+
+export function StatusBadge({ status, ...props }: { status: ComplianceStatus | string } & Extra) {
+  return (
+    <Badge
+      color={STATUS_COLORS[status as ComplianceStatus] ?? 'gray'}
+      variant={status === 'approved' ? 'filled' : 'light'}
+      radius="sm"
+      aria-label={`Status: ${statusLabel(status)}`}
+      {...props}
+    >
+      {statusLabel(status)}
+    </Badge>
+  );
+}
+
+const ROLE_COLORS: Record<Role, string> = { admin: 'grape', model_owner: 'indigo', auditor: 'cyan' };
+
+export function RoleBadge({ role, ...props }: { role: Role | string | null | undefined } & Extra) {
+  const known = role && role in ROLE_LABELS ? (role as Role) : null;
+  return (
+    <Badge color={known ? ROLE_COLORS[known] : 'gray'} variant="outline" radius="sm" {...props}>
+      {known ? ROLE_LABELS[known] : role || 'No role'}
+    </Badge>
+  );
+}

@@ -1,0 +1,39 @@
+import { Button, Center, Stack, Text } from '@mantine/core';
+import { errorMessage } from '../lib/format';
+
+export function LoadMore({
+  hasMore,
+  loading,
+  error,
+  onLoadMore,
+  shown,
+  noun,
+}: {
+  hasMore: boolean;
+  loading: boolean;
+  error: unknown;
+  onLoadMore: () => void;
+  shown: number;
+  noun: string;
+}) {
+  return (
+    <Center pt="md">
+      <Stack gap={6} align="center">
+        {hasMore ? (
+          <Button variant="default" onClick={onLoadMore} loading={loading}>
+            Load more
+          </Button>
+        ) : (
+          <Text size="xs" c="dimmed">
+            Showing all {shown} {noun}
+          </Text>
+        )}
+        {Boolean(error) && (
+          <Text size="sm" c="red" role="alert">
+            {errorMessage(error)}
+          </Text>
+        )}
+      </Stack>
+    </Center>
+  );
+}

@@ -1,0 +1,15 @@
+import { Alert, Button, Text } from '@mantine/core';
+
+/** Shown when a write answered 409 stale_revision: someone else saved first. */
+export function StaleNotice({ onReload, reloading }: { onReload: () => void; reloading?: boolean }) {
+  return (
+    <Alert color="yellow" variant="light" title="This model changed while you were editing" role="alert">
+      <Text size="sm" mb="xs">
+        Someone else saved a newer revision. Reload to see the latest values, then apply your change again.
+      </Text>
+      <Button size="xs" variant="white" color="yellow.9" onClick={onReload} loading={reloading}>
+        Reload latest
+      </Button>
+    </Alert>
+  );
+}

@@ -1,0 +1,248 @@
+import { Anchor, Card, Grid, Group, SimpleGrid, Skeleton, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconAlertTriangle, IconCircleCheck, IconClockHour4, IconCube } from '@tabler/icons-react';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { useApi } from '../api/ApiContext';
+import { ApiError } from '../api/client';
+import { RISK_LEVELS, STATUSES, type AuditRecord, type DashboardStats, type Page } from '../api/types';
+import { RiskBadge, StatusBadge } from '../components/Badges';
+import { PageHeader } from '../components/PageHeader';
+import { EmptyState, ErrorState, LoadingState, NotAvailable } from '../components/States';
+import { useAsync } from '../hooks/useAsync';
+import { STATUS_COLORS, STATUS_LABELS, formatRelative, humanizeAction } from '../lib/format';
+
+const RiskBarChart = lazy(() => import('../charts/DashboardCharts').then((m) => ({ default: m.RiskBarChart })));
+const StatusDonutChart = lazy(() => import('../charts/DashboardCharts').then((m) => ({ default: m.StatusDonutChart })));
+
+function StatCard({ label, value, icon, color }: { label: string; value: number; icon: ReactNode; color: string }) {
+  return (
+    <Card padding="lg" aria-label={label} component="section">
+      <Group justify="space-between" align="flex-start">
+        <Stack gap={2}>
+          <Text size="xs" tt="uppercase" fw={700} c="dimmed">
+            {label}
+          </Text>
+          <Text fz={32} fw={700} lh={1.1}>
+            {value}
+          </Text>
+        </Stack>
+        <ThemeIcon variant="light" color={color} size={40} radius="md" aria-hidden>
+          {icon}
+        </ThemeIcon>
+      </Group>
+    </Card>
+  );
+}
+
+function RecentChanges() {
+  const api = useApi();
+  const recent = useAsync<Page<AuditRecord>>((signal) => api.listAuditLogs({}, null, 10, signal), []);
+  if (recent.loading) return <LoadingState label="Loading recent changes…" />;
+  if (recent.error instanceof ApiError && recent.error.status === 404) return <NotAvailable what="The change feed" />;
+  if (recent.error) return <ErrorState error={recent.error} onRetry={recent.reload} title="Could not load recent changes" />;
+  const items = recent.data?.items ?? [];
+  if (items.length === 0) return <Text size="sm" c="dimmed">No changes recorded yet.</Text>;
+  return (
+    <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Recent changes">
+      {items.map((item) => (
+        <Group key={`${item.model_id}-${item.sequence}`} justify="space-between" wrap="nowrap" component="li" gap="sm">
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Text size="sm" fw={600} truncate>
+              {humanizeAction(item.action)}{' '}
+              <Anchor component={Link} to={`/models/${item.model_id}`} size="sm">
+                model #{item.model_id}
+              </Anchor>
+            </Text>
+            <Text size="xs" c="dimmed" truncate>
+              {item.actor?.username ?? 'unknown'}
+              {item.reason ? ` — “${item.reason}”` : ''}
+            </Text>
+          </Stack>
+          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} title={item.time}>
+            {formatRelative(item.time)}
+          </Text>
+        </Group>
+      ))}
+    </Stack>
+  );
+}
+
+function Matrix({ stats }: { stats: DashboardStats }) {
+  return (
+    <Table.ScrollContainer minWidth={520}>
+      <Table withColumnBorders withTableBorder verticalSpacing="xs" aria-label="Risk level by status" ta="center">
+        <Table.Thead bg="var(--mantine-color-gray-0)">
+          <Table.Tr>
+            <Table.Th>Risk level</Table.Th>
+            {STATUSES.map((status) => (
+              <Table.Th key={status} ta="center">
+                {STATUS_LABELS[status]}
+              </Table.Th>
+            ))}
+            <Table.Th ta="center">Total</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {RISK_LEVELS.map((level) => (
+            <Table.Tr key={level}>
+              <Table.Th ta="left">
+                <RiskBadge level={level} />
+              </Table.Th>
+              {STATUSES.map((status) => {
+                const count = stats.matrix[level]?.[status] ?? 0;
+                return (
+                  <Table.Td key={status} ta="center">
+                    {count > 0 ? (
+                      <Anchor
+                        component={Link}
+                        to={`/models?risk_level=${level}&compliance_status=${status}`}
+                        fw={700}
+                        c={STATUS_COLORS[status] === 'dark' ? 'dark' : `${STATUS_COLORS[status]}.7`}
+                        aria-label={`${count} ${level} risk ${STATUS_LABELS[status].toLowerCase()} models`}
+                      >
+                        {count}
+                      </Anchor>
+                    ) : (
+                      <Text span c="dimmed">
+                        0
+                      </Text>
+                    )}
+                  </Table.Td>
+                );
+              })}
+              <Table.Td ta="center" fw={600}>
+                {stats.by_risk_level[level] ?? 0}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+export default function DashboardPage() {
+  const api = useApi();
+  const stats = useAsync<DashboardStats>((signal) => api.dashboardStats(signal), []);
+
+  return (
+    <>
+      <PageHeader title="Dashboard" description="Compliance posture of every AI model in the registry." />
+      {stats.loading ? (
+        <LoadingState label="Loading statistics…" />
+      ) : stats.error || !stats.data ? (
+        <ErrorState error={stats.error} onRetry={stats.reload} title="Could not load the dashboard" />
+      ) : (
+        <Stack gap="md">
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md">
+            <StatCard label="Total models" value={stats.data.total} icon={<IconCube size={22} />} color="indigo" />
+            <StatCard
+              label="High or unacceptable risk"
+              value={(stats.data.by_risk_level.high ?? 0) + (stats.data.by_risk_level.unacceptable ?? 0)}
+              icon={<IconAlertTriangle size={22} />}
+              color="orange"
+            />
+            <StatCard
+              label="Awaiting review"
+              value={stats.data.by_status.under_review ?? 0}
+              icon={<IconClockHour4 size={22} />}
+              color="blue"
+            />
+            <StatCard
+              label="Approved"
+              value={stats.data.by_status.approved ?? 0}
+              icon={<IconCircleCheck size={22} />}
+              color="green"
+            />
+          </SimpleGrid>
+
+          <Grid gutter="md">
+            <Grid.Col span={{ base: 12, md: 7 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="Models by risk level">
+                <Title order={3} fz="md" mb="md">
+                  Models by risk level
+                </Title>
+                <Suspense fallback={<Skeleton h={240} />}>
+                  <RiskBarChart stats={stats.data} />
+                </Suspense>
+              </Card>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 5 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="Models by status">
+                <Title order={3} fz="md" mb="md">
+                  Models by status
+                </Title>
+                <Group justify="center" gap="xl" wrap="wrap">
+                  <Suspense fallback={<Skeleton h={180} w={180} circle />}>
+                    <StatusDonutChart stats={stats.data} />
+                  </Suspense>
+                  <Stack gap={6}>
+                    {STATUSES.map((status) => (
+                      <Group key={status} gap="xs" justify="space-between" miw={150}>
+                        <StatusBadge status={status} />
+                        <Text size="sm" fw={600}>
+                          {stats.data?.by_status[status] ?? 0}
+                        </Text>
+                      </Group>
+                    ))}
+                  </Stack>
+                </Group>
+              </Card>
+            </Grid.Col>
+          </Grid>
+
+          <Card padding="lg" component="section" aria-label="Risk by status matrix">
+            <Title order={3} fz="md" mb="md">
+              Risk × status
+            </Title>
+            <Matrix stats={stats.data} />
+          </Card>
+
+          <Grid gutter="md">
+            <Grid.Col span={{ base: 12, md: 6 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="Awaiting review">
+                <Title order={3} fz="md" mb="md">
+                  Models awaiting review
+                </Title>
+                {stats.data.awaiting_review.length === 0 ? (
+                  <EmptyState title="Nothing to review" icon="✓">
+                    No model is waiting for a compliance decision.
+                  </EmptyState>
+                ) : (
+                  <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+                    {stats.data.awaiting_review.map((model) => (
+                      <Group key={model.id} justify="space-between" component="li" wrap="nowrap">
+                        <Stack gap={0} style={{ minWidth: 0 }}>
+                          <Anchor component={Link} to={`/models/${model.id}`} fw={600} size="sm" truncate>
+                            {model.name}
+                          </Anchor>
+                          <Text size="xs" c="dimmed" truncate>
+                            {model.owner} · waiting since {formatRelative(model.updated_at)}
+                          </Text>
+                        </Stack>
+                        <RiskBadge level={model.risk_level} />
+                      </Group>
+                    ))}
+                  </Stack>
+                )}
+              </Card>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 6 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="Recent changes">
+                <Group justify="space-between" mb="md">
+                  <Title order={3} fz="md">
+                    Recent changes
+                  </Title>
+                  <Anchor component={Link} to="/audit" size="sm">
+                    Full audit log
+                  </Anchor>
+                </Group>
+                <RecentChanges />
+              </Card>
+            </Grid.Col>
+          </Grid>
+        </Stack>
+      )}
+    </>
+  );
+}

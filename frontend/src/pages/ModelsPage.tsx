@@ -1,0 +1,234 @@
+import { Anchor, Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useApi } from '../api/ApiContext';
+import { STATUSES, type Model, type ModelQuery } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { RiskBadge, StatusBadge } from '../components/Badges';
+import { LoadMore } from '../components/LoadMore';
+import { PageHeader } from '../components/PageHeader';
+import { RISK_OPTIONS, RegisterModelModal } from '../components/models/RegisterModelModal';
+import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { usePagedList } from '../hooks/usePagedList';
+import { STATUS_LABELS, formatRelative } from '../lib/format';
+
+const STATUS_OPTIONS = STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
+const FILTER_KEYS = ['q', 'risk_level', 'compliance_status', 'owner', 'domain'] as const;
+
+/** A text filter that edits locally and reaches the URL after a short pause. */
+function useDebouncedParam(params: URLSearchParams, setParam: (key: string, value: string) => void, key: string) {
+  const urlValue = params.get(key) ?? '';
+  const [value, setValue] = useState(urlValue);
+  const [debounced] = useDebouncedValue(value, 300);
+  useEffect(() => setValue(urlValue), [urlValue]);
+  useEffect(() => {
+    if (debounced !== urlValue) setParam(key, debounced);
+    // Only the settled input drives the URL; URL changes flow back through the effect above.
+  }, [debounced]);
+  return [value, setValue] as const;
+}
+
+export default function ModelsPage() {
+  const api = useApi();
+  const { canWrite } = useAuth();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const [registerOpened, register] = useDisclosure(false);
+
+  const setParam = (key: string, value: string) => {
+    setParams(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+  };
+
+  const [q, setQ] = useDebouncedParam(params, setParam, 'q');
+  const [owner, setOwner] = useDebouncedParam(params, setParam, 'owner');
+  const [domain, setDomain] = useDebouncedParam(params, setParam, 'domain');
+
+  const filters: ModelQuery = useMemo(
+    () => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v)),
+    [params],
+  );
+  const filterKey = JSON.stringify(filters);
+  const filtered = Object.keys(filters).length > 0;
+
+  const list = usePagedList<Model>((cursor, signal) => api.listModels(filters, cursor, signal), [filterKey]);
+
+  const clearFilters = () => {
+    setQ('');
+    setOwner('');
+    setDomain('');
+    setParams(new URLSearchParams(), { replace: true });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Models"
+        description="Every AI system in the registry, with its EU AI Act risk level and compliance status."
+        actions={
+          canWrite && (
+            <Button leftSection={<IconPlus size={16} />} onClick={register.open}>
+              Register model
+            </Button>
+          )
+        }
+      />
+
+      <Paper p="md" mb="md" component="section" aria-label="Filters">
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <TextInput
+            label="Search by name"
+            placeholder="Name starts with…"
+            leftSection={<IconSearch size={16} />}
+            value={q}
+            onChange={(e) => setQ(e.currentTarget.value)}
+            w={{ base: '100%', sm: 220 }}
+          />
+          <Select
+            label="Risk level"
+            placeholder="All levels"
+            data={RISK_OPTIONS}
+            value={params.get('risk_level')}
+            onChange={(v) => setParam('risk_level', v ?? '')}
+            clearable
+            w={{ base: '100%', sm: 160 }}
+          />
+          <Select
+            label="Status"
+            placeholder="All statuses"
+            data={STATUS_OPTIONS}
+            value={params.get('compliance_status')}
+            onChange={(v) => setParam('compliance_status', v ?? '')}
+            clearable
+            w={{ base: '100%', sm: 160 }}
+          />
+          <TextInput
+            label="Owner"
+            placeholder="Any owner"
+            value={owner}
+            onChange={(e) => setOwner(e.currentTarget.value)}
+            w={{ base: '100%', sm: 160 }}
+          />
+          <TextInput
+            label="Domain"
+            placeholder="Any domain"
+            value={domain}
+            onChange={(e) => setDomain(e.currentTarget.value)}
+            w={{ base: '100%', sm: 150 }}
+          />
+          {filtered && (
+            <Button variant="subtle" color="gray" onClick={clearFilters}>
+              Clear filters
+            </Button>
+          )}
+        </Group>
+      </Paper>
+
+      <Paper p={0} component="section" aria-label="Model list">
+        {list.loading ? (
+          <LoadingState label="Loading models…" />
+        ) : list.error ? (
+          <Stack p="md">
+            <ErrorState error={list.error} onRetry={list.reload} title="Could not load models" />
+          </Stack>
+        ) : list.items.length === 0 ? (
+          <EmptyState title={filtered ? 'No models match these filters' : 'No models registered yet'}>
+            {filtered
+              ? 'Try another risk level or status, or clear the filters.'
+              : canWrite
+                ? 'Register your first AI model to start tracking its risk and compliance.'
+                : 'Models appear here once an owner registers them.'}
+          </EmptyState>
+        ) : (
+          <Table.ScrollContainer minWidth={760}>
+            <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Models">
+              <Table.Thead bg="var(--mantine-color-gray-0)">
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Owner</Table.Th>
+                  <Table.Th>Domain</Table.Th>
+                  <Table.Th>Risk level</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Latest version</Table.Th>
+                  <Table.Th>Updated</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.items.map((model) => (
+                  <Table.Tr key={model.id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/models/${model.id}`} fw={600} size="sm">
+                        {model.name}
+                      </Anchor>
+                      {model.description && (
+                        <Text size="xs" c="dimmed" lineClamp={1} maw={280}>
+                          {model.description}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{model.owner}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={model.domain ? undefined : 'dimmed'}>
+                        {model.domain || '—'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <RiskBadge level={model.risk_level} />
+                    </Table.Td>
+                    <Table.Td>
+                      <StatusBadge status={model.compliance_status} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace" c={model.latest_version ? undefined : 'dimmed'}>
+                        {model.latest_version?.version_tag ?? '—'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c="dimmed" title={model.updated_at}>
+                        {formatRelative(model.updated_at)}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Paper>
+      {!list.loading && !list.error && list.items.length > 0 && (
+        <LoadMore
+          hasMore={list.hasMore}
+          loading={list.loadingMore}
+          error={list.moreError}
+          onLoadMore={list.loadMore}
+          shown={list.items.length}
+          noun={list.items.length === 1 ? 'model' : 'models'}
+        />
+      )}
+
+      {canWrite && (
+        <RegisterModelModal
+          opened={registerOpened}
+          onClose={register.close}
+          onCreated={(model) => {
+            register.close();
+            notifications.show({ color: 'green', title: 'Model registered', message: `${model.name} is now in draft.` });
+            navigate(`/models/${model.id}`);
+          }}
+        />
+      )}
+    </>
+  );
+}
