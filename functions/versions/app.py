@@ -1,0 +1,16 @@
+"""versions function: model versions and their artifacts (/api/v1/versions)."""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from govhub.api.resolver import create_app
+from govhub.api.versions import router
+
+logger = Logger(service="versions")
+app = create_app({"/versions": router})
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

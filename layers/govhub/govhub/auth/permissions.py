@@ -1,0 +1,84 @@
+"""Roles, permissions and the one table that says which permission each route needs."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    ADMIN = "admin"
+    MODEL_OWNER = "model_owner"
+    AUDITOR = "auditor"
+
+
+class Permission(str, Enum):
+    READ = "read"                    # models, versions, metrics, dashboard, audit logs, reports
+    WRITE = "write"                  # create/modify models, risk profiles, versions, metrics
+    CHANGE_STATUS = "change_status"  # move a model through the lifecycle
+    DELETE = "delete"                # delete models
+    MANAGE_POLICY = "manage_policy"  # edit the organisation's policy set
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.MODEL_OWNER: frozenset({Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS}),
+    Role.AUDITOR: frozenset({Permission.READ}),
+}
+
+# Highest first: a user in several groups acts with the strongest role.
+ROLE_PRECEDENCE = (Role.ADMIN, Role.MODEL_OWNER, Role.AUDITOR)
+
+PUBLIC = None
+
+# (method, route as documented in OpenAPI) → the permission it needs. A route missing here is refused.
+ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
+    ("GET", "/api/v1/health"): PUBLIC,
+    ("GET", "/api/v1/models"): Permission.READ,
+    ("POST", "/api/v1/models"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}"): Permission.READ,
+    ("PUT", "/api/v1/models/{model_id}"): Permission.WRITE,
+    ("PATCH", "/api/v1/models/{model_id}"): Permission.WRITE,
+    ("DELETE", "/api/v1/models/{model_id}"): Permission.DELETE,
+    ("PATCH", "/api/v1/models/{model_id}/risk-profile"): Permission.WRITE,
+    ("PATCH", "/api/v1/models/{model_id}/compliance-status"): Permission.CHANGE_STATUS,
+    ("GET", "/api/v1/models/{model_id}/versions"): Permission.READ,
+    ("GET", "/api/v1/versions"): Permission.READ,
+    ("POST", "/api/v1/versions"): Permission.WRITE,
+    ("GET", "/api/v1/versions/{version_id}"): Permission.READ,
+    ("GET", "/api/v1/versions/{version_id}/metrics"): Permission.READ,
+    ("GET", "/api/v1/metrics"): Permission.READ,
+    ("POST", "/api/v1/metrics"): Permission.WRITE,
+    ("GET", "/api/v1/metrics/{metric_id}"): Permission.READ,
+    ("GET", "/api/v1/dashboard/stats"): Permission.READ,
+}
+
+# The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
+MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/api/v1/models"),
+        ("POST", "/api/v1/models"),
+        ("GET", "/api/v1/models/{model_id}"),
+        ("PATCH", "/api/v1/models/{model_id}"),
+        ("PATCH", "/api/v1/models/{model_id}/risk-profile"),
+        ("PATCH", "/api/v1/models/{model_id}/compliance-status"),
+        ("GET", "/api/v1/models/{model_id}/versions"),
+        ("GET", "/api/v1/versions"),
+        ("POST", "/api/v1/versions"),
+        ("GET", "/api/v1/versions/{version_id}"),
+        ("GET", "/api/v1/versions/{version_id}/metrics"),
+        ("GET", "/api/v1/metrics"),
+        ("POST", "/api/v1/metrics"),
+        ("GET", "/api/v1/metrics/{metric_id}"),
+    }
+)
+
+
+def role_from_groups(groups: list[str]) -> Role | None:
+    for role in ROLE_PRECEDENCE:
+        if role.value in groups:
+            return role
+    return None
+
+
+def may(role: Role | None, permission: Permission) -> bool:
+    return role is not None and permission in ROLE_PERMISSIONS[role]

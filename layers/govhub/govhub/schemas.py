@@ -1,0 +1,263 @@
+"""API shapes (pydantic): what requests may carry and what responses look like. Input forbids unknown fields."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion
+from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\s/]+$")]
+ArtifactUri = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_048)]
+Sha256 = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[0-9a-fA-F]{64}$")]
+MetricName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:/@%+-]+$")]
+Id = Annotated[int, Field(ge=1, le=2**53)]
+Revision = Annotated[int, Field(ge=1)]
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+MetricValue = Annotated[float, AfterValidator(_finite)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelCreate(_Input):
+    name: Name
+    owner: Short
+    description: LongText | None = None
+    domain: Short | None = None
+    risk_level: RiskLevel = RiskLevel.MINIMAL
+    risk_justification: LongText | None = None
+    intended_purpose: LongText | None = None
+    data_sources: LongText | None = None
+    oversight_plan: LongText | None = None
+
+
+class ModelUpdate(_Input):
+    name: Name | None = None
+    owner: Short | None = None
+    description: LongText | None = None
+    domain: Short | None = None
+    intended_purpose: LongText | None = None
+    data_sources: LongText | None = None
+    oversight_plan: LongText | None = None
+    expected_revision: Revision | None = None
+    reason: Reason | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, exclude={"expected_revision", "reason"})
+
+
+class RiskProfileChange(_Input):
+    risk_level: RiskLevel
+    justification: Reason
+    expected_revision: Revision | None = None
+
+
+class StatusChange(_Input):
+    status: ComplianceStatus
+    reason: Reason
+    expected_revision: Revision | None = None
+
+
+class DeleteRequest(_Input):
+    reason: Reason
+
+
+class VersionCreate(_Input):
+    model_id: Id
+    version_tag: Tag
+    s3_path: ArtifactUri
+    sha256: Sha256 | None = None
+    description: LongText | None = None
+
+
+class MetricCreate(_Input):
+    version_id: Id
+    metric_name: MetricName
+    value: MetricValue
+
+
+class MetricEntry(_Input):
+    metric_name: MetricName
+    value: MetricValue
+
+
+class MetricBatchCreate(_Input):
+    version_id: Id
+    metrics: Annotated[list[MetricEntry], Field(min_length=1, max_length=100)]
+
+
+# -- responses ------------------------------------------------------------------------------
+class VersionRefOut(BaseModel):
+    id: int
+    version_tag: str
+
+
+class ModelOut(BaseModel):
+    id: int
+    name: str
+    owner: str
+    description: str | None
+    domain: str | None
+    risk_level: RiskLevel
+    risk_justification: str | None
+    compliance_status: ComplianceStatus
+    intended_purpose: str | None
+    data_sources: str | None
+    oversight_plan: str | None
+    allowed_transitions: list[ComplianceStatus]
+    latest_version: VersionRefOut | None
+    approved_version_id: int | None
+    approved_by: str | None
+    approved_at: datetime | None
+    submitted_by: str | None
+    revision: int
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    last_change_reason: str | None
+
+    @classmethod
+    def from_domain(cls, model: AIModel) -> ModelOut:
+        latest = model.latest_version
+        return cls(
+            id=model.id,
+            name=model.name,
+            owner=model.owner,
+            description=model.description,
+            domain=model.domain,
+            risk_level=model.risk_level,
+            risk_justification=model.risk_justification,
+            compliance_status=model.compliance_status,
+            intended_purpose=model.intended_purpose,
+            data_sources=model.data_sources,
+            oversight_plan=model.oversight_plan,
+            allowed_transitions=model.allowed_transitions,
+            latest_version=VersionRefOut(id=latest.id, version_tag=latest.version_tag) if latest else None,
+            approved_version_id=model.approved_version_id,
+            approved_by=model.approved_by,
+            approved_at=model.approved_at,
+            submitted_by=model.submitted_by,
+            revision=model.revision or 1,
+            created_at=model.stamp.created_at,
+            created_by=model.stamp.created_by,
+            updated_at=model.stamp.updated_at,
+            updated_by=model.stamp.updated_by,
+            last_change_reason=model.stamp.change_reason,
+        )
+
+
+class VersionOut(BaseModel):
+    id: int
+    model_id: int
+    version_tag: str
+    s3_path: str
+    sha256: str | None
+    description: str | None
+    revision: int
+    created_at: datetime
+    created_by: str
+
+    @classmethod
+    def from_domain(cls, version: ModelVersion) -> VersionOut:
+        return cls(
+            id=version.id,
+            model_id=version.model_id,
+            version_tag=version.version_tag,
+            s3_path=version.s3_path,
+            sha256=version.sha256,
+            description=version.description,
+            revision=version.revision or 1,
+            created_at=version.stamp.created_at,
+            created_by=version.stamp.created_by,
+        )
+
+
+class MetricOut(BaseModel):
+    id: int
+    version_id: int
+    model_id: int
+    metric_name: str
+    value: float
+    recorded_at: datetime
+    created_by: str
+
+    @classmethod
+    def from_domain(cls, metric: Metric) -> MetricOut:
+        return cls(
+            id=metric.id,
+            version_id=metric.version_id,
+            model_id=metric.model_id,
+            metric_name=metric.metric_name,
+            value=metric.value,
+            recorded_at=metric.stamp.created_at,
+            created_by=metric.stamp.created_by,
+        )
+
+
+class ModelPage(BaseModel):
+    items: list[ModelOut]
+    next_cursor: str | None
+
+
+class VersionPage(BaseModel):
+    items: list[VersionOut]
+    next_cursor: str | None
+
+
+class MetricPage(BaseModel):
+    items: list[MetricOut]
+    next_cursor: str | None
+
+
+class MetricBatchOut(BaseModel):
+    items: list[MetricOut]
+
+
+class DashboardOut(BaseModel):
+    total: int
+    by_risk_level: dict[str, int]
+    by_status: dict[str, int]
+    matrix: dict[str, dict[str, int]]
+    awaiting_review: list[ModelOut]
+
+    @classmethod
+    def from_domain(cls, stats: DashboardStats) -> DashboardOut:
+        return cls(
+            total=stats.total,
+            by_risk_level=stats.by_risk_level,
+            by_status=stats.by_status,
+            matrix=stats.matrix,
+            awaiting_review=[ModelOut.from_domain(m) for m in stats.awaiting_review],
+        )
+
+
+class Health(BaseModel):
+    status: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

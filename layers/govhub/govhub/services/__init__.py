@@ -1,0 +1,1 @@
+"""Use cases of the registry, over repository ports given to their constructors."""

@@ -1,0 +1,174 @@
+"""pynamodb items of the single table. Items never leave the store package: repositories map them."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from govhub.config import settings
+from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.store import keys
+
+
+class _TableMeta:
+    table_name = settings().table_name
+    region = settings().region
+
+
+def _index(name: str) -> type[GlobalSecondaryIndex]:
+    """An index class over the overloaded GSI<n>PK / GSI<n>SK attributes."""
+    number = name.removeprefix("gsi")
+
+    class Meta:
+        index_name = name
+        projection = AllProjection()
+
+    return type(
+        f"Index{number}",
+        (GlobalSecondaryIndex,),
+        {
+            "Meta": Meta,
+            "pk": UnicodeAttribute(hash_key=True, attr_name=f"GSI{number}PK"),
+            "sk": UnicodeAttribute(range_key=True, attr_name=f"GSI{number}SK"),
+        },
+    )
+
+
+ListIndex = _index(keys.GSI_LIST)
+RiskIndex = _index(keys.GSI_RISK)
+StatusIndex = _index(keys.GSI_STATUS)
+OwnerIndex = _index(keys.GSI_OWNER)
+DomainIndex = _index(keys.GSI_DOMAIN)
+RiskStatusIndex = _index(keys.GSI_RISK_STATUS)
+
+
+class _Stamped(Model):
+    """Attributes every audited item carries: the stream turns them into audit records."""
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    entity = UnicodeAttribute()
+    model_id = NumberAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+    updated_by_role = UnicodeAttribute()
+    change_reason = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
+
+
+class ModelItem(_Stamped):
+    class Meta(_TableMeta):
+        pass
+
+    revision = VersionAttribute()
+    name = UnicodeAttribute()
+    name_key = UnicodeAttribute()
+    owner = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    domain = UnicodeAttribute(null=True)
+    risk_level = UnicodeAttribute(default=RiskLevel.MINIMAL.value)
+    risk_justification = UnicodeAttribute(null=True)
+    compliance_status = UnicodeAttribute(default=ComplianceStatus.DRAFT.value)
+    intended_purpose = UnicodeAttribute(null=True)
+    data_sources = UnicodeAttribute(null=True)
+    oversight_plan = UnicodeAttribute(null=True)
+    submitted_by = UnicodeAttribute(null=True)
+    approved_by = UnicodeAttribute(null=True)
+    approved_at = UnicodeAttribute(null=True)
+    approved_version_id = NumberAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
+    gsi4pk = UnicodeAttribute(null=True, attr_name="GSI4PK")
+    gsi4sk = UnicodeAttribute(null=True, attr_name="GSI4SK")
+    gsi5pk = UnicodeAttribute(null=True, attr_name="GSI5PK")
+    gsi5sk = UnicodeAttribute(null=True, attr_name="GSI5SK")
+    gsi6pk = UnicodeAttribute(null=True, attr_name="GSI6PK")
+    gsi6sk = UnicodeAttribute(null=True, attr_name="GSI6SK")
+
+    by_list = ListIndex()
+    by_risk = RiskIndex()
+    by_status = StatusIndex()
+    by_owner = OwnerIndex()
+    by_domain = DomainIndex()
+    by_risk_status = RiskStatusIndex()
+
+
+class VersionItem(_Stamped):
+    class Meta(_TableMeta):
+        pass
+
+    revision = VersionAttribute()
+    version_id = NumberAttribute()
+    version_tag = UnicodeAttribute()
+    s3_path = UnicodeAttribute()
+    sha256 = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+
+    by_list = ListIndex()
+
+
+class MetricItem(_Stamped):
+    class Meta(_TableMeta):
+        pass
+
+    metric_id = NumberAttribute()
+    version_id = NumberAttribute()
+    metric_name = UnicodeAttribute()
+    value = NumberAttribute()
+
+    by_list = ListIndex()
+
+
+class TombstoneItem(_Stamped):
+    """Written in the same transaction as a delete, so the audit trail knows who deleted what and why."""
+
+    class Meta(_TableMeta):
+        pass
+
+    name = UnicodeAttribute()
+    snapshot = UnicodeAttribute()
+
+
+class GuardItem(Model):
+    """Uniqueness guard (model name, version tag per model): written with attribute_not_exists."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    target_id = NumberAttribute()
+
+
+class SequenceItem(Model):
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    value = NumberAttribute(default=0)
+
+
+COUNTER_NAMES = keys.counter_names([r.value for r in RiskLevel], [s.value for s in ComplianceStatus])
+
+
+class _CounterBase(Model):
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+
+
+# One top-level number per counter, so each can be ADDed in the same transaction as the change.
+CounterItem: type[_CounterBase] = type(
+    "CounterItem",
+    (_CounterBase,),
+    {"Meta": _CounterBase.Meta, **{name: NumberAttribute(null=True) for name in COUNTER_NAMES}},
+)

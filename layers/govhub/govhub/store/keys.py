@@ -1,0 +1,96 @@
+"""Key prefixes and index names of the single table. No key is built anywhere else."""
+
+from __future__ import annotations
+
+MODEL = "MODEL#"
+VERSION = "VERSION#"
+METRIC = "METRIC#"
+META = "META"
+MODEL_NAME_GUARD = "MODELNAME#"
+VERSION_TAG_GUARD = "VERSIONTAG#"
+TOMBSTONE = "TOMBSTONE#"
+STATS_PK = "STATS"
+COUNTERS_SK = "COUNTERS"
+SEQUENCE_PK = "SEQUENCE"
+MODELS_LIST = "MODELS"
+
+# Global secondary indexes (GSI1 is overloaded: list of models, versions of a model, metric by id).
+GSI_LIST = "gsi1"
+GSI_RISK = "gsi2"
+GSI_STATUS = "gsi3"
+GSI_OWNER = "gsi4"
+GSI_DOMAIN = "gsi5"
+GSI_RISK_STATUS = "gsi6"
+
+# The `entity` attribute tells the stream consumers what changed; items without it
+# (guards, counters, sequences, audit index) never reach the audit trail.
+ENTITY_MODEL = "model"
+ENTITY_VERSION = "version"
+ENTITY_METRIC = "metric"
+ENTITY_TOMBSTONE = "tombstone"
+
+
+def model_pk(model_id: int) -> str:
+    return f"{MODEL}{model_id}"
+
+
+def version_pk(version_id: int) -> str:
+    return f"{VERSION}{version_id}"
+
+
+def metric_sk(metric_id: int) -> str:
+    return f"{METRIC}{metric_id:012d}"
+
+
+def metric_lookup(metric_id: int) -> str:
+    return f"{METRIC}{metric_id}"
+
+
+def name_key(name: str) -> str:
+    """Names are unique and sorted case-insensitively."""
+    return name.strip().casefold()
+
+
+def model_name_guard(name: str) -> str:
+    return f"{MODEL_NAME_GUARD}{name_key(name)}"
+
+
+def version_tag_guard(tag: str) -> str:
+    return f"{VERSION_TAG_GUARD}{tag}"
+
+
+def versions_of(model_id: int) -> str:
+    return f"{MODEL}{model_id}#VERSIONS"
+
+
+def tombstone_sk(at_iso: str) -> str:
+    return f"{TOMBSTONE}{at_iso}"
+
+
+def risk_partition(risk_level: str) -> str:
+    return f"RISK#{risk_level}"
+
+
+def status_partition(status: str) -> str:
+    return f"STATUS#{status}"
+
+
+def owner_partition(owner: str) -> str:
+    return f"OWNER#{owner.strip().casefold()}"
+
+
+def domain_partition(domain: str) -> str:
+    return f"DOMAIN#{domain.strip().casefold()}"
+
+
+def risk_status_partition(risk_level: str, status: str) -> str:
+    return f"RISKSTATUS#{risk_level}#{status}"
+
+
+def counter_names(risk_levels: list[str], statuses: list[str]) -> list[str]:
+    """Top-level counter attributes of the stats item: total, per risk, per status, per cell."""
+    names = ["total"]
+    names += [f"risk_{r}" for r in risk_levels]
+    names += [f"status_{s}" for s in statuses]
+    names += [f"cell_{r}_{s}" for r in risk_levels for s in statuses]
+    return names

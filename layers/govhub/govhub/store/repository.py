@@ -1,0 +1,468 @@
+"""Repositories: map domain objects to items and back; every read is GetItem or Query, every change a transaction."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from govhub.config import settings
+from govhub.domain.entities import AIModel, Metric, ModelVersion, Page, Stamp, VersionRef
+from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.errors import BadRequestError
+from govhub.store import keys
+from govhub.store.items import (
+    COUNTER_NAMES,
+    CounterItem,
+    GuardItem,
+    MetricItem,
+    ModelItem,
+    SequenceItem,
+    TombstoneItem,
+    VersionItem,
+)
+
+T = TypeVar("T")
+_TRANSACTION_ATTEMPTS = 6
+
+
+class ConditionFailedError(Exception):
+    """A transaction's condition did not hold; the caller reads again to say which one."""
+
+
+def _connection() -> Connection:
+    return Connection(region=settings().region)
+
+
+def _transact(build: Callable[[TransactWrite], None]) -> None:
+    """Run a write transaction, retrying conflicts with concurrent transactions (e.g. on the counters)."""
+    for attempt in range(_TRANSACTION_ATTEMPTS):
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                build(transaction)
+            return
+        except TransactWriteError as error:
+            codes = {reason.code for reason in (error.cancellation_reasons or []) if reason is not None}
+            if "ConditionalCheckFailed" in codes:
+                raise ConditionFailedError(str(codes)) from error
+            retryable = "TransactionConflict" in codes or error.cause_response_code in (
+                "TransactionConflictException",
+                "ThrottlingException",
+                "ProvisionedThroughputExceededException",
+            )
+            if not retryable or attempt == _TRANSACTION_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))
+
+
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise BadRequestError("The cursor is not one this API issued.") from None
+    valid = isinstance(key, dict) and key and all(
+        isinstance(name, str) and isinstance(value, dict) and len(value) == 1
+        and set(value) <= {"S", "N"} and all(isinstance(v, str) for v in value.values())
+        for name, value in key.items()
+    )
+    if not valid:
+        raise BadRequestError("The cursor is not one this API issued.")
+    return key
+
+
+def _page(results: Any, mapper: Callable[[Any], T]) -> Page:
+    items = [mapper(item) for item in results]
+    return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _stamp_from(item: Any) -> Stamp:
+    return Stamp(
+        created_at=datetime.fromisoformat(item.created_at),
+        created_by=item.created_by,
+        updated_at=datetime.fromisoformat(item.updated_at),
+        updated_by=item.updated_by,
+        updated_by_role=item.updated_by_role,
+        change_reason=item.change_reason,
+    )
+
+
+def _apply_stamp(item: Any, stamp: Stamp) -> None:
+    item.created_at = _iso(stamp.created_at)
+    item.created_by = stamp.created_by
+    item.updated_at = _iso(stamp.updated_at)
+    item.updated_by = stamp.updated_by
+    item.updated_by_role = stamp.updated_by_role
+    item.change_reason = stamp.change_reason
+
+
+class SequenceRepository:
+    """Integer ids, as the seed's API uses: an atomic counter per kind of record."""
+
+    def allocate(self, kind: str, count: int = 1) -> list[int]:
+        sequence = SequenceItem(keys.SEQUENCE_PK, kind)
+        sequence.update(actions=[SequenceItem.value.add(count)])
+        last = int(sequence.value)
+        return list(range(last - count + 1, last + 1))
+
+
+class StatsRepository:
+    def read(self) -> dict[str, int]:
+        try:
+            item = CounterItem.get(keys.STATS_PK, keys.COUNTERS_SK, consistent_read=True)
+        except DoesNotExist:
+            return {name: 0 for name in COUNTER_NAMES}
+        return {name: int(getattr(item, name) or 0) for name in COUNTER_NAMES}
+
+    @staticmethod
+    def add_to(transaction: TransactWrite, delta: dict[str, int]) -> None:
+        changes = [getattr(CounterItem, name).add(value) for name, value in delta.items() if value]
+        if changes:
+            transaction.update(CounterItem(keys.STATS_PK, keys.COUNTERS_SK), actions=changes)
+
+
+class ModelRepository:
+    def __init__(self, stats: StatsRepository | None = None) -> None:
+        self._stats = stats or StatsRepository()
+
+    # -- reads -------------------------------------------------------------------------------
+    def get(self, model_id: int) -> AIModel | None:
+        try:
+            item = ModelItem.get(keys.model_pk(model_id), keys.META, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return self._to_domain(item)
+
+    def id_for_name(self, name: str) -> int | None:
+        try:
+            guard = GuardItem.get(keys.model_name_guard(name), keys.META, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return int(guard.target_id)
+
+    def list(self, filters: dict[str, str], limit: int, cursor: str | None) -> Page:
+        risk, status = filters.get("risk_level"), filters.get("compliance_status")
+        owner, domain = filters.get("owner"), filters.get("domain")
+        remaining: list[Condition] = []
+        if risk and status:
+            index, partition = ModelItem.by_risk_status, keys.risk_status_partition(risk, status)
+        elif risk:
+            index, partition = ModelItem.by_risk, keys.risk_partition(risk)
+        elif status:
+            index, partition = ModelItem.by_status, keys.status_partition(status)
+        elif owner:
+            index, partition = ModelItem.by_owner, keys.owner_partition(owner)
+        elif domain:
+            index, partition = ModelItem.by_domain, keys.domain_partition(domain)
+        else:
+            index, partition = ModelItem.by_list, keys.MODELS_LIST
+        if owner and index is not ModelItem.by_owner:
+            remaining.append(ModelItem.gsi4pk == keys.owner_partition(owner))
+        if domain and index is not ModelItem.by_domain:
+            remaining.append(ModelItem.gsi5pk == keys.domain_partition(domain))
+        prefix = filters.get("q")
+        range_condition = index.sk.startswith(keys.name_key(prefix)) if prefix else None
+        filter_condition = None
+        for condition in remaining:
+            filter_condition = condition if filter_condition is None else filter_condition & condition
+        results = index.query(
+            partition,
+            range_key_condition=range_condition,
+            filter_condition=filter_condition,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        return _page(results, self._to_domain)
+
+    def latest_version(self, model_id: int) -> VersionRef | None:
+        for item in VersionItem.by_list.query(keys.versions_of(model_id), scan_index_forward=False, limit=1):
+            return VersionRef(id=int(item.version_id), version_tag=item.version_tag)
+        return None
+
+    # -- writes ------------------------------------------------------------------------------
+    def create(self, model: AIModel, counters: dict[str, int]) -> AIModel:
+        item = self._to_item(model)
+
+        def build(transaction: TransactWrite) -> None:
+            transaction.save(
+                GuardItem(keys.model_name_guard(model.name), keys.META, target_id=model.id),
+                condition=GuardItem.pk.does_not_exist(),
+            )
+            transaction.save(item, condition=ModelItem.pk.does_not_exist())
+            self._stats.add_to(transaction, counters)
+
+        _transact(build)
+        return self._to_domain(item)
+
+    def save(self, model: AIModel, counters: dict[str, int], previous_name: str | None = None) -> AIModel:
+        """Write a changed model; fails with ConditionFailedError if its revision moved on or the new name is taken."""
+        item = self._to_item(model)
+        renamed = previous_name is not None and keys.name_key(previous_name) != keys.name_key(model.name)
+
+        def build(transaction: TransactWrite) -> None:
+            transaction.save(item)
+            if renamed:
+                transaction.delete(GuardItem(keys.model_name_guard(previous_name or ""), keys.META))
+                transaction.save(
+                    GuardItem(keys.model_name_guard(model.name), keys.META, target_id=model.id),
+                    condition=GuardItem.pk.does_not_exist(),
+                )
+            self._stats.add_to(transaction, counters)
+
+        _transact(build)
+        item.update_local_version_attribute()
+        return self._to_domain(item)
+
+    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None:
+        """Delete the model with a tombstone saying who and why, then its versions and metrics."""
+        item = self._to_item(model)
+        tombstone = TombstoneItem(
+            keys.model_pk(model.id),
+            keys.tombstone_sk(_iso(deleted.updated_at)),
+            entity=keys.ENTITY_TOMBSTONE,
+            model_id=model.id,
+            name=model.name,
+            snapshot=json.dumps(_snapshot(model), default=str, sort_keys=True),
+        )
+        _apply_stamp(tombstone, deleted)
+
+        def build(transaction: TransactWrite) -> None:
+            transaction.delete(item)
+            transaction.delete(GuardItem(keys.model_name_guard(model.name), keys.META))
+            transaction.save(tombstone, condition=TombstoneItem.pk.does_not_exist())
+            self._stats.add_to(transaction, counters)
+
+        _transact(build)
+        self._delete_children(model.id)
+
+    def _delete_children(self, model_id: int) -> None:
+        with VersionItem.batch_write() as batch:
+            for version in VersionItem.by_list.query(keys.versions_of(model_id)):
+                for child in VersionItem.query(version.pk):
+                    batch.delete(child)
+            for guard in GuardItem.query(keys.model_pk(model_id), GuardItem.sk.startswith(keys.VERSION_TAG_GUARD)):
+                batch.delete(guard)
+
+    # -- mapping -----------------------------------------------------------------------------
+    @staticmethod
+    def _to_item(model: AIModel) -> ModelItem:
+        name_key = keys.name_key(model.name)
+        risk, status = model.risk_level.value, model.compliance_status.value
+        item = ModelItem(
+            keys.model_pk(model.id),
+            keys.META,
+            entity=keys.ENTITY_MODEL,
+            model_id=model.id,
+            name=model.name,
+            name_key=name_key,
+            owner=model.owner,
+            description=model.description,
+            domain=model.domain,
+            risk_level=risk,
+            risk_justification=model.risk_justification,
+            compliance_status=status,
+            intended_purpose=model.intended_purpose,
+            data_sources=model.data_sources,
+            oversight_plan=model.oversight_plan,
+            submitted_by=model.submitted_by,
+            approved_by=model.approved_by,
+            approved_at=_iso(model.approved_at) if model.approved_at else None,
+            approved_version_id=model.approved_version_id,
+            gsi1pk=keys.MODELS_LIST,
+            gsi1sk=name_key,
+            gsi2pk=keys.risk_partition(risk),
+            gsi2sk=name_key,
+            gsi3pk=keys.status_partition(status),
+            gsi3sk=name_key,
+            gsi4pk=keys.owner_partition(model.owner),
+            gsi4sk=name_key,
+            gsi5pk=keys.domain_partition(model.domain) if model.domain else None,
+            gsi5sk=name_key if model.domain else None,
+            gsi6pk=keys.risk_status_partition(risk, status),
+            gsi6sk=name_key,
+        )
+        if model.revision is not None:
+            item.revision = model.revision
+        _apply_stamp(item, model.stamp)
+        return item
+
+    @staticmethod
+    def _to_domain(item: ModelItem) -> AIModel:
+        return AIModel(
+            id=int(item.model_id),
+            name=item.name,
+            owner=item.owner,
+            stamp=_stamp_from(item),
+            description=item.description,
+            domain=item.domain,
+            risk_level=RiskLevel(item.risk_level),
+            risk_justification=item.risk_justification,
+            compliance_status=ComplianceStatus(item.compliance_status),
+            intended_purpose=item.intended_purpose,
+            data_sources=item.data_sources,
+            oversight_plan=item.oversight_plan,
+            submitted_by=item.submitted_by,
+            approved_by=item.approved_by,
+            approved_at=datetime.fromisoformat(item.approved_at) if item.approved_at else None,
+            approved_version_id=int(item.approved_version_id) if item.approved_version_id is not None else None,
+            revision=int(item.revision) if item.revision is not None else None,
+        )
+
+
+def _snapshot(model: AIModel) -> dict[str, Any]:
+    data = asdict(model)
+    data.pop("stamp", None)
+    data.pop("latest_version", None)
+    return data
+
+
+class VersionRepository:
+    def get(self, version_id: int) -> ModelVersion | None:
+        try:
+            item = VersionItem.get(keys.version_pk(version_id), keys.META, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return self._to_domain(item)
+
+    def tag_taken(self, model_id: int, tag: str) -> bool:
+        try:
+            GuardItem.get(keys.model_pk(model_id), keys.version_tag_guard(tag), consistent_read=True)
+        except DoesNotExist:
+            return False
+        return True
+
+    def list_for_model(self, model_id: int, limit: int, cursor: str | None) -> Page:
+        results = VersionItem.by_list.query(
+            keys.versions_of(model_id),
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        return _page(results, self._to_domain)
+
+    def create(self, version: ModelVersion) -> ModelVersion:
+        """Fails with ConditionFailedError if the model is gone or retired, or the tag is taken."""
+        item = VersionItem(
+            keys.version_pk(version.id),
+            keys.META,
+            entity=keys.ENTITY_VERSION,
+            model_id=version.model_id,
+            version_id=version.id,
+            version_tag=version.version_tag,
+            s3_path=version.s3_path,
+            sha256=version.sha256,
+            description=version.description,
+            gsi1pk=keys.versions_of(version.model_id),
+            gsi1sk=f"{version.id:012d}",
+        )
+        _apply_stamp(item, version.stamp)
+
+        def build(transaction: TransactWrite) -> None:
+            transaction.condition_check(
+                ModelItem,
+                keys.model_pk(version.model_id),
+                keys.META,
+                condition=ModelItem.pk.exists() & (ModelItem.compliance_status != ComplianceStatus.RETIRED.value),
+            )
+            transaction.save(
+                GuardItem(keys.model_pk(version.model_id), keys.version_tag_guard(version.version_tag), target_id=version.id),
+                condition=GuardItem.pk.does_not_exist(),
+            )
+            transaction.save(item, condition=VersionItem.pk.does_not_exist())
+
+        _transact(build)
+        return self._to_domain(item)
+
+    @staticmethod
+    def _to_domain(item: VersionItem) -> ModelVersion:
+        return ModelVersion(
+            id=int(item.version_id),
+            model_id=int(item.model_id),
+            version_tag=item.version_tag,
+            s3_path=item.s3_path,
+            sha256=item.sha256,
+            description=item.description,
+            stamp=_stamp_from(item),
+            revision=int(item.revision) if item.revision is not None else 1,
+        )
+
+
+class MetricRepository:
+    def get(self, metric_id: int) -> Metric | None:
+        for item in MetricItem.by_list.query(keys.metric_lookup(metric_id), limit=1):
+            return self._to_domain(item)
+        return None
+
+    def list_for_version(self, version_id: int, limit: int, cursor: str | None) -> Page:
+        results = MetricItem.query(
+            keys.version_pk(version_id),
+            MetricItem.sk.startswith(keys.METRIC),
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        return _page(results, self._to_domain)
+
+    def create_many(self, metrics: Iterable[Metric]) -> list[Metric]:
+        """All or nothing: up to 100 metrics in one transaction."""
+        items = [self._to_item(metric) for metric in metrics]
+
+        def build(transaction: TransactWrite) -> None:
+            for item in items:
+                transaction.save(item, condition=MetricItem.pk.does_not_exist())
+
+        _transact(build)
+        return [self._to_domain(item) for item in items]
+
+    @staticmethod
+    def _to_item(metric: Metric) -> MetricItem:
+        item = MetricItem(
+            keys.version_pk(metric.version_id),
+            keys.metric_sk(metric.id),
+            entity=keys.ENTITY_METRIC,
+            model_id=metric.model_id,
+            metric_id=metric.id,
+            version_id=metric.version_id,
+            metric_name=metric.metric_name,
+            value=metric.value,
+            gsi1pk=keys.metric_lookup(metric.id),
+            gsi1sk=keys.METRIC,
+        )
+        _apply_stamp(item, metric.stamp)
+        return item
+
+    @staticmethod
+    def _to_domain(item: MetricItem) -> Metric:
+        return Metric(
+            id=int(item.metric_id),
+            version_id=int(item.version_id),
+            model_id=int(item.model_id),
+            metric_name=item.metric_name,
+            value=float(item.value),
+            stamp=_stamp_from(item),
+        )

@@ -1,0 +1,63 @@
+"""`python -m local_stack`: start the whole hub locally and keep it running until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from local_stack.stack import LocalStack, StackOptions
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local_stack", description="Run the AI Governance Hub locally (no Docker, no AWS account).")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=3000, help="people's API, dashboard and docs (default 3000)")
+    parser.add_argument("--machine-port", type=int, default=3001, help="SigV4 machine API for CI (default 3001)")
+    parser.add_argument("--aws-port", type=int, default=4566, help="the local AWS endpoint (default 4566)")
+    parser.add_argument("--state-file", type=Path, default=StackOptions.state_file)
+    parser.add_argument("--no-demo-data", action="store_true", help="start with an empty registry")
+    args = parser.parse_args(argv)
+    options = StackOptions(host=args.host, port=args.port, machine_port=args.machine_port, aws_port=args.aws_port,
+                           state_file=args.state_file, demo_data=not args.no_demo_data)
+    stack = LocalStack(options)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        info = stack.start()
+        _banner(info, options.state_file)
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping the hub…", file=sys.stderr)
+        stack.stop()
+    return 0
+
+
+def _banner(info: dict, state_file: Path) -> None:
+    users = "\n".join(f"    {role:<12} {u['username']:<14} {u['password']}" for role, u in info["users"].items())
+    print(
+        f"""
+AI Governance Hub is running locally.
+
+  Dashboard        {info['web_url']}
+  API              {info['api_url']}
+  API docs         {info['docs_url']}   (OpenAPI: {info['openapi_url']})
+  Machine API      {info['machine_api_url']}   (SigV4; CI credentials in {state_file})
+  AWS endpoint     {info['aws_endpoint']}   (region {info['region']})
+
+  Demo users (role, username, password):
+{users}
+
+  Endpoints, ids and credentials: {state_file}
+  Press Ctrl-C to stop.
+""",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

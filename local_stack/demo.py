@@ -1,0 +1,132 @@
+"""Demo users (one per role) and a few demo models, created the way a user would: through Cognito and the API."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import boto3
+
+DEMO_USERS = {
+    "admin": {"username": "demo-admin", "password": "Admin-Demo-2026!", "email": "admin@example.org"},
+    "model_owner": {"username": "demo-owner", "password": "Owner-Demo-2026!", "email": "owner@example.org"},
+    "auditor": {"username": "demo-auditor", "password": "Auditor-Demo-2026!", "email": "auditor@example.org"},
+}
+
+
+def create_users(pool_id: str, endpoint_url: str, region: str) -> dict[str, dict[str, str]]:
+    cognito = boto3.client("cognito-idp", endpoint_url=endpoint_url, region_name=region)
+    for group, user in DEMO_USERS.items():
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=user["username"],
+            UserAttributes=[{"Name": "email", "Value": user["email"]}, {"Name": "email_verified", "Value": "true"}],
+            MessageAction="SUPPRESS",
+        )
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=user["username"], Password=user["password"], Permanent=True)
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user["username"], GroupName=group)
+    return {role: {"username": u["username"], "password": u["password"]} for role, u in DEMO_USERS.items()}
+
+
+def sign_in(client_id: str, username: str, password: str, endpoint_url: str, region: str) -> dict[str, Any]:
+    cognito = boto3.client("cognito-idp", endpoint_url=endpoint_url, region_name=region)
+    answer = cognito.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password}
+    )
+    return answer["AuthenticationResult"]
+
+
+def _call(api_url: str, token: str, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    request = urllib.request.Request(
+        f"{api_url}{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own local endpoint
+        return json.loads(response.read() or b"{}")
+
+
+DEMO_MODELS: list[dict[str, Any]] = [
+    {
+        "model": {
+            "name": "fraud-detector",
+            "owner": "Payments ML Team",
+            "domain": "finance",
+            "risk_level": "high",
+            "risk_justification": "Creditworthiness-adjacent decisions on natural persons (EU AI Act Annex III 5(b)).",
+            "description": "Gradient-boosted classifier scoring card transactions for fraud in real time.",
+            "intended_purpose": "Flag card transactions for manual fraud review; never blocks a payment on its own.",
+            "data_sources": "24 months of labelled card transactions (EU), chargeback outcomes, merchant registry.",
+            "oversight_plan": "Every flag is reviewed by a fraud analyst; weekly drift review by the model owner.",
+        },
+        "versions": [
+            ("v1.0.0", "s3://demo-models/fraud-detector/v1.0.0/model.tar.gz", {"accuracy": 0.93, "f1": 0.88, "demographic_parity_difference": 0.06}),
+            ("v1.1.0", "s3://demo-models/fraud-detector/v1.1.0/model.tar.gz", {"accuracy": 0.95, "f1": 0.91, "demographic_parity_difference": 0.04}),
+        ],
+        "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner"),
+                  ("approved", "Annex IV documentation complete; bias within policy", "admin")],
+    },
+    {
+        "model": {
+            "name": "cv-screening-assistant",
+            "owner": "People Analytics",
+            "domain": "hr",
+            "risk_level": "high",
+            "risk_justification": "Recruitment and selection of natural persons (EU AI Act Annex III 4(a)).",
+            "description": "Ranks applications against a job profile to help recruiters prioritise.",
+            "intended_purpose": "Suggest an order for recruiters to read applications; recruiters decide.",
+        },
+        "versions": [("v0.9.0", "s3://demo-models/cv-screening/v0.9.0/model.onnx", {"accuracy": 0.87, "f1": 0.84})],
+        "steps": [("under_review", "First review of the ranking model", "model_owner")],
+    },
+    {
+        "model": {
+            "name": "support-chatbot",
+            "owner": "Customer Care",
+            "domain": "customer-service",
+            "risk_level": "limited",
+            "risk_justification": "Interacts with people: users must be told they talk to an AI (Art. 50).",
+            "description": "Retrieval-augmented assistant answering account questions.",
+            "intended_purpose": "Answer routine customer questions and hand over to an agent on request.",
+        },
+        "versions": [("2026.11.1", "s3://demo-models/support-chatbot/2026.11.1/", {"answer_accuracy": 0.91})],
+        "steps": [],
+    },
+    {
+        "model": {
+            "name": "legacy-recommender",
+            "owner": "Growth Team",
+            "domain": "e-commerce",
+            "risk_level": "minimal",
+            "description": "Collaborative-filtering product recommendations (2021).",
+            "intended_purpose": "Suggest related products on product pages.",
+        },
+        "versions": [("v3.2.0", "s3://demo-models/recommender/v3.2.0/", {"precision_at_10": 0.31})],
+        "steps": [("under_review", "Annual re-review", "model_owner"), ("approved", "Low risk, unchanged", "admin"),
+                  ("retired", "Replaced by the 2026 ranking service", "admin")],
+    },
+]
+
+
+def seed_models(api_url: str, tokens: dict[str, str]) -> int:
+    """Create the demo models through the API (so they are audited like anything else); answer how many."""
+    owner = tokens["model_owner"]
+    for demo in DEMO_MODELS:
+        try:
+            model = _call(api_url, owner, "POST", "/models", demo["model"])
+        except urllib.error.HTTPError as error:
+            if error.code == 409:  # already seeded
+                continue
+            raise
+        for tag, uri, metrics in demo["versions"]:
+            version = _call(api_url, owner, "POST", "/versions", {"model_id": model["id"], "version_tag": tag, "s3_path": uri})
+            _call(api_url, owner, "POST", "/metrics", {
+                "version_id": version["id"],
+                "metrics": [{"metric_name": name, "value": value} for name, value in metrics.items()],
+            })
+        for status, reason, role in demo["steps"]:
+            _call(api_url, tokens[role], "PATCH", f"/models/{model['id']}/compliance-status", {"status": status, "reason": reason})
+    return len(DEMO_MODELS)
