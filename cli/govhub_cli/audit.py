@@ -23,10 +23,14 @@ MANIFEST = "manifest.json"
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
-def export_bundle(client: ApiClient, model: dict, out: Path) -> dict[str, Any]:
-    """Downloads MODEL's audit export and writes it as a bundle directory OUT."""
+def check_output_directory(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UsageError(f"{out} exists and is not an empty directory: choose a new directory for the bundle")
+
+
+def export_bundle(client: ApiClient, model: dict, out: Path) -> dict[str, Any]:
+    """Downloads MODEL's audit export and writes it as a bundle directory OUT."""
+    check_output_directory(out)
     response = client.get_raw(f"/models/{model['id']}/audit-logs/export")
     files = _bundle_files(response, client.timeout)
     if MANIFEST not in files:

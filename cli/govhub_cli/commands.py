@@ -472,8 +472,9 @@ def list_models(args: argparse.Namespace, session: Session) -> int:
 # --- audit -----------------------------------------------------------------------------------------
 
 def audit_export(args: argparse.Namespace, session: Session) -> int:
-    from govhub_cli.audit import export_bundle
+    from govhub_cli.audit import check_output_directory, export_bundle
 
+    check_output_directory(Path(args.out))  # before any request
     client = session.client
     model = find_model(client, args.model)
     summary = export_bundle(client, model, Path(args.out))

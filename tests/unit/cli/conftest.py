@@ -26,8 +26,6 @@ TRANSITIONS = {
 }
 DESCRIPTIVE = {"name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan"}
 MAX_BODY = 64 * 1024
-FAKE_ACCESS_KEY = "AKIDGOVHUBTEST"
-FAKE_SECRET_KEY = "fake-secret-key-for-tests"
 
 
 @dataclass
@@ -46,6 +44,7 @@ class Fault:
     path: str
     status: int | None  # None: drop the connection without answering
     times: int
+    after: int = 0  # let this many matching requests through first
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -65,6 +64,7 @@ class FakeGovHub:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.idempotent: dict[tuple[str, str, str], tuple[int, bytes]] = {}
+        self.static: dict[tuple[str, str], tuple[int, dict[str, str], bytes]] = {}  # canned answers
         self.rejected_tokens: set[str] = set()
         self.forbidden_tokens: set[str] = set()
         self.url = ""
@@ -110,11 +110,16 @@ class FakeGovHub:
             self.requests.append(Recorded(method, path, query, headers, body, raw))
             for fault in self.faults:
                 if fault.times > 0 and fault.method == method and fault.path == path:
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.times -= 1
                     if fault.status is None:
                         return None
                     payload = fault.body or {"error": {"code": "unavailable", "message": "try again"}}
                     return fault.status, fault.headers, json.dumps(payload).encode()
+            if (method, path) in self.static:
+                return self.static[(method, path)]
             key = headers.get("idempotency-key")
             if key and method != "GET" and (method, path, key) in self.idempotent:
                 status, replay = self.idempotent[(method, path, key)]
@@ -336,7 +341,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         status, extra_headers, body = result
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        if "Content-Type" not in extra_headers:
+            self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         for name, value in extra_headers.items():
             self.send_header(name, value)
@@ -351,7 +357,7 @@ def api() -> Iterator[FakeGovHub]:
     fake = FakeGovHub()
     handler = type("Handler", (_Handler,), {"api": fake})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     fake.url = f"http://127.0.0.1:{server.server_address[1]}/api/v1"
     try:
