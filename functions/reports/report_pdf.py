@@ -1,0 +1,1443 @@
+"""Render the compliance report content (govhub.reports.content) as a PDF with ReportLab.
+
+The only module of the project that imports ReportLab. All user text reaches Paragraph markup
+through ``_markup`` (escaped); table cells are drawn as plain text, never parsed as markup.
+Long tables are laid out page by page from precomputed row heights, so time grows linearly with
+the number of metrics and audit records.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import weakref
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_MONO = "DejaVuSansMono"
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 24 * mm
+MARGIN_BOTTOM = 20 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+FRAME_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+
+NAVY = colors.HexColor("#1F3A5F")
+INK = colors.HexColor("#1C2430")
+MUTED = colors.HexColor("#5B6675")
+RULE = colors.HexColor("#C9D1DB")
+STRIPE = colors.HexColor("#F4F6F9")
+PANEL = colors.HexColor("#EEF2F7")
+PASS_FG, PASS_BG = colors.HexColor("#1B6B32"), colors.HexColor("#E3F4E8")
+FAIL_FG, FAIL_BG = colors.HexColor("#B42318"), colors.HexColor("#FDE7E5")
+WARN_FG, WARN_BG = colors.HexColor("#8A5A00"), colors.HexColor("#FFF4DB")
+FAIR_FG, FAIR_BG = colors.HexColor("#8A4B00"), colors.HexColor("#FFF3E0")
+RISK_COLOURS = {
+    "unacceptable": colors.HexColor("#7A0E0E"),
+    "high": colors.HexColor("#C2410C"),
+    "limited": colors.HexColor("#B7791F"),
+    "minimal": colors.HexColor("#2F7D4A"),
+}
+STATUS_COLOURS = {
+    "draft": colors.HexColor("#5B6675"),
+    "under_review": colors.HexColor("#1D4ED8"),
+    "approved": colors.HexColor("#1B6B32"),
+    "retired": colors.HexColor("#374151"),
+}
+SEVERITY_COLOURS = {
+    "critical": (colors.white, colors.HexColor("#7A0E0E")),
+    "high": (FAIL_FG, FAIL_BG),
+    "medium": (WARN_FG, WARN_BG),
+    "info": (NAVY, PANEL),
+}
+
+FACT_LIMIT = 1500  # characters of a value shown in a fact table; free-text blocks are never cut
+CELL_VALUE_LIMIT = 160  # characters of one before/after value in the audit table
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def render_pdf(content: dict) -> bytes:
+    """The PDF of a report built by ``govhub.reports.content.build_report_content``."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    doc = _ReportDocument(buffer, content)
+    doc.multiBuild(_story(content), canvasmaker=_numbered_canvas(content))
+    return buffer.getvalue()
+
+
+# --- fonts and styles -----------------------------------------------------------------------------
+
+
+class _CachingTTFont(TTFont):
+    """A TrueType font that remembers how it encoded each string for the current document.
+
+    Table cells repeat a lot (roles, actions, categories); encoding a string into font subsets is
+    ReportLab's costliest step per line of text. Entries are valid for one document only, because
+    subset codes are assigned per document.
+    """
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._split_document: weakref.ref | None = None
+        self._split_cache: dict[str, list] = {}
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list:
+        if self._split_document is None or self._split_document() is not doc:
+            self._split_document, self._split_cache = weakref.ref(doc), {}
+        cached = self._split_cache.get(text)
+        if cached is None:
+            cached = self._split_cache[text] = super().splitString(text, doc, encoding)
+        return cached
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    for name, file_name in (
+        (FONT, "DejaVuSans.ttf"),
+        (FONT_BOLD, "DejaVuSans-Bold.ttf"),
+        (FONT_MONO, "DejaVuSansMono.ttf"),
+    ):
+        pdfmetrics.registerFont(_CachingTTFont(name, str(FONT_DIR / file_name)))
+    # No oblique face is bundled: italic markup falls back to the upright faces.
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+def _style(name: str, **overrides: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {"fontName": FONT, "fontSize": 9.5, "leading": 13.5, "textColor": INK, "alignment": TA_LEFT}
+    return ParagraphStyle(name, **(base | overrides))
+
+
+BODY = _style("body", spaceAfter=5)
+SMALL = _style("small", fontSize=8, leading=10.5, textColor=MUTED)
+LABEL = _style("label", fontName=FONT_BOLD, fontSize=8, leading=10.5, textColor=MUTED)
+VALUE = _style("value", fontSize=8.5, leading=11.5)
+MONO = _style("mono", fontName=FONT_MONO, fontSize=7.5, leading=10)
+MISSING = _style(
+    "missing",
+    fontSize=9,
+    leading=12.5,
+    textColor=FAIL_FG,
+    backColor=FAIL_BG,
+    borderPadding=(4, 6, 4, 6),
+    spaceBefore=4,
+    spaceAfter=8,
+    borderColor=FAIL_FG,
+    borderWidth=0,
+)
+H1 = _style(
+    "h1", fontName=FONT_BOLD, fontSize=15, leading=19, textColor=NAVY, spaceBefore=4, spaceAfter=2, keepWithNext=1
+)
+H1_REF = _style("h1ref", fontSize=8, leading=10, textColor=MUTED, spaceAfter=10, keepWithNext=1)
+H2 = _style(
+    "h2", fontName=FONT_BOLD, fontSize=11, leading=14, textColor=NAVY, spaceBefore=10, spaceAfter=5, keepWithNext=1
+)
+H3 = _style(
+    "h3", fontName=FONT_BOLD, fontSize=9.5, leading=12.5, textColor=INK, spaceBefore=8, spaceAfter=3, keepWithNext=1
+)
+TOC_TITLE = _style("toctitle", fontName=FONT_BOLD, fontSize=18, leading=22, textColor=NAVY, spaceAfter=14)
+TOC_LEVELS = [
+    _style("toc0", fontName=FONT_BOLD, fontSize=10.5, leading=15, leftIndent=0, firstLineIndent=0, spaceBefore=6),
+    _style("toc1", fontSize=9, leading=12.5, leftIndent=18, firstLineIndent=0, textColor=colors.HexColor("#3A4553")),
+]
+
+
+# --- text helpers ---------------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> str:
+    """Text without control characters (which PDF text cannot carry), tabs expanded."""
+    text = value if isinstance(value, str) else str(value)
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
+
+
+def _markup(value: Any) -> str:
+    """User text made literal for Paragraph markup: escaped, line breaks kept."""
+    return escape(_clean(value)).replace("\n", "<br/>")
+
+
+def _para(value: Any, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(_markup(value), style)
+
+
+def _present(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) or (value is not None and not isinstance(value, str))
+
+
+def _blocks(value: Any, style: ParagraphStyle = BODY) -> list[Flowable]:
+    """A free-text field as paragraphs (one per blank-line block) that split across pages."""
+    return [_para(block.strip("\n"), style) for block in _BLANK_LINE.split(_clean(value)) if block.strip()]
+
+
+def _shorten(value: Any, limit: int) -> str:
+    text = _clean(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit].rstrip()}… [{len(text):,} characters; full text in compliance-report.json]"
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _clean(value)
+
+
+def _when(value: Any, seconds: bool = True, zone: bool = True) -> str:
+    """An ISO 8601 time as 'YYYY-MM-DD HH:MM[:SS][ UTC]' (the raw text when it does not parse)."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return _clean(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    shown = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return f"{shown} UTC" if zone else shown
+
+
+def _label(value: Any) -> str:
+    return _clean(value).replace("_", " ") if value else "—"
+
+
+_ASCII_PRINTABLE = "".join(chr(c) for c in range(32, 127))
+_widest_ascii: dict[str, float] = {}
+
+
+def _width_function(font: str) -> Callable[[str, float], float]:
+    return pdfmetrics.getFont(font).stringWidth
+
+
+def _fits_unmeasured(text: str, font: str, size: float, width: float) -> bool:
+    """True when ASCII text surely fits: its length times the widest ASCII glyph is within the width."""
+    widest = _widest_ascii.get(font)
+    if widest is None:
+        widest = _widest_ascii[font] = max(pdfmetrics.stringWidth(c, font, 1000) for c in _ASCII_PRINTABLE) / 1000
+    return text.isascii() and len(text) * widest * size <= width
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Text cut with an ellipsis to fit a width on one line."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[: max(0, min(len(text) - 1, int(len(text) * 0.9)))]
+    return text + "…"
+
+
+def wrap_lines(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
+    """Greedy line breaking of clean text (see ``_clean``) on spaces; words wider than the line break
+    after a separator (``_ / - .``) where they can, else anywhere; at most max_lines lines."""
+    if "\n" not in text and _fits_unmeasured(text, font, size, width):
+        return [text]
+    measure = _width_function(font)
+    space = measure(" ", size)
+    lines: list[str] = []
+    for hard_line in text.split("\n"):
+        if _fits_unmeasured(hard_line, font, size, width) or measure(hard_line, size) <= width:
+            lines.append(hard_line)
+        else:
+            current, current_width = "", 0.0
+            for word in hard_line.split(" "):
+                word_width = measure(word, size)
+                if current and current_width + space + word_width <= width:
+                    current, current_width = f"{current} {word}", current_width + space + word_width
+                    continue
+                if current:
+                    lines.append(current)
+                while word_width > width:
+                    cut = _break_point(word, measure, size, width)
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                    word_width = measure(word, size)
+                current, current_width = word, word_width
+            lines.append(current)
+        if len(lines) > max_lines:
+            break
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _fit(lines[-1] + " …", font, size, width)
+    return lines or [""]
+
+
+def _break_point(word: str, measure: Callable[[str, float], float], size: float, width: float) -> int:
+    low, high = 1, len(word)
+    while low < high:  # the longest prefix that fits (at least one character)
+        middle = (low + high + 1) // 2
+        if measure(word[:middle], size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    separator = max(word.rfind(c, 0, low) for c in "_/-.")
+    return separator + 1 if separator >= low // 2 else low
+
+
+# --- a long table laid out page by page -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float  # share of the frame width
+    font: str = FONT
+    size: float = 7.5
+    align: str = "left"
+    max_lines: int = 14
+
+
+@dataclass
+class Row:
+    cells: Sequence[Any]
+    background: Color | None = None
+    cell_colours: dict[int, tuple[Color, Color | None]] = field(default_factory=dict)  # column -> (text, fill)
+    bold: frozenset[int] = frozenset()
+
+
+@dataclass
+class _Laid:
+    columns: list[Column]
+    widths: list[float]
+    header: list[list[str]]
+    header_height: float
+    rows: list[Row]
+    lines: list[list[list[str]]]
+    heights: list[float]
+    prefix: list[float]
+
+
+PAD_X, PAD_Y = 4.0, 2.8
+
+
+class DataTable(Flowable):
+    """A table of plain-text cells with a repeated header, split into page-sized pieces.
+
+    Row heights are measured once; wrap and split then cost O(log n) and O(rows on the page),
+    so laying out n rows is linear however many pages they fill.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Row],
+        *,
+        _laid: _Laid | None = None,
+        _start: int = 0,
+        _end: int | None = None,
+    ) -> None:
+        super().__init__()
+        self._laid = _laid or self._lay_out(list(columns), list(rows))
+        self._start = _start
+        self._end = len(self._laid.rows) if _end is None else _end
+        self.width = sum(self._laid.widths)
+        self.height = self._laid.header_height + self._laid.prefix[self._end] - self._laid.prefix[self._start]
+
+    @staticmethod
+    def _lay_out(columns: list[Column], rows: list[Row]) -> _Laid:
+        widths = [c.width * FRAME_WIDTH for c in columns]
+        inner = [w - 2 * PAD_X for w in widths]
+        header = [wrap_lines(c.title, FONT_BOLD, c.size, w, 3) for c, w in zip(columns, inner, strict=True)]
+        header_height = max(len(h) * c.size * 1.25 for h, c in zip(header, columns, strict=True)) + 2 * PAD_Y
+        lines: list[list[list[str]]] = []
+        heights: list[float] = []
+        for row in rows:
+            cell_lines = [
+                wrap_lines(_fmt(value), FONT_BOLD if i in row.bold else c.font, c.size, w, c.max_lines)
+                for i, (value, c, w) in enumerate(zip(row.cells, columns, inner, strict=True))
+            ]
+            lines.append(cell_lines)
+            heights.append(max(len(cl) * c.size * 1.25 for cl, c in zip(cell_lines, columns, strict=True)) + 2 * PAD_Y)
+        prefix = [0.0, *accumulate(heights)]
+        return _Laid(columns, widths, header, header_height, rows, lines, heights, prefix)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        laid = self._laid
+        room = available_height - laid.header_height
+        end = min(bisect_right(laid.prefix, laid.prefix[self._start] + room + 0.01) - 1, self._end)
+        if end <= self._start:
+            return []  # not even one row fits: start on the next page
+        return [
+            DataTable((), (), _laid=laid, _start=self._start, _end=end),
+            DataTable((), (), _laid=laid, _start=end, _end=self._end),
+        ]
+
+    def draw(self) -> None:
+        laid, canvas = self._laid, self.canv
+        if getattr(canvas, "measuring_only", False):
+            return  # the first multiBuild pass only counts pages for the table of contents
+        x_positions = [0.0, *accumulate(laid.widths)]
+        top = self.height
+        canvas.saveState()
+        canvas.setFillColor(NAVY)
+        canvas.rect(0, top - laid.header_height, self.width, laid.header_height, stroke=0, fill=1)
+        text = canvas.beginText()
+        text.setFillColor(colors.white)
+        for column, lines, x in zip(laid.columns, laid.header, x_positions, strict=False):
+            text.setFont(FONT_BOLD, column.size, column.size * 1.25)
+            self._text_lines(text, lines, column, x, top - PAD_Y - column.size, FONT_BOLD)
+        y = top - laid.header_height
+        rules = []
+        current_colour: Color = colors.white
+        current_font: tuple[str, float] = ("", 0.0)
+        for index in range(self._start, self._end):
+            row, height = laid.rows[index], laid.heights[index]
+            fill = row.background or (STRIPE if index % 2 else None)
+            if fill is not None:
+                canvas.setFillColor(fill)
+                canvas.rect(0, y - height, self.width, height, stroke=0, fill=1)
+            for column_index, (_, cell_fill) in row.cell_colours.items():
+                if cell_fill is not None:
+                    canvas.setFillColor(cell_fill)
+                    canvas.rect(
+                        x_positions[column_index], y - height, laid.widths[column_index], height, stroke=0, fill=1
+                    )
+            for column_index, (column, lines) in enumerate(zip(laid.columns, laid.lines[index], strict=True)):
+                if not lines[0] and len(lines) == 1:
+                    continue
+                colour = row.cell_colours[column_index][0] if column_index in row.cell_colours else INK
+                if colour is not current_colour:
+                    text.setFillColor(colour)
+                    current_colour = colour
+                font = FONT_BOLD if column_index in row.bold else column.font
+                if current_font != (font, column.size):
+                    text.setFont(font, column.size, column.size * 1.25)
+                    current_font = (font, column.size)
+                self._text_lines(text, lines, column, x_positions[column_index], y - PAD_Y - column.size, font)
+            y -= height
+            rules.append((0, y, self.width, y))
+        canvas.drawText(text)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.lines(rules)
+        canvas.restoreState()
+
+    @staticmethod
+    def _text_lines(text: Any, lines: list[str], column: Column, x: float, y: float, font: str) -> None:
+        # textLine moves down by the leading set with setFont and, unlike textOut, measures nothing.
+        if column.align != "right":
+            text.setTextOrigin(x + PAD_X, y)
+            for line in lines:
+                text.textLine(line)
+            return
+        right = x + column.width * FRAME_WIDTH - PAD_X
+        measure = _width_function(font)
+        for line in lines:
+            text.setTextOrigin(right - measure(line, column.size), y)
+            text.textLine(line)
+            y -= column.size * 1.25
+
+
+# --- document, page decoration, table of contents -------------------------------------------------
+
+
+class _Heading(Paragraph):
+    """A heading that becomes a table-of-contents entry and a PDF outline bookmark."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
+        super().__init__(_markup(text), style)
+        self.toc_entry = (level, _clean(text), key)
+
+
+class _ReportDocument(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO, content: dict) -> None:
+        model = content.get("model") or {}
+        report = content.get("report") or {}
+        super().__init__(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=_clean(f"Compliance report — {model.get('name') or ''}"),
+            author=_clean((report.get("generated_by") or {}).get("username") or ""),
+            subject=_clean(content.get("title") or ""),
+            creator=_clean(content.get("product") or ""),
+            keywords=["EU AI Act", "Annex IV", "technical documentation"],
+        )
+        frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            FRAME_WIDTH,
+            FRAME_HEIGHT,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        cover_frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            FRAME_WIDTH,
+            PAGE_HEIGHT - MARGIN_BOTTOM - 42 * mm,
+            id="cover",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        decoration = _PageDecoration(content)
+        self.addPageTemplates(
+            [
+                PageTemplate("cover", [cover_frame], onPage=decoration.cover),
+                PageTemplate("body", [frame], onPage=decoration.body),
+            ]
+        )
+        self._pass = 0
+
+    def build(self, flowables: list[Flowable], filename: Any = None, canvasmaker: Any = Canvas) -> None:
+        self._pass += 1
+        super().build(flowables, filename, canvasmaker)
+
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        # Pass 1 of multiBuild never produces the output: its pages only feed the table of contents.
+        self.canv.measuring_only = self._pass == 1
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        entry = getattr(flowable, "toc_entry", None)
+        if entry is None:
+            return
+        level, text, key = entry
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        self.notify("TOCEntry", (level, escape(text), self.page, key))
+
+
+class _PageDecoration:
+    """Running header and footer; the 'of y' part of the page number is drawn by the canvas at save."""
+
+    def __init__(self, content: dict) -> None:
+        model = content.get("model") or {}
+        report = content.get("report") or {}
+        self.product = _clean(content.get("product") or "AI Governance Hub")
+        self.model_name = _clean(model.get("name") or f"model {model.get('id')}")
+        self.report_id = _clean(report.get("id") or "")
+        self.content_hash = _clean(content.get("content_sha256") or "")
+        generated_by = (report.get("generated_by") or {}).get("username")
+        self.generated = f"Generated {_when(report.get('generated_at'), seconds=False)}" + (
+            f" by {_clean(generated_by)}" if generated_by else ""
+        )
+
+    def cover(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFillColor(NAVY)
+        canvas.rect(0, PAGE_HEIGHT - 30 * mm, PAGE_WIDTH, 30 * mm, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(FONT_BOLD, 15)
+        canvas.drawString(MARGIN_X, PAGE_HEIGHT - 15 * mm, self.product.upper())
+        canvas.setFont(FONT, 9)
+        canvas.drawString(MARGIN_X, PAGE_HEIGHT - 21.5 * mm, "EU AI Act · Regulation (EU) 2024/1689 · Annex IV")
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, PAGE_HEIGHT - 15 * mm, "COMPLIANCE REPORT")
+        canvas.setFont(FONT, 8)
+        canvas.drawRightString(
+            PAGE_WIDTH - MARGIN_X, PAGE_HEIGHT - 21.5 * mm, _fit(f"Report {self.report_id}", FONT, 8, FRAME_WIDTH / 2)
+        )
+        canvas.restoreState()
+        self._footer(canvas)
+
+    def body(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        y = PAGE_HEIGHT - MARGIN_TOP + 9 * mm
+        canvas.setFont(FONT_BOLD, 7.5)
+        canvas.setFillColor(NAVY)
+        left = f"{self.product} · EU AI Act compliance report"
+        canvas.drawString(MARGIN_X, y, left)
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTED)
+        room = FRAME_WIDTH - pdfmetrics.stringWidth(left, FONT_BOLD, 7.5) - 12
+        canvas.drawRightString(
+            PAGE_WIDTH - MARGIN_X, y, _fit(f"{self.model_name} · Report {self.report_id}", FONT, 7.5, room)
+        )
+        canvas.setStrokeColor(NAVY)
+        canvas.setLineWidth(0.8)
+        canvas.line(MARGIN_X, y - 3.5, PAGE_WIDTH - MARGIN_X, y - 3.5)
+        canvas.restoreState()
+        self._footer(canvas)
+
+    def _footer(self, canvas: Canvas) -> None:
+        canvas.saveState()
+        y = MARGIN_BOTTOM - 10 * mm
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, y + 9, PAGE_WIDTH - MARGIN_X, y + 9)
+        canvas.setFont(FONT, 7)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN_X, y, f"Content SHA-256 {self.content_hash[:16]}…")
+        canvas.drawCentredString(PAGE_WIDTH / 2, y, _fit(self.generated, FONT, 7, FRAME_WIDTH / 2.4))
+        canvas.restoreState()
+
+
+def _numbered_canvas(content: dict) -> Callable[..., Canvas]:
+    class NumberedCanvas(Canvas):
+        """Keeps each page until save, then stamps 'Page x of y' on all of them."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict] = []
+
+        def showPage(self) -> None:
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for number, state in enumerate(self._saved_pages, start=1):
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont(FONT_BOLD, 7.5)
+                self.setFillColor(NAVY)
+                self.drawRightString(PAGE_WIDTH - MARGIN_X, MARGIN_BOTTOM - 10 * mm, f"Page {number} of {total}")
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+# --- the story ------------------------------------------------------------------------------------
+
+
+def _story(content: dict) -> list[Flowable]:
+    sections = content.get("sections") or []
+    builders: dict[str, Callable[[dict, dict], list[Flowable]]] = {
+        "general_description": _general_description,
+        "versions": _versions,
+        "data_governance": _data_governance,
+        "human_oversight": _human_oversight,
+        "evaluation": _evaluation,
+        "risk_classification": _risk_classification,
+        "lifecycle": _lifecycle,
+        "gaps": _gaps_and_findings,
+    }
+    story: list[Flowable] = [*_cover(content), NextPageTemplate("body"), PageBreak(), *_contents(), PageBreak()]
+    for section in sections:
+        story.append(CondPageBreak(150))
+        story.extend(_section_heading(section))
+        story.extend(builders[section["id"]](section.get("data") or {}, content))
+        story.append(Spacer(1, 14))
+    return story
+
+
+def _section_heading(section: dict) -> list[Flowable]:
+    points = section.get("annex_iv") or []
+    reference = "Annex IV point" + ("s " if len(points) > 1 else " ") + ", ".join(points) if points else "Annex IV"
+    return [
+        _Heading(f"{section['number']}. {section['title']}", H1, 0, f"s-{section['id']}"),
+        _para(f"{reference} · {section.get('legal_reference') or ''}", H1_REF),
+    ]
+
+
+def _sub_heading(number: str, title: str, key: str) -> _Heading:
+    return _Heading(f"{number} {title}", H2, 1, key)
+
+
+def _contents() -> list[Flowable]:
+    toc = TableOfContents(levelStyles=TOC_LEVELS, dotsMinLevel=0, rightColumnWidth=40)
+    return [Paragraph("Contents", TOC_TITLE), toc]
+
+
+def _badge(text: str, fill: Color) -> Table:
+    label = _clean(text).upper()
+    width = pdfmetrics.stringWidth(label, FONT_BOLD, 8.5) + 15
+    table = Table(
+        [
+            [
+                Paragraph(
+                    escape(label), _style("badge", fontName=FONT_BOLD, fontSize=8.5, leading=10, textColor=colors.white)
+                )
+            ]
+        ],
+        colWidths=[min(width, FRAME_WIDTH / 2)],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def _badges(*badges: tuple[str, Color]) -> Table:
+    cells = [_badge(text, fill) for text, fill in badges]
+    table = Table([cells], colWidths=[c._colWidths[0] + 6 for c in cells], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def _facts(rows: Sequence[tuple[str, Any]], label_width: float = 0.28, mono: Iterable[str] = ()) -> Table:
+    """A two-column label/value table; values are escaped and cut at FACT_LIMIT characters."""
+    mono_labels = set(mono)
+    data = [
+        [
+            Paragraph(escape(label), LABEL),
+            _para(_shorten(_fmt(value), FACT_LIMIT), MONO if label in mono_labels else VALUE),
+        ]
+        for label, value in rows
+    ]
+    table = Table(data, colWidths=[label_width * FRAME_WIDTH, (1 - label_width) * FRAME_WIDTH], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("BACKGROUND", (0, 0), (0, -1), PANEL),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _panel(flowables: list[Flowable], fill: Color, border: Color) -> Table:
+    table = Table([[flowables]], colWidths=[FRAME_WIDTH])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, border),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 7),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
+    return table
+
+
+def _text_field(title: str, value: Any, gap_note: str) -> list[Flowable]:
+    if not _present(value):
+        return [Paragraph(escape(title), H3), Paragraph(escape(gap_note), MISSING)]
+    return [Paragraph(escape(title), H3), *_blocks(value)]
+
+
+def _version_label(ref: dict | None) -> str:
+    if not ref:
+        return "—"
+    return _clean(ref.get("version_tag") or f"#{ref.get('id')}")
+
+
+def _verification_text(chain: dict) -> str:
+    status = chain.get("status")
+    if status == "verified":
+        return f"Verified — hash chain intact over {chain.get('records')} records"
+    if status == "broken":
+        return "BROKEN — the hash chain does not verify"
+    return "Not verified for this report"
+
+
+# --- cover ----------------------------------------------------------------------------------------
+
+
+def _cover(content: dict) -> list[Flowable]:
+    model = content.get("model") or {}
+    report = content.get("report") or {}
+    summary = content.get("summary") or {}
+    gaps = content.get("gaps") or []
+    findings = content.get("findings") or []
+    risk = model.get("risk_level") or "minimal"
+    status = model.get("compliance_status") or "draft"
+    generated_by = report.get("generated_by") or {}
+    story: list[Flowable] = [
+        Spacer(1, 4 * mm),
+        Paragraph("Technical documentation under Article 11 and Annex IV", SMALL),
+        Spacer(1, 2),
+        Paragraph("Compliance Report", _style("title", fontName=FONT_BOLD, fontSize=26, leading=31, textColor=NAVY)),
+        Spacer(1, 4),
+        _para(_shorten(model.get("name") or "", 300), _style("model", fontName=FONT_BOLD, fontSize=17, leading=22)),
+        Spacer(1, 8),
+        _badges(
+            (f"{_label(risk)} risk", RISK_COLOURS.get(risk, NAVY)), (_label(status), STATUS_COLOURS.get(status, NAVY))
+        ),
+        Spacer(1, 12),
+        _facts(
+            [
+                ("Model ID", model.get("id")),
+                ("Provider / owner", model.get("owner")),
+                ("Domain", model.get("domain")),
+                ("Risk level", _label(risk)),
+                ("Compliance status", _label(status)),
+                ("Latest version", _version_label(model.get("latest_version"))),
+                ("Approved version", _version_label(model.get("approved_version"))),
+                ("Generated at", _when(report.get("generated_at"))),
+                (
+                    "Generated by",
+                    " · ".join(_clean(v) for v in (generated_by.get("username"), generated_by.get("role")) if v),
+                ),
+                ("Report ID", report.get("id")),
+                ("Content SHA-256", content.get("content_sha256")),
+            ],
+            mono=("Report ID", "Content SHA-256"),
+        ),
+        Spacer(1, 12),
+    ]
+    chain_status = summary.get("audit_chain")
+    severities = [f.get("severity") for f in findings]
+    summary_rows = [
+        Row(
+            ["Documentation gaps", f"{len(gaps)} Annex IV item(s) without data" if gaps else "None"],
+            cell_colours={1: (FAIL_FG, FAIL_BG) if gaps else (PASS_FG, PASS_BG)},
+            bold=frozenset({1}),
+        ),
+        Row(
+            [
+                "Findings",
+                ", ".join(f"{severities.count(s)} {s}" for s in SEVERITY_COLOURS if s in severities) or "None",
+            ],
+            cell_colours={1: (FAIL_FG, FAIL_BG) if {"critical", "high"} & set(severities) else (PASS_FG, PASS_BG)},
+        ),
+        Row(
+            [
+                "Policy thresholds (latest version)",
+                f"{summary.get('latest_version_failures', 0)} failed"
+                if summary.get("latest_version_failures")
+                else "No failures",
+            ],
+            cell_colours={1: (FAIL_FG, FAIL_BG) if summary.get("latest_version_failures") else (PASS_FG, PASS_BG)},
+        ),
+        Row(
+            [
+                "Evaluation metrics",
+                (
+                    f"{summary.get('metrics', 0)} on {summary.get('versions', 0)} version(s), "
+                    f"{summary.get('fairness_metrics', 0)} fairness"
+                ),
+            ]
+        ),
+        Row(
+            [
+                "Audit trail",
+                f"{summary.get('audit_records', 0)} record(s) · "
+                + {"verified": "chain verified", "broken": "CHAIN BROKEN"}.get(chain_status, "not verified"),
+            ],
+            cell_colours={
+                1: {"verified": (PASS_FG, PASS_BG), "broken": (FAIL_FG, FAIL_BG)}.get(chain_status, (WARN_FG, WARN_BG))
+            },
+        ),
+    ]
+    story.append(Paragraph("Assessment summary", H3))
+    story.append(DataTable([Column("Check", 0.34, size=8), Column("Result", 0.66, size=8)], summary_rows))
+    if gaps:
+        shown = gaps[:6]
+        items = "<br/>".join(
+            f"• <b>Annex IV {escape(', '.join(g.get('annex_iv') or []))}</b> — {_markup(g.get('item'))}" for g in shown
+        )
+        more = f"<br/>… and {len(gaps) - len(shown)} more" if len(gaps) > len(shown) else ""
+        story += [
+            Spacer(1, 10),
+            _panel(
+                [
+                    Paragraph(
+                        f"Documentation gaps ({len(gaps)}) — see section 8",
+                        _style("gaphead", fontName=FONT_BOLD, textColor=FAIL_FG),
+                    ),
+                    Paragraph(items + more, _style("gaplist", fontSize=8.5, leading=12, textColor=INK)),
+                ],
+                FAIL_BG,
+                FAIL_FG,
+            ),
+        ]
+    story += [
+        Spacer(1, 10),
+        Paragraph(
+            "Generated automatically from the registry. The content hash is the SHA-256 of the canonical JSON of "
+            "the documented facts (compliance-report.json, without the report id and generation time): two reports "
+            "with the same hash document the same facts.",
+            SMALL,
+        ),
+    ]
+    return [KeepTogether(story[:8]), *story[8:]]
+
+
+# --- sections -------------------------------------------------------------------------------------
+
+
+def _general_description(data: dict, content: dict) -> list[Flowable]:
+    updated = " by ".join(v for v in (_when(data.get("updated_at")), _clean(data.get("updated_by") or "")) if v)
+    created = " by ".join(v for v in (_when(data.get("created_at")), _clean(data.get("created_by") or "")) if v)
+    facts = [
+        ("Model name", data.get("name")),
+        ("Model ID", data.get("model_id")),
+        ("Provider / owner", data.get("provider")),
+        ("Domain", data.get("domain")),
+        ("Compliance status", _label(data.get("compliance_status"))),
+        ("Latest version", _version_label(data.get("latest_version"))),
+        ("Approved version", _version_label(data.get("approved_version"))),
+        ("Registered", created),
+        ("Last updated", updated),
+    ]
+    if data.get("last_change_reason"):
+        facts.append(("Last change reason", data.get("last_change_reason")))
+    return [
+        _facts(facts),
+        *_text_field(
+            "Description",
+            data.get("description"),
+            "Not documented: the registry holds no general description of the system (gap, Annex IV 1(a)).",
+        ),
+        *_text_field(
+            "Intended purpose",
+            data.get("intended_purpose"),
+            "Not documented: no intended purpose is recorded (gap, Annex IV 1(a)).",
+        ),
+    ]
+
+
+def _versions(data: dict, content: dict) -> list[Flowable]:
+    items = data.get("items") or []
+    if not items:
+        return [Paragraph("No version of the system is registered (gap, Annex IV 1(c)).", MISSING)]
+    columns = [
+        Column("Version", 0.12, size=7.5),
+        Column("Registered (UTC)", 0.15, size=7),
+        Column("Artifact location", 0.26, size=7),
+        Column("Artifact SHA-256", 0.245, font=FONT_MONO, size=6.5),
+        Column("Metrics", 0.085, size=7, align="right"),
+        Column("Notes", 0.14, size=7, max_lines=8),
+    ]
+    rows = []
+    for item in items:
+        marks = [m for m, on in (("latest", item.get("is_latest")), ("approved", item.get("is_approved"))) if on]
+        tag = _clean(item.get("version_tag") or f"#{item.get('id')}") + ("\n" + " · ".join(marks) if marks else "")
+        registered = _when(item.get("created_at"), seconds=False, zone=False) + (
+            f"\nby {_clean(item['created_by'])}" if item.get("created_by") else ""
+        )
+        digest = item.get("sha256")
+        colours = {} if digest else {3: (FAIL_FG, FAIL_BG)}
+        if item.get("is_approved"):
+            colours[0] = (PASS_FG, PASS_BG)
+        rows.append(
+            Row(
+                [
+                    tag,
+                    registered,
+                    item.get("s3_path") or "missing",
+                    digest or "missing",
+                    str(item.get("metric_count", 0)),
+                    item.get("description") or "",
+                ],
+                cell_colours=colours,
+                bold=frozenset({0}),
+            )
+        )
+    hashed = sum(1 for i in items if i.get("sha256"))
+    return [
+        _para(f"{len(items)} version(s) registered, newest first; {hashed} with an artifact SHA-256.", BODY),
+        DataTable(columns, rows),
+    ]
+
+
+def _data_governance(data: dict, content: dict) -> list[Flowable]:
+    return [
+        Paragraph(
+            "Provenance, scope and main characteristics of the training, validation and test data, how it was "
+            "obtained and selected, and its governance (Article 10).",
+            SMALL,
+        ),
+        *_text_field(
+            "Data sources",
+            data.get("data_sources"),
+            "Not documented: no data sources are recorded (gap, Annex IV 2(d)).",
+        ),
+    ]
+
+
+def _human_oversight(data: dict, content: dict) -> list[Flowable]:
+    return [
+        Paragraph(
+            "Measures that let natural persons oversee the system while it is in use, understand its "
+            "capacities and limitations, and intervene or stop it (Article 14).",
+            SMALL,
+        ),
+        *_text_field(
+            "Human oversight plan",
+            data.get("oversight_plan"),
+            "Not documented: no human oversight measures are recorded (gap, Annex IV 2(e)).",
+        ),
+    ]
+
+
+_RESULT_COLOURS = {"pass": (PASS_FG, PASS_BG), "fail": (FAIL_FG, FAIL_BG), "not_measured": (WARN_FG, WARN_BG)}
+_RESULT_TEXT = {"pass": "PASS", "fail": "FAIL", "not_measured": "NOT MEASURED"}
+
+
+def _rule_text(checks: list[dict]) -> str:
+    return " and ".join(f"{c['op']} {_fmt(c['value'])}" for c in checks) if checks else "—"
+
+
+def _metric_rows(versions: list[dict], only_fairness: bool) -> list[Row]:
+    rows = []
+    for version in versions:
+        tag = _clean(version.get("version_tag") or f"#{version.get('version_id')}")
+        for metric in version.get("metrics") or []:
+            fairness = metric.get("category") == "fairness"
+            if only_fairness and not fairness:
+                continue
+            result = metric.get("result")
+            colours: dict[int, tuple[Color, Color | None]] = {}
+            if fairness:
+                colours[2] = (FAIR_FG, None)
+            if result:
+                colours[5] = _RESULT_COLOURS[result]
+            rows.append(
+                Row(
+                    [
+                        tag,
+                        metric.get("metric_name") or "",
+                        "FAIRNESS" if fairness else (metric.get("category") or ""),
+                        _fmt(metric.get("value")),
+                        _rule_text(metric.get("thresholds") or []),
+                        _RESULT_TEXT.get(result, "—") if result else "—",
+                        _when(metric.get("recorded_at"), seconds=False, zone=False),
+                    ],
+                    background=FAIR_BG if fairness and not only_fairness else None,
+                    cell_colours=colours,
+                    bold=frozenset({2, 5}) if fairness else frozenset({5}),
+                )
+            )
+    return rows
+
+
+_METRIC_COLUMNS = [
+    Column("Version", 0.11),
+    Column("Metric", 0.31),
+    Column("Category", 0.12, size=7),
+    Column("Value", 0.09, align="right"),
+    Column("Threshold", 0.12),
+    Column("Result", 0.09, size=7),
+    Column("Recorded (UTC)", 0.16, size=7),
+]
+
+
+def _evaluation(data: dict, content: dict) -> list[Flowable]:
+    totals = data.get("totals") or {}
+    versions = data.get("versions") or []
+    policy = data.get("policy")
+    checks = data.get("policy_checks") or []
+    story: list[Flowable] = [
+        _para(
+            f"{totals.get('metrics', 0)} metric value(s) over {len(versions)} version(s): {totals.get('fairness', 0)} "
+            f"fairness/bias, {totals.get('robustness', 0)} robustness, {totals.get('performance', 0)} performance. "
+            f"{totals.get('evaluated', 0)} judged against policy thresholds: {totals.get('passed', 0)} pass, "
+            f"{totals.get('failed', 0)} fail.",
+            BODY,
+        )
+    ]
+
+    story.append(_sub_heading("5.1", "Acceptance thresholds", "s-evaluation-thresholds"))
+    if policy is None or not policy.get("thresholds"):
+        story.append(
+            Paragraph(
+                "No policy defines thresholds for this model: metrics are reported without a pass/fail judgement.",
+                SMALL,
+            )
+        )
+    else:
+        name = policy.get("name") or policy.get("id")
+        story.append(
+            _para(
+                (f"Policy “{_clean(name)}”. " if name else "")
+                + f"Each threshold against the newest value on the latest version "
+                f"({_version_label(data.get('latest_version'))}).",
+                SMALL,
+            )
+        )
+        story.append(
+            DataTable(
+                [
+                    Column("Metric", 0.31),
+                    Column("Category", 0.12, size=7),
+                    Column("Requirement", 0.14),
+                    Column("Value", 0.1, align="right"),
+                    Column("Result", 0.15, size=7),
+                    Column("Recorded (UTC)", 0.18, size=7),
+                ],
+                [
+                    Row(
+                        [
+                            c.get("metric_name") or "",
+                            "FAIRNESS" if c.get("category") == "fairness" else c.get("category") or "",
+                            f"{c.get('op')} {_fmt(c.get('threshold'))}",
+                            _fmt(c.get("value")),
+                            _RESULT_TEXT[c["result"]],
+                            _when(c.get("recorded_at"), seconds=False, zone=False),
+                        ],
+                        cell_colours={4: _RESULT_COLOURS[c["result"]]},
+                        bold=frozenset({4}),
+                    )
+                    for c in checks
+                ],
+            )
+        )
+
+    story.append(_sub_heading("5.2", "Fairness and bias metrics", "s-evaluation-fairness"))
+    fairness_rows = _metric_rows(versions, only_fairness=True)
+    note = (
+        "Metrics on potentially discriminatory impacts (Annex IV 2(g)) and on accuracy for specific persons or "
+        "groups of persons (Annex IV 3)."
+    )
+    if fairness_rows:
+        story += [
+            _panel(
+                [
+                    Paragraph(
+                        f"<b>{len(fairness_rows)} fairness/bias metric value(s).</b> {escape(note)}",
+                        _style("fairnote", fontSize=8.5, leading=11.5, textColor=FAIR_FG),
+                    )
+                ],
+                FAIR_BG,
+                FAIR_FG,
+            ),
+            Spacer(1, 6),
+            DataTable(_METRIC_COLUMNS, fairness_rows),
+        ]
+    else:
+        story.append(Paragraph(f"No fairness or bias metric is recorded. {escape(note)}", MISSING))
+
+    story.append(_sub_heading("5.3", "All evaluation metrics by version", "s-evaluation-all"))
+    all_rows = _metric_rows(versions, only_fairness=False)
+    if all_rows:
+        story += [
+            Paragraph("Newest version first. Fairness metrics are shaded.", SMALL),
+            Spacer(1, 4),
+            DataTable(_METRIC_COLUMNS, all_rows),
+        ]
+    else:
+        story.append(Paragraph("No evaluation metric is recorded (gap, Annex IV 2(g)).", MISSING))
+    return story
+
+
+def _risk_classification(data: dict, content: dict) -> list[Flowable]:
+    risk = data.get("risk_level") or "minimal"
+    story: list[Flowable] = [
+        _badges((f"{_label(data.get('label') or risk)}", RISK_COLOURS.get(risk, NAVY))),
+        Spacer(1, 8),
+        _facts(
+            [
+                ("Risk level", _label(risk)),
+                ("Legal basis", data.get("legal_basis")),
+                ("Consequence", data.get("obligations")),
+            ]
+        ),
+        *_text_field(
+            "Justification of the classification",
+            data.get("justification"),
+            "Not documented: the classification has no recorded justification (gap, Annex IV 5).",
+        ),
+    ]
+    history = data.get("history") or []
+    story.append(Paragraph("Classification history", H3))
+    if history:
+        story.append(
+            DataTable(
+                [
+                    Column("#", 0.06, align="right"),
+                    Column("Time (UTC)", 0.16, size=7),
+                    Column("By", 0.14, size=7),
+                    Column("Change", 0.17),
+                    Column("Justification / reason", 0.47, max_lines=10),
+                ],
+                [
+                    Row(
+                        [
+                            str(h.get("sequence")),
+                            _when(h.get("time"), zone=False),
+                            _actor(h.get("actor")),
+                            f"{_label(h.get('from'))} → {_label(h.get('to'))}",
+                            h.get("risk_justification") or h.get("reason") or "",
+                        ],
+                        bold=frozenset({3}),
+                    )
+                    for h in history
+                ],
+            )
+        )
+    else:
+        story.append(Paragraph("The audit trail holds no change of the risk classification.", SMALL))
+    return story
+
+
+def _actor(actor: dict | None) -> str:
+    actor = actor or {}
+    return "\n".join(_clean(v) for v in (actor.get("username"), actor.get("role")) if v) or "—"
+
+
+def _changes_text(changes: list[dict]) -> str:
+    shown = changes[:6]
+    lines = [
+        f"{_clean(c.get('field'))}: {_shorten(_fmt(c.get('before')), CELL_VALUE_LIMIT)} → "
+        f"{_shorten(_fmt(c.get('after')), CELL_VALUE_LIMIT)}"
+        for c in shown
+    ]
+    if len(changes) > len(shown):
+        lines.append(f"+{len(changes) - len(shown)} more field(s)")
+    return "\n".join(lines)
+
+
+def _lifecycle(data: dict, content: dict) -> list[Flowable]:
+    chain = data.get("verification") or {}
+    status = chain.get("status")
+    fill, border = {"verified": (PASS_BG, PASS_FG), "broken": (FAIL_BG, FAIL_FG)}.get(status, (WARN_BG, WARN_FG))
+    verification = [
+        Paragraph(escape(_verification_text(chain)), _style("chain", fontName=FONT_BOLD, textColor=border)),
+        Paragraph(
+            "Each audit record holds the SHA-256 of its predecessor; verification recomputes every hash "
+            "from the first record to the head.",
+            SMALL,
+        ),
+    ]
+    if chain.get("head_hash"):
+        verification.append(_para(f"Head hash: {chain['head_hash']}", MONO))
+    if chain.get("first_break"):
+        verification.append(_para(f"First break: {_fmt(chain['first_break'])}", MONO))
+    story: list[Flowable] = [
+        _facts([("Current status", _label(data.get("current_status"))), ("Audit records", data.get("record_count"))]),
+        _sub_heading("7.1", "Audit trail verification", "s-lifecycle-verification"),
+        _panel(verification, fill, border),
+        _sub_heading("7.2", "Approval history", "s-lifecycle-approvals"),
+    ]
+    history = data.get("status_history") or []
+    if history:
+        story.append(
+            DataTable(
+                [
+                    Column("#", 0.06, align="right"),
+                    Column("Time (UTC)", 0.16, size=7),
+                    Column("By", 0.14, size=7),
+                    Column("Status change", 0.2),
+                    Column("Approved version", 0.1, size=7),
+                    Column("Reason", 0.34),
+                ],
+                [
+                    Row(
+                        [
+                            str(h.get("sequence")),
+                            _when(h.get("time"), zone=False),
+                            _actor(h.get("actor")),
+                            f"{_label(h.get('from'))} → {_label(h.get('to'))}",
+                            _fmt(h.get("approved_version_id")),
+                            h.get("reason") or "",
+                        ],
+                        cell_colours={3: (PASS_FG, PASS_BG)} if h.get("to") == "approved" else {},
+                        bold=frozenset({3}),
+                    )
+                    for h in history
+                ],
+            )
+        )
+    else:
+        story.append(Paragraph("The audit trail holds no change of the compliance status.", SMALL))
+    story.append(_sub_heading("7.3", "Audit log", "s-lifecycle-log"))
+    records = data.get("records") or []
+    if not records:
+        story.append(Paragraph("The audit trail holds no record (gap, Annex IV 6).", MISSING))
+        return story
+    story.append(
+        DataTable(
+            [
+                Column("#", 0.055, align="right", size=7),
+                Column("Time (UTC)", 0.155, size=6.8),
+                Column("Actor", 0.13, size=7),
+                Column("Action", 0.14, size=7),
+                Column("Reason", 0.2, size=7, max_lines=10),
+                Column("Changes (before → after)", 0.32, size=6.8, max_lines=14),
+            ],
+            [
+                Row(
+                    [
+                        str(r.get("sequence")),
+                        _when(r.get("time"), zone=False),
+                        _actor(r.get("actor")),
+                        f"{_clean(r.get('action') or '')} · {_clean(r.get('entity') or '')} {_fmt(r.get('entity_id'))}",
+                        r.get("reason") or "",
+                        _changes_text(r.get("changes") or []),
+                    ]
+                )
+                for r in records
+            ],
+        )
+    )
+    return story
+
+
+def _gaps_and_findings(data: dict, content: dict) -> list[Flowable]:
+    gaps = content.get("gaps") or []
+    findings = content.get("findings") or []
+    checklist = content.get("annex_iv_checklist") or []
+    story: list[Flowable] = [_sub_heading("8.1", "Documentation gaps", "s-gaps-list")]
+    if gaps:
+        story += [
+            _panel(
+                [
+                    Paragraph(
+                        f"<b>{len(gaps)} Annex IV item(s) have no data in the registry yet.</b> Each must be "
+                        "completed before this documentation can support a conformity assessment.",
+                        _style("gapintro", fontSize=9, leading=12.5, textColor=FAIL_FG),
+                    )
+                ],
+                FAIL_BG,
+                FAIL_FG,
+            ),
+            Spacer(1, 6),
+            DataTable(
+                [
+                    Column("#", 0.05, align="right", size=8),
+                    Column("Annex IV", 0.11, size=8),
+                    Column("Item", 0.24, size=8),
+                    Column("What is missing", 0.6, size=8),
+                ],
+                [
+                    Row(
+                        [str(n), ", ".join(g.get("annex_iv") or []), g.get("item") or "", g.get("detail") or ""],
+                        cell_colours={2: (FAIL_FG, None)},
+                        bold=frozenset({2}),
+                    )
+                    for n, g in enumerate(gaps, start=1)
+                ],
+            ),
+        ]
+    else:
+        story.append(
+            _panel(
+                [
+                    Paragraph(
+                        "No documentation gaps: every Annex IV item the registry covers has data.",
+                        _style("nogap", fontName=FONT_BOLD, textColor=PASS_FG),
+                    )
+                ],
+                PASS_BG,
+                PASS_FG,
+            )
+        )
+    story.append(_sub_heading("8.2", "Findings", "s-gaps-findings"))
+    if findings:
+        story.append(
+            DataTable(
+                [
+                    Column("Severity", 0.12, size=8),
+                    Column("Section", 0.17, size=8),
+                    Column("Finding", 0.25, size=8),
+                    Column("Detail", 0.46, size=8),
+                ],
+                [
+                    Row(
+                        [
+                            (f.get("severity") or "").upper(),
+                            _section_title(content, f.get("section")),
+                            f.get("title") or "",
+                            f.get("detail") or "",
+                        ],
+                        cell_colours={0: SEVERITY_COLOURS.get(f.get("severity") or "", (INK, None))},
+                        bold=frozenset({0, 2}),
+                    )
+                    for f in findings
+                ],
+            )
+        )
+    else:
+        story.append(Paragraph("No findings: no threshold failure, no integrity break.", SMALL))
+    story.append(_sub_heading("8.3", "Annex IV checklist", "s-gaps-checklist"))
+    status_text = {"documented": "Documented", "gap": "GAP", "outside_registry": "Provide separately"}
+    status_colours = {"documented": (PASS_FG, PASS_BG), "gap": (FAIL_FG, FAIL_BG), "outside_registry": (MUTED, None)}
+    story += [
+        Paragraph(
+            "Points the registry does not hold (marked “provide separately”) belong to the provider’s wider "
+            "technical file.",
+            SMALL,
+        ),
+        Spacer(1, 4),
+        DataTable(
+            [
+                Column("Point", 0.1, size=8),
+                Column("Requirement", 0.5, size=8),
+                Column("Status", 0.15, size=8),
+                Column("Report section", 0.25, size=8),
+            ],
+            [
+                Row(
+                    [
+                        c.get("point") or "",
+                        c.get("requirement") or "",
+                        status_text.get(c.get("status"), c.get("status")),
+                        _section_title(content, c.get("section")) if c.get("section") else "—",
+                    ],
+                    cell_colours={2: status_colours.get(c.get("status"), (INK, None))},
+                    bold=frozenset({2}),
+                )
+                for c in checklist
+            ],
+        ),
+    ]
+    return story
+
+
+def _section_title(content: dict, section_id: str | None) -> str:
+    for section in content.get("sections") or []:
+        if section.get("id") == section_id:
+            return f"{section['number']}. {section['title']}"
+    return _clean(section_id or "—")
