@@ -6,7 +6,7 @@ import math
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
@@ -87,20 +87,33 @@ class VersionCreate(_Input):
     description: LongText | None = None
 
 
-class MetricCreate(_Input):
-    version_id: Id
-    metric_name: MetricName
-    value: MetricValue
-
-
 class MetricEntry(_Input):
     metric_name: MetricName
     value: MetricValue
 
 
-class MetricBatchCreate(_Input):
+class MetricRecording(_Input):
+    """One metric (`metric_name`, `value`) or a batch of up to 100 (`metrics`) for one version."""
+
     version_id: Id
-    metrics: Annotated[list[MetricEntry], Field(min_length=1, max_length=100)]
+    metric_name: MetricName | None = None
+    value: MetricValue | None = None
+    metrics: Annotated[list[MetricEntry], Field(min_length=1, max_length=100)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> MetricRecording:
+        single = self.metric_name is not None or self.value is not None
+        if self.metrics is not None and single:
+            raise ValueError("send either metric_name and value, or metrics, not both")
+        if self.metrics is None and (self.metric_name is None or self.value is None):
+            raise ValueError("metric_name and value are required (or metrics, for a batch)")
+        return self
+
+    def entries(self) -> list[tuple[str, float]]:
+        if self.metrics is not None:
+            return [(entry.metric_name, entry.value) for entry in self.metrics]
+        assert self.metric_name is not None and self.value is not None
+        return [(self.metric_name, self.value)]
 
 
 # -- responses ------------------------------------------------------------------------------

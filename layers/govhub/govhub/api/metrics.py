@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from govhub.api.context import created, registry
-from govhub.schemas import MetricBatchCreate, MetricBatchOut, MetricCreate, MetricOut, MetricPage
+from govhub.schemas import MetricBatchOut, MetricOut, MetricPage, MetricRecording
 
 router = APIGatewayHttpRouter()
 
@@ -25,14 +25,11 @@ def list_metrics(
 
 
 @router.post("/")
-def record_metrics(body: Annotated[MetricCreate | MetricBatchCreate, Body()]) -> Response[MetricOut | MetricBatchOut]:
-    actor = router.context["principal"].actor
-    if isinstance(body, MetricBatchCreate):
-        values = [(entry.metric_name, entry.value) for entry in body.metrics]
-        metrics = registry().record_metrics(body.version_id, values, actor)
+def record_metrics(body: Annotated[MetricRecording, Body()]) -> Response[MetricOut | MetricBatchOut]:
+    metrics = registry().record_metrics(body.version_id, body.entries(), router.context["principal"].actor)
+    if body.metrics is not None:
         return created(MetricBatchOut(items=[MetricOut.from_domain(m) for m in metrics]))
-    (metric,) = registry().record_metrics(body.version_id, [(body.metric_name, body.value)], actor)
-    return created(MetricOut.from_domain(metric), f"/api/v1/metrics/{metric.id}")
+    return created(MetricOut.from_domain(metrics[0]), f"/api/v1/metrics/{metrics[0].id}")
 
 
 @router.get("/<metric_id>")

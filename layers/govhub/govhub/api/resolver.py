@@ -18,6 +18,7 @@ from govhub.api.errors import error_response, register_error_handlers
 from govhub.auth.permissions import MACHINE_ROUTES, ROUTE_PERMISSIONS, may
 from govhub.auth.principal import principal_from_context
 from govhub.config import settings
+from govhub.errors import BadRequestError
 
 API_PREFIX = "/api/v1"
 
@@ -73,7 +74,10 @@ class _GuardedRequestValidation(OpenAPIRequestValidationMiddleware):
         return _body_limit(app, lambda a: _authorize(a, lambda b: super(_GuardedRequestValidation, self).handler(b, next_middleware)))
 
     def _get_body(self, app: APIGatewayHttpResolver) -> dict[str, Any]:
-        return self._parse_json_data(app)
+        try:
+            return self._parse_json_data(app)
+        except (UnicodeDecodeError, ValueError):  # bytes that are not UTF-8 text never reach JSON parsing
+            raise BadRequestError("The request body is not valid JSON (UTF-8).") from None
 
 
 def create_app(routers: dict[str, Router]) -> APIGatewayHttpResolver:

@@ -217,7 +217,8 @@ class ChainVerification:
     """The outcome of ``verify_chain``.
 
     ``head_hash`` is the hash of the last record of the verified part of the chain: the chain's head
-    when it is intact, the last trustworthy record before the first break otherwise (None if none).
+    when it is intact, the last trustworthy record before the first break otherwise (None if none,
+    or if the head differs from the anchor, since then any record may have been re-sealed).
     ``first_break`` is ``{"sequence", "problem", "detail"}`` or None.
     """
 
@@ -294,6 +295,7 @@ class _ChainWalk:
         self.head = start_prev_hash
         self.head_sequence = start_sequence - 1
         self.verified_head: str | None = None
+        self.verified_before_head: str | None = None  # for a break that turns out to be the head's fault
 
     def run(self, expected_last_sequence: int | None, expected_head_hash: str | None) -> ChainVerification:
         try:
@@ -341,6 +343,7 @@ class _ChainWalk:
                     f"the record at {where} links to record {self.head_sequence} but is numbered {sequence}, "
                     f"not {expected}: it was rewritten and re-sealed",
                 )
+            self.verified_before_head = self.verified_head
             self.head, self.head_sequence, self.verified_head = digest, sequence, digest
             return
         self.diagnose_broken_link(where, prev, sequence, expected)
@@ -383,6 +386,7 @@ class _ChainWalk:
                     "modified",
                     f"record {sequence} does not start the chain: its prev_hash is not {self.start_prev_hash[:12]}…",
                 )
+            self.verified_head = self.verified_before_head
             raise _Break(
                 self.head_sequence,
                 "modified",
@@ -423,6 +427,7 @@ class _ChainWalk:
                 f"the chain runs on to record {self.head_sequence}, past the anchored last record {expected_last_sequence}",
             )
         if expected_head_hash is not None and self.head != expected_head_hash:
+            self.verified_head = None  # any record may have been re-sealed: nothing is vouched for
             raise _Break(
                 self.head_sequence,
                 "modified",

@@ -776,5 +776,8 @@ def _compact(value: Any) -> str:
     if value is None:
         return "unknown"
     if isinstance(value, Mapping):
+        if "sequence" in value:  # govhub.audit.chain: {"sequence", "problem", "detail"}
+            rest = ", ".join(str(value[k]) for k in ("problem", "detail") if value.get(k))
+            return f"record {value['sequence']}" + (f": {rest}" if rest else "")
         return ", ".join(f"{k}={v}" for k, v in value.items())
     return str(value)

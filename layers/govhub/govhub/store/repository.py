@@ -234,7 +234,6 @@ class ModelRepository:
             self._stats.add_to(transaction, counters)
 
         _transact(build)
-        item.update_local_version_attribute()
         return self._to_domain(item)
 
     def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None:

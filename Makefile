@@ -1,0 +1,68 @@
+# One obvious way to run everything. The README names `make dev` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+FRONTEND_STAMP := frontend/node_modules/.installed
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
+PYTEST_ARGS ?=
+
+.PHONY: install dev test test-python test-frontend system-deps lint bench openapi sam-build sam-validate clean
+
+$(STAMP): requirements-dev.txt layers/govhub/requirements.txt cli/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+install: $(STAMP) frontend/dist/index.html
+
+## Start the whole hub locally (no Docker, no AWS account). Ctrl-C stops it.
+dev: install
+	$(PY) -m local_stack
+
+## Debian packages the tests need: chromium (browser tests) and poppler-utils (PDF checks).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## Run the whole test suite (unit, integration, end-to-end over HTTP and in Chromium, frontend).
+test: install system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+	cd frontend && npm test
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check layers functions local_stack cli tests
+
+## Benchmarks named in the issues; figures are printed as ratios measured in one run.
+bench: install
+	$(PY) -m tests.bench
+
+openapi: $(STAMP)
+	$(PY) -c "import sys; sys.path.insert(0, 'layers/govhub'); from govhub.api.openapi import openapi_json; open('docs/openapi.json', 'w').write(openapi_json() + '\n')"
+
+.sam-venv/bin/sam:
+	$(PYTHON) -m venv .sam-venv
+	.sam-venv/bin/pip install --quiet aws-sam-cli
+
+sam-build: .sam-venv/bin/sam
+	.sam-venv/bin/sam build
+
+sam-validate: .sam-venv/bin/sam
+	.sam-venv/bin/sam validate --lint
+
+clean:
+	rm -rf $(VENV) .sam-venv .aws-sam frontend/node_modules frontend/dist .local

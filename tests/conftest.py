@@ -1,0 +1,17 @@
+"""Settings every test shares: fake AWS credentials, a fixed table name, and no real AWS endpoint."""
+
+import os
+
+# Set before any govhub module is imported: settings are read once, like in a Lambda container.
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",  # noqa: S105 - moto's dummy credentials
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_REGION="us-east-1",
+    AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
+    TABLE_NAME="itest-Table",
+    POWERTOOLS_LOG_LEVEL=os.environ.get("TEST_LOG_LEVEL", "CRITICAL"),
+    POWERTOOLS_DEV="false",
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)

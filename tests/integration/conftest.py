@@ -1,0 +1,112 @@
+"""moto with the resources of template.yaml, and the functions called in-process with HTTP API events."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from local_stack.events import http_event
+from local_stack.functions import FunctionHost, load_functions
+from local_stack.provision import provision
+from local_stack.template import Route, Template
+
+STACK = "itest"  # provision() names the table "<stack>-Table", which tests/conftest.py sets as TABLE_NAME
+
+ROLE_USERS = {"admin": "ada.admin", "model_owner": "omar.owner", "auditor": "aude.auditor"}
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+class Api:
+    """Calls the template's functions as API Gateway would, with a caller already authorized."""
+
+    def __init__(self, template: Template, functions: dict[str, FunctionHost]) -> None:
+        self._routes: list[Route] = [r for r in template.routes() if r.api == "HttpApi"]
+        self._functions = functions
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        role: str | None = "admin",
+        user: str | None = None,
+        query: str = "",
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        route = next((r for r in self._routes if r.matches(method, path)), None)
+        if route is None:
+            return Answer(404, {"message": "Not Found"}, {})
+        authorizer = None
+        if role is not None:
+            authorizer = {"lambda": {"username": user or ROLE_USERS.get(role, role), "role": role}}
+        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        event = http_event(method, path, query=query, headers={"content-type": "application/json", **(headers or {})},
+                           body=payload, route_key=f"{route.method} {route.path}", authorizer=authorizer)
+        response = self._functions[route.function].invoke(event)
+        text = response.get("body") or ""
+        return Answer(int(response["statusCode"]), json.loads(text) if text else None, response.get("headers") or {})
+
+    def get(self, path: str, **kw: Any) -> Answer:
+        return self.call("GET", path, **kw)
+
+    def post(self, path: str, body: Any, **kw: Any) -> Answer:
+        return self.call("POST", path, body, **kw)
+
+    def patch(self, path: str, body: Any, **kw: Any) -> Answer:
+        return self.call("PATCH", path, body, **kw)
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return Template()
+
+
+@pytest.fixture(scope="session")
+def functions(template: Template) -> dict[str, FunctionHost]:
+    return load_functions(template)
+
+
+@pytest.fixture
+def aws(template: Template) -> Iterator[dict[str, str]]:
+    """A fresh moto account with the template's resources; answers the physical ids."""
+    with mock_aws():
+        refs = provision(template, STACK, "us-east-1")
+        for function in template.functions():
+            for key, value in template.environment(function, refs).items():
+                os.environ.setdefault(key, value)
+        yield refs
+
+
+@pytest.fixture
+def api(aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> Api:
+    return Api(template, functions)
+
+
+FRAUD_DETECTOR = {
+    "name": "fraud-detector-v2",
+    "owner": "ML Team",
+    "risk_level": "high",
+    "domain": "finance",
+    "intended_purpose": "Detect fraudulent transactions",
+}
+
+
+@pytest.fixture
+def model(api: Api) -> dict[str, Any]:
+    answer = api.post("/api/v1/models/", FRAUD_DETECTOR, role="model_owner")
+    assert answer.status == 201, answer.body
+    return answer.body
