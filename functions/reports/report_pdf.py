@@ -186,6 +186,8 @@ TOC_LEVELS = [
 def _clean(value: Any) -> str:
     """Text without control characters (which PDF text cannot carry), tabs expanded."""
     text = value if isinstance(value, str) else str(value)
+    if text.isprintable():  # the common case, checked in C
+        return text
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
 
 
@@ -383,13 +385,23 @@ class DataTable(Flowable):
         header_height = max(len(h) * c.size * 1.25 for h, c in zip(header, columns, strict=True)) + 2 * PAD_Y
         lines: list[list[list[str]]] = []
         heights: list[float] = []
+        wrapped: dict[tuple[str, int, bool], list[str]] = {}  # cells repeat: roles, categories, results
+        leadings = [c.size * 1.25 for c in columns]
         for row in rows:
-            cell_lines = [
-                wrap_lines(_fmt(value), FONT_BOLD if i in row.bold else c.font, c.size, w, c.max_lines)
-                for i, (value, c, w) in enumerate(zip(row.cells, columns, inner, strict=True))
-            ]
+            cell_lines = []
+            height = 0.0
+            for i, value in enumerate(row.cells):
+                bold = i in row.bold
+                text = value if type(value) is str and value.isprintable() else _fmt(value)
+                cell = wrapped.get((text, i, bold))
+                if cell is None:
+                    column = columns[i]
+                    font = FONT_BOLD if bold else column.font
+                    cell = wrapped[(text, i, bold)] = wrap_lines(text, font, column.size, inner[i], column.max_lines)
+                cell_lines.append(cell)
+                height = max(height, len(cell) * leadings[i])
             lines.append(cell_lines)
-            heights.append(max(len(cl) * c.size * 1.25 for cl, c in zip(cell_lines, columns, strict=True)) + 2 * PAD_Y)
+            heights.append(height + 2 * PAD_Y)
         prefix = [0.0, *accumulate(heights)]
         return _Laid(columns, widths, header, header_height, rows, lines, heights, prefix)
 
@@ -561,6 +573,7 @@ class _PageDecoration:
         self.model_name = _clean(model.get("name") or f"model {model.get('id')}")
         self.report_id = _clean(report.get("id") or "")
         self.content_hash = _clean(content.get("content_sha256") or "")
+        self._header_right_text: str | None = None
         generated_by = (report.get("generated_by") or {}).get("username")
         self.generated = f"Generated {_when(report.get('generated_at'), seconds=False)}" + (
             f" by {_clean(generated_by)}" if generated_by else ""
@@ -592,15 +605,21 @@ class _PageDecoration:
         canvas.drawString(MARGIN_X, y, left)
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED)
-        room = FRAME_WIDTH - pdfmetrics.stringWidth(left, FONT_BOLD, 7.5) - 12
-        canvas.drawRightString(
-            PAGE_WIDTH - MARGIN_X, y, _fit(f"{self.model_name} · Report {self.report_id}", FONT, 7.5, room)
-        )
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, y, self._header_right(left))
         canvas.setStrokeColor(NAVY)
         canvas.setLineWidth(0.8)
         canvas.line(MARGIN_X, y - 3.5, PAGE_WIDTH - MARGIN_X, y - 3.5)
         canvas.restoreState()
         self._footer(canvas)
+
+    def _header_right(self, left: str) -> str:
+        """Model name and report id; the name is shortened first, so the report id always shows."""
+        if self._header_right_text is None:
+            room = FRAME_WIDTH - pdfmetrics.stringWidth(left, FONT_BOLD, 7.5) - 12
+            report = f" · Report {self.report_id}"
+            name_room = max(room - pdfmetrics.stringWidth(report, FONT, 7.5), room / 3)
+            self._header_right_text = _fit(_fit(self.model_name, FONT, 7.5, name_room) + report, FONT, 7.5, room)
+        return self._header_right_text
 
     def _footer(self, canvas: Canvas) -> None:
         canvas.saveState()
@@ -1063,14 +1082,14 @@ def _metric_rows(versions: list[dict], only_fairness: bool) -> list[Row]:
     return rows
 
 
-_METRIC_COLUMNS = [
-    Column("Version", 0.11),
-    Column("Metric", 0.31),
-    Column("Category", 0.12, size=7),
-    Column("Value", 0.09, align="right"),
-    Column("Threshold", 0.12),
-    Column("Result", 0.09, size=7),
-    Column("Recorded (UTC)", 0.16, size=7),
+_METRIC_COLUMNS = [  # one font size per table: every size change costs a font operator per cell
+    Column("Version", 0.11, size=7.2),
+    Column("Metric", 0.31, size=7.2),
+    Column("Category", 0.12, size=7.2),
+    Column("Value", 0.09, size=7.2, align="right"),
+    Column("Threshold", 0.12, size=7.2),
+    Column("Result", 0.09, size=7.2),
+    Column("Recorded (UTC)", 0.16, size=7.2),
 ]
 
 
@@ -1252,9 +1271,17 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
         ),
     ]
     if chain.get("head_hash"):
-        verification.append(_para(f"Head hash: {chain['head_hash']}", MONO))
-    if chain.get("first_break"):
-        verification.append(_para(f"First break: {_fmt(chain['first_break'])}", MONO))
+        label = "Head hash" if status == "verified" else "Hash of the last trustworthy record"
+        verification.append(_para(f"{label}: {chain['head_hash']}", MONO))
+    first_break = chain.get("first_break")
+    if first_break:
+        if isinstance(first_break, dict) and "sequence" in first_break:
+            where = f"record {first_break['sequence']}: " + " — ".join(
+                _clean(first_break[k]) for k in ("problem", "detail") if first_break.get(k)
+            )
+        else:
+            where = _fmt(first_break)
+        verification.append(_para(f"First break at {where}", _style("break", fontSize=8.5, textColor=FAIL_FG)))
     story: list[Flowable] = [
         _facts([("Current status", _label(data.get("current_status"))), ("Audit records", data.get("record_count"))]),
         _sub_heading("7.1", "Audit trail verification", "s-lifecycle-verification"),
@@ -1301,11 +1328,11 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
         DataTable(
             [
                 Column("#", 0.055, align="right", size=7),
-                Column("Time (UTC)", 0.155, size=6.8),
-                Column("Actor", 0.13, size=7),
-                Column("Action", 0.14, size=7),
+                Column("Time (UTC)", 0.17, size=7),
+                Column("Actor", 0.125, size=7),
+                Column("Action", 0.13, size=7),
                 Column("Reason", 0.2, size=7, max_lines=10),
-                Column("Changes (before → after)", 0.32, size=6.8, max_lines=14),
+                Column("Changes (before → after)", 0.32, size=7, max_lines=14),
             ],
             [
                 Row(

@@ -102,13 +102,13 @@ def audit_dicts(model_id: int, count: int) -> list[dict]:
         if n % 50 == 0:
             before, after = statuses[(n // 50 - 1) % 4], statuses[(n // 50) % 4]
             changes = {"compliance_status": {"before": before, "after": after}}
-            action, reason = "change_status", f"Review cycle {n // 50}: moved to {after}"
+            action, reason = "status_change", f"Review cycle {n // 50}: moved to {after}"
         elif n % 97 == 0:
             changes = {
                 "risk_level": {"before": "limited", "after": "high"},
                 "risk_justification": {"before": None, "after": "Used for decisions about natural persons."},
             }
-            action, reason = "change_risk", "Reclassified after legal review"
+            action, reason = "risk_change", "Reclassified after legal review"
         else:
             changes = {"description": {"before": f"Description rev {n - 1}", "after": f"Description rev {n}"}}
             action, reason = "update", f"Routine documentation update {n}"

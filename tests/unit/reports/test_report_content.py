@@ -1,0 +1,434 @@
+"""The compliance report content: Annex IV sections, gaps, thresholds, fairness metrics, content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from govhub.reports.content import build_report_content, canonical_json, classify_metric
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from report_samples import POLICY, report_inputs
+
+FAIRNESS_FIRST_VERSION = [
+    {"id": 1, "metric_name": "accuracy", "value": 0.95, "recorded_at": "2026-02-01T10:00:00+00:00"},
+    {
+        "id": 2,
+        "metric_name": "demographic_parity_difference",
+        "value": 0.05,
+        "recorded_at": "2026-02-01T10:00:00+00:00",
+    },
+    {"id": 3, "metric_name": "disparate_impact", "value": 0.91, "recorded_at": "2026-02-01T10:00:00+00:00"},
+]
+
+
+def complete_inputs(**model_overrides: object) -> dict:
+    """A high-risk model with every Annex IV item the registry covers documented."""
+    inputs = report_inputs(versions=2, metrics_per_version=0, audit_entries=3, **model_overrides)
+    latest_id = inputs["versions"][-1]["id"]
+    inputs["metrics_by_version"][latest_id] = [dict(m, version_id=latest_id) for m in FAIRNESS_FIRST_VERSION]
+    inputs["metrics_by_version"][inputs["versions"][0]["id"]] = [dict(FAIRNESS_FIRST_VERSION[0], id=9)]
+    return inputs
+
+
+def section(content: dict, section_id: str) -> dict:
+    return next(s for s in content["sections"] if s["id"] == section_id)
+
+
+def gap_ids(content: dict) -> list[str]:
+    return [g["id"] for g in content["gaps"]]
+
+
+def test_sections_follow_annex_iv_order_and_cite_their_points() -> None:
+    # Given a documented model / When the content is built
+    content = build_report_content(**complete_inputs())
+    # Then the sections come in Annex IV order, each citing its point
+    assert [(s["number"], s["id"], s["annex_iv"]) for s in content["sections"]] == [
+        (1, "general_description", ["1(a)"]),
+        (2, "versions", ["1(a)", "1(c)"]),
+        (3, "data_governance", ["2(d)"]),
+        (4, "human_oversight", ["2(e)", "3"]),
+        (5, "evaluation", ["2(g)", "3", "4"]),
+        (6, "risk_classification", ["5"]),
+        (7, "lifecycle", ["6"]),
+        (8, "gaps", []),
+    ]
+
+
+def test_a_fully_documented_high_risk_model_has_no_gaps() -> None:
+    content = build_report_content(**complete_inputs())
+    assert content["gaps"] == []
+    assert content["summary"]["gaps"] == 0
+    checklist = {c["point"]: c["status"] for c in content["annex_iv_checklist"]}
+    assert checklist["1(a)"] == checklist["2(g)"] == checklist["6"] == "documented"
+    assert checklist["8"] == "outside_registry"
+
+
+def test_cover_facts_carry_the_models_values_and_the_report_identity() -> None:
+    content = build_report_content(**complete_inputs())
+    assert content["model"] | {"latest_version": None} == {
+        "id": 7,
+        "name": "fraud-detector-v2",
+        "owner": "ML Team",
+        "domain": "finance",
+        "risk_level": "high",
+        "compliance_status": "under_review",
+        "revision": 5,
+        "latest_version": None,
+        "approved_version": None,
+    }
+    assert content["model"]["latest_version"] == {"id": 101, "version_tag": "v1.1.0"}
+    assert content["report"] == {
+        "id": "rpt-2026-11-25-0007",
+        "generated_at": "2026-11-25T14:03:11+00:00",
+        "generated_by": {"username": "clara.compliance", "role": "auditor"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "gap_id", "point"),
+    [
+        ("description", "description_missing", "1(a)"),
+        ("intended_purpose", "intended_purpose_missing", "1(a)"),
+        ("owner", "provider_missing", "1(a)"),
+        ("data_sources", "data_sources_missing", "2(d)"),
+        ("oversight_plan", "oversight_plan_missing", "2(e)"),
+        ("risk_justification", "risk_justification_missing", "5"),
+    ],
+)
+@pytest.mark.parametrize("blank", [None, "", "   \n"])
+def test_a_missing_descriptive_field_is_a_gap_naming_its_annex_iv_point(
+    field: str, gap_id: str, point: str, blank: str | None
+) -> None:
+    content = build_report_content(**complete_inputs(**{field: blank}))
+    assert gap_ids(content) == [gap_id]
+    assert point in content["gaps"][0]["annex_iv"]
+    assert next(c for c in content["annex_iv_checklist"] if c["point"] == point)["status"] == "gap"
+
+
+def test_a_model_without_versions_has_version_and_metric_gaps() -> None:
+    inputs = complete_inputs()
+    inputs.update(versions=[], metrics_by_version={})
+    inputs["model"]["latest_version"] = None
+    content = build_report_content(**inputs)
+    assert gap_ids(content) == ["versions_missing", "fairness_metrics_missing"]
+    assert section(content, "versions")["data"] == {"count": 0, "items": []}
+
+
+def test_versions_without_an_artifact_hash_are_named_in_the_gap() -> None:
+    inputs = complete_inputs()
+    inputs["versions"][0]["sha256"] = None
+    content = build_report_content(**inputs)
+    assert gap_ids(content) == ["artifact_hash_missing"]
+    assert "v1.0.0" in content["gaps"][0]["detail"]
+    assert "1 of 2 versions" in content["gaps"][0]["detail"]
+
+
+def test_a_high_risk_model_without_fairness_metrics_on_its_latest_version_has_a_gap() -> None:
+    inputs = complete_inputs()
+    latest_id = inputs["versions"][-1]["id"]
+    inputs["metrics_by_version"][latest_id] = [FAIRNESS_FIRST_VERSION[0]]
+    inputs["policy"] = {"thresholds": [{"metric_name": "accuracy", "op": ">=", "value": 0.9}]}
+    content = build_report_content(**inputs)
+    assert gap_ids(content) == ["fairness_metrics_missing"]
+
+
+def test_a_minimal_risk_model_needs_neither_fairness_metrics_nor_thresholds() -> None:
+    inputs = complete_inputs(risk_level="minimal")
+    inputs["metrics_by_version"] = {v["id"]: [FAIRNESS_FIRST_VERSION[0]] for v in inputs["versions"]}
+    inputs["policy"] = None
+    content = build_report_content(**inputs)
+    assert content["gaps"] == []
+
+
+def test_a_high_risk_model_without_a_policy_lacks_acceptance_thresholds() -> None:
+    inputs = complete_inputs()
+    inputs["policy"] = None
+    content = build_report_content(**inputs)
+    assert gap_ids(content) == ["acceptance_thresholds_missing"]
+    metric = section(content, "evaluation")["data"]["versions"][0]["metrics"][0]
+    assert metric["thresholds"] == [] and metric["result"] is None
+
+
+def test_metrics_without_any_value_on_any_version_are_a_gap() -> None:
+    inputs = complete_inputs(risk_level="limited")
+    inputs["metrics_by_version"] = {}
+    inputs["policy"] = None
+    assert gap_ids(build_report_content(**inputs)) == ["metrics_missing"]
+
+
+def test_an_unverified_and_empty_audit_trail_are_gaps() -> None:
+    inputs = complete_inputs()
+    inputs.update(audit_records=[], verification=None)
+    content = build_report_content(**inputs)
+    assert gap_ids(content) == ["audit_trail_empty", "audit_trail_unverified"]
+    assert section(content, "lifecycle")["data"]["verification"]["status"] == "unavailable"
+
+
+def test_a_broken_audit_chain_is_a_critical_finding_naming_the_record() -> None:
+    inputs = complete_inputs()
+    inputs["verification"] = {
+        "intact": False,
+        "records": 3,
+        "head_hash": "a" * 64,
+        "first_break": {"sequence": 2, "problem": "hash_mismatch", "detail": "record 2 was altered"},
+    }
+    content = build_report_content(**inputs)
+    assert content["summary"]["audit_chain"] == "broken"
+    assert content["findings"][0]["severity"] == "critical"
+    assert "record 2: hash_mismatch, record 2 was altered" in content["findings"][0]["detail"]
+
+
+def test_policy_thresholds_judge_every_metric_value_pass_or_fail() -> None:
+    inputs = complete_inputs()
+    latest_id = inputs["versions"][-1]["id"]
+    inputs["metrics_by_version"][latest_id][0]["value"] = 0.85  # accuracy below 0.9
+    content = build_report_content(**inputs)
+    latest = next(v for v in section(content, "evaluation")["data"]["versions"] if v["is_latest"])
+    results = {m["metric_name"]: m["result"] for m in latest["metrics"]}
+    assert results == {"accuracy": "fail", "demographic_parity_difference": "pass", "disparate_impact": "pass"}
+    accuracy = next(m for m in latest["metrics"] if m["metric_name"] == "accuracy")
+    assert accuracy["thresholds"] == [{"op": ">=", "value": 0.9, "result": "fail"}]
+    assert content["summary"]["latest_version_failures"] == 1
+    assert content["findings"] == [
+        {
+            "severity": "high",
+            "section": "evaluation",
+            "title": "Threshold not met: accuracy",
+            "detail": "Latest version v1.1.0: accuracy = 0.85, required >= 0.9.",
+        }
+    ]
+
+
+def test_a_threshold_metric_missing_from_the_latest_version_is_not_measured_and_a_gap() -> None:
+    inputs = complete_inputs()
+    inputs["policy"] = POLICY | {
+        "thresholds": [*POLICY["thresholds"], {"metric_name": "recall", "op": ">", "value": 0.7}]
+    }
+    content = build_report_content(**inputs)
+    checks = {c["metric_name"]: c["result"] for c in section(content, "evaluation")["data"]["policy_checks"]}
+    assert checks["recall"] == "not_measured"
+    assert gap_ids(content) == ["policy_metrics_not_measured"]
+    assert "recall" in content["gaps"][0]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("op", "threshold", "expected"),
+    [
+        (">=", 0.5, "pass"),
+        (">", 0.5, "fail"),
+        ("<=", 0.5, "pass"),
+        ("<", 0.5, "fail"),
+        ("==", 0.5, "pass"),
+        ("!=", 0.5, "fail"),
+        (">=", 0.6, "fail"),
+        ("<", 0.6, "pass"),
+    ],
+)
+def test_each_threshold_operator(op: str, threshold: float, expected: str) -> None:
+    inputs = complete_inputs()
+    latest_id = inputs["versions"][-1]["id"]
+    inputs["metrics_by_version"][latest_id] = [{"id": 1, "metric_name": "bias", "value": 0.5}]
+    inputs["policy"] = {"thresholds": [{"metric_name": "bias", "op": op, "value": threshold}]}
+    content = build_report_content(**inputs)
+    assert section(content, "evaluation")["data"]["policy_checks"][0]["result"] == expected
+
+
+def test_a_metric_may_have_a_range_of_thresholds() -> None:
+    inputs = complete_inputs()
+    inputs["policy"] = {
+        "thresholds": [
+            {"metric_name": "disparate_impact", "op": ">=", "value": 0.8},
+            {"metric_name": "Disparate_Impact", "op": "<=", "value": 0.9},
+        ]
+    }
+    content = build_report_content(**inputs)
+    latest = next(v for v in section(content, "evaluation")["data"]["versions"] if v["is_latest"])
+    impact = next(m for m in latest["metrics"] if m["metric_name"] == "disparate_impact")
+    assert [c["result"] for c in impact["thresholds"]] == ["pass", "fail"]
+    assert impact["result"] == "fail"
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"thresholds": [{"metric_name": "accuracy", "op": "=>", "value": 0.9}]},
+        {"thresholds": [{"metric_name": "accuracy", "op": ">=", "value": "high"}]},
+        {"thresholds": [{"metric_name": "accuracy", "op": ">=", "value": float("nan")}]},
+        {"thresholds": [{"metric_name": "", "op": ">=", "value": 0.9}]},
+    ],
+)
+def test_a_malformed_policy_is_refused(policy: dict) -> None:
+    with pytest.raises(ValueError, match="policy threshold"):
+        build_report_content(**(complete_inputs() | {"policy": policy}))
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("bias", "fairness"),
+        ("gender_bias_score", "fairness"),
+        ("demographic_parity_difference", "fairness"),
+        ("Equal Opportunity Difference", "fairness"),
+        ("equalized_odds_ratio", "fairness"),
+        ("disparate_impact", "fairness"),
+        ("fairness_auc_gap", "fairness"),
+        ("statistical-parity", "fairness"),
+        ("robustness_noise_accuracy", "robustness"),
+        ("adversarial_accuracy", "robustness"),
+        ("accuracy", "performance"),
+        ("f1", "performance"),
+        ("food_ood_free_latency", "robustness"),
+        ("latency_p95_ms", "performance"),
+    ],
+)
+def test_metric_classification(name: str, category: str) -> None:
+    assert classify_metric(name) == category
+
+
+def test_fairness_metrics_are_counted_separately() -> None:
+    content = build_report_content(**complete_inputs())
+    totals = section(content, "evaluation")["data"]["totals"]
+    assert totals == {
+        "metrics": 4,
+        "evaluated": 4,
+        "passed": 4,
+        "failed": 0,
+        "fairness": 2,
+        "robustness": 0,
+        "performance": 2,
+    }
+    assert content["summary"]["fairness_metrics"] == 2
+
+
+def test_content_hash_is_stable_across_report_ids_times_and_generators() -> None:
+    inputs = complete_inputs()
+    first = build_report_content(**inputs)
+    second = build_report_content(
+        **inputs
+        | {
+            "report_id": "another-report",
+            "generated_at": datetime(2030, 1, 1, tzinfo=UTC),
+            "generated_by": {"username": "someone-else", "role": "admin"},
+        }
+    )
+    assert first["content_sha256"] == second["content_sha256"]
+    assert first["report"] != second["report"]
+
+
+def test_content_hash_is_the_sha256_of_the_canonical_content_without_the_report_block() -> None:
+    content = build_report_content(**complete_inputs())
+    facts = {k: v for k, v in content.items() if k not in ("report", "content_sha256")}
+    assert content["content_sha256"] == hashlib.sha256(canonical_json(facts)).hexdigest()
+
+
+def test_content_hash_changes_when_a_documented_fact_changes() -> None:
+    inputs = complete_inputs()
+    before = build_report_content(**inputs)["content_sha256"]
+    inputs["metrics_by_version"][inputs["versions"][-1]["id"]][0]["value"] = 0.951
+    assert build_report_content(**inputs)["content_sha256"] != before
+
+
+def test_status_and_risk_history_come_from_the_audit_trail() -> None:
+    inputs = complete_inputs()
+    inputs["audit_records"] = [
+        {
+            "sequence": 2,
+            "time": "2026-03-02T09:00:00+00:00",
+            "actor": {"username": "lea", "role": "admin"},
+            "action": "status_change",
+            "entity": "model",
+            "entity_id": 7,
+            "reason": "All checks passed",
+            "changes": {
+                "compliance_status": {"before": "under_review", "after": "approved"},
+                "approved_version_id": {"before": None, "after": 101},
+            },
+        },
+        {
+            "sequence": 1,
+            "time": "2026-03-01T09:00:00+00:00",
+            "actor": {"username": "max", "role": "model_owner"},
+            "action": "risk_change",
+            "entity": "model",
+            "entity_id": 7,
+            "reason": "Annex III use",
+            "changes": {
+                "risk_level": {"before": "limited", "after": "high"},
+                "risk_justification": {"before": None, "after": "Credit decisions"},
+            },
+        },
+    ]
+    content = build_report_content(**inputs)
+    lifecycle = section(content, "lifecycle")["data"]
+    assert [r["sequence"] for r in lifecycle["records"]] == [1, 2]
+    assert lifecycle["status_history"] == [
+        {
+            "sequence": 2,
+            "time": "2026-03-02T09:00:00+00:00",
+            "actor": {"username": "lea", "role": "admin"},
+            "from": "under_review",
+            "to": "approved",
+            "reason": "All checks passed",
+            "approved_version_id": 101,
+        }
+    ]
+    risk_history = section(content, "risk_classification")["data"]["history"]
+    assert [(h["from"], h["to"], h["risk_justification"]) for h in risk_history] == [
+        ("limited", "high", "Credit decisions")
+    ]
+
+
+def test_dynamodb_decimals_and_non_finite_values_give_valid_json() -> None:
+    inputs = complete_inputs()
+    latest_id = inputs["versions"][-1]["id"]
+    inputs["metrics_by_version"][latest_id] = [
+        {"id": 1, "metric_name": "accuracy", "value": Decimal("0.93")},
+        {"id": 2, "metric_name": "disparate_impact", "value": float("nan")},
+        {"id": 3, "metric_name": "bias", "value": Decimal(2)},
+    ]
+    content = build_report_content(**inputs)
+    latest = next(v for v in section(content, "evaluation")["data"]["versions"] if v["is_latest"])
+    values = {m["metric_name"]: (m["value"], m["result"]) for m in latest["metrics"]}
+    assert values == {"accuracy": (0.93, "pass"), "disparate_impact": ("nan", "fail"), "bias": (2, None)}
+    json.dumps(content, allow_nan=False)
+
+
+def test_approved_model_with_a_newer_version_is_an_info_finding() -> None:
+    inputs = complete_inputs(compliance_status="approved", approved_version_id=100)
+    content = build_report_content(**inputs)
+    assert content["model"]["approved_version"] == {"id": 100, "version_tag": "v1.0.0"}
+    assert [(f["severity"], f["title"]) for f in content["findings"]] == [
+        ("info", "Latest version not the approved one")
+    ]
+
+
+def test_unacceptable_risk_is_a_critical_finding() -> None:
+    content = build_report_content(**complete_inputs(risk_level="unacceptable"))
+    assert content["findings"][0]["title"] == "Prohibited practice"
+    assert section(content, "risk_classification")["data"]["legal_basis"] == "Article 5"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.text(min_size=1, max_size=80),
+    description=st.text(max_size=300),
+    reason=st.text(max_size=80),
+    value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**6), 10**6)),
+)
+def test_any_text_and_number_gives_canonical_json_and_a_report_id_independent_hash(
+    name: str, description: str, reason: str, value: float
+) -> None:
+    inputs = complete_inputs(name=name, description=description)
+    inputs["audit_records"][0]["reason"] = reason
+    inputs["metrics_by_version"][inputs["versions"][-1]["id"]][0]["value"] = value
+    first = build_report_content(**inputs)
+    second = build_report_content(**inputs | {"report_id": "other"})
+    canonical_json(first)
+    assert first["content_sha256"] == second["content_sha256"]
+    shown = section(first, "evaluation")["data"]["versions"][0]["metrics"][0]["value"]
+    assert shown == value if isinstance(value, int) or math.isfinite(value) else shown == str(value)

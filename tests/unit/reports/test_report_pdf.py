@@ -1,0 +1,221 @@
+"""The compliance report PDF, read back the way a person or a tool would: text via pdftotext (poppler)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from govhub.reports.content import build_report_content
+from report_pdf import render_pdf
+from report_samples import report_inputs, sample_content
+
+SECTION_HEADINGS = [
+    "1. General description and intended purpose",
+    "2. Versions and artifacts",
+    "3. Data sources and data governance",
+    "4. Human oversight",
+    "5. Validation, testing and fairness metrics",
+    "6. Risk classification and risk management",
+    "7. Lifecycle changes and approval history",
+    "8. Documentation gaps and findings",
+]
+MARKUP_NAME = '<font color="red">Модель Ωμέγα</font> & <a href="javascript:alert(1)">café</a> <b>naïve'
+MARKUP_DESCRIPTION = (
+    "Ünïcödé <i>unclosed & <br> tags </para> &amp; &nbsp; <img src=x> Παράδειγμα Пример Straße façade smörgåsbord"
+)
+
+
+def pdftotext(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> list[str]:
+    """The text of each page, as pdftotext extracts it."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: install poppler-utils (make system-deps)")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+    text = subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
+    return text.split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[dict, bytes]:
+    content = sample_content(versions=3, metrics_per_version=10, audit_entries=120)
+    return content, render_pdf(content)
+
+
+@pytest.fixture
+def pages(sample: tuple[dict, bytes], tmp_path: Path) -> list[str]:
+    return pdftotext(sample[1], tmp_path)
+
+
+def test_the_output_is_a_pdf(sample: tuple[dict, bytes]) -> None:
+    assert sample[1].startswith(b"%PDF-") and sample[1].rstrip().endswith(b"%%EOF")
+
+
+def test_every_section_heading_is_in_the_text(pages: list[str]) -> None:
+    text = flat("\n".join(pages[2:]))
+    for heading in SECTION_HEADINGS:
+        assert heading in text
+
+
+def test_the_cover_shows_model_risk_status_owner_generator_report_id_and_hash(
+    sample: tuple[dict, bytes], pages: list[str]
+) -> None:
+    content = sample[0]
+    cover = flat(pages[0])
+    for expected in (
+        "Compliance Report",
+        "fraud-detector-v2",
+        "HIGH RISK",
+        "UNDER REVIEW",
+        "ML Team",
+        "2026-11-25 14:03:11 UTC",
+        "clara.compliance · auditor",
+        "rpt-2026-11-25-0007",
+        content["content_sha256"],
+    ):
+        assert expected in cover
+
+
+def test_the_model_values_appear_in_their_sections(sample: tuple[dict, bytes], pages: list[str]) -> None:
+    text = flat("\n".join(pages))
+    model = report_inputs()["model"]
+    for field in ("description", "intended_purpose", "data_sources", "oversight_plan", "risk_justification"):
+        assert flat(model[field]) in text
+    for version in report_inputs(versions=3)["versions"]:
+        assert version["version_tag"] in text
+        assert version["sha256"] in text.replace(" ", "")
+
+
+def test_the_table_of_contents_gives_the_page_of_each_section(
+    sample: tuple[dict, bytes], pages: list[str], tmp_path: Path
+) -> None:
+    contents = pdftotext(sample[1], tmp_path, layout=True)[1]
+    assert "Contents" in contents
+    for heading in SECTION_HEADINGS:
+        match = re.search(re.escape(heading) + r"[ .]*(\d+)", contents)
+        assert match, heading
+        page_number = int(match.group(1))
+        assert heading in flat(pages[page_number - 1])
+
+
+def test_every_page_has_the_footer_page_x_of_y_and_body_pages_the_running_header(pages: list[str]) -> None:
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in page
+    for page in pages[1:]:
+        assert "EU AI Act compliance report" in page
+        assert "fraud-detector-v2 · Report rpt-2026-11-25-0007" in page
+
+
+def test_fairness_metrics_are_called_out_and_results_spelled_out(pages: list[str]) -> None:
+    text = flat("\n".join(pages))
+    assert "5.2 Fairness and bias metrics" in text
+    assert "fairness/bias metric value(s)" in text
+    assert "FAIRNESS" in text
+    assert "PASS" in text and "FAIL" in text
+    assert "Policy “High-risk credit models”" in text
+
+
+def test_lifecycle_shows_the_chain_verification_head_hash_and_approvals(
+    sample: tuple[dict, bytes], pages: list[str]
+) -> None:
+    text = flat("\n".join(pages))
+    verification = sample[0]["sections"][6]["data"]["verification"]
+    assert "Verified — hash chain intact over 120 records" in text
+    assert verification["head_hash"] in text.replace(" ", "")
+    assert "under review → approved" in text
+    assert "Review cycle 2: moved to approved" in text
+
+
+def test_the_gap_list_names_each_missing_annex_iv_item(tmp_path: Path) -> None:
+    content = sample_content(oversight_plan="", data_sources=None)
+    pages = pdftotext(render_pdf(content), tmp_path)
+    cover = flat(pages[0])
+    assert "Documentation gaps (3) — see section 8" in cover
+    gaps_section = flat("\n".join(pages[2:]))
+    gaps_section = gaps_section[gaps_section.rindex("8.1 Documentation gaps") :]
+    for item in ("Data sources", "Human oversight plan", "Metrics required by policy"):
+        assert item in gaps_section
+    assert "3 Annex IV item(s) have no data in the registry yet." in gaps_section
+
+
+def test_markup_and_non_latin_text_appear_literally(tmp_path: Path) -> None:
+    content = sample_content(name=MARKUP_NAME, description=MARKUP_DESCRIPTION, owner="Équipe <ML> & Co")
+    text = flat("\n".join(pdftotext(render_pdf(content), tmp_path)))
+    assert flat(MARKUP_NAME) in text
+    assert flat(MARKUP_DESCRIPTION) in text
+    assert "Équipe <ML> & Co" in text
+
+
+def test_the_unicode_fonts_are_embedded(sample: tuple[dict, bytes], tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(sample[1])
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    embedded = [line for line in fonts.splitlines() if "DejaVuSans" in line]
+    assert embedded
+    assert all(" yes " in line for line in embedded)  # the "emb" column
+
+
+def test_a_30000_character_description_wraps_over_several_pages(tmp_path: Path) -> None:
+    words = " ".join(f"word{n}" for n in range(3600))
+    description = f"DESCRIPTION-STARTS {words} DESCRIPTION-ENDS"
+    assert len(description) > 30_000
+    pages = pdftotext(render_pdf(sample_content(description=description)), tmp_path)
+    first = next(i for i, page in enumerate(pages) if "DESCRIPTION-STARTS" in page)
+    last = next(i for i, page in enumerate(pages) if "DESCRIPTION-ENDS" in page)
+    assert last - first >= 3
+    assert "word3599" in pages[last]
+
+
+def test_unbreakable_text_control_characters_and_glyphs_missing_from_the_font_still_render(tmp_path: Path) -> None:
+    content = sample_content(
+        description="x" * 30_000,
+        intended_purpose="bell\x07 null\x00 tab\tend 中文 🙂",
+        oversight_plan="\ud800 lone surrogate",
+    )
+    pages = pdftotext(render_pdf(content), tmp_path)
+    text = flat("\n".join(pages))
+    assert "bell null tab end" in text
+    assert "lone surrogate" in text
+
+
+def test_a_huge_audit_reason_is_cut_in_its_table_cell_and_points_to_the_json(tmp_path: Path) -> None:
+    inputs = report_inputs(audit_entries=3)
+    inputs["audit_records"][1]["reason"] = "because " * 5000
+    pages = pdftotext(render_pdf(build_report_content(**inputs)), tmp_path)
+    assert "…" in flat("\n".join(pages))
+
+
+def test_5000_audit_entries_render_on_page_sized_tables(tmp_path: Path) -> None:
+    content = sample_content(versions=2, metrics_per_version=3, audit_entries=5000)
+    pages = pdftotext(render_pdf(content), tmp_path, layout=True)
+    text = "\n".join(pages)
+    assert re.search(r"^\s*5000\s+2026-", text, re.MULTILINE)
+    log_pages = [p for p in pages if "Changes (before → after)" in p]
+    assert len(log_pages) > 50  # the header row repeats on every page of the audit log
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_a_model_with_nothing_documented_renders_its_gaps(tmp_path: Path) -> None:
+    content = build_report_content(
+        model={"id": 1, "name": "bare", "risk_level": "high"},
+        versions=[],
+        metrics_by_version={},
+        audit_records=[],
+        verification=None,
+        policy=None,
+        generated_by={},
+        generated_at=report_inputs()["generated_at"],
+        report_id="r-1",
+    )
+    text = flat("\n".join(pdftotext(render_pdf(content), tmp_path)))
+    assert f"Documentation gaps ({len(content['gaps'])}) — see section 8" in text
+    assert "No version of the system is registered" in text
+    assert "Not verified for this report" in text
