@@ -258,6 +258,7 @@ def _check_chain(records: list, model_id: Any, problems: list) -> tuple[str | No
     present = {record["sequence"] for _, record in records}
     head_hash: str | None = None
     head_sequence: int | None = None
+    before_head: tuple[str | None, int | None] = (None, None)
     verified = True  # no problem yet from the first record to this one
     chain_broken = False
     prev: dict | None = None
@@ -273,9 +274,12 @@ def _check_chain(records: list, model_id: Any, problems: list) -> tuple[str | No
             if link is not None:
                 problems.append(link)
                 chain_broken = True
+                if verified and link["problem"] == "modified" and prev is not None and link["sequence"] == prev["sequence"]:
+                    head_hash, head_sequence = before_head  # the previous record is the re-sealed one
                 verified = False
         hashes_by_sequence.setdefault(sequence, record["hash"])
         if verified:
+            before_head = (head_hash, head_sequence)
             head_hash, head_sequence = record["hash"], sequence
         prev = record
     return head_hash, head_sequence
