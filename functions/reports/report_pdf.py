@@ -151,18 +151,7 @@ SMALL = _style("small", fontSize=8, leading=10.5, textColor=MUTED)
 LABEL = _style("label", fontName=FONT_BOLD, fontSize=8, leading=10.5, textColor=MUTED)
 VALUE = _style("value", fontSize=8.5, leading=11.5)
 MONO = _style("mono", fontName=FONT_MONO, fontSize=7.5, leading=10)
-MISSING = _style(
-    "missing",
-    fontSize=9,
-    leading=12.5,
-    textColor=FAIL_FG,
-    backColor=FAIL_BG,
-    borderPadding=(4, 6, 4, 6),
-    spaceBefore=4,
-    spaceAfter=8,
-    borderColor=FAIL_FG,
-    borderWidth=0,
-)
+MISSING = _style("missing", fontSize=9, leading=12.5, textColor=FAIL_FG)
 H1 = _style(
     "h1", fontName=FONT_BOLD, fontSize=15, leading=19, textColor=NAVY, spaceBefore=4, spaceAfter=2, keepWithNext=1
 )
@@ -752,7 +741,7 @@ def _facts(rows: Sequence[tuple[str, Any]], label_width: float = 0.28, mono: Ite
     data = [
         [
             Paragraph(escape(label), LABEL),
-            _para(_shorten(_fmt(value), FACT_LIMIT), MONO if label in mono_labels else VALUE),
+            _para(_shorten(_fmt(value), FACT_LIMIT) or "—", MONO if label in mono_labels else VALUE),
         ]
         for label, value in rows
     ]
@@ -789,9 +778,14 @@ def _panel(flowables: list[Flowable], fill: Color, border: Color) -> Table:
     return table
 
 
+def _missing(text: str) -> Flowable:
+    """A red call-out for an Annex IV item without data."""
+    return KeepTogether([Spacer(1, 2), _panel([_para(text, MISSING)], FAIL_BG, FAIL_FG), Spacer(1, 6)])
+
+
 def _text_field(title: str, value: Any, gap_note: str) -> list[Flowable]:
     if not _present(value):
-        return [Paragraph(escape(title), H3), Paragraph(escape(gap_note), MISSING)]
+        return [Paragraph(escape(title), H3), _missing(gap_note)]
     return [Paragraph(escape(title), H3), *_blocks(value)]
 
 
@@ -820,7 +814,7 @@ def _cover(content: dict) -> list[Flowable]:
     gaps = content.get("gaps") or []
     findings = content.get("findings") or []
     risk = model.get("risk_level") or "minimal"
-    status = model.get("compliance_status") or "draft"
+    status = model.get("compliance_status")
     generated_by = report.get("generated_by") or {}
     story: list[Flowable] = [
         Spacer(1, 4 * mm),
@@ -831,7 +825,8 @@ def _cover(content: dict) -> list[Flowable]:
         _para(_shorten(model.get("name") or "", 300), _style("model", fontName=FONT_BOLD, fontSize=17, leading=22)),
         Spacer(1, 8),
         _badges(
-            (f"{_label(risk)} risk", RISK_COLOURS.get(risk, NAVY)), (_label(status), STATUS_COLOURS.get(status, NAVY))
+            (f"{_label(risk)} risk", RISK_COLOURS.get(risk, NAVY)),
+            (_label(status) if status else "status not recorded", STATUS_COLOURS.get(status or "", MUTED)),
         ),
         Spacer(1, 12),
         _facts(
@@ -870,21 +865,13 @@ def _cover(content: dict) -> list[Flowable]:
             ],
             cell_colours={1: (FAIL_FG, FAIL_BG) if {"critical", "high"} & set(severities) else (PASS_FG, PASS_BG)},
         ),
-        Row(
-            [
-                "Policy thresholds (latest version)",
-                f"{summary.get('latest_version_failures', 0)} failed"
-                if summary.get("latest_version_failures")
-                else "No failures",
-            ],
-            cell_colours={1: (FAIL_FG, FAIL_BG) if summary.get("latest_version_failures") else (PASS_FG, PASS_BG)},
-        ),
+        _threshold_summary(summary),
         Row(
             [
                 "Evaluation metrics",
                 (
-                    f"{summary.get('metrics', 0)} on {summary.get('versions', 0)} version(s), "
-                    f"{summary.get('fairness_metrics', 0)} fairness"
+                    f"{summary.get('metrics', 0)} metric value(s) on {summary.get('versions', 0)} version(s), "
+                    f"{summary.get('fairness_metrics', 0)} on fairness/bias"
                 ),
             ]
         ),
@@ -933,6 +920,23 @@ def _cover(content: dict) -> list[Flowable]:
     return [KeepTogether(story[:8]), *story[8:]]
 
 
+def _threshold_summary(summary: dict) -> Row:
+    checks = summary.get("policy_checks") or 0
+    failed = summary.get("latest_version_failures") or 0
+    unmeasured = summary.get("latest_version_not_measured") or 0
+    label = "Policy thresholds (latest version)"
+    if not checks:
+        return Row([label, "No policy thresholds apply"])
+    if failed:
+        return Row([label, f"{failed} of {checks} failed"], cell_colours={1: (FAIL_FG, FAIL_BG)}, bold=frozenset({1}))
+    if unmeasured:
+        return Row(
+            [label, f"{checks - unmeasured} of {checks} pass, {unmeasured} not measured"],
+            cell_colours={1: (WARN_FG, WARN_BG)},
+        )
+    return Row([label, f"All {checks} pass"], cell_colours={1: (PASS_FG, PASS_BG)})
+
+
 # --- sections -------------------------------------------------------------------------------------
 
 
@@ -970,7 +974,7 @@ def _general_description(data: dict, content: dict) -> list[Flowable]:
 def _versions(data: dict, content: dict) -> list[Flowable]:
     items = data.get("items") or []
     if not items:
-        return [Paragraph("No version of the system is registered (gap, Annex IV 1(c)).", MISSING)]
+        return [_missing("No version of the system is registered (gap, Annex IV 1(c)).")]
     columns = [
         Column("Version", 0.12, size=7.5),
         Column("Registered (UTC)", 0.15, size=7),
@@ -1176,7 +1180,7 @@ def _evaluation(data: dict, content: dict) -> list[Flowable]:
             DataTable(_METRIC_COLUMNS, fairness_rows),
         ]
     else:
-        story.append(Paragraph(f"No fairness or bias metric is recorded. {escape(note)}", MISSING))
+        story.append(_missing(f"No fairness or bias metric is recorded. {note}"))
 
     story.append(_sub_heading("5.3", "All evaluation metrics by version", "s-evaluation-all"))
     all_rows = _metric_rows(versions, only_fairness=False)
@@ -1187,7 +1191,7 @@ def _evaluation(data: dict, content: dict) -> list[Flowable]:
             DataTable(_METRIC_COLUMNS, all_rows),
         ]
     else:
-        story.append(Paragraph("No evaluation metric is recorded (gap, Annex IV 2(g)).", MISSING))
+        story.append(_missing("No evaluation metric is recorded (gap, Annex IV 2(g))."))
     return story
 
 
@@ -1322,7 +1326,7 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
     story.append(_sub_heading("7.3", "Audit log", "s-lifecycle-log"))
     records = data.get("records") or []
     if not records:
-        story.append(Paragraph("The audit trail holds no record (gap, Annex IV 6).", MISSING))
+        story.append(_missing("The audit trail holds no record (gap, Annex IV 6)."))
         return story
     story.append(
         DataTable(

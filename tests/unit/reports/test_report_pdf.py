@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import string
 import subprocess
 from pathlib import Path
 
 import pytest
 from govhub.reports.content import build_report_content
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from report_pdf import render_pdf
 from report_samples import report_inputs, sample_content
 
@@ -79,6 +82,11 @@ def test_the_cover_shows_model_risk_status_owner_generator_report_id_and_hash(
         "clara.compliance · auditor",
         "rpt-2026-11-25-0007",
         content["content_sha256"],
+        "Documentation gaps None",
+        "Findings 2 high, 1 medium",
+        "Policy thresholds (latest version) 2 of 3 failed",
+        "30 metric value(s) on 3 version(s), 9 on fairness/bias",
+        "Audit trail 120 record(s) · chain verified",
     ):
         assert expected in cover
 
@@ -219,3 +227,23 @@ def test_a_model_with_nothing_documented_renders_its_gaps(tmp_path: Path) -> Non
     assert f"Documentation gaps ({len(content['gaps'])}) — see section 8" in text
     assert "No version of the system is registered" in text
     assert "Not verified for this report" in text
+
+
+_ALPHABET = st.sampled_from(
+    list(string.ascii_letters + string.digits + string.punctuation)
+    + list("ÄÖÜßéèçñåø")
+    + list("ΑΒΓΔαβγδλμπωΩ")
+    + list("АБВГДЖЗИЙКабвгджзийкЯя")
+)
+_WORD = st.text(_ALPHABET, min_size=1, max_size=24)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name_words=st.lists(_WORD, min_size=1, max_size=3), description_words=st.lists(_WORD, min_size=1, max_size=30))
+def test_any_markup_like_text_in_latin_greek_or_cyrillic_reads_back_literally(
+    name_words: list[str], description_words: list[str], tmp_path: Path
+) -> None:
+    name, description = " ".join(name_words), " ".join(description_words)
+    text = flat("\n".join(pdftotext(render_pdf(sample_content(name=name, description=description)), tmp_path)))
+    assert name in text
+    assert description in text

@@ -237,7 +237,9 @@ def build_report_content(
             "metrics": totals["metrics"],
             "fairness_metrics": totals["fairness"],
             "threshold_failures": totals["failed"],
+            "policy_checks": len(checks),
             "latest_version_failures": sum(1 for c in checks if c["result"] == "fail"),
+            "latest_version_not_measured": sum(1 for c in checks if c["result"] == "not_measured"),
             "gaps": len(gaps),
             "findings": len(findings),
             "audit_records": len(records),
@@ -581,7 +583,8 @@ def _gaps(
             ("2(g)", "3"),
             "evaluation",
             "Fairness / bias metrics",
-            "A high-risk system needs metrics on potentially discriminatory impacts; the latest version has none.",
+            "A high-risk system needs metrics on potentially discriminatory impacts; "
+            + ("the latest version has none." if latest is not None else "no version has any."),
         )
     if risk_level in _ELEVATED_RISK and not rules:
         gap(
