@@ -107,7 +107,7 @@ def render_pdf(content: dict) -> bytes:
 
 
 class _CachingTTFont(TTFont):
-    """A TrueType font that remembers how it encoded each string for the current document.
+    """A TrueType font that remembers, per document, how it encoded each string.
 
     Table cells repeat a lot (roles, actions, categories); encoding a string into font subsets is
     ReportLab's costliest step per line of text. Entries are valid for one document only, because
@@ -116,15 +116,15 @@ class _CachingTTFont(TTFont):
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
-        self._split_document: weakref.ref | None = None
-        self._split_cache: dict[str, list] = {}
+        self._split_caches: weakref.WeakKeyDictionary[Any, dict[str, list]] = weakref.WeakKeyDictionary()
 
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list:
-        if self._split_document is None or self._split_document() is not doc:
-            self._split_document, self._split_cache = weakref.ref(doc), {}
-        cached = self._split_cache.get(text)
+        cache = self._split_caches.get(doc)
+        if cache is None:
+            cache = self._split_caches[doc] = {}
+        cached = cache.get(text)
         if cached is None:
-            cached = self._split_cache[text] = super().splitString(text, doc, encoding)
+            cached = cache[text] = super().splitString(text, doc, encoding)
         return cached
 
 

@@ -432,3 +432,11 @@ def test_any_text_and_number_gives_canonical_json_and_a_report_id_independent_ha
     assert first["content_sha256"] == second["content_sha256"]
     shown = section(first, "evaluation")["data"]["versions"][0]["metrics"][0]["value"]
     assert shown == value if isinstance(value, int) or math.isfinite(value) else shown == str(value)
+
+
+def test_metrics_keyed_by_version_id_text_are_found() -> None:
+    inputs = complete_inputs()
+    inputs["metrics_by_version"] = {str(k): v for k, v in inputs["metrics_by_version"].items()}
+    content = build_report_content(**inputs)
+    assert content["gaps"] == []
+    assert content["summary"]["metrics"] == 4

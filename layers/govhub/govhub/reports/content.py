@@ -145,6 +145,7 @@ def build_report_content(
     """
     rules = _policy_rules(policy)
     risk_level = _text(model.get("risk_level")) or "minimal"
+    metrics_by_version = {_id_key(k): v for k, v in metrics_by_version.items()}
     version_rows = _versions(model, versions, metrics_by_version)
     latest = _latest_version(model, version_rows)
     approved_id = model.get("approved_version_id")
@@ -293,7 +294,7 @@ def _versions(model: Mapping, versions: Iterable[Mapping], metrics_by_version: M
             "created_by": _text(v.get("created_by")),
             "is_latest": False,
             "is_approved": approved_id is not None and v.get("id") == approved_id,
-            "metric_count": len(metrics_by_version.get(v.get("id"), ()) or ()),
+            "metric_count": len(metrics_by_version.get(_id_key(v.get("id")), ()) or ()),
         }
         for v in versions
     ]
@@ -346,7 +347,7 @@ def _policy_summary(policy: Mapping | None, rules: Mapping[str, list[dict]]) -> 
 def _evaluate_version(
     row: Mapping, metrics_by_version: Mapping, rules: Mapping[str, list[dict]], latest: Mapping | None
 ) -> dict:
-    metrics = [_metric(m, rules) for m in metrics_by_version.get(row["id"], ()) or ()]
+    metrics = [_metric(m, rules) for m in metrics_by_version.get(_id_key(row["id"]), ()) or ()]
     metrics.sort(key=lambda m: (m["metric_name"] or "", str(m["recorded_at"] or ""), _sort_int(m["id"])))
     return {
         "version_id": row["id"],
@@ -754,6 +755,15 @@ def _iso(value: Any) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return _text(value)
+
+
+def _id_key(value: Any) -> Any:
+    """Version ids as ints whether they arrive as 7, "7" or Decimal("7") (JSON keys, DynamoDB numbers)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
 
 
 def _metric_key(name: str) -> str:
