@@ -1049,8 +1049,15 @@ _RESULT_COLOURS = {"pass": (PASS_FG, PASS_BG), "fail": (FAIL_FG, FAIL_BG), "not_
 _RESULT_TEXT = {"pass": "PASS", "fail": "FAIL", "not_measured": "NOT MEASURED"}
 
 
+_OPERATOR_SIGNS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠", ">": ">", "<": "<"}
+
+
+def _op(op: Any) -> str:
+    return _OPERATOR_SIGNS.get(op, _clean(op or ""))
+
+
 def _rule_text(checks: list[dict]) -> str:
-    return " and ".join(f"{c['op']} {_fmt(c['value'])}" for c in checks) if checks else "—"
+    return " and ".join(f"{_op(c['op'])} {_fmt(c['value'])}" for c in checks) if checks else "—"
 
 
 def _metric_rows(versions: list[dict], only_fairness: bool) -> list[Row]:
@@ -1145,7 +1152,7 @@ def _evaluation(data: dict, content: dict) -> list[Flowable]:
                         [
                             c.get("metric_name") or "",
                             "FAIRNESS" if c.get("category") == "fairness" else c.get("category") or "",
-                            f"{c.get('op')} {_fmt(c.get('threshold'))}",
+                            f"{_op(c.get('op'))} {_fmt(c.get('threshold'))}",
                             _fmt(c.get("value")),
                             _RESULT_TEXT[c["result"]],
                             _when(c.get("recorded_at"), seconds=False, zone=False),

@@ -2,6 +2,23 @@
 
 Pure functions over plain dicts (the API shapes of docs/api.md): no AWS, no PDF library. The result
 is JSON-ready; it is served as ``compliance-report.json`` and is the only input of the PDF renderer.
+
+Layout of the content (schema ``govhub.compliance-report/1``)::
+
+    schema, title, product
+    model            id, name, owner, domain, risk_level, compliance_status, revision,
+                     latest_version {id, version_tag} | null, approved_version {id, version_tag} | null
+    summary          counts for the cover: versions, metrics, fairness_metrics, threshold_failures,
+                     policy_checks, latest_version_failures, latest_version_not_measured, gaps,
+                     findings, audit_records, audit_chain ("verified" | "broken" | "unavailable")
+    sections[]       {id, number, title, annex_iv: [points], legal_reference, data}, in Annex IV order:
+                     general_description, versions, data_governance, human_oversight, evaluation,
+                     risk_classification, lifecycle, gaps
+    gaps[]           {id, annex_iv: [points], section, item, detail}: Annex IV items without data
+    findings[]       {severity: critical|high|medium|info, section, title, detail}: data that fails
+    annex_iv_checklist[]  {point, requirement, section, status: documented|gap|outside_registry, gaps}
+    content_sha256   SHA-256 of the canonical JSON of all the above
+    report           {id, generated_at, generated_by {username, role}}: not part of the hash
 """
 
 from __future__ import annotations
