@@ -850,7 +850,7 @@ def _cover(content: dict) -> list[Flowable]:
         ),
         Spacer(1, 12),
     ]
-    chain_status = summary.get("audit_chain")
+    chain_status = str(summary.get("audit_chain"))
     severities = [f.get("severity") for f in findings]
     summary_rows = [
         Row(
@@ -1271,7 +1271,7 @@ def _changes_text(changes: list[dict]) -> str:
 
 def _lifecycle(data: dict, content: dict) -> list[Flowable]:
     chain = data.get("verification") or {}
-    status = chain.get("status")
+    status = str(chain.get("status"))
     fill, border = {"verified": (PASS_BG, PASS_FG), "broken": (FAIL_BG, FAIL_FG)}.get(status, (WARN_BG, WARN_FG))
     verification = [
         Paragraph(escape(_verification_text(chain)), _style("chain", fontName=FONT_BOLD, textColor=border)),

@@ -704,7 +704,7 @@ def _findings(model: Mapping, evaluated: list[dict], checks: list[dict], chain: 
 
 
 def _checklist(gaps: list[dict]) -> list[dict]:
-    gap_points = {point: [] for point, _, _ in ANNEX_IV_POINTS}
+    gap_points: dict[str, list[str]] = {point: [] for point, _, _ in ANNEX_IV_POINTS}
     for gap in gaps:
         for point in gap["annex_iv"]:
             gap_points.setdefault(point, []).append(gap["id"])
