@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import boto3
@@ -11,6 +12,7 @@ from local_stack.template import Template, resolve
 ACCOUNT_ID = "123456789012"
 
 
+@lru_cache(maxsize=4)
 def _session_clients(region: str, endpoint_url: str | None) -> dict[str, Any]:
     kwargs = {"region_name": region, "endpoint_url": endpoint_url}
     return {name: boto3.client(name, **kwargs) for name in ("dynamodb", "cognito-idp", "s3", "events", "sqs")}

@@ -168,23 +168,23 @@ class ModelRepository:
         owner, domain = filters.get("owner"), filters.get("domain")
         remaining: list[Condition] = []
         if risk and status:
-            index, partition = ModelItem.by_risk_status, keys.risk_status_partition(risk, status)
+            index, sort_key, partition = ModelItem.by_risk_status, ModelItem.gsi6sk, keys.risk_status_partition(risk, status)
         elif risk:
-            index, partition = ModelItem.by_risk, keys.risk_partition(risk)
+            index, sort_key, partition = ModelItem.by_risk, ModelItem.gsi2sk, keys.risk_partition(risk)
         elif status:
-            index, partition = ModelItem.by_status, keys.status_partition(status)
+            index, sort_key, partition = ModelItem.by_status, ModelItem.gsi3sk, keys.status_partition(status)
         elif owner:
-            index, partition = ModelItem.by_owner, keys.owner_partition(owner)
+            index, sort_key, partition = ModelItem.by_owner, ModelItem.gsi4sk, keys.owner_partition(owner)
         elif domain:
-            index, partition = ModelItem.by_domain, keys.domain_partition(domain)
+            index, sort_key, partition = ModelItem.by_domain, ModelItem.gsi5sk, keys.domain_partition(domain)
         else:
-            index, partition = ModelItem.by_list, keys.MODELS_LIST
+            index, sort_key, partition = ModelItem.by_list, ModelItem.gsi1sk, keys.MODELS_LIST
         if owner and index is not ModelItem.by_owner:
             remaining.append(ModelItem.gsi4pk == keys.owner_partition(owner))
         if domain and index is not ModelItem.by_domain:
             remaining.append(ModelItem.gsi5pk == keys.domain_partition(domain))
         prefix = filters.get("q")
-        range_condition = index.sk.startswith(keys.name_key(prefix)) if prefix else None
+        range_condition = sort_key.startswith(keys.name_key(prefix)) if prefix else None
         filter_condition = None
         for condition in remaining:
             filter_condition = condition if filter_condition is None else filter_condition & condition

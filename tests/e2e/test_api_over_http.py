@@ -1,0 +1,87 @@
+"""The seed's scenarios over HTTP against the running local stack, with real Cognito tokens."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from tests.e2e.helpers import Client, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_health_answers_without_a_token(stack: dict) -> None:
+    answer = requests.get(f"{stack['api_url']}/health", timeout=10)
+    assert answer.status_code == 200 and answer.json() == {"status": "ok"}
+
+
+def test_stack_file_names_everything_a_tool_needs(stack: dict) -> None:
+    for key in ("api_url", "aws_endpoint", "region", "user_pool_id", "client_id", "table", "users", "machine_api_url", "ci"):
+        assert stack[key], key
+    assert set(stack["users"]) == {"admin", "model_owner", "auditor"}
+
+
+def test_no_token_or_a_bad_token_is_401(stack: dict) -> None:
+    assert requests.get(f"{stack['api_url']}/models", timeout=10).status_code == 401
+    bad = requests.get(f"{stack['api_url']}/models", headers={"Authorization": "Bearer abc.def.ghi"}, timeout=10)
+    assert bad.status_code == 401 and bad.json() == {"message": "Unauthorized"}
+
+
+def test_demo_data_is_there_for_every_role(stack: dict) -> None:
+    for role in ("admin", "model_owner", "auditor"):
+        models = Client(stack, role).get("/models").json()["items"]
+        assert {"fraud-detector", "legacy-recommender"} <= {m["name"] for m in models}
+
+
+def test_id_tokens_work_as_well_as_access_tokens(stack: dict) -> None:
+    id_token = sign_in(stack, "auditor")["IdToken"]
+    assert Client(stack, token=id_token).get("/dashboard/stats").status_code == 200
+
+
+def test_scenario_1_register_measure_review_approve(stack: dict) -> None:
+    owner, admin, auditor = Client(stack, "model_owner"), Client(stack, "admin"), Client(stack, "auditor")
+    name = f"fraud-detector-{uuid.uuid4().hex[:6]}"
+    # The pipeline registers the model, a version and its metrics (the seed's curl calls + a bearer token)
+    model = owner.post("/models/", json={"name": name, "owner": "ML Team", "risk_level": "high", "domain": "finance",
+                                         "intended_purpose": "Detect fraudulent transactions"})
+    assert model.status_code == 201, model.text
+    model_id = model.json()["id"]
+    version = owner.post("/versions/", json={"model_id": model_id, "version_tag": "v1.0.0", "s3_path": "s3://models/fraud-detector/v1.0.0"})
+    assert version.status_code == 201
+    metric = owner.post("/metrics/", json={"version_id": version.json()["id"], "metric_name": "accuracy", "value": 0.95})
+    assert metric.status_code == 201
+    assert model.json()["compliance_status"] == "draft" and model.json()["risk_level"] == "high"
+    # The auditor may look but not touch
+    assert auditor.patch(f"/models/{model_id}/compliance-status", json={"status": "under_review", "reason": "x"}).status_code == 403
+    # The team requests review; compliance approves
+    review = owner.patch(f"/models/{model_id}/compliance-status", json={"status": "under_review", "reason": "Ready for compliance review"})
+    assert review.status_code == 200 and review.json()["compliance_status"] == "under_review"
+    stats = admin.get("/dashboard/stats").json()
+    assert name in [m["name"] for m in stats["awaiting_review"]]
+    approved = admin.patch(f"/models/{model_id}/compliance-status", json={"status": "approved", "reason": "Documentation and metrics complete"})
+    assert approved.status_code == 200
+    body = approved.json()
+    assert body["compliance_status"] == "approved" and body["approved_by"] == stack["users"]["admin"]["username"]
+    assert body["approved_version_id"] == version.json()["id"]
+
+
+def test_scenario_3_retire_with_a_reason_and_keep_the_record(stack: dict) -> None:
+    admin = Client(stack, "admin")
+    model = admin.post("/models", json={"name": f"old-recommender-{uuid.uuid4().hex[:6]}", "owner": "Growth"}).json()
+    retired = admin.patch(f"/models/{model['id']}/compliance-status", json={"status": "retired", "reason": "Replaced by the ranking service"})
+    assert retired.status_code == 200 and retired.json()["last_change_reason"] == "Replaced by the ranking service"
+    again = admin.get(f"/models/{model['id']}").json()
+    assert again["compliance_status"] == "retired"
+    assert model["id"] in [m["id"] for m in admin.get("/models", params={"compliance_status": "retired", "limit": 100}).json()["items"]]
+    refused = admin.post("/versions", json={"model_id": model["id"], "version_tag": "v2", "s3_path": "s3://x"})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "model_retired"
+
+
+def test_openapi_and_swagger_ui_are_served(stack: dict) -> None:
+    document = requests.get(stack["openapi_url"], timeout=10).json()
+    assert "/api/v1/models/{model_id}/compliance-status" in document["paths"]
+    docs = requests.get(stack["docs_url"], timeout=10)
+    assert docs.status_code == 200 and "swagger-ui" in docs.text
+    assert requests.get(stack["docs_url"] + "/swagger-ui-bundle.js", timeout=10).status_code == 200

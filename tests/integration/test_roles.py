@@ -1,0 +1,78 @@
+"""Every route × every role, from the one permission table: who may do what, and what a refusal changes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from govhub.auth.permissions import ROUTE_PERMISSIONS, Permission, Role, may
+from tests.integration.conftest import Api
+
+ROLES = [r.value for r in Role]
+
+# A valid request for each route, so an allowed call is judged by its answer and not by bad input.
+BODIES = {
+    ("POST", "/api/v1/models"): {"name": "matrix-{n}", "owner": "Team"},
+    ("PUT", "/api/v1/models/{model_id}"): {"description": "changed"},
+    ("PATCH", "/api/v1/models/{model_id}"): {"description": "changed"},
+    ("PATCH", "/api/v1/models/{model_id}/risk-profile"): {"risk_level": "limited", "justification": "advisory only"},
+    ("PATCH", "/api/v1/models/{model_id}/compliance-status"): {"status": "under_review", "reason": "ready"},
+    ("POST", "/api/v1/versions"): {"model_id": "{model_id}", "version_tag": "v-{n}", "s3_path": "s3://b/x"},
+    ("POST", "/api/v1/metrics"): {"version_id": "{version_id}", "metric_name": "accuracy", "value": 0.9},
+}
+QUERIES = {("GET", "/api/v1/versions"): "model_id={model_id}", ("GET", "/api/v1/metrics"): "version_id={version_id}",
+           ("DELETE", "/api/v1/models/{model_id}"): "reason=matrix"}
+
+
+def _fill(value, ids):
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, str):
+        filled = value.format(**ids)
+        return int(filled) if re.fullmatch(r"\d+", filled) and value.startswith("{") else filled
+    return value
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, role: str) -> None:
+    counter = 0
+    for (method, route), permission in sorted(ROUTE_PERMISSIONS.items(), key=lambda kv: kv[0][0] == "DELETE"):
+        counter += 1
+        # Given a fresh model with a version and a metric
+        model = api.post("/api/v1/models", {"name": f"subject-{role}-{counter}", "owner": "T"}).body
+        version = api.post("/api/v1/versions", {"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://b"}).body
+        metric = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "f1", "value": 0.5}).body
+        ids = {"model_id": model["id"], "version_id": version["id"], "metric_id": metric["id"], "n": counter}
+        path = route.format(**ids)
+        before = api.get(f"/api/v1/models/{model['id']}").body
+        # When the role calls the route
+        answer = api.call(method, path, _fill(BODIES.get((method, route)), ids), role=role, query=QUERIES.get((method, route), "").format(**ids))
+        allowed = permission is None or may(Role(role), permission)
+        # Then it is refused with 403 exactly when the table says so, and a refusal changes nothing
+        if allowed:
+            assert answer.status < 400, (method, route, role, answer.body)
+        else:
+            assert answer.status == 403, (method, route, role, answer.body)
+            assert answer.body["error"]["code"] == "forbidden"
+            assert api.get(f"/api/v1/models/{model['id']}").body == before
+
+
+def test_every_route_the_functions_serve_is_in_the_permission_table(template) -> None:
+    from govhub.api.openapi import openapi_json
+    import json
+
+    documented = {(m.upper(), p) for p, ops in json.loads(openapi_json())["paths"].items() for m in ops}
+    assert documented <= set(ROUTE_PERMISSIONS), documented - set(ROUTE_PERMISSIONS)
+
+
+def test_auditor_reads_everything_and_writes_nothing() -> None:
+    assert may(Role.AUDITOR, Permission.READ)
+    assert not any(may(Role.AUDITOR, p) for p in Permission if p is not Permission.READ)
+    assert not may(Role.MODEL_OWNER, Permission.DELETE)
+    assert all(may(Role.ADMIN, p) for p in Permission)
+
+
+def test_a_caller_without_a_role_is_refused_everywhere(api: Api) -> None:
+    answer = api.call("GET", "/api/v1/models", role="", user="nobody")
+    assert answer.status == 403
