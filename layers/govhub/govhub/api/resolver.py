@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
 )
 
 from govhub.api.errors import error_response, register_error_handlers
+from govhub.api.idempotency import honour_idempotency_key
 from govhub.auth.permissions import MACHINE_ROUTES, ROUTE_PERMISSIONS, may
 from govhub.auth.principal import principal_from_context
 from govhub.config import settings
@@ -88,6 +89,7 @@ def create_app(routers: dict[str, Router]) -> APIGatewayHttpResolver:
     app._response_validation_middleware = OpenAPIResponseValidationMiddleware(
         validation_serializer=app._serializer, has_response_validation_error=app._has_response_validation_error
     )
+    app.use(middlewares=[honour_idempotency_key])
     for prefix, router in routers.items():
         app.include_router(router, prefix=f"{API_PREFIX}{prefix}")
     return app

@@ -94,3 +94,4 @@ def counter_names(risk_levels: list[str], statuses: list[str]) -> list[str]:
     names += [f"status_{s}" for s in statuses]
     names += [f"cell_{r}_{s}" for r in risk_levels for s in statuses]
     return names
+IDEMPOTENCY_PK = "IDEMPOTENCY"
