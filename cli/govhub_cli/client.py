@@ -26,6 +26,8 @@ from govhub_cli.errors import (
 )
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A 409 with this code means an earlier attempt with the same Idempotency-Key is still running.
+IN_PROGRESS_CODE = "request_in_progress"
 # Derived idempotency keys are UUIDv5 in this namespace (uuid5(NAMESPACE_URL, "govhub-cli")).
 IDEMPOTENCY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "govhub-cli")
 MAX_RETRY_AFTER_SECONDS = 60.0
@@ -229,7 +231,9 @@ class ApiClient:
             self._log(f"< HTTP {response.status} in {(time.monotonic() - started) * 1000:.0f} ms")
             if 200 <= response.status < 300:
                 return response
-            if response.status in RETRYABLE_STATUSES and attempt <= self.retry.retries:
+            if attempt <= self.retry.retries and (
+                response.status in RETRYABLE_STATUSES or (response.status == 409 and _error_code(response) == IN_PROGRESS_CODE)
+            ):
                 self.sleep(self.retry.delay(attempt, _retry_after(response)))
                 continue
             raise _error_from_response(method, path, response, attempt)
@@ -247,6 +251,15 @@ def _retry_after(response: Response) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         return None
+
+
+def _error_code(response: Response) -> str | None:
+    try:
+        payload = json.loads(response.body)
+    except ValueError:
+        return None
+    error = payload.get("error") if isinstance(payload, dict) else None
+    return error.get("code") if isinstance(error, dict) else None
 
 
 def _error_from_response(method: str, path: str, response: Response, attempts: int) -> CliError:

@@ -95,6 +95,15 @@ def test_environment_idempotency_key_works_like_the_option(govhub: Any, api: Any
     assert len(api.versions) == 1
 
 
+def test_a_request_still_in_progress_is_retried_with_its_key(govhub: Any, api: Any, no_backoff: list) -> None:
+    api.add_model(name="fraud")
+    api.fail("POST", "/versions", 409, body={"error": {"code": "request_in_progress", "message": "still running"}})
+    result = govhub("version", "--model", "fraud", "--tag", "v1", "--artifact", "s3://m/v1")
+    assert result.code == 0, result.err
+    first, second = api.calls("POST", "/versions")
+    assert first.headers["idempotency-key"] == second.headers["idempotency-key"]
+
+
 def test_client_errors_are_not_retried(govhub: Any, api: Any) -> None:
     api.add_model(name="fraud")
     api.fail("POST", "/versions", 422, times=5, body={"error": {"code": "validation_error", "message": "bad"}})
