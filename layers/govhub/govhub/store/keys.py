@@ -28,6 +28,13 @@ ENTITY_MODEL = "model"
 ENTITY_VERSION = "version"
 ENTITY_METRIC = "metric"
 ENTITY_TOMBSTONE = "tombstone"
+ENTITY_POLICY = "policy"
+
+# Policy sets: one item per version (audited, in the "global" chain of model id 0) and an active pointer.
+POLICY_PK = "POLICY"
+POLICY_VERSION = "V#"
+POLICY_ACTIVE_SK = "ACTIVE"
+GLOBAL_MODEL_ID = 0
 
 
 def model_pk(model_id: int) -> str:
@@ -65,6 +72,10 @@ def versions_of(model_id: int) -> str:
 
 def tombstone_sk(at_iso: str) -> str:
     return f"{TOMBSTONE}{at_iso}"
+
+
+def policy_version_sk(version: int) -> str:
+    return f"{POLICY_VERSION}{version:06d}"
 
 
 def risk_partition(risk_level: str) -> str:
