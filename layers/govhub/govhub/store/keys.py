@@ -29,6 +29,12 @@ ENTITY_VERSION = "version"
 ENTITY_METRIC = "metric"
 ENTITY_TOMBSTONE = "tombstone"
 ENTITY_POLICY = "policy"
+ENTITY_REPORT = "report"
+
+# Report generations (audited, under their model) and bulk report jobs (not audited: no `entity`).
+REPORT = "REPORT#"
+REPORT_JOB_PK = "REPORTJOB#"
+REPORT_JOB_TYPE = "report_job"  # the `item_type` the report jobs function's stream filter selects
 
 # Policy sets: one item per version (audited, in the "global" chain of model id 0) and an active pointer.
 POLICY_PK = "POLICY"
@@ -72,6 +78,14 @@ def versions_of(model_id: int) -> str:
 
 def tombstone_sk(at_iso: str) -> str:
     return f"{TOMBSTONE}{at_iso}"
+
+
+def report_sk(at_iso: str, report_id: str) -> str:
+    return f"{REPORT}{at_iso}#{report_id}"
+
+
+def report_job_pk(job_id: str) -> str:
+    return f"{REPORT_JOB_PK}{job_id}"
 
 
 def policy_version_sk(version: int) -> str:
