@@ -5,12 +5,16 @@ import { RISK_COLORS, STATUS_COLORS, riskLabel, statusLabel } from '../lib/forma
 
 type Extra = Omit<BadgeProps, 'color' | 'children'>;
 
+// Badges never shrink into an ellipsis inside narrow table cells.
+const NO_SHRINK = { root: { minWidth: 'max-content', flexShrink: 0 } };
+
 export function RiskBadge({ level, ...props }: { level: RiskLevel | string } & Extra) {
   return (
     <Badge
       color={RISK_COLORS[level as RiskLevel] ?? 'gray'}
       variant="light"
       radius="sm"
+      styles={NO_SHRINK}
       aria-label={`Risk level: ${riskLabel(level)}`}
       {...props}
     >
@@ -25,6 +29,7 @@ export function StatusBadge({ status, ...props }: { status: ComplianceStatus | s
       color={STATUS_COLORS[status as ComplianceStatus] ?? 'gray'}
       variant={status === 'approved' ? 'filled' : 'light'}
       radius="sm"
+      styles={NO_SHRINK}
       aria-label={`Status: ${statusLabel(status)}`}
       {...props}
     >
@@ -38,7 +43,7 @@ const ROLE_COLORS: Record<Role, string> = { admin: 'grape', model_owner: 'indigo
 export function RoleBadge({ role, ...props }: { role: Role | string | null | undefined } & Extra) {
   const known = role && role in ROLE_LABELS ? (role as Role) : null;
   return (
-    <Badge color={known ? ROLE_COLORS[known] : 'gray'} variant="outline" radius="sm" {...props}>
+    <Badge color={known ? ROLE_COLORS[known] : 'gray'} variant="outline" radius="sm" styles={NO_SHRINK} {...props}>
       {known ? ROLE_LABELS[known] : role || 'No role'}
     </Badge>
   );

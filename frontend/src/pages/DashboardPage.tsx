@@ -17,7 +17,7 @@ const StatusDonutChart = lazy(() => import('../charts/DashboardCharts').then((m)
 function StatCard({ label, value, icon, color }: { label: string; value: number; icon: ReactNode; color: string }) {
   return (
     <Card padding="lg" aria-label={label} component="section">
-      <Group justify="space-between" align="flex-start">
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
         <Stack gap={2}>
           <Text size="xs" tt="uppercase" fw={700} c="dimmed">
             {label}
@@ -137,7 +137,7 @@ export default function DashboardPage() {
           <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md">
             <StatCard label="Total models" value={stats.data.total} icon={<IconCube size={22} />} color="indigo" />
             <StatCard
-              label="High or unacceptable risk"
+              label="High risk or above"
               value={(stats.data.by_risk_level.high ?? 0) + (stats.data.by_risk_level.unacceptable ?? 0)}
               icon={<IconAlertTriangle size={22} />}
               color="orange"

@@ -21,7 +21,7 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime, statusLabel } from '../lib/format';
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
+function Field({ label, children, emptyText = 'Not documented' }: { label: string; children: ReactNode; emptyText?: string }) {
   const empty = children === null || children === undefined || children === '';
   return (
     <Stack gap={2}>
@@ -29,7 +29,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
         {label}
       </Text>
       <Text size="sm" c={empty ? 'dimmed' : undefined} style={{ whiteSpace: 'pre-wrap' }}>
-        {empty ? 'Not documented' : children}
+        {empty ? emptyText : children}
       </Text>
     </Stack>
   );
@@ -222,8 +222,8 @@ export default function ModelDetailPage() {
                     <Field label="Next possible steps">
                       {m.allowed_transitions.length ? m.allowed_transitions.map(statusLabel).join(', ') : 'None (final)'}
                     </Field>
-                    <Field label="Latest version">{m.latest_version?.version_tag}</Field>
-                    <Field label="Approved version">
+                    <Field label="Latest version" emptyText="None registered">{m.latest_version?.version_tag}</Field>
+                    <Field label="Approved version" emptyText="None yet">
                       {m.approved_version_id
                         ? (versions.data?.find((v) => v.id === m.approved_version_id)?.version_tag ?? `#${m.approved_version_id}`)
                         : null}

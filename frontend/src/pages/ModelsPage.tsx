@@ -195,7 +195,7 @@ export default function ModelsPage() {
                         {model.latest_version?.version_tag ?? '—'}
                       </Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm" c="dimmed" title={model.updated_at}>
                         {formatRelative(model.updated_at)}
                       </Text>

@@ -86,15 +86,13 @@ export function MetricsPanel({ model, versions, canWrite }: { model: Model; vers
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
             {series.map((s) => (
               <Card key={s.name} padding="md" aria-label={`Metric ${s.name}`} component="section">
-                <Group justify="space-between" align="flex-start" mb="xs">
-                  <Stack gap={0}>
-                    <Text size="xs" tt="uppercase" fw={700} c="dimmed">
-                      {s.name}
-                    </Text>
-                    <Text fz={24} fw={700}>
-                      {s.latest === null ? '—' : formatMetric(s.latest)}
-                    </Text>
-                  </Stack>
+                <Text size="xs" tt="uppercase" fw={700} c="dimmed" truncate title={s.name}>
+                  {s.name}
+                </Text>
+                <Group justify="space-between" align="baseline" mb="xs" wrap="nowrap">
+                  <Text fz={24} fw={700}>
+                    {s.latest === null ? '—' : formatMetric(s.latest)}
+                  </Text>
                   <Delta series={s} />
                 </Group>
                 <Suspense fallback={<Skeleton h={120} />}>

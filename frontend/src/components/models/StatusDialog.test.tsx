@@ -1,0 +1,78 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { json, renderPage, sampleModel, type RouteTable } from '../../test/helpers';
+import { StatusDialog } from './StatusDialog';
+
+function open(routes: RouteTable, model = sampleModel()) {
+  const onSaved = vi.fn();
+  const onReload = vi.fn(async () => model);
+  const harness = renderPage(
+    <StatusDialog model={model} opened onClose={() => {}} onSaved={onSaved} onReload={onReload} />,
+    { role: 'model_owner', routes },
+  );
+  return { ...harness, onSaved, onReload };
+}
+
+describe('StatusDialog', () => {
+  it('offers only the transitions the model allows', async () => {
+    open({});
+    expect(await screen.findByRole('radio', { name: /Send to review/ })).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: /Retire/ })).toBeInTheDocument();
+    expect(screen.queryByRole('radio', { name: /Approve/ })).not.toBeInTheDocument();
+  });
+
+  it('requires a reason before it sends anything', async () => {
+    const { requests } = open({});
+    await userEvent.click(await screen.findByRole('radio', { name: /Send to review/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm status change' }));
+    expect(await screen.findByText('A reason is required')).toBeInTheDocument();
+    expect(requests).toHaveLength(0);
+  });
+
+  it('sends status, reason and expected revision, then hands back the saved model', async () => {
+    const saved = sampleModel({ compliance_status: 'under_review', revision: 4 });
+    const { requests, onSaved } = open({ 'PATCH /models/7/compliance-status': json(200, saved) });
+    await userEvent.click(await screen.findByRole('radio', { name: /Send to review/ }));
+    await userEvent.type(screen.getByLabelText(/Reason/), 'Metrics complete');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm status change' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
+    expect(requests[0].body).toEqual({ status: 'under_review', reason: 'Metrics complete', expected_revision: 3 });
+  });
+
+  it('shows the allowed states when the API refuses the transition', async () => {
+    const { onReload } = open({
+      'PATCH /models/7/compliance-status': json(409, {
+        error: { code: 'transition_not_allowed', message: 'draft -> approved', details: { allowed: ['under_review', 'retired'] } },
+      }),
+    });
+    await userEvent.click(await screen.findByRole('radio', { name: /Retire/ }));
+    await userEvent.type(screen.getByLabelText(/Reason/), 'End of life');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm status change' }));
+    expect(await screen.findByText(/can only move to: Under review, Retired/)).toBeInTheDocument();
+    expect(onReload).toHaveBeenCalled();
+  });
+
+  it('lists the failed policy rules with their articles', async () => {
+    open({
+      'PATCH /models/7/compliance-status': json(422, {
+        error: {
+          code: 'policy_violation',
+          message: 'Policy checks failed',
+          details: {
+            failed_rules: [
+              { rule: 'oversight_plan_required', reason: 'High-risk models need a human oversight plan', article: 'Art. 14' },
+              { rule: 'metrics_required', reason: 'No evaluation metrics on the latest version', article: 'Art. 15' },
+            ],
+          },
+        },
+      }),
+    });
+    await userEvent.click(await screen.findByRole('radio', { name: /Send to review/ }));
+    await userEvent.type(screen.getByLabelText(/Reason/), 'Ready');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm status change' }));
+    const list = await screen.findByRole('list', { name: 'Failed policy rules' });
+    expect(list).toHaveTextContent('oversight_plan_required: High-risk models need a human oversight plan (Art. 14)');
+    expect(list).toHaveTextContent('metrics_required');
+  });
+});

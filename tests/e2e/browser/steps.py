@@ -1,0 +1,85 @@
+"""What a person does in the dashboard, as reusable steps for the browser tests."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from playwright.sync_api import Locator, Page, expect
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def choose(page: Page, scope: Locator | Page, label: str, option: str) -> None:
+    """Picks `option` in the Mantine Select labelled `label` (its list opens in a portal on the page)."""
+    scope.get_by_role("textbox", name=re.compile(f"^{re.escape(label)}")).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def register_model(page: Page, name: str, *, owner: str, domain: str, risk: str, purpose: str) -> None:
+    """From the model registry: fills the "Register model" dialog and lands on the new model's page."""
+    page.get_by_role("button", name="Register model").click()
+    dialog = page.get_by_role("dialog", name="Register model")
+    dialog.get_by_role("textbox", name=re.compile(r"^Name")).fill(name)
+    dialog.get_by_role("textbox", name=re.compile(r"^Owner")).fill(owner)
+    dialog.get_by_role("textbox", name="Domain", exact=True).fill(domain)
+    choose(page, dialog, "Risk level", risk)
+    dialog.get_by_label("Intended purpose").fill(purpose)
+    dialog.get_by_role("button", name="Register", exact=True).click()
+    expect(page.get_by_role("heading", name=name, level=2)).to_be_visible()
+    expect(page.get_by_label("Status: Draft").first).to_be_visible()
+
+
+def open_tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=re.compile(f"^{re.escape(name)}")).click()
+
+
+def register_version(page: Page, tag: str, s3_path: str, sha256: str) -> None:
+    open_tab(page, "Versions")
+    page.get_by_role("button", name="Register version").click()
+    dialog = page.get_by_role("dialog", name="Register version")
+    dialog.get_by_role("textbox", name=re.compile(r"^Version tag")).fill(tag)
+    dialog.get_by_role("textbox", name=re.compile(r"^Artifact location")).fill(s3_path)
+    dialog.get_by_role("textbox", name=re.compile(r"^SHA-256")).fill(sha256)
+    dialog.get_by_role("button", name="Register version").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("table", name="Versions").get_by_text(tag, exact=True)).to_be_visible()
+
+
+def change_status(page: Page, option: str, reason: str) -> None:
+    """Opens "Change status", picks the radio whose label starts with `option`, gives the reason, confirms."""
+    page.get_by_role("button", name="Change status").click()
+    dialog = page.get_by_role("dialog", name="Change compliance status")
+    dialog.get_by_role("radio", name=re.compile(f"^{re.escape(option)} ")).check()
+    dialog.get_by_role("textbox", name=re.compile(r"^Reason")).fill(reason)
+    dialog.get_by_role("button", name="Confirm status change").click()
+    expect(dialog).to_be_hidden()
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def eventually(page: Page, check: Callable[[], None], *, timeout_s: float = 20.0, reload: bool = True) -> None:
+    """Retries `check` (reloading the page between tries) until it passes: the audit trail is written
+    asynchronously from the table's stream, a moment after the change commits."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            if reload:
+                page.reload()
+
+
+def go_to(page: Page, section: str) -> None:
+    """Follows a link of the main navigation (Dashboard, Models, Audit log)."""
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name=section, exact=True).click()

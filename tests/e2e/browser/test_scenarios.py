@@ -1,0 +1,138 @@
+"""The seed's three usage scenarios, done by people in the browser."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from playwright.sync_api import Page, expect
+
+from .steps import (
+    change_status,
+    choose,
+    eventually,
+    go_to,
+    open_tab,
+    register_model,
+    register_version,
+    sign_out,
+    unique_name,
+)
+
+ARTIFACT_SHA = hashlib.sha256(b"fraud-detector weights").hexdigest()
+
+
+def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_in: Callable[[str], None]) -> None:
+    name = unique_name("fraud-detector")
+    # Given the model owner registers a high-risk finance model with a version
+    sign_in("model_owner")
+    register_model(page, name, owner="ML Team", domain="finance", risk="High", purpose="Detect fraudulent transactions")
+    expect(page.get_by_label("Risk level: High").first).to_be_visible()
+    register_version(page, "v1.0.0", f"s3://models/{name}/v1.0.0", ARTIFACT_SHA)
+    # And sends it to review with a reason
+    change_status(page, "Send to review", "Evaluation complete, ready for compliance review")
+    expect(page.get_by_label("Status: Under review").first).to_be_visible()
+    model_url = page.url.split("?")[0]
+    sign_out(page)
+
+    # When an admin opens it from the dashboard's review queue and approves it with a reason
+    sign_in("admin")
+    page.goto("/dashboard")
+    page.get_by_role("region", name="Awaiting review").get_by_role("link", name=name).click()
+    expect(page).to_have_url(re.compile(re.escape(model_url)))
+    change_status(page, "Approve", "Bias and accuracy reviewed; oversight plan accepted")
+
+    # Then the model is approved with its version recorded as the approved one
+    expect(page.get_by_label("Status: Approved").first).to_be_visible()
+    lifecycle = page.get_by_role("region", name="Lifecycle")
+    expect(lifecycle).to_contain_text("Approved version")
+    expect(lifecycle).to_contain_text("v1.0.0")
+    # And the audit trail shows who approved it and why
+    open_tab(page, "Audit trail")
+
+    def approval_is_recorded() -> None:
+        open_tab(page, "Audit trail")
+        expect(page.get_by_text("Bias and accuracy reviewed; oversight plan accepted")).to_be_visible(timeout=3000)
+
+    eventually(page, approval_is_recorded)
+    expect(page.get_by_text("Chain intact")).to_be_visible()
+
+
+def test_scenario_2_compliance_officer_filters_high_risk_and_downloads_a_report(
+    page: Page, sign_in: Callable[[str], None]
+) -> None:
+    # Given an auditor in the model registry
+    sign_in("auditor")
+    # When they filter by high risk
+    choose(page, page.get_by_role("region", name="Filters"), "Risk level", "High")
+    expect(page).to_have_url(re.compile(r"risk_level=high"))
+    table = page.get_by_role("table", name="Models")
+    rows = table.locator("tbody tr")
+    # Then only high-risk models are listed
+    expect(table.get_by_label(re.compile(r"^Risk level: (Minimal|Limited|Unacceptable)$"))).to_have_count(0)
+    expect(table.get_by_label("Risk level: High").first).to_be_visible()
+    expect(table.get_by_label("Risk level: High")).to_have_count(rows.count())
+
+    # When they open one and download its compliance report
+    rows.first.get_by_role("link").first.click()
+    page.get_by_role("button", name="Download PDF report").click()
+    dialog = page.get_by_role("dialog", name="Compliance report ready")
+    expect(dialog).to_be_visible()
+    link = dialog.get_by_role("link", name="Open PDF")
+    url = link.get_attribute("href")
+    shown_sha = dialog.get_by_test_id("report-sha256").inner_text().strip()
+
+    # Then the link serves a PDF whose SHA-256 is the one shown
+    assert url
+    pdf = requests.get(url, timeout=30)
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    assert hashlib.sha256(pdf.content).hexdigest() == shown_sha
+    with page.context.expect_page() as popup:
+        link.click()
+    assert popup.value.url == url
+
+
+def test_scenario_3_admin_retires_a_model_and_finds_it_in_the_audit_log(
+    page: Page, sign_in: Callable[[str], None]
+) -> None:
+    name = unique_name("legacy-recommender")
+    reason = f"Replaced by the new ranking service ({name})"
+    # Given an old model in the registry
+    sign_in("admin")
+    register_model(page, name, owner="Growth Team", domain="e-commerce", risk="Minimal", purpose="Product recommendations")
+    model_id = page.url.rstrip("/").split("/")[-1].split("?")[0]
+
+    # When the admin retires it with a reason
+    change_status(page, "Retire", reason)
+
+    # Then it is retired, stays in the registry, and takes no further status changes
+    expect(page.get_by_label("Status: Retired").first).to_be_visible()
+    page.get_by_role("button", name="Change status").click()
+    dialog = page.get_by_role("dialog", name="Change compliance status")
+    expect(dialog).to_contain_text("no further status changes are possible")
+    dialog.get_by_role("button", name="Close").click()
+
+    # And the audit log, filtered to this model, shows the retirement with its reason and actor
+    page.goto(f"/audit?model_id={model_id}")
+
+    def retirement_is_logged() -> None:
+        records = page.get_by_role("table", name="Audit records")
+        expect(records.get_by_role("row").filter(has_text=reason)).to_be_visible(timeout=3000)
+
+    eventually(page, retirement_is_logged)
+    row = page.get_by_role("table", name="Audit records").get_by_role("row").filter(has_text=reason)
+    expect(row).to_contain_text("demo-admin")
+    expect(row).to_contain_text(f"#{model_id}")
+
+
+def test_dashboard_shows_totals_matrix_and_charts(page: Page, sign_in: Callable[[str], None], stack: dict[str, Any]) -> None:
+    sign_in("auditor")
+    go_to(page, "Dashboard")
+    expect(page.get_by_role("region", name="Total models")).to_contain_text(re.compile(r"\d+"))
+    expect(page.get_by_role("table", name="Risk level by status")).to_be_visible()
+    expect(page.get_by_role("region", name="Models by risk level").locator("svg.recharts-surface")).to_be_visible()
+    expect(page.get_by_role("region", name="Models by status").locator("svg.recharts-surface")).to_be_visible()

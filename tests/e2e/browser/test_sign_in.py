@@ -1,0 +1,54 @@
+"""Signing in with the Cognito user pool from the dashboard's own form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .steps import sign_out
+
+
+@pytest.mark.parametrize("role", ["admin", "model_owner", "auditor"])
+def test_each_role_signs_in_and_sees_its_name_and_role(
+    page: Page, sign_in: Callable[[str], None], stack: dict[str, Any], role: str
+) -> None:
+    # Given the demo user of a role
+    # When they sign in
+    sign_in(role)
+    # Then the header shows the product, who they are and their role, and the registry lists the models
+    expect(page.get_by_role("link", name="AI Governance Hub home")).to_be_visible()
+    expect(page.get_by_test_id("current-user")).to_have_text(stack["users"][role]["username"])
+    expect(page.get_by_role("table", name="Models")).to_be_visible()
+
+
+def test_wrong_password_is_refused_with_a_clear_message(page: Page, stack: dict[str, Any]) -> None:
+    page.goto("/signin")
+    page.get_by_label("Username").fill(stack["users"]["model_owner"]["username"])
+    page.get_by_label("Password").fill("not-the-password-1")
+    page.get_by_role("button", name="Sign in").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Incorrect username or password.")
+    expect(page).to_have_url(f"{stack['web_url'].rstrip('/')}/signin")
+
+
+def test_a_deep_link_asks_for_sign_in_then_opens_the_page(page: Page, stack: dict[str, Any]) -> None:
+    # Given someone who is not signed in follows a link to the dashboard
+    page.goto("/dashboard")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    # When they sign in
+    page.get_by_label("Username").fill(stack["users"]["auditor"]["username"])
+    page.get_by_label("Password").fill(stack["users"]["auditor"]["password"])
+    page.get_by_role("button", name="Sign in").click()
+    # Then they land where the link pointed
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.get_by_role("table", name="Risk level by status")).to_be_visible()
+
+
+def test_sign_out_ends_the_session(page: Page, sign_in: Callable[[str], None]) -> None:
+    sign_in("auditor")
+    sign_out(page)
+    page.goto("/models")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
