@@ -32,6 +32,18 @@ class VersionRef:
     version_tag: str
 
 
+@dataclass(frozen=True)
+class PolicyViolation:
+    """A rule of the active policy set an approved model fails since new evidence arrived (set by the policy monitor)."""
+
+    rule_id: str
+    kind: str
+    reason: str
+    article: str
+    policy_version: int
+    detected_at: datetime
+
+
 @dataclass
 class AIModel:
     id: int
@@ -52,6 +64,7 @@ class AIModel:
     approved_version_id: int | None = None
     revision: int | None = None
     latest_version: VersionRef | None = None
+    policy_violations: list[PolicyViolation] = field(default_factory=list)
 
     @property
     def allowed_transitions(self) -> list[ComplianceStatus]:
