@@ -1,0 +1,239 @@
+"""The policy evaluator: a pure function from (policy document, facts) to a checklist. No I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from govhub.domain.lifecycle import ComplianceStatus
+from govhub.policy.document import (
+    FourEyesRule,
+    MetricFreshnessRule,
+    MetricPresentRule,
+    MetricThresholdRule,
+    PolicyDocument,
+    ProhibitedRule,
+    RegisteredVersionRule,
+    RequiredFieldsRule,
+    Rule,
+)
+from govhub.policy.facts import ComplianceFacts, Occasion
+
+
+class CheckStatus(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    rule_id: str
+    kind: str
+    status: CheckStatus
+    reason: str
+    article: str
+    description: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def failed_rule(self) -> dict[str, str]:
+        """The short form a refusal lists (`rule` repeats `rule_id` for clients that read that name)."""
+        return {"rule_id": self.rule_id, "rule": self.rule_id, "reason": self.reason, "article": self.article}
+
+
+@dataclass(frozen=True)
+class Checklist:
+    policy_version: int
+    policy_name: str
+    target: ComplianceStatus | None
+    occasion: Occasion | None
+    evaluated_at: datetime
+    items: tuple[CheckItem, ...]
+
+    @property
+    def failed(self) -> tuple[CheckItem, ...]:
+        return tuple(item for item in self.items if item.status is CheckStatus.FAIL)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> dict[str, int]:
+        return {status.value: sum(1 for item in self.items if item.status is status) for status in CheckStatus}
+
+
+def evaluate(policy: PolicyDocument, facts: ComplianceFacts, policy_version: int) -> Checklist:
+    """Every rule of the policy, in document order, judged against the same facts."""
+    items = tuple(_judge(rule, facts) for rule in policy.rules)
+    return Checklist(policy_version, policy.name, facts.target, facts.occasion, facts.now, items)
+
+
+def not_applicable_checklist(policy: PolicyDocument, policy_version: int, now: datetime, reason: str) -> Checklist:
+    """The checklist of a model that makes no further transition (retired)."""
+    items = tuple(_item(rule, CheckStatus.NOT_APPLICABLE, reason) for rule in policy.rules)
+    return Checklist(policy_version, policy.name, None, None, now, items)
+
+
+# -- one judge per rule kind ----------------------------------------------------------------
+def _judge(rule: Rule, facts: ComplianceFacts) -> CheckItem:
+    if facts.target not in rule.transitions:
+        gates = ", ".join(t.value for t in rule.transitions)
+        return _item(rule, CheckStatus.NOT_APPLICABLE, f"Checked on the way to {gates}; this check is for {facts.target.value}.")
+    if facts.model.risk_level not in rule.risk_levels:
+        levels = ", ".join(r.value for r in rule.risk_levels)
+        return _item(rule, CheckStatus.NOT_APPLICABLE, f"Applies to {levels} risk; this model is {facts.model.risk_level.value} risk.")
+    return _JUDGES[type(rule)](rule, facts)
+
+
+def _required_fields(rule: RequiredFieldsRule, facts: ComplianceFacts) -> CheckItem:
+    present = [name for name in rule.fields if (getattr(facts.model, name) or "").strip()]
+    missing = [name for name in rule.fields if name not in present]
+    evidence = {"present": present, "missing": missing}
+    level = facts.model.risk_level.value
+    if missing:
+        return _item(rule, CheckStatus.FAIL, f"A {level}-risk model must document {_and(list(rule.fields))}; missing: {', '.join(missing)}.", evidence)
+    return _item(rule, CheckStatus.PASS, f"{_and(present).capitalize()} {'is' if len(present) == 1 else 'are'} documented.", evidence)
+
+
+def _registered_version(rule: RegisteredVersionRule, facts: ComplianceFacts) -> CheckItem:
+    version = facts.latest_version
+    if version is None:
+        return _item(rule, CheckStatus.FAIL, "No version is registered: register one with its artifact location first.", {"version": None})
+    evidence = {"version_id": version.id, "version_tag": version.version_tag, "s3_path": version.s3_path, "sha256": version.sha256}
+    if not (version.s3_path or "").strip():
+        return _item(rule, CheckStatus.FAIL, f"Version {version.version_tag} has no artifact location.", evidence)
+    if rule.require_sha256 and not version.sha256:
+        return _item(rule, CheckStatus.FAIL, f"Version {version.version_tag} has no artifact hash (sha256); this policy requires one.", evidence)
+    hashed = " with its SHA-256" if version.sha256 else ""
+    return _item(rule, CheckStatus.PASS, f"Version {version.version_tag} is registered at {version.s3_path}{hashed}.", evidence)
+
+
+def _metric_threshold(rule: MetricThresholdRule, facts: ComplianceFacts) -> CheckItem:
+    bounds = {"min": rule.min, "max": rule.max}
+    version = facts.latest_version
+    metric = facts.latest_metrics.get(rule.metric)
+    if metric is None:
+        where = f"version {version.version_tag}" if version else "the model (no version is registered)"
+        status = CheckStatus.FAIL if rule.when_missing == "fail" else CheckStatus.NOT_APPLICABLE
+        reason = f"No {rule.metric} metric is recorded on {where}."
+        if status is CheckStatus.NOT_APPLICABLE:
+            reason += " This rule applies only when it is measured."
+        return _item(rule, status, reason, {"metric": rule.metric, "value": None, **bounds})
+    evidence = {
+        "metric": rule.metric,
+        "value": metric.value,
+        **bounds,
+        "metric_id": metric.id,
+        "version_id": metric.version_id,
+        "recorded_at": metric.stamp.created_at.isoformat(),
+    }
+    if rule.min is not None and metric.value < rule.min:
+        return _item(rule, CheckStatus.FAIL, f"{rule.metric} is {_num(metric.value)}, below the minimum {_num(rule.min)}.", evidence)
+    if rule.max is not None and metric.value > rule.max:
+        return _item(rule, CheckStatus.FAIL, f"{rule.metric} is {_num(metric.value)}, above the maximum {_num(rule.max)}.", evidence)
+    return _item(rule, CheckStatus.PASS, f"{rule.metric} is {_num(metric.value)} ({_range(rule)}).", evidence)
+
+
+def _metric_present(rule: MetricPresentRule, facts: ComplianceFacts) -> CheckItem:
+    found = {name: facts.latest_metrics[name].value for name in rule.any_of if name in facts.latest_metrics}
+    evidence = {"any_of": list(rule.any_of), "found": found}
+    if not found:
+        where = f"version {facts.latest_version.version_tag}" if facts.latest_version else "the model (no version is registered)"
+        return _item(rule, CheckStatus.FAIL, f"None of {', '.join(rule.any_of)} is recorded on {where}.", evidence)
+    listed = ", ".join(f"{name} = {_num(value)}" for name, value in found.items())
+    return _item(rule, CheckStatus.PASS, f"Recorded: {listed}.", evidence)
+
+
+def _metric_freshness(rule: MetricFreshnessRule, facts: ComplianceFacts) -> CheckItem:
+    if facts.occasion is Occasion.MONITORING:
+        return _item(rule, CheckStatus.NOT_APPLICABLE, "Freshness is checked at approval, not while monitoring an approved model.")
+    names = list(rule.metrics) if rule.metrics is not None else sorted(facts.latest_metrics)
+    evidence: dict[str, Any] = {"max_age_days": rule.max_age_days, "checked": names}
+    if not names:
+        return _item(rule, CheckStatus.FAIL, "No metrics are recorded on the latest version: there is no evaluation to be fresh.", evidence)
+    missing = [name for name in names if name not in facts.latest_metrics]
+    ages = {name: (facts.now - facts.latest_metrics[name].stamp.created_at).total_seconds() / 86_400 for name in names if name not in missing}
+    stale = {name: round(age, 1) for name, age in ages.items() if age > rule.max_age_days}
+    evidence.update(missing=missing, stale_days=stale, oldest_days=round(max(ages.values()), 1) if ages else None)
+    if missing:
+        return _item(rule, CheckStatus.FAIL, f"Not recorded on the latest version: {', '.join(missing)}.", evidence)
+    if stale:
+        listed = ", ".join(f"{name} ({age:g} days)" for name, age in stale.items())
+        return _item(rule, CheckStatus.FAIL, f"Older than {rule.max_age_days} days: {listed}. Re-evaluate the model.", evidence)
+    return _item(rule, CheckStatus.PASS, f"All {len(names)} metrics are at most {rule.max_age_days} days old (oldest: {evidence['oldest_days']:g} days).", evidence)
+
+
+def _prohibited(rule: ProhibitedRule, facts: ComplianceFacts) -> CheckItem:
+    level = facts.model.risk_level.value
+    return _item(
+        rule,
+        CheckStatus.FAIL,
+        f"A model classified as {level} risk can never be moved to {facts.target.value} ({rule.article}).",
+        {"risk_level": level},
+    )
+
+
+def _four_eyes(rule: FourEyesRule, facts: ComplianceFacts) -> CheckItem:
+    model, actor = facts.model, facts.actor
+    evidence: dict[str, Any] = {
+        "approver_roles": list(rule.approver_roles),
+        "registered_by": model.stamp.created_by,
+        "submitted_by": model.submitted_by,
+    }
+    if actor is None or facts.occasion is Occasion.MONITORING:
+        return _item(rule, CheckStatus.NOT_APPLICABLE, "Who approves is checked at approval; nobody approves while monitoring.", evidence)
+    evidence["approver"] = {"username": actor.username, "role": actor.role}
+    problems = []
+    if actor.role not in rule.approver_roles:
+        problems.append(f"approval needs the role {_or(list(rule.approver_roles))}, and {actor.username} acts as {actor.role}")
+    who = actor.username.casefold()
+    if who == model.stamp.created_by.casefold():
+        problems.append(f"{actor.username} registered this model")
+    if model.submitted_by and who == model.submitted_by.casefold():
+        problems.append(f"{actor.username} submitted it for review")
+    if problems:
+        return _item(rule, CheckStatus.FAIL, f"Four eyes: {'; '.join(problems)}. Someone else must approve.", evidence)
+    return _item(
+        rule,
+        CheckStatus.PASS,
+        f"{actor.username} ({actor.role}) neither registered the model ({model.stamp.created_by}) "
+        f"nor submitted it for review ({model.submitted_by or 'nobody'}).",
+        evidence,
+    )
+
+
+_JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
+    RequiredFieldsRule: _required_fields,
+    RegisteredVersionRule: _registered_version,
+    MetricThresholdRule: _metric_threshold,
+    MetricPresentRule: _metric_present,
+    MetricFreshnessRule: _metric_freshness,
+    ProhibitedRule: _prohibited,
+    FourEyesRule: _four_eyes,
+}
+
+
+# -- wording ---------------------------------------------------------------------------------
+def _item(rule: Rule, status: CheckStatus, reason: str, evidence: dict[str, Any] | None = None) -> CheckItem:
+    return CheckItem(rule.id, rule.kind, status, reason, rule.article, rule.description, evidence or {})
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _range(rule: MetricThresholdRule) -> str:
+    if rule.min is not None and rule.max is not None:
+        return f"within {_num(rule.min)}..{_num(rule.max)}"
+    return f"at least {_num(rule.min)}" if rule.min is not None else f"at most {_num(rule.max or 0)}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

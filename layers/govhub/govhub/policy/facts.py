@@ -1,0 +1,36 @@
+"""What a policy is evaluated against: read once per request, then every rule looks at the same facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from govhub.domain.entities import Actor, AIModel, Metric, ModelVersion
+from govhub.domain.lifecycle import ComplianceStatus
+
+
+class Occasion(str, Enum):
+    TRANSITION = "transition"    # a person asks to move the model to `target`
+    MONITORING = "monitoring"    # an approved model is re-checked after new evidence; nobody approves anything
+
+
+@dataclass(frozen=True)
+class ComplianceFacts:
+    model: AIModel
+    latest_version: ModelVersion | None
+    metrics: tuple[Metric, ...]          # every metric recorded on the latest version
+    target: ComplianceStatus
+    now: datetime
+    actor: Actor | None = None           # who would make the transition (None when monitoring)
+    occasion: Occasion = Occasion.TRANSITION
+    latest_metrics: dict[str, Metric] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A metric recorded twice on a version counts with its latest value (highest id: ids grow over time).
+        latest: dict[str, Metric] = {}
+        for metric in self.metrics:
+            known = latest.get(metric.metric_name)
+            if known is None or metric.id > known.id:
+                latest[metric.metric_name] = metric
+        object.__setattr__(self, "latest_metrics", latest)

@@ -1,0 +1,275 @@
+"""Policy use cases: read and replace the active policy set, gate transitions, check, list obligations, monitor.
+
+The service takes its ports by constructor (store, evidence reader, flags, events); the concrete
+DynamoDB and EventBridge adapters live in govhub.store.policies and the policy_monitor function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from govhub.domain.entities import (
+    Actor,
+    AIModel,
+    Metric,
+    ModelVersion,
+    Page,
+    PolicyViolation,
+    Stamp,
+)
+from govhub.domain.lifecycle import ComplianceStatus, allowed_transitions
+from govhub.errors import NotFoundError, StaleWriteError, TransitionNotAllowedError
+from govhub.policy.document import default_policy, parse_policy
+from govhub.policy.errors import PolicyViolationError
+from govhub.policy.evaluator import Checklist, evaluate, not_applicable_checklist
+from govhub.policy.facts import ComplianceFacts, Occasion
+from govhub.policy.obligations import ObligationChecklist, obligations_for
+from govhub.policy.versions import (
+    BUILT_IN_AUTHOR,
+    BUILT_IN_VERSION,
+    PolicyVersion,
+    StoreConflictError,
+)
+
+MONITOR_ACTOR = Actor(username="policy-monitor", role="system")
+
+# The forward step a compliance check looks at when the caller names none.
+NEXT_STEP: dict[ComplianceStatus, ComplianceStatus] = {
+    ComplianceStatus.DRAFT: ComplianceStatus.UNDER_REVIEW,
+    ComplianceStatus.UNDER_REVIEW: ComplianceStatus.APPROVED,
+}
+
+
+class PolicyStore(Protocol):
+    def active(self) -> PolicyVersion | None: ...
+    def get(self, version: int) -> PolicyVersion | None: ...
+    def list(self, limit: int, cursor: str | None) -> Page: ...
+    def activate(self, new: PolicyVersion, replaces: int) -> None:
+        """Store `new` and point the active pointer at it, if the pointer is still at `replaces`; else StoreConflictError."""
+        ...
+
+
+class EvidenceReader(Protocol):
+    def latest_evidence(self, model: AIModel) -> tuple[ModelVersion | None, list[Metric]]:
+        """The model's latest version and every metric recorded on it, in one pass."""
+        ...
+
+
+class ModelReader(Protocol):
+    def get(self, model_id: int) -> AIModel | None: ...
+    def approved(self, limit: int, cursor: str | None) -> Page: ...
+
+
+class ViolationFlags(Protocol):
+    def set_violations(self, model: AIModel, violations: list[PolicyViolation], stamp: Stamp) -> bool:
+        """Write the flag if the model is still approved at the revision read; False when it has moved on."""
+        ...
+
+
+class EventPublisher(Protocol):
+    def policy_violated(self, detail: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class MonitorOutcome:
+    model_id: int
+    checklist: Checklist | None
+    changed: bool
+    new_rule_ids: tuple[str, ...] = ()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def built_in_policy() -> PolicyVersion:
+    return PolicyVersion(BUILT_IN_VERSION, default_policy(), None, BUILT_IN_AUTHOR, "system", "The hub's shipped default policy set")
+
+
+class PolicyService:
+    def __init__(
+        self,
+        store: PolicyStore,
+        evidence: EvidenceReader,
+        models: ModelReader | None = None,
+        flags: ViolationFlags | None = None,
+        events: EventPublisher | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._store = store
+        self._evidence = evidence
+        self._models = models
+        self._flags = flags
+        self._events = events
+        self._clock = clock
+
+    # -- the policy set ---------------------------------------------------------------------
+    def active(self) -> PolicyVersion:
+        return self._store.active() or built_in_policy()
+
+    def version(self, number: int) -> PolicyVersion:
+        found = built_in_policy() if number == BUILT_IN_VERSION else self._store.get(number)
+        if found is None:
+            raise NotFoundError(f"Policy version {number} does not exist.", {"version": number})
+        return found
+
+    def versions(self, limit: int, cursor: str | None) -> Page:
+        """Stored versions, newest first; the built-in default (version 0) closes the last page."""
+        page = self._store.list(limit, cursor)
+        items = list(page.items)
+        if page.next_cursor is None:
+            items.append(built_in_policy())
+        return Page(items=items, next_cursor=page.next_cursor)
+
+    def replace_active(self, raw: Any, reason: str, by: Actor, expected_version: int | None = None) -> PolicyVersion:
+        """Validate and store a new version and make it active. An invalid document changes nothing."""
+        document = parse_policy(raw)
+        current = self.active()
+        if expected_version is not None and expected_version != current.version:
+            raise self._stale(current.version, expected_version)
+        new = PolicyVersion(current.version + 1, document, self._clock(), by.username, by.role, reason)
+        try:
+            self._store.activate(new, replaces=current.version)
+        except StoreConflictError:
+            raise self._stale(self.active().version, expected_version) from None
+        return new
+
+    # -- gating and checking ----------------------------------------------------------------
+    def check_transition(self, model: AIModel, target: ComplianceStatus, actor: Actor) -> None:
+        """The registry's hook: raise PolicyViolationError listing every failed rule, or let the transition pass."""
+        checklist = self.evaluate(model, target, actor, Occasion.TRANSITION)
+        if checklist.passed:
+            return
+        failed = checklist.failed
+        names = ", ".join(item.rule_id for item in failed)
+        raise PolicyViolationError(
+            f"Model {model.id} cannot move to {target.value}: {len(failed)} rule{'s' if len(failed) > 1 else ''} "
+            f"of policy v{checklist.policy_version} fail ({names}).",
+            {
+                "failed_rules": [item.failed_rule() for item in failed],
+                "policy_version": checklist.policy_version,
+                "target": target.value,
+            },
+        )
+
+    def compliance_check(self, model: AIModel, target: ComplianceStatus | None, actor: Actor) -> Checklist:
+        """The checklist of the model's next step (or `target`), for `actor` as the one who would take it.
+
+        An approved model is checked as the monitor checks it (is it still compliant?); a retired one makes no step.
+        """
+        policy = self.active()
+        if target is None:
+            if model.compliance_status is ComplianceStatus.RETIRED:
+                return not_applicable_checklist(policy.document, policy.version, self._clock(), "The model is retired: no transition follows.")
+            if model.compliance_status is ComplianceStatus.APPROVED:
+                return self.evaluate(model, ComplianceStatus.APPROVED, None, Occasion.MONITORING, policy)
+            target = NEXT_STEP[model.compliance_status]
+        if target not in allowed_transitions(model.compliance_status):
+            allowed = [s.value for s in allowed_transitions(model.compliance_status)]
+            raise TransitionNotAllowedError(
+                f"A {model.compliance_status.value} model cannot move to {target.value}.",
+                {"current": model.compliance_status.value, "requested": target.value, "allowed": allowed},
+            )
+        return self.evaluate(model, target, actor, Occasion.TRANSITION, policy)
+
+    def obligations(self, model: AIModel) -> ObligationChecklist:
+        """The EU AI Act obligations of the model's risk level, with the policy judged for approval as evidence."""
+        return obligations_for(model, self.evaluate(model, ComplianceStatus.APPROVED, None, Occasion.TRANSITION))
+
+    def evaluate(
+        self,
+        model: AIModel,
+        target: ComplianceStatus,
+        actor: Actor | None,
+        occasion: Occasion,
+        policy: PolicyVersion | None = None,
+    ) -> Checklist:
+        policy = policy or self.active()
+        version, metrics = self._evidence.latest_evidence(model)
+        facts = ComplianceFacts(model, version, tuple(metrics), target, self._clock(), actor, occasion)
+        return evaluate(policy.document, facts, policy.version)
+
+    # -- monitoring -------------------------------------------------------------------------
+    def monitor(self, model_id: int, trigger: dict[str, Any] | None = None) -> MonitorOutcome:
+        """Re-check one approved model; flag it (and announce new failures) when its violations changed."""
+        if self._models is None or self._flags is None:
+            raise RuntimeError("monitoring needs a model reader and a flag writer")
+        model = self._models.get(model_id)
+        if model is None or model.compliance_status is not ComplianceStatus.APPROVED:
+            return MonitorOutcome(model_id, None, changed=False)
+        checklist = self.evaluate(model, ComplianceStatus.APPROVED, None, Occasion.MONITORING)
+        now = checklist.evaluated_at
+        previous = {(v.rule_id, v.reason) for v in model.policy_violations}
+        current = {(item.rule_id, item.reason) for item in checklist.failed}
+        if previous == current:
+            return MonitorOutcome(model_id, checklist, changed=False)
+        known = {v.rule_id: v for v in model.policy_violations}
+        violations = [
+            PolicyViolation(
+                item.rule_id,
+                item.kind,
+                item.reason,
+                item.article,
+                checklist.policy_version,
+                known[item.rule_id].detected_at if item.rule_id in known else now,
+            )
+            for item in checklist.failed
+        ]
+        new_ids = tuple(v.rule_id for v in violations if v.rule_id not in known)
+        if new_ids and self._events is not None:
+            # announced before the flag is written: a failed write retries and may announce twice, never zero times
+            self._events.policy_violated(_event_detail(model, checklist, violations, new_ids, trigger, now))
+        reason = (
+            f"Policy v{checklist.policy_version}: {', '.join(v.rule_id for v in violations)} fail"
+            if violations
+            else f"Policy v{checklist.policy_version}: compliant again"
+        )
+        stamp = Stamp(model.stamp.created_at, model.stamp.created_by, now, MONITOR_ACTOR.username, MONITOR_ACTOR.role, reason)
+        written = self._flags.set_violations(model, violations, stamp)
+        return MonitorOutcome(model_id, checklist, changed=written, new_rule_ids=new_ids if written else ())
+
+    def monitor_all_approved(self, trigger: dict[str, Any] | None = None, page_size: int = 50) -> list[MonitorOutcome]:
+        """After a policy change: re-check every approved model (a stream consumer's job, never a request's)."""
+        if self._models is None:
+            raise RuntimeError("monitoring needs a model reader")
+        outcomes: list[MonitorOutcome] = []
+        cursor: str | None = None
+        while True:
+            page = self._models.approved(page_size, cursor)
+            outcomes += [self.monitor(model.id, trigger) for model in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                return outcomes
+
+    @staticmethod
+    def _stale(current: int, expected: int | None) -> StaleWriteError:
+        return StaleWriteError(
+            f"The active policy set is now version {current}; reload it and apply your change again.",
+            {"current_version": current, "expected_version": expected},
+        )
+
+
+def _event_detail(
+    model: AIModel,
+    checklist: Checklist,
+    violations: list[PolicyViolation],
+    new_ids: tuple[str, ...],
+    trigger: dict[str, Any] | None,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "model_id": model.id,
+        "model_name": model.name,
+        "owner": model.owner,
+        "risk_level": model.risk_level.value,
+        "approved_version_id": model.approved_version_id,
+        "policy_version": checklist.policy_version,
+        "policy_name": checklist.policy_name,
+        "failed_rules": [{"rule_id": v.rule_id, "reason": v.reason, "article": v.article} for v in violations],
+        "new_rule_ids": list(new_ids),
+        "trigger": trigger or {},
+        "detected_at": now.isoformat(),
+    }

@@ -1,0 +1,78 @@
+"""Small builders for policy tests: a model, its latest version and metrics, and the facts a rule sees."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from govhub.domain.entities import Actor, AIModel, Metric, ModelVersion, Stamp
+from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.policy.document import PolicyDocument, default_policy, parse_policy
+from govhub.policy.facts import ComplianceFacts, Occasion
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+OWNER = "omar.owner"
+ADMIN = Actor("ada.admin", "admin")
+
+
+def stamp(by: str = OWNER, at: datetime = NOW) -> Stamp:
+    return Stamp(at, by, at, by, "model_owner", "test")
+
+
+def documented_model(**changes: Any) -> AIModel:
+    """A high-risk model, documented, registered and submitted by the owner, waiting for approval."""
+    fields: dict[str, Any] = {
+        "id": 7,
+        "name": "fraud-detector",
+        "owner": "ML Team",
+        "stamp": stamp(),
+        "risk_level": RiskLevel.HIGH,
+        "compliance_status": ComplianceStatus.UNDER_REVIEW,
+        "intended_purpose": "Flag card transactions for review",
+        "data_sources": "24 months of labelled transactions",
+        "oversight_plan": "Analysts review every flag",
+        "submitted_by": OWNER,
+        "revision": 3,
+    }
+    fields.update(changes)
+    return AIModel(**fields)
+
+
+def version(tag: str = "v1.0.0", sha256: str | None = None, s3_path: str = "s3://models/fraud/v1.0.0") -> ModelVersion:
+    return ModelVersion(id=11, model_id=7, version_tag=tag, s3_path=s3_path, stamp=stamp(), sha256=sha256)
+
+
+def metrics(values: dict[str, float], age_days: float = 1, first_id: int = 100) -> tuple[Metric, ...]:
+    at = NOW - timedelta(days=age_days)
+    return tuple(
+        Metric(id=first_id + i, version_id=11, model_id=7, metric_name=name, value=value, stamp=stamp(at=at))
+        for i, (name, value) in enumerate(values.items())
+    )
+
+
+GOOD_METRICS = {"accuracy": 0.95, "demographic_parity_difference": 0.04}
+
+
+def facts(
+    model: AIModel | None = None,
+    latest: ModelVersion | None | str = "default",
+    recorded: tuple[Metric, ...] | None = None,
+    target: ComplianceStatus = ComplianceStatus.APPROVED,
+    actor: Actor | None = ADMIN,
+    occasion: Occasion = Occasion.TRANSITION,
+) -> ComplianceFacts:
+    return ComplianceFacts(
+        model=model or documented_model(),
+        latest_version=version() if latest == "default" else latest,  # type: ignore[arg-type]
+        metrics=metrics(GOOD_METRICS) if recorded is None else recorded,
+        target=target,
+        now=NOW,
+        actor=actor,
+        occasion=occasion,
+    )
+
+
+def policy_with(*rules: dict[str, Any]) -> PolicyDocument:
+    """The default policy's floors (prohibited + four eyes) plus the given rules."""
+    floors = [r for r in default_policy().to_json()["rules"] if r["kind"] in ("prohibited", "four_eyes")]
+    return parse_policy({"schema": "govhub.policy/1", "name": "test", "rules": [*floors, *rules]})
