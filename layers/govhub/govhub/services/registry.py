@@ -56,12 +56,10 @@ class Registry:
         self._clock = clock
 
     # -- models ----------------------------------------------------------------------------
-    def get_model(self, model_id: int, *, with_latest_version: bool = True) -> AIModel:
+    def get_model(self, model_id: int) -> AIModel:
         model = self._models.get(model_id)
         if model is None:
             raise NotFoundError(f"Model {model_id} does not exist.", {"model_id": model_id})
-        if with_latest_version:
-            model.latest_version = self._models.latest_version(model_id)
         return model
 
     def find_model_by_name(self, name: str) -> AIModel | None:
@@ -91,17 +89,14 @@ class Registry:
             created = self._models.create(model, counter_delta(None, model))
         except ConditionFailedError:
             raise self._duplicate(model.name, self._models.id_for_name(model.name)) from None
-        created.latest_version = None
         return created
 
     def update_model(self, model_id: int, changes: dict[str, Any], by: Actor, expected_revision: int | None, reason: str | None) -> AIModel:
-        current = self.get_model(model_id, with_latest_version=False)
+        current = self.get_model(model_id)
         self._check_revision(current, expected_revision)
         if current.compliance_status is ComplianceStatus.RETIRED:
             raise ModelRetiredError(f"Model {model_id} is retired; its record can no longer change.")
-        unknown = set(changes) - set(DESCRIPTIVE_FIELDS)
-        if unknown:  # the schema forbids these; a second guard keeps risk and status on their own routes
-            raise ValueError(f"not descriptive fields: {sorted(unknown)}")
+        changes = {name: value for name, value in changes.items() if name in DESCRIPTIVE_FIELDS}
         updated = replace(current, **changes, stamp=self._touch(current.stamp, by, reason or "Profile updated"))
         if "name" in changes and changes["name"] != current.name:
             taken = self._models.id_for_name(changes["name"])
@@ -110,7 +105,7 @@ class Registry:
         return self._save(current, updated, previous_name=current.name)
 
     def change_risk(self, model_id: int, risk_level: RiskLevel, justification: str, by: Actor, expected_revision: int | None) -> AIModel:
-        current = self.get_model(model_id, with_latest_version=False)
+        current = self.get_model(model_id)
         self._check_revision(current, expected_revision)
         if current.compliance_status is ComplianceStatus.RETIRED:
             raise ModelRetiredError(f"Model {model_id} is retired; its risk profile can no longer change.")
@@ -150,18 +145,16 @@ class Registry:
             updated.approved_by = by.username
             updated.approved_at = now
             updated.approved_version_id = current.latest_version.id if current.latest_version else None
-        saved = self._save(current, updated)
-        saved.latest_version = current.latest_version
-        return saved
+        return self._save(current, updated)
 
     def delete_model(self, model_id: int, reason: str, by: Actor) -> None:
-        current = self.get_model(model_id, with_latest_version=False)
+        current = self.get_model(model_id)
         deleted = self._touch(current.stamp, by, reason)
         self._models.delete(current, deleted, counter_delta(current, None))
 
     # -- versions and metrics --------------------------------------------------------------
     def register_version(self, model_id: int, fields: dict[str, Any], by: Actor) -> ModelVersion:
-        model = self.get_model(model_id, with_latest_version=False)
+        model = self.get_model(model_id)
         self._ensure_live(model)
         if self._versions.tag_taken(model_id, fields["version_tag"]):
             raise self._duplicate_version(model, fields["version_tag"])
@@ -176,7 +169,7 @@ class Registry:
         try:
             return self._versions.create(version)
         except ConditionFailedError:
-            model = self.get_model(model_id, with_latest_version=False)
+            model = self.get_model(model_id)
             self._ensure_live(model)
             raise self._duplicate_version(model, version.version_tag) from None
 
@@ -187,12 +180,12 @@ class Registry:
         return version
 
     def list_versions(self, model_id: int, limit: int, cursor: str | None) -> Page:
-        self.get_model(model_id, with_latest_version=False)
+        self.get_model(model_id)
         return self._versions.list_for_model(model_id, limit, cursor)
 
     def record_metrics(self, version_id: int, values: list[tuple[str, float]], by: Actor) -> list[Metric]:
         version = self.get_version(version_id)
-        self._ensure_live(self.get_model(version.model_id, with_latest_version=False))
+        self._ensure_live(self.get_model(version.model_id))
         ids = self._sequences.allocate("metric", len(values))
         now = self._clock()
         stamp = Stamp(now, by.username, now, by.username, by.role, "Evaluation recorded")

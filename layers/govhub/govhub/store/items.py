@@ -80,6 +80,8 @@ class ModelItem(_Stamped):
     approved_by = UnicodeAttribute(null=True)
     approved_at = UnicodeAttribute(null=True)
     approved_version_id = NumberAttribute(null=True)
+    latest_version_id = NumberAttribute(null=True)
+    latest_version_tag = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
     gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
@@ -97,6 +99,27 @@ class ModelItem(_Stamped):
     by_owner = OwnerIndex()
     by_domain = DomainIndex()
     by_risk_status = RiskStatusIndex()
+
+
+class ModelPointerItem(Model):
+    """The model item seen by version registration: only the latest-version pointer, no revision bump.
+
+    Registering a version moves this pointer in the same transaction; the model's own writes are
+    updates that never touch it, so neither can lose the other's change.
+    """
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    compliance_status = UnicodeAttribute(null=True)
+    latest_version_id = NumberAttribute(null=True)
+    latest_version_tag = UnicodeAttribute(null=True)
+
+
+# Bookkeeping attributes of the model item: a change of only these is not a change of the model's record.
+MODEL_POINTER_ATTRIBUTES = ("latest_version_id", "latest_version_tag")
 
 
 class VersionItem(_Stamped):

@@ -26,8 +26,10 @@ from govhub.store.items import (
     COUNTER_NAMES,
     CounterItem,
     GuardItem,
+    MODEL_POINTER_ATTRIBUTES,
     MetricItem,
     ModelItem,
+    ModelPointerItem,
     SequenceItem,
     TombstoneItem,
     VersionItem,
@@ -198,11 +200,6 @@ class ModelRepository:
         )
         return _page(results, self._to_domain)
 
-    def latest_version(self, model_id: int) -> VersionRef | None:
-        for item in VersionItem.by_list.query(keys.versions_of(model_id), scan_index_forward=False, limit=1):
-            return VersionRef(id=int(item.version_id), version_tag=item.version_tag)
-        return None
-
     # -- writes ------------------------------------------------------------------------------
     def create(self, model: AIModel, counters: dict[str, int]) -> AIModel:
         item = self._to_item(model)
@@ -223,8 +220,16 @@ class ModelRepository:
         item = self._to_item(model)
         renamed = previous_name is not None and keys.name_key(previous_name) != keys.name_key(model.name)
 
+        # An update of the model's own attributes (never the latest-version pointer), conditioned on its revision.
+        keys_and_pointer = {"pk", "sk", "revision", *MODEL_POINTER_ATTRIBUTES}
+        actions = [
+            attribute.set(getattr(item, name)) if getattr(item, name) is not None else attribute.remove()
+            for name, attribute in ModelItem.get_attributes().items()
+            if name not in keys_and_pointer
+        ]
+
         def build(transaction: TransactWrite) -> None:
-            transaction.save(item)
+            transaction.update(item, actions=list(actions))
             if renamed:
                 transaction.delete(GuardItem(keys.model_name_guard(previous_name or ""), keys.META))
                 transaction.save(
@@ -329,6 +334,11 @@ class ModelRepository:
             approved_at=datetime.fromisoformat(item.approved_at) if item.approved_at else None,
             approved_version_id=int(item.approved_version_id) if item.approved_version_id is not None else None,
             revision=int(item.revision) if item.revision is not None else None,
+            latest_version=(
+                VersionRef(id=int(item.latest_version_id), version_tag=item.latest_version_tag or "")
+                if item.latest_version_id is not None
+                else None
+            ),
         )
 
 
@@ -381,12 +391,13 @@ class VersionRepository:
         )
         _apply_stamp(item, version.stamp)
 
+        pointer = ModelPointerItem(keys.model_pk(version.model_id), keys.META)
+
         def build(transaction: TransactWrite) -> None:
-            transaction.condition_check(
-                ModelItem,
-                keys.model_pk(version.model_id),
-                keys.META,
-                condition=ModelItem.pk.exists() & (ModelItem.compliance_status != ComplianceStatus.RETIRED.value),
+            transaction.update(
+                pointer,
+                actions=[ModelPointerItem.latest_version_id.set(version.id), ModelPointerItem.latest_version_tag.set(version.version_tag)],
+                condition=ModelPointerItem.pk.exists() & (ModelPointerItem.compliance_status != ComplianceStatus.RETIRED.value),
             )
             transaction.save(
                 GuardItem(keys.model_pk(version.model_id), keys.version_tag_guard(version.version_tag), target_id=version.id),
