@@ -106,7 +106,12 @@ def _bucket(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dic
     if props.get("PublicAccessBlockConfiguration"):
         s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
     if props.get("BucketEncryption"):
-        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=props["BucketEncryption"])
+        # CloudFormation's rule shape → the S3 API's
+        encryption = [
+            {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"], "BucketKeyEnabled": bool(rule.get("BucketKeyEnabled"))}
+            for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        ]
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": encryption})
     if props.get("LifecycleConfiguration"):
         rules = []
         for rule in props["LifecycleConfiguration"]["Rules"]:

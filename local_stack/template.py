@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +96,8 @@ class Template:
             for event in (function["Properties"].get("Events") or {}).values():
                 if event["Type"] == "DynamoDB":
                     props = event["Properties"]
-                    filters = [f["Pattern"] for f in (props.get("FilterCriteria") or {}).get("Filters", [])]
+                    patterns = [f["Pattern"] for f in (props.get("FilterCriteria") or {}).get("Filters", [])]
+                    filters = [json.loads(p) if isinstance(p, str) else p for p in patterns]  # CloudFormation: a JSON string
                     subscriptions.append(StreamSubscription(name, filters, int(props.get("BatchSize", 100))))
         return subscriptions
 
