@@ -6,7 +6,7 @@ import json
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from govhub.api import dashboard, health, metrics, models, versions
+from govhub.api import dashboard, health, metrics, models, reports, versions
 from govhub.api.resolver import create_app
 
 TITLE = "AI Governance Hub API"
@@ -20,6 +20,7 @@ def openapi_json(server_url: str = "/") -> str:
             "/versions": versions.router,
             "/metrics": metrics.router,
             "/dashboard": dashboard.router,
+            "/reports": reports.router,
             "/health": health.router,
         }
     )

@@ -50,6 +50,10 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/v1/metrics"): Permission.WRITE,
     ("GET", "/api/v1/metrics/{metric_id}"): Permission.READ,
     ("GET", "/api/v1/dashboard/stats"): Permission.READ,
+    ("GET", "/api/v1/reports/{model_id}/compliance-report"): Permission.READ,
+    ("GET", "/api/v1/reports/{model_id}/compliance-report.json"): Permission.READ,
+    ("POST", "/api/v1/reports/bulk"): Permission.READ,  # auditors produce regulator packs; a pack changes no record
+    ("GET", "/api/v1/reports/bulk/{job_id}"): Permission.READ,
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).

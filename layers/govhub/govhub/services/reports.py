@@ -1,0 +1,420 @@
+"""Compliance reports: gather a model's facts, render them, store the file privately, hand out a short-lived link.
+
+Every generation is recorded (who, which model, the file's SHA-256) as a `report` item the audit stream
+picks up. Bulk packs (all models matching a filter, one ZIP) are built in the request when small and by
+the report jobs function, from a queued job item, when large. The PDF renderer is passed in: ReportLab
+lives in the reports function only, never in this layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from aws_lambda_powertools import Logger
+
+from govhub.config import settings
+from govhub.domain.entities import Actor, AIModel, Page
+from govhub.errors import NotFoundError, ValidationFailedError
+from govhub.reports.content import build_report_content
+from govhub.schemas import MetricOut, ModelOut, VersionOut
+from govhub.services.registry import Registry
+from govhub.store.reports import (
+    JobClaimedError,
+    ReportFiles,
+    ReportGeneration,
+    ReportJob,
+    ReportJobRepository,
+    ReportRecordRepository,
+)
+
+logger = Logger(service="govhub")
+
+Renderer = Callable[[dict], bytes]
+AuditTrail = Callable[[int], tuple[list[dict], dict | None]]
+PolicyLookup = Callable[[AIModel], dict | None]
+
+BULK_SYNC_LIMIT = 5  # packs up to this many reports are built in the request; larger ones by the jobs function
+BULK_MAX_MODELS = 1000  # one pack must render within the jobs function's 15 minutes
+JOB_RETENTION_DAYS = 7  # the reports bucket's lifecycle rule removes the files after as many days
+JOB_STALLED_AFTER = timedelta(minutes=16)  # the jobs function's timeout (15 min) and a margin
+PAGE_SIZE = 100
+
+PDF_TYPE = "application/pdf"
+ZIP_TYPE = "application/zip"
+_UNSAFE_FILE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    """A stored report file and the presigned URL that downloads it until `expires_at`."""
+
+    url: str
+    expires_at: datetime
+    sha256: str
+    size_bytes: int
+    file_name: str
+    report_id: str | None = None
+    content_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class JsonReport:
+    body: bytes
+    generation: ReportGeneration
+
+
+class ReportService:
+    def __init__(
+        self,
+        registry: Registry,
+        records: ReportRecordRepository,
+        jobs: ReportJobRepository,
+        files: ReportFiles,
+        url_ttl_seconds: int,
+        audit_trail: AuditTrail,
+        policy_for: PolicyLookup,
+        clock: Clock = utc_now,
+        sync_limit: int = BULK_SYNC_LIMIT,
+        max_models: int = BULK_MAX_MODELS,
+    ) -> None:
+        self._registry = registry
+        self._records = records
+        self._jobs = jobs
+        self._files = files
+        self._ttl = url_ttl_seconds
+        self._audit_trail = audit_trail
+        self._policy_for = policy_for
+        self._clock = clock
+        self._sync_limit = sync_limit
+        self._max_models = max_models
+
+    # -- one model -------------------------------------------------------------------------
+    def content(self, model_id: int, by: Actor, report_id: str, at: datetime) -> dict:
+        """The report content of a model as it is now (NotFoundError for an unknown model)."""
+        model = self._registry.get_model(model_id)
+        versions = list(self._all(lambda cursor: self._registry.list_versions(model_id, PAGE_SIZE, cursor)))
+        metrics = {
+            version.id: [
+                MetricOut.from_domain(m).model_dump(mode="json")
+                for m in self._all(lambda cursor, vid=version.id: self._registry.list_metrics(vid, PAGE_SIZE, cursor))
+            ]
+            for version in versions
+        }
+        records, verification = self._audit_trail(model_id)
+        return build_report_content(
+            model=ModelOut.from_domain(model).model_dump(mode="json"),
+            versions=[VersionOut.from_domain(v).model_dump(mode="json") for v in versions],
+            metrics_by_version=metrics,
+            audit_records=records,
+            verification=verification,
+            policy=self._policy_for(model),
+            generated_by={"username": by.username, "role": by.role},
+            generated_at=at,
+            report_id=report_id,
+        )
+
+    def json_report(self, model_id: int, by: Actor) -> JsonReport:
+        """The report content as JSON bytes, recorded as a generation like a PDF."""
+        report_id, at = _new_id(), self._clock()
+        content = self.content(model_id, by, report_id, at)
+        body = json.dumps(content, ensure_ascii=False, allow_nan=False).encode()
+        generation = _generation(content, body, "json", by, at, file_name=_report_file_name(content, at, "json"))
+        self._records.record([generation])
+        return JsonReport(body, generation)
+
+    def pdf_report(self, model_id: int, by: Actor, render: Renderer) -> ReportLink:
+        """Render the PDF, store it privately, record the generation, answer a presigned link."""
+        report_id, at = _new_id(), self._clock()
+        content = self.content(model_id, by, report_id, at)
+        pdf = render(content)
+        file_name = _report_file_name(content, at, "pdf")
+        key = report_object_key(model_id, report_id)
+        generation = _generation(content, pdf, "pdf", by, at, s3_key=key, file_name=file_name)
+        self._files.put(key, pdf, PDF_TYPE, file_name, _object_metadata(generation))
+        self._records.record([generation])
+        return self._link(key, generation.sha256, generation.size_bytes, file_name, generation)
+
+    # -- bulk packs ------------------------------------------------------------------------
+    def start_bulk(self, filters: dict[str, str], by: Actor, render: Renderer) -> ReportJob:
+        """A pack of the reports of every model matching `filters`: built now if small, else queued."""
+        model_ids = self._matching(filters)
+        if not model_ids:
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(filters.items())) or "no filter"
+            raise NotFoundError(f"No model matches {shown}: there is nothing to report.", {"filters": filters})
+        now = self._clock()
+        job = ReportJob(
+            job_id=_new_id(),
+            status="queued",
+            filters=filters,
+            model_ids=model_ids,
+            created_at=now,
+            created_by=by.username,
+            created_by_role=by.role,
+            updated_at=now,
+            expires_at=int((now + timedelta(days=JOB_RETENTION_DAYS)).timestamp()),
+        )
+        if len(model_ids) > self._sync_limit:
+            return self._jobs.create(job)  # the report jobs function picks up the queued item from the stream
+        return self._jobs.create(self._build_pack(replace(job, status="running"), render, progress=None))
+
+    def run_job(self, job_id: str, render: Renderer) -> ReportJob | None:
+        """Build a queued pack (the jobs function's work); a finished job is left as it is."""
+        try:
+            job = self._jobs.start(job_id, self._clock())
+        except JobClaimedError:
+            return self._jobs.get(job_id)
+        try:
+            finished = self._build_pack(job, render, progress=lambda done: self._jobs.progress(job_id, done, self._clock()))
+        except Exception as error:
+            logger.exception("report pack failed", extra={"job_id": job_id})
+            finished = replace(
+                job,
+                status="failed",
+                updated_at=self._clock(),
+                error=f"Building the pack failed ({type(error).__name__}). Request it again; if it fails again, "
+                "quote the job id to your administrator.",
+            )
+        self._jobs.finish(finished)
+        return finished
+
+    def job(self, job_id: str) -> ReportJob:
+        job = self._jobs.get(job_id)
+        if job is None:
+            raise NotFoundError(f"Report job {job_id} does not exist (jobs are kept {JOB_RETENTION_DAYS} days).", {"job_id": job_id})
+        if job.status in ("queued", "running") and self._clock() - job.updated_at > JOB_STALLED_AFTER:
+            return replace(job, status="failed", error="The job stopped without finishing. Request the pack again.")
+        return job
+
+    def job_link(self, job: ReportJob) -> ReportLink | None:
+        """A fresh presigned link to a finished pack (None while it is being built)."""
+        if job.status != "done" or job.s3_key is None or job.sha256 is None or job.size_bytes is None:
+            return None
+        return self._link(job.s3_key, job.sha256, job.size_bytes, job.file_name or f"{job.job_id}.zip")
+
+    def _matching(self, filters: dict[str, str]) -> list[int]:
+        ids: list[int] = []
+        for model in self._all(lambda cursor: self._registry.list_models(filters, PAGE_SIZE, cursor)):
+            ids.append(model.id)
+            if len(ids) > self._max_models:
+                raise ValidationFailedError(
+                    f"More than {self._max_models} models match; narrow the filter (one pack holds at most {self._max_models}).",
+                    [{"field": "body", "message": f"matches more than {self._max_models} models"}],
+                )
+        return ids
+
+    def _build_pack(self, job: ReportJob, render: Renderer, progress: Callable[[int], None] | None) -> ReportJob:
+        by = Actor(job.created_by, job.created_by_role)
+        at = self._clock()
+        key = pack_object_key(job.job_id)
+        file_name = _pack_file_name(job.filters, at)
+        generations: list[ReportGeneration] = []
+        entries: list[dict[str, Any]] = []
+        skipped: list[dict[str, Any]] = []
+        with tempfile.TemporaryFile() as spool:
+            with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for done, model_id in enumerate(job.model_ids, start=1):
+                    report_id = _new_id()
+                    try:
+                        content = self.content(model_id, by, report_id, self._clock())
+                    except NotFoundError:
+                        skipped.append({"model_id": model_id, "reason": "The model was deleted after the pack was requested."})
+                    else:
+                        pdf = render(content)
+                        member = _member_name(content)
+                        archive.writestr(_zip_entry(member, at), pdf)
+                        generation = _generation(
+                            content, pdf, "pdf", by, _generated_at(content), s3_key=key, file_name=member, bulk_job_id=job.job_id
+                        )
+                        generations.append(generation)
+                        entries.append(_manifest_entry(content, generation))
+                    if progress is not None:
+                        progress(done)
+                manifest = {
+                    "schema": "govhub.report-pack/1",
+                    "job_id": job.job_id,
+                    "generated_at": at.isoformat(),
+                    "generated_by": {"username": by.username, "role": by.role},
+                    "filters": job.filters,
+                    "reports": entries,
+                    "skipped": skipped,
+                }
+                archive.writestr(_zip_entry("manifest.json", at), json.dumps(manifest, indent=2, ensure_ascii=False))
+            size = spool.tell()
+            spool.seek(0)
+            sha256 = hashlib.file_digest(spool, "sha256").hexdigest()
+            spool.seek(0)
+            self._files.put(key, spool, ZIP_TYPE, file_name, {"job-id": job.job_id, "sha256": sha256})
+        if generations:
+            self._records.record(generations)
+        return replace(
+            job,
+            status="done",
+            done=len(job.model_ids),
+            updated_at=self._clock(),
+            s3_key=key,
+            file_name=file_name,
+            sha256=sha256,
+            size_bytes=size,
+            skipped=skipped,
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _link(
+        self, key: str, sha256: str, size: int, file_name: str, generation: ReportGeneration | None = None
+    ) -> ReportLink:
+        return ReportLink(
+            url=self._files.presigned_url(key, self._ttl),
+            expires_at=self._clock() + timedelta(seconds=self._ttl),
+            sha256=sha256,
+            size_bytes=size,
+            file_name=file_name,
+            report_id=generation.report_id if generation else None,
+            content_sha256=generation.content_sha256 if generation else None,
+        )
+
+    @staticmethod
+    def _all(fetch: Callable[[str | None], Page]) -> Iterator[Any]:
+        """Every item of a paged list."""
+        cursor: str | None = None
+        while True:
+            page = fetch(cursor)
+            yield from page.items
+            cursor = page.next_cursor
+            if not cursor:
+                return
+
+
+def report_object_key(model_id: int, report_id: str) -> str:
+    return f"reports/model={model_id}/{report_id}.pdf"
+
+
+def pack_object_key(job_id: str) -> str:
+    return f"reports/packs/{job_id}.zip"
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _generation(
+    content: dict,
+    body: bytes,
+    kind: str,
+    by: Actor,
+    at: datetime,
+    *,
+    s3_key: str | None = None,
+    file_name: str | None = None,
+    bulk_job_id: str | None = None,
+) -> ReportGeneration:
+    return ReportGeneration(
+        report_id=content["report"]["id"],
+        model_id=int(content["model"]["id"]),
+        format=kind,
+        sha256=hashlib.sha256(body).hexdigest(),
+        size_bytes=len(body),
+        content_sha256=content["content_sha256"],
+        generated_at=at,
+        generated_by=by.username,
+        generated_by_role=by.role,
+        s3_key=s3_key,
+        file_name=file_name,
+        bulk_job_id=bulk_job_id,
+    )
+
+
+def _generated_at(content: dict) -> datetime:
+    return datetime.fromisoformat(content["report"]["generated_at"])
+
+
+def _object_metadata(generation: ReportGeneration) -> dict[str, str]:
+    return {
+        "report-id": generation.report_id,
+        "model-id": str(generation.model_id),
+        "sha256": generation.sha256,
+        "content-sha256": generation.content_sha256,
+    }
+
+
+def _slug(text: str) -> str:
+    return _UNSAFE_FILE_CHARACTERS.sub("-", text).strip("-._")[:80] or "model"
+
+
+def _report_file_name(content: dict, at: datetime, extension: str) -> str:
+    return f"compliance-report-{_slug(content['model']['name'] or '')}-{at:%Y%m%d-%H%M%S}.{extension}"
+
+
+def _member_name(content: dict) -> str:
+    return f"{content['model']['id']}-{_slug(content['model']['name'] or '')}.pdf"
+
+
+def _pack_file_name(filters: dict[str, str], at: datetime) -> str:
+    described = "-".join(f"{key}-{_slug(value)}" for key, value in sorted(filters.items())) or "all-models"
+    return f"compliance-reports-{described}-{at:%Y%m%d-%H%M%S}.zip"
+
+
+def _zip_entry(name: str, at: datetime) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=at.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    return entry
+
+
+def _manifest_entry(content: dict, generation: ReportGeneration) -> dict[str, Any]:
+    model = content["model"]
+    return {
+        "model_id": model["id"],
+        "name": model["name"],
+        "risk_level": model["risk_level"],
+        "compliance_status": model["compliance_status"],
+        "file": generation.file_name,
+        "sha256": generation.sha256,
+        "size_bytes": generation.size_bytes,
+        "report_id": generation.report_id,
+        "content_sha256": generation.content_sha256,
+        "gaps": content["summary"]["gaps"],
+        "findings": content["summary"]["findings"],
+    }
+
+
+def audit_trail(model_id: int) -> tuple[list[dict], dict | None]:
+    """The model's audit records and the verification of its chain, once the audit service is deployed."""
+    if importlib.util.find_spec("govhub.services.audit") is None:
+        return [], None  # the report then lists the audit trail as a documentation gap
+    from govhub.services import audit
+
+    return audit.audit_records(model_id), audit.verify_model(model_id)
+
+
+def no_policy(model: AIModel) -> dict | None:
+    return None
+
+
+def default_report_service(registry: Registry) -> ReportService:
+    return ReportService(
+        registry=registry,
+        records=ReportRecordRepository(),
+        jobs=ReportJobRepository(),
+        files=ReportFiles(),
+        url_ttl_seconds=settings().report_url_ttl_seconds,
+        audit_trail=audit_trail,
+        policy_for=no_policy,
+    )
