@@ -186,7 +186,7 @@ def _item(obligation: Obligation, model: AIModel, check: Checklist) -> Obligatio
     for name in obligation.fields:
         value = (getattr(model, name) or "").strip()
         label = _FIELD_LABELS.get(name, name)
-        coverage.append(Coverage("field", name, bool(value), f"The {label} is documented." if value else f"The {label} is empty."))
+        coverage.append(Coverage("field", name, bool(value), f"{label.capitalize()}: documented." if value else f"{label.capitalize()}: empty."))
     for check_item in check.items:
         if not (cited_articles(check_item.article) & obligation.numbers):
             continue
