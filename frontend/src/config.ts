@@ -52,7 +52,8 @@ export function parseConfig(raw: unknown): RuntimeConfig {
 export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<RuntimeConfig> {
   let response: Response;
   try {
-    response = await fetchImpl('/config.json', { cache: 'no-store' });
+    // No cache override, so the response preloaded by index.html is reused; serve it with `Cache-Control: no-cache`.
+    response = await fetchImpl('/config.json');
   } catch {
     throw new ConfigError('The configuration file /config.json could not be reached.');
   }

@@ -1,12 +1,15 @@
 import '@mantine/charts/styles.css';
 import { BarChart, DonutChart } from '@mantine/charts';
+import { useEffect } from 'react';
 import { RISK_LEVELS, STATUSES, type DashboardStats } from '../api/types';
 import { RISK_COLORS, RISK_LABELS, STATUS_COLORS, STATUS_LABELS } from '../lib/format';
+import { DASHBOARD_MARKS, markOnce } from '../lib/perf';
 
 const STATUS_CHART_COLORS: Record<string, string> = { ...STATUS_COLORS, draft: 'gray.5', retired: 'dark.4' };
 
 /** One bar per risk level, each in its tier's colour (a stacked series per level keeps colours distinct). */
 export function RiskBarChart({ stats }: { stats: DashboardStats }) {
+  useEffect(() => markOnce(DASHBOARD_MARKS.riskChart), []);
   const data = RISK_LEVELS.map((level) => ({ level: RISK_LABELS[level], [level]: stats.by_risk_level[level] ?? 0 }));
   return (
     <BarChart
@@ -27,6 +30,7 @@ export function RiskBarChart({ stats }: { stats: DashboardStats }) {
 }
 
 export function StatusDonutChart({ stats }: { stats: DashboardStats }) {
+  useEffect(() => markOnce(DASHBOARD_MARKS.statusChart), []);
   const data = STATUSES.map((status) => ({
     name: STATUS_LABELS[status],
     value: stats.by_status[status] ?? 0,
