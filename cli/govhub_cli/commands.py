@@ -423,12 +423,12 @@ def show(args: argparse.Namespace, session: Session) -> int:
         return OK
     page = client.get("/versions", {"model_id": model["id"], "limit": 10}) or {}
     versions = page.get("items", [])
-    rows = [(v.get("id"), v.get("version_tag"), v.get("s3_path"), v.get("created_at")) for v in versions]
+    version_rows = [(v.get("id"), v.get("version_tag"), v.get("s3_path"), v.get("created_at")) for v in versions]
     session.emit(
         {"model": model, "versions": versions},
         output.render_record(_model_fields(model))
         + "\n\nversions (newest first)\n"
-        + (output.render_table(("ID", "TAG", "ARTIFACT", "CREATED"), rows) if rows else "(none)"),
+        + (output.render_table(("ID", "TAG", "ARTIFACT", "CREATED"), version_rows) if version_rows else "(none)"),
     )
     return OK
 

@@ -8,8 +8,8 @@ from typing import Any
 from govhub_cli.client import ApiClient
 from govhub_cli.errors import NOT_FOUND, CliError
 
-Model = dict
-Version = dict
+Model = dict[str, Any]
+Version = dict[str, Any]
 
 
 def lookup_model(client: ApiClient, name: str) -> Model | None:
@@ -17,7 +17,7 @@ def lookup_model(client: ApiClient, name: str) -> Model | None:
     page = client.get("/models", {"name": name}) or {}
     for item in page.get("items", []):
         if str(item.get("name", "")).casefold() == name.casefold():
-            return item
+            return dict(item)
     return None
 
 
@@ -32,7 +32,7 @@ def find_model(client: ApiClient, name: str) -> Model:
 def lookup_version(client: ApiClient, model: Model, tag: str) -> Version | None:
     for version in client.paginate("/versions", {"model_id": model["id"]}):
         if version.get("version_tag") == tag:
-            return version
+            return dict(version)
     return None
 
 

@@ -300,7 +300,7 @@ class FakeGovHub:
         return 201, version
 
     def _create_metrics(self, body: dict, who: str) -> dict:
-        version = self.versions.get(body.get("version_id"))
+        version = self.versions.get(int(body.get("version_id") or 0))
         if version is None:
             raise ApiError(404, "not_found", "version not found")
         rows = body.get("metrics", [body])
