@@ -42,6 +42,17 @@ POLICY_VERSION = "V#"
 POLICY_ACTIVE_SK = "ACTIVE"
 GLOBAL_MODEL_ID = 0
 
+# The audit trail (written by audit_stream). These items have no `entity`, so they never feed back into
+# the stream consumers: a head per model (last sequence and hash), an index item per record, and a marker
+# per stream event (redeliveries are recognised by it; it expires after the stream's retention).
+AUDIT_HEAD = "AUDITHEAD#"
+AUDIT_RECORDS = "AUDIT#"
+AUDIT_EVENT = "AUDITEVENT#"
+AUDIT_HEAD_SK = "HEAD"
+AUDIT_EVENT_SK = "EVENT"
+AUDIT_LIST = "AUDIT"  # GSI1 partition of every record, sorted by time
+ACTOR = "ACTOR#"  # GSI2 partition of one actor's records, sorted by time
+
 
 def model_pk(model_id: int) -> str:
     return f"{MODEL}{model_id}"
@@ -90,6 +101,31 @@ def report_job_pk(job_id: str) -> str:
 
 def policy_version_sk(version: int) -> str:
     return f"{POLICY_VERSION}{version:06d}"
+
+
+def audit_head_pk(model_id: int) -> str:
+    return f"{AUDIT_HEAD}{model_id}"
+
+
+def audit_records_pk(model_id: int) -> str:
+    return f"{AUDIT_RECORDS}{model_id}"
+
+
+def audit_sequence_sk(sequence: int) -> str:
+    return f"{sequence:010d}"
+
+
+def audit_event_pk(event_id: str) -> str:
+    return f"{AUDIT_EVENT}{event_id}"
+
+
+def audit_time_sk(time_iso: str, model_id: int, sequence: int) -> str:
+    """Sorts by time; model and sequence make it unique."""
+    return f"{time_iso}#{model_id:012d}#{sequence:010d}"
+
+
+def actor_partition(username: str) -> str:
+    return f"{ACTOR}{username.strip().casefold()}"
 
 
 def risk_partition(risk_level: str) -> str:
