@@ -27,5 +27,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     css: false,
     restoreMocks: true,
+    // Component tests drive real Mantine UI through user-event; a busy 2-core CI machine needs headroom.
+    testTimeout: 30_000,
   },
 });
