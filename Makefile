@@ -58,9 +58,11 @@ openapi: $(STAMP)
 	$(PYTHON) -m venv .sam-venv
 	.sam-venv/bin/pip install --quiet aws-sam-cli
 
+sam-build: export SAM_CLI_TELEMETRY = 0
 sam-build: .sam-venv/bin/sam
 	.sam-venv/bin/sam build
 
+sam-validate: export SAM_CLI_TELEMETRY = 0
 sam-validate: .sam-venv/bin/sam
 	.sam-venv/bin/sam validate --lint
 
