@@ -66,7 +66,7 @@ export default function AuditLogPage() {
 
   const list = usePagedList<AuditRecord>((cursor, signal) => api.listAuditLogs(query, cursor, undefined, signal), [queryKey]);
   const knownActions = useMemo(() => [...new Set(list.items.map((r) => r.action))].sort(), [list.items]);
-  const unavailable = list.error instanceof ApiError && list.error.status === 404 && list.error.code !== 'not_found';
+  const unavailable = list.error instanceof ApiError && list.error.status === 404;
 
   return (
     <>
@@ -133,7 +133,7 @@ export default function AuditLogPage() {
       <Paper p={0} component="section" aria-label="Audit records">
         {list.loading ? (
           <LoadingState label="Loading audit records…" />
-        ) : unavailable || (list.error instanceof ApiError && list.error.status === 404) ? (
+        ) : unavailable ? (
           <EmptyState title="Audit log not available">The audit log is not available on this deployment yet.</EmptyState>
         ) : list.error ? (
           <Stack p="md">

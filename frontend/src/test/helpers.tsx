@@ -52,6 +52,14 @@ export function json(status: number, body: unknown): Response {
   });
 }
 
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
 /** A fetch that answers from `routes` ("GET /models/1" or "GET /models" keys) and records each request. */
 export function fakeFetch(routes: RouteTable) {
   const requests: RecordedRequest[] = [];
@@ -65,7 +73,7 @@ export function fakeFetch(routes: RouteTable) {
       path,
       query: url.searchParams,
       headers: Object.fromEntries(Object.entries((init?.headers as Record<string, string>) ?? {})),
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      body: typeof init?.body === 'string' ? parseBody(init.body) : undefined,
     };
     requests.push(request);
     const route = routes[`${method} ${path}`];
