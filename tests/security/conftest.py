@@ -1,0 +1,72 @@
+"""Fixtures of the attack suite: the proof stack, its live OpenAPI document, subjects to attack and snapshots."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from tests.e2e.helpers import Client
+from tests.infra.proof_stack import shared_stack
+
+
+@pytest.fixture(scope="session")
+def proof_stack() -> Iterator[dict[str, Any]]:
+    yield from shared_stack()
+
+
+@pytest.fixture(scope="session")
+def document(proof_stack: dict[str, Any]) -> dict[str, Any]:
+    return requests.get(proof_stack["openapi_url"], timeout=30).json()
+
+
+@pytest.fixture(scope="session")
+def admin(proof_stack: dict[str, Any]) -> Client:
+    return Client(proof_stack, "admin")
+
+
+def make_subject(admin: Client) -> dict[str, Any]:
+    """A draft model with one version and one metric, created by the admin: what the attacks aim at."""
+    name = f"subject-{uuid.uuid4().hex[:10]}"
+    model = admin.post("/models", json={"name": name, "owner": "Proof Team", "risk_level": "limited"})
+    assert model.status_code == 201, model.text
+    version = admin.post("/versions", json={"model_id": model.json()["id"], "version_tag": "v1", "s3_path": "s3://models/subject/v1"})
+    assert version.status_code == 201, version.text
+    metric = admin.post("/metrics", json={"version_id": version.json()["id"], "metric_name": "f1", "value": 0.8})
+    assert metric.status_code == 201, metric.text
+    return {"model_id": model.json()["id"], "version_id": version.json()["id"], "metric_id": metric.json()["id"], "name": name}
+
+
+@pytest.fixture(scope="module")
+def subject(admin: Client) -> dict[str, Any]:
+    """One subject per module: refused calls leave it as it is, so every attack can aim at the same one."""
+    return make_subject(admin)
+
+
+@pytest.fixture
+def new_subject(admin: Client) -> Callable[[], dict[str, Any]]:
+    return lambda: make_subject(admin)
+
+
+def snapshot(admin: Client, ids: dict[str, Any]) -> dict[str, Any]:
+    """Everything a refused call could have changed, read back as the admin sees it."""
+    reads = {
+        "model": f"/models/{ids['model_id']}",
+        "versions": f"/models/{ids['model_id']}/versions",
+        "metrics": f"/versions/{ids['version_id']}/metrics",
+        "dashboard": "/dashboard/stats",
+        "models": "/models?limit=100",
+    }
+    state = {}
+    for name, path in reads.items():
+        answer = admin.get(path)
+        state[name] = (answer.status_code, answer.json())
+    return state
+
+
+@pytest.fixture
+def take_snapshot(admin: Client) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda ids: snapshot(admin, ids)
