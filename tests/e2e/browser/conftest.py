@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from .steps import sign_in_as
+
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = os.environ.get("GOVHUB_CHROMIUM", "/usr/bin/chromium")
@@ -78,12 +80,20 @@ def sign_in(page: Page, stack: dict[str, Any]) -> Callable[[str], None]:
     """Signs in through the sign-in form as the demo user of `role` and waits for the model registry."""
 
     def _sign_in(role: str) -> None:
-        user = stack["users"][role]
-        page.goto("/signin")
-        page.get_by_label("Username").fill(user["username"])
-        page.get_by_label("Password").fill(user["password"])
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
-        expect(page.get_by_test_id("current-role")).to_have_text(ROLE_LABELS[role])
+        sign_in_as(page, stack["users"][role], ROLE_LABELS[role])
 
     return _sign_in
+
+
+@pytest.fixture
+def second_page(browser: Browser, web_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """Another person's browser (its own context and session), screenshotted like `page`."""
+    context = browser.new_context(base_url=web_url, viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    yield tab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    try:
+        tab.screenshot(path=str(ARTIFACTS / f"{name}.second.png"), full_page=True)
+    finally:
+        context.close()

@@ -14,6 +14,16 @@ def unique_name(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+def sign_in_as(page: Page, user: dict[str, str], role_label: str) -> None:
+    """Signs in through the sign-in form and waits for the model registry with the role in the header."""
+    page.goto("/signin")
+    page.get_by_label("Username").fill(user["username"])
+    page.get_by_label("Password").fill(user["password"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("current-role")).to_have_text(role_label)
+
+
 def choose(page: Page, scope: Locator | Page, label: str, option: str) -> None:
     """Picks `option` in the Mantine Select labelled `label` (its list opens in a portal on the page)."""
     scope.get_by_role("textbox", name=re.compile(f"^{re.escape(label)}")).click()
