@@ -58,8 +58,8 @@ def test_scenario_1_register_measure_review_approve(stack: dict) -> None:
     # The team requests review; compliance approves
     review = owner.patch(f"/models/{model_id}/compliance-status", json={"status": "under_review", "reason": "Ready for compliance review"})
     assert review.status_code == 200 and review.json()["compliance_status"] == "under_review"
-    stats = admin.get("/dashboard/stats").json()
-    assert name in [m["name"] for m in stats["awaiting_review"]]
+    queue = admin.get("/models", params={"compliance_status": "under_review", "limit": 100}).json()["items"]
+    assert name in [m["name"] for m in queue]
     approved = admin.patch(f"/models/{model_id}/compliance-status", json={"status": "approved", "reason": "Documentation and metrics complete"})
     assert approved.status_code == 200
     body = approved.json()

@@ -249,17 +249,10 @@ class DashboardOut(BaseModel):
     by_risk_level: dict[str, int]
     by_status: dict[str, int]
     matrix: dict[str, dict[str, int]]
-    awaiting_review: list[ModelOut]
 
     @classmethod
     def from_domain(cls, stats: DashboardStats) -> DashboardOut:
-        return cls(
-            total=stats.total,
-            by_risk_level=stats.by_risk_level,
-            by_status=stats.by_status,
-            matrix=stats.matrix,
-            awaiting_review=[ModelOut.from_domain(m) for m in stats.awaiting_review],
-        )
+        return cls(total=stats.total, by_risk_level=stats.by_risk_level, by_status=stats.by_status, matrix=stats.matrix)
 
 
 class Health(BaseModel):

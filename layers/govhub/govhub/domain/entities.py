@@ -102,7 +102,6 @@ class DashboardStats:
     by_risk_level: dict[str, int]
     by_status: dict[str, int]
     matrix: dict[str, dict[str, int]]
-    awaiting_review: list[AIModel] = field(default_factory=list)
 
 
 @dataclass

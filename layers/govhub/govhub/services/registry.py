@@ -138,7 +138,8 @@ class Registry:
         if check_policy is not None:
             check_policy(current, target, by)
         now = self._clock()
-        updated = replace(current, compliance_status=target, stamp=self._touch(current.stamp, by, reason, now))
+        # a flag speaks of an approved model; any new status starts from the policy's fresh verdict
+        updated = replace(current, compliance_status=target, stamp=self._touch(current.stamp, by, reason, now), policy_violations=[])
         if target is ComplianceStatus.UNDER_REVIEW:
             updated.submitted_by = by.username
         if target is ComplianceStatus.APPROVED:
@@ -206,17 +207,16 @@ class Registry:
         return self._metrics.list_for_version(version_id, limit, cursor)
 
     # -- dashboard -------------------------------------------------------------------------
-    def dashboard(self, awaiting_limit: int = 10) -> DashboardStats:
+    def dashboard(self) -> DashboardStats:
+        """One item read, however many models: the counters kept in the same transactions as the changes."""
         counts = self._stats.read()
         risks = [r.value for r in RiskLevel]
         statuses = [s.value for s in ComplianceStatus]
-        awaiting = self._models.list({"compliance_status": ComplianceStatus.UNDER_REVIEW.value}, awaiting_limit, None)
         return DashboardStats(
             total=counts["total"],
             by_risk_level={r: counts[f"risk_{r}"] for r in risks},
             by_status={s: counts[f"status_{s}"] for s in statuses},
             matrix={r: {s: counts[f"cell_{r}_{s}"] for s in statuses} for r in risks},
-            awaiting_review=awaiting.items,
         )
 
     # -- helpers ---------------------------------------------------------------------------
