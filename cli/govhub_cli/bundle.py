@@ -34,6 +34,7 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import sys
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -56,19 +57,31 @@ def canonical_json(value: Any) -> bytes:
     return _canonical(value).encode("utf-8")
 
 
+_quote = json.JSONEncoder(ensure_ascii=False).encode  # a str in, the JSON string literal out
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
 def _canonical(value: Any) -> str:
-    if value is None or value is True or value is False or isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return _quote(value)
+    if value is None or value is True or value is False:
+        return _LITERALS[value]
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         return _ecmascript_number(value)
     if isinstance(value, list):
-        return "[" + ",".join(_canonical(item) for item in value) + "]"
+        return "[" + ",".join([_canonical(item) for item in value]) + "]"
     if isinstance(value, dict):
-        keys = sorted(value, key=lambda key: key.encode("utf-16-be", "surrogatepass"))
-        return "{" + ",".join(json.dumps(key, ensure_ascii=False) + ":" + _canonical(value[key]) for key in keys) + "}"
+        return "{" + ",".join([_quote(key) + ":" + _canonical(value[key]) for key in _key_order(value)]) + "}"
     raise ValueError(f"not a JSON value: {type(value).__name__}")
+
+
+def _key_order(obj: dict) -> list:
+    """Keys by UTF-16 code units; for ASCII keys (all that records use) that is plain sorting."""
+    if all(key.isascii() for key in obj):
+        return sorted(obj)
+    return sorted(obj, key=lambda key: key.encode("utf-16-be", "surrogatepass"))
 
 
 def _ecmascript_number(value: float) -> str:
@@ -121,9 +134,12 @@ class _Bundle:
     def __init__(self, path: Path) -> None:
         self.files: dict[str, bytes] = {}
         if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                if file.is_file():
-                    self._add(file.relative_to(path).as_posix(), file.stat().st_size, file.read_bytes)
+            for folder, _, names in os.walk(path):
+                relative = Path(folder).relative_to(path).as_posix()
+                for name in names:
+                    file = os.path.join(folder, name)
+                    bundle_name = name if relative == "." else f"{relative}/{name}"
+                    self._add(bundle_name, os.path.getsize(file), lambda file=file: _read(file))
         elif zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 members = [info for info in archive.infolist() if not info.is_dir()]
@@ -137,6 +153,11 @@ class _Bundle:
         if size > MAX_FILE_BYTES:
             raise BundleError(f"{name} is {size} bytes, larger than any bundle file can be")
         self.files[name] = read()
+
+
+def _read(file: str) -> bytes:
+    with open(file, "rb") as handle:
+        return handle.read()
 
 
 def _common_folder(names: list[str]) -> str:
@@ -229,7 +250,8 @@ def _check_files(bundle: _Bundle, manifest: dict | None, problems: list) -> None
             problems.append({"file": name, "problem": "unlisted", "detail": "present but not in the manifest"})
 
 
-def _read_records(bundle: _Bundle, problems: list) -> list[tuple[str, dict]]:
+def _read_records(bundle: _Bundle, problems: list) -> list[tuple[str, dict, str]]:
+    """(file name, record, the hash its content gives) for every record file, in file-name order."""
     records = []
     for name in sorted(bundle.files):
         if not (name.startswith("records/") and name.endswith(".json")):
@@ -243,28 +265,29 @@ def _read_records(bundle: _Bundle, problems: list) -> list[tuple[str, dict]]:
                 if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool):
                     raise TypeError(f"'{key}' is missing or of the wrong type")
             canonical = canonical_json(record)
+            digest = record_hash(record)
         except (ValueError, TypeError) as error:
             problems.append({"file": name, "problem": "malformed", "detail": f"not an audit record: {error}"})
             continue
         if canonical != data:
             problems.append({"file": name, "problem": "not_canonical", "detail": "stored bytes are not canonical JSON"})
-        records.append((name, record))
+        records.append((name, record, digest))
     return records
 
 
 def _check_chain(records: list, model_id: Any, problems: list) -> tuple[str | None, int | None]:
     """Check every record's own hash, and the chain up to its first structural break."""
     hashes_by_sequence: dict[int, str] = {}
-    present = {record["sequence"] for _, record in records}
+    present = {record["sequence"] for _, record, _ in records}
     head_hash: str | None = None
     head_sequence: int | None = None
     before_head: tuple[str | None, int | None] = (None, None)
     verified = True  # no problem yet from the first record to this one
     chain_broken = False
     prev: dict | None = None
-    for name, record in records:
+    for name, record, digest in records:
         sequence = record["sequence"]
-        if record_hash(record) != record["hash"]:
+        if digest != record["hash"]:
             problems.append(
                 {"sequence": sequence, "file": name, "problem": "modified", "detail": "its content does not match its hash"}
             )
@@ -333,7 +356,7 @@ def _check_manifest_totals(manifest: dict, records: list, problems: list) -> Non
             )
     model = manifest.get("model")
     if isinstance(model, dict):
-        others = sorted({record["model_id"] for _, record in records} - {model.get("id")})
+        others = sorted({record["model_id"] for _, record, _ in records} - {model.get("id")})
         if others:
             problems.append(
                 {"file": MANIFEST, "problem": "modified", "detail": f"records of model(s) {others} in model {model.get('id')}'s bundle"}

@@ -280,7 +280,7 @@ def test_an_extra_record_claiming_a_predecessor_is_named_inserted(
     k = data.draw(st.sampled_from([k, -1]))
     prev = records[k]["hash"] if k >= 0 else GENESIS_HASH
     forged = chain_from([body])[0]
-    forged = seal({**forged, "sequence": k + 2, "model_id": records[0]["model_id"]}, prev)
+    forged = seal({**forged, "sequence": k + 2, "model_id": records[0]["model_id"], "event_id": "forged"}, prev)
     # placed anywhere in the chain
     position = data.draw(st.integers(0, len(records)))
     tampered = records[:position] + [forged] + records[position:]

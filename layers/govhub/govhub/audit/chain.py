@@ -67,48 +67,75 @@ def canonical_json(obj: Any) -> bytes:
 
 
 def _write(obj: Any, out: list[str]) -> None:
-    if isinstance(obj, str):
+    kind = type(obj)  # exact-type dispatch first: this runs for every value of every record
+    if kind is str:
         out.append(encode_basestring(obj))
+    elif kind is dict:
+        _write_object(obj, out)
     elif obj is None:
         out.append("null")
     elif obj is True:
         out.append("true")
     elif obj is False:
         out.append("false")
+    elif kind is int:
+        out.append(str(obj))
+    elif kind is float:
+        out.append(format_number(obj))
+    elif kind is list or kind is tuple:
+        _write_array(obj, out)
+    elif isinstance(obj, str):
+        out.append(encode_basestring(str(obj)))
     elif isinstance(obj, int):
         out.append(str(int(obj)))
     elif isinstance(obj, float):
-        out.append(format_number(obj))
+        out.append(format_number(float(obj)))
     elif isinstance(obj, Decimal):
         out.append(_format_decimal(obj))
     elif isinstance(obj, Mapping):
-        out.append("{")
-        first = True
-        for key in _sorted_keys(obj):
-            if not first:
-                out.append(",")
-            first = False
-            out.append(encode_basestring(key))
-            out.append(":")
-            _write(obj[key], out)
-        out.append("}")
+        _write_object(obj, out)
     elif isinstance(obj, (list, tuple)):
-        out.append("[")
-        for index, item in enumerate(obj):
-            if index:
-                out.append(",")
-            _write(item, out)
-        out.append("]")
+        _write_array(obj, out)
     else:
-        raise CanonicalJSONError(f"cannot write a {type(obj).__name__} as canonical JSON")
+        raise CanonicalJSONError(f"cannot write a {kind.__name__} as canonical JSON")
+
+
+def _write_object(obj: Mapping[Any, Any], out: list[str], skip: str | None = None) -> None:
+    out.append("{")
+    first = True
+    for key in _sorted_keys(obj):
+        if key == skip:
+            continue
+        if not first:
+            out.append(",")
+        first = False
+        out.append(encode_basestring(key))
+        out.append(":")
+        _write(obj[key], out)
+    out.append("}")
+
+
+def _write_array(items: Sequence[Any], out: list[str]) -> None:
+    out.append("[")
+    first = True
+    for item in items:
+        if not first:
+            out.append(",")
+        first = False
+        _write(item, out)
+    out.append("]")
 
 
 def _sorted_keys(obj: Mapping[Any, Any]) -> list[str]:
     keys = list(obj.keys())
+    ascii_only = True
     for key in keys:
         if not isinstance(key, str):
             raise CanonicalJSONError(f"object keys must be strings, not {type(key).__name__}")
-    # UTF-16 code-unit order (RFC 8785); identical to code-point order unless astral characters meet U+E000..U+FFFF.
+        ascii_only = ascii_only and key.isascii()
+    if ascii_only:
+        return sorted(keys)
+    # UTF-16 code-unit order (RFC 8785); differs from code-point order when astral characters meet U+E000..U+FFFF.
     return sorted(keys, key=lambda key: key.encode("utf-16-be", "surrogatepass"))
 
 
@@ -162,8 +189,13 @@ def _format_decimal(value: Decimal) -> str:
 
 def record_hash(record: Mapping[str, Any]) -> str:
     """Hex SHA-256 of the canonical JSON of ``record`` without its ``hash`` key."""
-    body = {key: value for key, value in record.items() if key != "hash"}
-    return hashlib.sha256(canonical_json(body)).hexdigest()
+    parts: list[str] = []
+    _write_object(record, parts, skip="hash")
+    try:
+        data = "".join(parts).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise CanonicalJSONError(f"text that is not valid Unicode: {error.reason}") from None
+    return hashlib.sha256(data).hexdigest()
 
 
 def seal(record: Mapping[str, Any], prev_hash: str) -> dict[str, Any]:
@@ -279,19 +311,32 @@ class _ChainWalk:
         self.records = records
         self.start_sequence = start_sequence
         self.start_prev_hash = start_prev_hash
-        # Indexes over every record whose content matches its hash (a tampered record's stored fields
-        # prove nothing), so each step of the walk is O(1).
-        self.problems = [_well_formed(record) for record in records]
-        self.actual_hash = [record_hash(r) if p is None else None for r, p in zip(records, self.problems)]
-        self.positions_of_hash: dict[str, list[int]] = {}
-        self.claimants: dict[str, set[str]] = {}  # prev_hash -> hashes of the records naming it
+        # One pass hashes each record and indexes those whose content matches their hash (a tampered
+        # record's stored fields prove nothing), so each step of the walk after it is O(1).
+        self.problems: list[str | None] = []
+        self.actual_hash: list[str | None] = []
+        self.first_position: dict[str, int] = {}  # hash -> where it first appears
+        self.repeats: dict[str, list[int]] = {}  # hash -> every position, for hashes stored more than once
+        self.successor: dict[str, str] = {}  # prev_hash -> the first record naming it
+        self.forks: dict[str, list[str]] = {}  # prev_hash -> every record naming it, when more than one does
         self.sequence_of_hash: dict[str, int] = {}
         for position, record in enumerate(records):
-            if self.actual_hash[position] is not None and self.actual_hash[position] == record["hash"]:
-                digest, prev = record["hash"], record["prev_hash"]
-                self.positions_of_hash.setdefault(digest, []).append(position)
-                self.claimants.setdefault(prev, set()).add(digest)
-                self.sequence_of_hash[digest] = record["sequence"]
+            problem = _well_formed(record)
+            digest = record_hash(record) if problem is None else None
+            self.problems.append(problem)
+            self.actual_hash.append(digest)
+            if digest is None or digest != record["hash"]:
+                continue
+            if digest in self.first_position:
+                self.repeats.setdefault(digest, [self.first_position[digest]]).append(position)
+                continue
+            self.first_position[digest] = position
+            self.sequence_of_hash[digest] = record["sequence"]
+            prev = record["prev_hash"]
+            if prev in self.successor:
+                self.forks.setdefault(prev, [self.successor[prev]]).append(digest)
+            else:
+                self.successor[prev] = digest
         self.head = start_prev_hash
         self.head_sequence = start_sequence - 1
         self.verified_head: str | None = None
@@ -324,8 +369,8 @@ class _ChainWalk:
                 f"the record at {where} (sequence {sequence}) was changed: its content hashes to "
                 f"{actual[:12]}…, not to its stored hash {digest[:12]}…",
             )
-        if len(self.positions_of_hash[digest]) > 1:
-            places = ", ".join(str(p + 1) for p in self.positions_of_hash[digest])
+        if digest in self.repeats:
+            places = ", ".join(str(p + 1) for p in self.repeats[digest])
             raise _Break(sequence, "duplicate", f"record {sequence} appears more than once (positions {places})")
         if model_id is not None and record["model_id"] != model_id:
             raise _Break(
@@ -333,7 +378,7 @@ class _ChainWalk:
                 "inserted",
                 f"the record at {where} belongs to model {record['model_id']}, not to model {model_id}",
             )
-        if len(self.claimants.get(prev, ())) > 1:
+        if prev in self.forks:
             raise _Break(self.successor_slot(prev), "inserted", self.fork_detail(prev))
         if prev == self.head:
             if sequence != expected:
@@ -349,7 +394,7 @@ class _ChainWalk:
         self.diagnose_broken_link(where, prev, sequence, expected)
 
     def diagnose_broken_link(self, where: str, prev: str, sequence: int, expected: int) -> None:
-        follower_present = self.head in self.claimants
+        follower_present = self.head in self.successor
         prev_known = prev in self.sequence_of_hash or prev == self.start_prev_hash
         if follower_present:
             if prev_known:
@@ -407,12 +452,12 @@ class _ChainWalk:
 
     def fork_detail(self, prev: str) -> str:
         slot = self.successor_slot(prev)
-        rivals = sorted(self.claimants[prev], key=lambda h: self.positions_of_hash[h][0])
-        orphans = [h for h in rivals if h not in self.claimants]
-        described = ", ".join(f"position {self.positions_of_hash[h][0] + 1} (hash {h[:12]}…)" for h in rivals)
+        rivals = self.forks[prev]  # in the order they are stored
+        orphans = [h for h in rivals if h not in self.successor]
+        described = ", ".join(f"position {self.first_position[h] + 1} (hash {h[:12]}…)" for h in rivals)
         text = f"{len(rivals)} records claim to follow record {slot - 1} as record {slot}: {described}"
         if len(orphans) == 1 and len(rivals) == 2:
-            text += f"; the one at position {self.positions_of_hash[orphans[0]][0] + 1} has no successor: it is the extra one"
+            text += f"; the one at position {self.first_position[orphans[0]] + 1} has no successor: it is the extra one"
         return text
 
     def check_anchor(self, expected_last_sequence: int | None, expected_head_hash: str | None) -> None:
