@@ -94,6 +94,12 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, PROPFIND, ...) is routed like API Gateway does, never a 501 from http.server
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
+
         def do_OPTIONS(self) -> None:  # CORS preflight, as the template's CorsConfiguration answers it
             self.send_response(204)
             self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
@@ -219,9 +225,13 @@ _NO_FRONTEND = (
 )
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # socketserver's default of 5 resets connections when many clients connect at once
+
+
 class Gateway:
     def __init__(self, config: ApiConfig, host: str, port: int) -> None:
-        self.server = ThreadingHTTPServer((host, port), make_handler(config))
+        self.server = _Server((host, port), make_handler(config))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name=f"gateway-{config.api}", daemon=True)
 
