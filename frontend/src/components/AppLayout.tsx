@@ -1,4 +1,4 @@
-import { AppShell, Avatar, Box, Burger, Button, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, AppShell, Avatar, Box, Burger, Button, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChartPie, IconCube, IconListDetails, IconLogout } from '@tabler/icons-react';
 import { Suspense } from 'react';
@@ -35,7 +35,7 @@ export function AppLayout() {
           </Group>
           {session && (
             <Group gap="sm" wrap="nowrap" aria-label="Signed-in user" role="group">
-              <Avatar size={32} radius="xl" color="indigo" aria-hidden>
+              <Avatar size={32} radius="xl" color="indigo" aria-hidden visibleFrom="sm">
                 {session.username.slice(0, 2).toUpperCase()}
               </Avatar>
               <Box visibleFrom="xs">
@@ -44,16 +44,20 @@ export function AppLayout() {
                 </Text>
               </Box>
               <RoleBadge role={session.role} data-testid="current-role" />
+              <Button
+                variant="subtle"
+                color="gray"
+                size="compact-sm"
+                leftSection={<IconLogout size={16} />}
+                onClick={signOut}
+                visibleFrom="sm"
+              >
+                Sign out
+              </Button>
               <Tooltip label="Sign out">
-                <Button
-                  variant="subtle"
-                  color="gray"
-                  size="compact-sm"
-                  leftSection={<IconLogout size={16} />}
-                  onClick={signOut}
-                >
-                  Sign out
-                </Button>
+                <ActionIcon variant="subtle" color="gray" onClick={signOut} aria-label="Sign out" hiddenFrom="sm">
+                  <IconLogout size={18} />
+                </ActionIcon>
               </Tooltip>
             </Group>
           )}

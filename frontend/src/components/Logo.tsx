@@ -20,7 +20,7 @@ export function Logo() {
   return (
     <Group gap={10} wrap="nowrap">
       <LogoMark />
-      <Text fw={700} size="lg" style={{ letterSpacing: '-0.01em' }}>
+      <Text fw={700} size="lg" style={{ letterSpacing: '-0.01em', whiteSpace: 'nowrap' }} visibleFrom="xs">
         AI Governance Hub
       </Text>
     </Group>
