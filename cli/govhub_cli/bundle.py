@@ -45,6 +45,10 @@ MANIFEST = "manifest.json"
 MAX_FILE_BYTES = 16 * 1024 * 1024  # no audit record or manifest comes near this; guards against zip bombs
 
 
+Obj = dict[str, Any]  # a JSON object: a record, the manifest, a problem
+Entry = tuple[str, Obj, str]  # (file name, record, the hash its content gives)
+
+
 class BundleError(Exception):
     """The path is not a bundle that can be read at all."""
 
@@ -77,7 +81,7 @@ def _canonical(value: Any) -> str:
     raise ValueError(f"not a JSON value: {type(value).__name__}")
 
 
-def _key_order(obj: dict) -> list:
+def _key_order(obj: Obj) -> list[str]:
     """Keys by UTF-16 code units; for ASCII keys (all that records use) that is plain sorting."""
     if all(key.isascii() for key in obj):
         return sorted(obj)
@@ -108,13 +112,13 @@ def _ecmascript_number(value: float) -> str:
     return sign + digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
 
 
-def record_hash(record: dict) -> str:
+def record_hash(record: Obj) -> str:
     return hashlib.sha256(canonical_json({k: v for k, v in record.items() if k != "hash"})).hexdigest()
 
 
 def _strict_json(data: bytes) -> Any:
-    def no_duplicates(pairs: list) -> dict:
-        result: dict = {}
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> Obj:
+        result: Obj = {}
         for key, value in pairs:
             if key in result:
                 raise ValueError(f"duplicate key {key!r}")
@@ -216,7 +220,7 @@ def verify_bundle(path: str | Path, expected_head: str | None = None) -> dict[st
     }
 
 
-def _read_manifest(bundle: _Bundle, problems: list) -> dict | None:
+def _read_manifest(bundle: _Bundle, problems: list[Obj]) -> Obj | None:
     if MANIFEST not in bundle.files:
         problems.append({"file": MANIFEST, "problem": "missing", "detail": "the bundle has no manifest"})
         return None
@@ -225,8 +229,11 @@ def _read_manifest(bundle: _Bundle, problems: list) -> dict | None:
     except ValueError as error:
         problems.append({"file": MANIFEST, "problem": "malformed", "detail": f"not JSON: {error}"})
         return None
+    if not isinstance(manifest, dict):
+        problems.append({"file": MANIFEST, "problem": "malformed", "detail": "the manifest is not a JSON object"})
+        return None
     needed = ("model", "records", "first_sequence", "last_sequence", "head_hash", "files")
-    absent = [key for key in needed if not isinstance(manifest, dict) or key not in manifest]
+    absent = [key for key in needed if key not in manifest]
     if absent or not isinstance(manifest["files"], dict):
         detail = f"fields missing: {', '.join(absent)}" if absent else "'files' is not an object"
         problems.append({"file": MANIFEST, "problem": "malformed", "detail": detail})
@@ -234,7 +241,7 @@ def _read_manifest(bundle: _Bundle, problems: list) -> dict | None:
     return manifest
 
 
-def _check_files(bundle: _Bundle, manifest: dict | None, problems: list) -> None:
+def _check_files(bundle: _Bundle, manifest: Obj | None, problems: list[Obj]) -> None:
     listed = manifest["files"] if manifest else {}
     for name in sorted(listed):
         if not _safe_name(name) or name == MANIFEST:
@@ -250,7 +257,7 @@ def _check_files(bundle: _Bundle, manifest: dict | None, problems: list) -> None
             problems.append({"file": name, "problem": "unlisted", "detail": "present but not in the manifest"})
 
 
-def _read_records(bundle: _Bundle, problems: list) -> list[tuple[str, dict, str]]:
+def _read_records(bundle: _Bundle, problems: list[Obj]) -> list[Entry]:
     """(file name, record, the hash its content gives) for every record file, in file-name order."""
     records = []
     for name in sorted(bundle.files):
@@ -275,7 +282,7 @@ def _read_records(bundle: _Bundle, problems: list) -> list[tuple[str, dict, str]
     return records
 
 
-def _check_chain(records: list, model_id: Any, problems: list) -> tuple[str | None, int | None]:
+def _check_chain(records: list[Entry], model_id: Any, problems: list[Obj]) -> tuple[str | None, int | None]:
     """Check every record's own hash, and the chain up to its first structural break."""
     hashes_by_sequence: dict[int, str] = {}
     present = {record["sequence"] for _, record, _ in records}
@@ -284,7 +291,7 @@ def _check_chain(records: list, model_id: Any, problems: list) -> tuple[str | No
     before_head: tuple[str | None, int | None] = (None, None)
     verified = True  # no problem yet from the first record to this one
     chain_broken = False
-    prev: dict | None = None
+    prev: Obj | None = None
     for name, record, digest in records:
         sequence = record["sequence"]
         if digest != record["hash"]:
@@ -308,7 +315,7 @@ def _check_chain(records: list, model_id: Any, problems: list) -> tuple[str | No
     return head_hash, head_sequence
 
 
-def _link_problem(prev: dict | None, record: dict, present: set, seen: dict, model_id: Any) -> dict | None:
+def _link_problem(prev: Obj | None, record: Obj, present: set[int], seen: dict[int, str], model_id: Any) -> Obj | None:
     sequence, expected = record["sequence"], (prev["sequence"] + 1 if prev else 1)
     if model_id is not None and record["model_id"] != model_id:
         return {"sequence": sequence, "problem": "inserted", "detail": f"the record belongs to model {record['model_id']}"}
@@ -338,7 +345,7 @@ def _link_problem(prev: dict | None, record: dict, present: set, seen: dict, mod
     return None
 
 
-def _check_manifest_totals(manifest: dict, records: list, problems: list) -> None:
+def _check_manifest_totals(manifest: Obj, records: list[Entry], problems: list[Obj]) -> None:
     actual = {
         "records": len(records),
         "first_sequence": records[0][1]["sequence"] if records else None,

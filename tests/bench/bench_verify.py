@@ -46,6 +46,7 @@ def make_chain(length: int) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     prev = GENESIS_HASH
     for index in range(length):
+        changes: dict[str, dict[str, Any]]
         kind = index % 3
         if kind == 0:
             entity, action = "model", "status_change"
