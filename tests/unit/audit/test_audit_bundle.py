@@ -301,6 +301,16 @@ def test_a_bundle_without_a_manifest_is_not_intact(bundle_dir: Path) -> None:
     assert ("manifest.json", "missing") in problems(offline.verify_bundle(bundle_dir))
 
 
+@pytest.mark.parametrize("content", [b"[1, 2]", b"not json", b'{"model": {"id": 7}}'])
+def test_a_manifest_that_is_not_a_manifest_is_malformed(bundle_dir: Path, content: bytes) -> None:
+    (bundle_dir / "manifest.json").write_bytes(content)
+
+    result = offline.verify_bundle(bundle_dir)
+
+    assert problems(result) == {("manifest.json", "malformed")}
+    assert result["records"] == 10  # the records are still checked on their own
+
+
 def test_a_manifest_naming_files_outside_the_bundle_is_malformed(bundle_dir: Path) -> None:
     manifest = json.loads((bundle_dir / "manifest.json").read_bytes())
     manifest["files"]["../../etc/passwd"] = "0" * 64
