@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -60,6 +60,17 @@ class _Stamped(Model):
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
 
 
+class PolicyViolationMap(MapAttribute):
+    """One failed rule of an approved model, as the policy monitor flags it."""
+
+    rule_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    article = UnicodeAttribute()
+    policy_version = NumberAttribute()
+    detected_at = UnicodeAttribute()
+
+
 class ModelItem(_Stamped):
     class Meta(_TableMeta):
         pass
@@ -80,6 +91,7 @@ class ModelItem(_Stamped):
     approved_by = UnicodeAttribute(null=True)
     approved_at = UnicodeAttribute(null=True)
     approved_version_id = NumberAttribute(null=True)
+    policy_violations = ListAttribute(of=PolicyViolationMap, null=True)
     latest_version_id = NumberAttribute(null=True)
     latest_version_tag = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")

@@ -18,7 +18,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from govhub.config import settings
-from govhub.domain.entities import AIModel, Metric, ModelVersion, Page, Stamp, VersionRef
+from govhub.domain.entities import AIModel, Metric, ModelVersion, Page, PolicyViolation, Stamp, VersionRef
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import BadRequestError
 from govhub.store import keys
@@ -30,6 +30,7 @@ from govhub.store.items import (
     MetricItem,
     ModelItem,
     ModelPointerItem,
+    PolicyViolationMap,
     SequenceItem,
     TombstoneItem,
     VersionItem,
@@ -296,6 +297,7 @@ class ModelRepository:
             approved_by=model.approved_by,
             approved_at=_iso(model.approved_at) if model.approved_at else None,
             approved_version_id=model.approved_version_id,
+            policy_violations=[_violation_item(v) for v in model.policy_violations] or None,
             gsi1pk=keys.MODELS_LIST,
             gsi1sk=name_key,
             gsi2pk=keys.risk_partition(risk),
@@ -333,6 +335,7 @@ class ModelRepository:
             approved_by=item.approved_by,
             approved_at=datetime.fromisoformat(item.approved_at) if item.approved_at else None,
             approved_version_id=int(item.approved_version_id) if item.approved_version_id is not None else None,
+            policy_violations=[_violation(v) for v in item.policy_violations or []],
             revision=int(item.revision) if item.revision is not None else None,
             latest_version=(
                 VersionRef(id=int(item.latest_version_id), version_tag=item.latest_version_tag or "")
@@ -340,6 +343,28 @@ class ModelRepository:
                 else None
             ),
         )
+
+
+def _violation_item(violation: PolicyViolation) -> PolicyViolationMap:
+    return PolicyViolationMap(
+        rule_id=violation.rule_id,
+        kind=violation.kind,
+        reason=violation.reason,
+        article=violation.article,
+        policy_version=violation.policy_version,
+        detected_at=_iso(violation.detected_at),
+    )
+
+
+def _violation(item: PolicyViolationMap) -> PolicyViolation:
+    return PolicyViolation(
+        rule_id=item.rule_id,
+        kind=item.kind,
+        reason=item.reason,
+        article=item.article,
+        policy_version=int(item.policy_version),
+        detected_at=datetime.fromisoformat(item.detected_at),
+    )
 
 
 def _snapshot(model: AIModel) -> dict[str, Any]:
