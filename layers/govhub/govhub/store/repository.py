@@ -18,15 +18,23 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from govhub.config import settings
-from govhub.domain.entities import AIModel, Metric, ModelVersion, Page, PolicyViolation, Stamp, VersionRef
+from govhub.domain.entities import (
+    AIModel,
+    Metric,
+    ModelVersion,
+    Page,
+    PolicyViolation,
+    Stamp,
+    VersionRef,
+)
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import BadRequestError
 from govhub.store import keys
 from govhub.store.items import (
     COUNTER_NAMES,
+    MODEL_POINTER_ATTRIBUTES,
     CounterItem,
     GuardItem,
-    MODEL_POINTER_ATTRIBUTES,
     MetricItem,
     ModelItem,
     ModelPointerItem,
