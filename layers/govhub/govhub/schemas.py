@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion
+from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion, PolicyViolation
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -117,6 +117,28 @@ class MetricRecording(_Input):
 
 
 # -- responses ------------------------------------------------------------------------------
+class PolicyViolationOut(BaseModel):
+    """A rule of the active policy an approved model fails since new evidence arrived (flagged by the policy monitor)."""
+
+    rule_id: str
+    kind: str
+    reason: str
+    article: str
+    policy_version: int
+    detected_at: datetime
+
+    @classmethod
+    def from_domain(cls, violation: PolicyViolation) -> PolicyViolationOut:
+        return cls(
+            rule_id=violation.rule_id,
+            kind=violation.kind,
+            reason=violation.reason,
+            article=violation.article,
+            policy_version=violation.policy_version,
+            detected_at=violation.detected_at,
+        )
+
+
 class VersionRefOut(BaseModel):
     id: int
     version_tag: str
@@ -146,6 +168,7 @@ class ModelOut(BaseModel):
     updated_at: datetime
     updated_by: str
     last_change_reason: str | None
+    policy_violations: list[PolicyViolationOut] = []
 
     @classmethod
     def from_domain(cls, model: AIModel) -> ModelOut:
@@ -174,6 +197,7 @@ class ModelOut(BaseModel):
             updated_at=model.stamp.updated_at,
             updated_by=model.stamp.updated_by,
             last_change_reason=model.stamp.change_reason,
+            policy_violations=[PolicyViolationOut.from_domain(v) for v in model.policy_violations],
         )
 
 
