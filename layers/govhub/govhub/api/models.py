@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from govhub.api.context import created, registry
+from govhub.api.policies import policy_gate
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ForbiddenError, ValidationFailedError
 from govhub.schemas import (
@@ -109,7 +110,9 @@ def change_compliance_status(model_id: int, body: Annotated[StatusChange, Body()
     caller = _caller()
     if caller.machine and body.status is not ComplianceStatus.UNDER_REVIEW:
         raise ForbiddenError("Pipelines may only request a review; approval and other changes are a human decision.")
-    model = registry().change_status(model_id, body.status, body.reason, caller.actor, body.expected_revision)
+    model = registry().change_status(
+        model_id, body.status, body.reason, caller.actor, body.expected_revision, check_policy=policy_gate()
+    )
     return ModelOut.from_domain(model)
 
 
