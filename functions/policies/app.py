@@ -1,0 +1,19 @@
+"""policies function: the policy set, and each model's compliance check and obligations.
+
+Routes: /api/v1/policies, /api/v1/policies/{proxy+}, /api/v1/models/{model_id}/compliance-check and
+/api/v1/models/{model_id}/obligations (more specific than the models function's /api/v1/models/{proxy+}).
+"""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from govhub.api.policies import router
+from govhub.api.resolver import create_app
+
+logger = Logger(service="policies")
+app = create_app({"": router})
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,255 @@
+"""/api/v1/policies (the policy set) and the per-model compliance check and EU AI Act obligations.
+
+One router mounted at /api/v1 (its routes carry their own /policies and /models/{id}/… paths), served by the
+`policies` function; the models function keeps every other /models route (API Gateway prefers these literal
+routes over its {proxy+}).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from govhub.api.context import registry
+from govhub.domain.entities import Actor, AIModel
+from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.policy.evaluator import CheckItem, Checklist
+from govhub.policy.obligations import ObligationChecklist
+from govhub.policy.service import PolicyService
+from govhub.policy.versions import PolicyVersion
+from govhub.schemas import PolicyViolationOut
+from govhub.store.policies import EvidenceRepository, PolicyRepository
+
+router = APIGatewayHttpRouter()
+
+
+@lru_cache(maxsize=1)
+def policy_service() -> PolicyService:
+    return PolicyService(PolicyRepository(), EvidenceRepository())
+
+
+def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:
+    """The registry's `check_policy` hook: every status change is judged by the active policy set."""
+    return policy_service().check_transition
+
+
+# -- shapes ----------------------------------------------------------------------------------
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
+
+
+class PolicyReplace(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document: Annotated[dict[str, Any], Field(description="The whole policy document (see docs/policies.md).")]
+    reason: Reason
+    expected_version: Annotated[int | None, Field(ge=0, description="The active version you edited; 409 if it moved on.")] = None
+
+
+class PolicyVersionOut(BaseModel):
+    version: int
+    active: bool
+    built_in: bool
+    name: str
+    description: str | None
+    rule_count: int
+    document: dict[str, Any]
+    created_at: datetime | None
+    created_by: str
+    created_by_role: str
+    reason: str | None
+
+    @classmethod
+    def from_domain(cls, version: PolicyVersion, active_version: int) -> PolicyVersionOut:
+        return cls(
+            version=version.version,
+            active=version.version == active_version,
+            built_in=version.built_in,
+            name=version.document.name,
+            description=version.document.description,
+            rule_count=len(version.document.rules),
+            document=version.document.to_json(),
+            created_at=version.created_at,
+            created_by=version.created_by,
+            created_by_role=version.created_by_role,
+            reason=version.reason,
+        )
+
+
+class PolicyVersionPage(BaseModel):
+    items: list[PolicyVersionOut]
+    next_cursor: str | None
+
+
+class CheckItemOut(BaseModel):
+    rule_id: str
+    kind: str
+    status: Literal["pass", "fail", "not_applicable"]
+    reason: str
+    article: str
+    description: str | None
+    evidence: dict[str, Any]
+
+    @classmethod
+    def from_domain(cls, item: CheckItem) -> CheckItemOut:
+        return cls(rule_id=item.rule_id, kind=item.kind, status=item.status.value, reason=item.reason,
+                   article=item.article, description=item.description, evidence=item.evidence)
+
+
+class FailedRuleOut(BaseModel):
+    rule_id: str
+    rule: str
+    reason: str
+    article: str
+
+
+class ActorOut(BaseModel):
+    username: str
+    role: str
+
+
+class ComplianceCheckOut(BaseModel):
+    model_id: int
+    model_name: str
+    risk_level: RiskLevel
+    compliance_status: ComplianceStatus
+    target: ComplianceStatus | None
+    occasion: Literal["transition", "monitoring"] | None
+    evaluated_for: ActorOut | None
+    evaluated_at: datetime
+    policy_version: int
+    policy_name: str
+    outcome: Literal["pass", "fail", "none"]
+    summary: dict[str, int]
+    failed_rules: list[FailedRuleOut]
+    items: list[CheckItemOut]
+    policy_violations: list[PolicyViolationOut]
+
+    @classmethod
+    def from_domain(cls, model: AIModel, checklist: Checklist, actor: Actor) -> ComplianceCheckOut:
+        for_actor = checklist.target is not None and checklist.occasion is not None and checklist.occasion.value == "transition"
+        return cls(
+            model_id=model.id,
+            model_name=model.name,
+            risk_level=model.risk_level,
+            compliance_status=model.compliance_status,
+            target=checklist.target,
+            occasion=checklist.occasion.value if checklist.occasion else None,
+            evaluated_for=ActorOut(username=actor.username, role=actor.role) if for_actor else None,
+            evaluated_at=checklist.evaluated_at,
+            policy_version=checklist.policy_version,
+            policy_name=checklist.policy_name,
+            outcome="none" if checklist.target is None else ("pass" if checklist.passed else "fail"),
+            summary=checklist.summary(),
+            failed_rules=[FailedRuleOut(**item.failed_rule()) for item in checklist.failed],
+            items=[CheckItemOut.from_domain(item) for item in checklist.items],
+            policy_violations=[PolicyViolationOut.from_domain(v) for v in model.policy_violations],
+        )
+
+
+class CoverageOut(BaseModel):
+    source: str
+    ref: str
+    satisfied: bool
+    detail: str
+
+
+class ObligationOut(BaseModel):
+    article: str
+    title: str
+    summary: str
+    mandatory: bool
+    status: Literal["met", "partial", "open", "manual"]
+    covered_by: list[CoverageOut]
+    manual: str | None
+
+
+class ObligationsOut(BaseModel):
+    model_id: int
+    model_name: str
+    risk_level: RiskLevel
+    policy_version: int
+    summary: dict[str, int]
+    items: list[ObligationOut]
+
+    @classmethod
+    def from_domain(cls, model: AIModel, checklist: ObligationChecklist) -> ObligationsOut:
+        return cls(
+            model_id=model.id,
+            model_name=model.name,
+            risk_level=checklist.risk_level,
+            policy_version=checklist.policy_version,
+            summary=checklist.summary(),
+            items=[
+                ObligationOut(
+                    article=item.article,
+                    title=item.title,
+                    summary=item.summary,
+                    mandatory=item.mandatory,
+                    status=item.status.value,
+                    covered_by=[CoverageOut(**coverage.__dict__) for coverage in item.covered_by],
+                    manual=item.manual,
+                )
+                for item in checklist.items
+            ],
+        )
+
+
+# -- routes ----------------------------------------------------------------------------------
+def _caller() -> Actor:
+    return router.context["principal"].actor
+
+
+@router.get("/policies")
+def list_policy_versions(
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size (1..100).")] = 20,
+    cursor: Annotated[str | None, Query(description="The next_cursor of the previous page.")] = None,
+) -> PolicyVersionPage:
+    """Every version of the policy set, newest first; the built-in default (version 0) comes last."""
+    service = policy_service()
+    active = service.active().version
+    page = service.versions(limit, cursor)
+    return PolicyVersionPage(items=[PolicyVersionOut.from_domain(v, active) for v in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/policies/active")
+def get_active_policy() -> PolicyVersionOut:
+    active = policy_service().active()
+    return PolicyVersionOut.from_domain(active, active.version)
+
+
+@router.put("/policies/active")
+def replace_active_policy(body: Annotated[PolicyReplace, Body()]) -> PolicyVersionOut:
+    """Store a new version of the policy set and make it active (admins; audited with the reason)."""
+    new = policy_service().replace_active(body.document, body.reason, _caller(), body.expected_version)
+    return PolicyVersionOut.from_domain(new, new.version)
+
+
+@router.get("/policies/versions/<version>")
+def get_policy_version(version: int) -> PolicyVersionOut:
+    service = policy_service()
+    return PolicyVersionOut.from_domain(service.version(version), service.active().version)
+
+
+@router.get("/models/<model_id>/compliance-check")
+def compliance_check(
+    model_id: int,
+    target: Annotated[ComplianceStatus | None, Query(description="The status to check for; default: the next step.")] = None,
+) -> ComplianceCheckOut:
+    """The active policy's checklist for the model's next transition (pass / fail / not applicable, why, evidence)."""
+    model = registry().get_model(model_id)
+    actor = _caller()
+    checklist = policy_service().compliance_check(model, target, actor)
+    return ComplianceCheckOut.from_domain(model, checklist, actor)
+
+
+@router.get("/models/<model_id>/obligations")
+def model_obligations(model_id: int) -> ObligationsOut:
+    """The EU AI Act obligations of the model's risk level, each with what in the hub covers it."""
+    model = registry().get_model(model_id)
+    return ObligationsOut.from_domain(model, policy_service().obligations(model))
