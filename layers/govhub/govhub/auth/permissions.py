@@ -54,6 +54,11 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("GET", "/api/v1/reports/{model_id}/compliance-report.json"): Permission.READ,
     ("POST", "/api/v1/reports/bulk"): Permission.READ,  # auditors produce regulator packs; a pack changes no record
     ("GET", "/api/v1/reports/bulk/{job_id}"): Permission.READ,
+    ("GET", "/api/v1/policies"): Permission.READ,
+    ("GET", "/api/v1/policies/active"): Permission.READ,
+    ("PUT", "/api/v1/policies/active"): Permission.MANAGE_POLICY,
+    ("GET", "/api/v1/models/{model_id}/compliance-check"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/obligations"): Permission.READ,
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -73,6 +78,7 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/metrics"),
         ("POST", "/api/v1/metrics"),
         ("GET", "/api/v1/metrics/{metric_id}"),
+        ("GET", "/api/v1/models/{model_id}/compliance-check"),  # will review / approval pass? (CI asks before it requests one)
     }
 )
 
