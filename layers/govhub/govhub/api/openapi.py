@@ -7,7 +7,8 @@ import json
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
 from govhub.api import dashboard, health, metrics, models, reports, versions
-from govhub.api.resolver import create_app
+from govhub.api.policies import router as policy_router
+from govhub.api.resolver import API_PREFIX, create_app
 
 TITLE = "AI Governance Hub API"
 VERSION = "1.0.0"
@@ -24,6 +25,8 @@ def openapi_json(server_url: str = "/") -> str:
             "/health": health.router,
         }
     )
+    # the policies function's router spans /policies and /models/{id}/compliance-check, /obligations
+    app.include_router(policy_router, prefix=API_PREFIX)
     schema = app.get_openapi_json_schema(
         title=TITLE,
         version=VERSION,
