@@ -230,12 +230,6 @@ def replace_active_policy(body: Annotated[PolicyReplace, Body()]) -> PolicyVersi
     return PolicyVersionOut.from_domain(new, new.version)
 
 
-@router.get("/policies/versions/<version>")
-def get_policy_version(version: int) -> PolicyVersionOut:
-    service = policy_service()
-    return PolicyVersionOut.from_domain(service.version(version), service.active().version)
-
-
 @router.get("/models/<model_id>/compliance-check")
 def compliance_check(
     model_id: int,
