@@ -32,7 +32,7 @@ from govhub.store.policies import (
     ViolationFlagRepository,
 )
 
-EVENT_SOURCE = "govhub.policy"
+EVENT_SOURCE = "govhub.registry"  # the notifier's source: the bus's rules see every governance event
 DETAIL_TYPE = "Policy Violated"
 
 logger = Logger(service="policy_monitor")
@@ -53,11 +53,11 @@ class EventBridgePublisher:
     def policy_violated(self, detail: dict[str, Any]) -> None:
         answer = self._client.put_events(
             Entries=[{"EventBusName": self._bus, "Source": EVENT_SOURCE, "DetailType": DETAIL_TYPE,
-                      "Detail": json.dumps(detail, default=str)}]
+                      "Detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)}]
         )
         if answer.get("FailedEntryCount"):
             raise EventPublishError(json.dumps(answer.get("Entries"), default=str))
-        logger.info("policy violated", extra={"model_id": detail["model_id"], "rules": detail["new_rule_ids"]})
+        logger.info("policy violated", extra={"model_id": detail["model"]["id"], "rules": detail["new_rule_ids"]})
 
 
 @lru_cache(maxsize=1)

@@ -263,7 +263,11 @@ def test_a_new_failing_metric_flags_the_approved_model_and_announces_it_once(wor
     assert (flagged.stamp.updated_by, flagged.stamp.updated_by_role) == ("policy-monitor", "system")
     assert flagged.stamp.change_reason == "Policy v0: accuracy-minimum, fairness-demographic-parity fail"
     [event] = world["events"].sent
-    assert event["model_id"] == 7 and event["trigger"] == {"entity": "metric", "id": 300}
+    assert event["model"]["id"] == 7 and event["trigger"] == {"entity": "metric", "id": 300}
+    assert event["summary"] == (
+        "fraud-detector (#7): approved, but fails accuracy-minimum, fairness-demographic-parity of policy v0"
+    )
+    assert event["actor"] == {"username": "policy-monitor", "role": "system"}
     assert event["failed_rules"][0] == {"rule_id": "accuracy-minimum", "reason": "accuracy is 0.81, below the minimum 0.9.", "article": "Art. 15"}
     # When the same evidence is seen again (a redelivery), nothing is written or sent
     again = service.monitor(7, {"entity": "metric", "id": 301})

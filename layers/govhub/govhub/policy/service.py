@@ -260,16 +260,28 @@ def _event_detail(
     trigger: dict[str, Any] | None,
     now: datetime,
 ) -> dict[str, Any]:
+    """The `Policy Violated` event, in the notifier's detail conventions (schema_version, event_id, model, actor, summary)."""
+    trigger = trigger or {}
+    what = f"{model.name} (#{model.id}): approved, but fails {', '.join(new_ids)} of policy v{checklist.policy_version}"
     return {
-        "model_id": model.id,
-        "model_name": model.name,
-        "owner": model.owner,
-        "risk_level": model.risk_level.value,
+        "schema_version": "1.0",
+        "event_id": trigger.get("event_id"),
+        "time": now.isoformat(),
+        "model": {
+            "id": model.id,
+            "name": model.name,
+            "owner": model.owner,
+            "domain": model.domain,
+            "risk_level": model.risk_level.value,
+            "compliance_status": model.compliance_status.value,
+        },
+        "actor": {"username": MONITOR_ACTOR.username, "role": MONITOR_ACTOR.role},
+        "reason": "; ".join(v.reason for v in violations if v.rule_id in new_ids),
+        "summary": what,
         "approved_version_id": model.approved_version_id,
         "policy_version": checklist.policy_version,
         "policy_name": checklist.policy_name,
         "failed_rules": [{"rule_id": v.rule_id, "reason": v.reason, "article": v.article} for v in violations],
         "new_rule_ids": list(new_ids),
-        "trigger": trigger or {},
-        "detected_at": now.isoformat(),
+        "trigger": {key: trigger.get(key) for key in ("entity", "id")},
     }
