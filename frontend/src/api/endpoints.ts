@@ -23,8 +23,8 @@ export const PAGE_SIZE = 25;
 export class GovernanceApi {
   constructor(readonly http: ApiClient) {}
 
-  listModels(filters: ModelQuery, cursor?: string | null, signal?: AbortSignal): Promise<Page<Model>> {
-    return this.http.get('/models', { query: { ...filters, limit: PAGE_SIZE, cursor }, signal });
+  listModels(filters: ModelQuery, cursor?: string | null, signal?: AbortSignal, limit: number = PAGE_SIZE): Promise<Page<Model>> {
+    return this.http.get('/models', { query: { ...filters, limit, cursor }, signal });
   }
 
   getModel(id: number, signal?: AbortSignal): Promise<Model> {

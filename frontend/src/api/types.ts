@@ -84,7 +84,6 @@ export interface DashboardStats {
   by_risk_level: Partial<Record<RiskLevel, number>>;
   by_status: Partial<Record<ComplianceStatus, number>>;
   matrix: Partial<Record<RiskLevel, Partial<Record<ComplianceStatus, number>>>>;
-  awaiting_review: Model[];
 }
 
 export interface AuditActor {

@@ -4,7 +4,7 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useApi } from '../api/ApiContext';
 import { ApiError } from '../api/client';
-import { RISK_LEVELS, STATUSES, type AuditRecord, type DashboardStats, type Page } from '../api/types';
+import { RISK_LEVELS, STATUSES, type AuditRecord, type DashboardStats, type Model, type Page } from '../api/types';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState, NotAvailable } from '../components/States';
@@ -18,6 +18,7 @@ function loadCharts() {
   chartsModule ??= import('../charts/DashboardCharts');
   return chartsModule;
 }
+const REVIEW_QUEUE_SIZE = 8;
 const RiskBarChart = lazy(() => loadCharts().then((m) => ({ default: m.RiskBarChart })));
 const StatusDonutChart = lazy(() => loadCharts().then((m) => ({ default: m.StatusDonutChart })));
 
@@ -38,6 +39,47 @@ function StatCard({ label, value, icon, color }: { label: string; value: number;
         </ThemeIcon>
       </Group>
     </Card>
+  );
+}
+
+/** Models waiting for a compliance decision: the registry filtered to `under_review`. */
+function ReviewQueue() {
+  const api = useApi();
+  const queue = useAsync<Page<Model>>(
+    (signal) => api.listModels({ compliance_status: 'under_review' }, null, signal, REVIEW_QUEUE_SIZE),
+    [],
+  );
+  if (queue.loading) return <LoadingState label="Loading the review queue…" />;
+  if (queue.error) return <ErrorState error={queue.error} onRetry={queue.reload} title="Could not load the review queue" />;
+  const models = queue.data?.items ?? [];
+  if (models.length === 0) {
+    return (
+      <EmptyState title="Nothing to review" icon="✓">
+        No model is waiting for a compliance decision.
+      </EmptyState>
+    );
+  }
+  return (
+    <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Models awaiting review">
+      {models.map((model) => (
+        <Group key={model.id} justify="space-between" component="li" wrap="nowrap">
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Anchor component={Link} to={`/models/${model.id}`} fw={600} size="sm" truncate>
+              {model.name}
+            </Anchor>
+            <Text size="xs" c="dimmed" truncate>
+              {model.owner} · waiting since {formatRelative(model.updated_at)}
+            </Text>
+          </Stack>
+          <RiskBadge level={model.risk_level} />
+        </Group>
+      ))}
+      {queue.data?.next_cursor && (
+        <Anchor component={Link} to="/models?compliance_status=under_review" size="sm">
+          See all models under review
+        </Anchor>
+      )}
+    </Stack>
   );
 }
 
@@ -214,31 +256,11 @@ export default function DashboardPage() {
 
           <Grid gutter="md">
             <Grid.Col span={{ base: 12, md: 6 }}>
-              <Card padding="lg" h="100%" component="section" aria-label="Awaiting review">
+              <Card padding="lg" h="100%" component="section" aria-label="Models awaiting review">
                 <Title order={3} fz="md" mb="md">
                   Models awaiting review
                 </Title>
-                {stats.data.awaiting_review.length === 0 ? (
-                  <EmptyState title="Nothing to review" icon="✓">
-                    No model is waiting for a compliance decision.
-                  </EmptyState>
-                ) : (
-                  <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-                    {stats.data.awaiting_review.map((model) => (
-                      <Group key={model.id} justify="space-between" component="li" wrap="nowrap">
-                        <Stack gap={0} style={{ minWidth: 0 }}>
-                          <Anchor component={Link} to={`/models/${model.id}`} fw={600} size="sm" truncate>
-                            {model.name}
-                          </Anchor>
-                          <Text size="xs" c="dimmed" truncate>
-                            {model.owner} · waiting since {formatRelative(model.updated_at)}
-                          </Text>
-                        </Stack>
-                        <RiskBadge level={model.risk_level} />
-                      </Group>
-                    ))}
-                  </Stack>
-                )}
+                <ReviewQueue />
               </Card>
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 6 }}>

@@ -41,7 +41,7 @@ def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_
     # When an admin opens it from the dashboard's review queue and approves it with a reason
     sign_in("admin")
     page.goto("/dashboard")
-    page.get_by_role("region", name="Awaiting review").get_by_role("link", name=name).click()
+    page.get_by_role("region", name="Models awaiting review", exact=True).get_by_role("link", name=name).click()
     expect(page).to_have_url(re.compile(re.escape(model_url)))
     change_status(page, "Approve", "Bias and accuracy reviewed; oversight plan accepted")
 
