@@ -25,11 +25,10 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecord,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from govhub.api.reports import RENDERER_KEY, reports, router
-from govhub.api.resolver import create_app
+from govhub.api.reports import RENDERER_KEY, reports, reports_app
 
 logger = Logger(service="reports")
-app = create_app({"/reports": router})
+app = reports_app()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 # Located now, while this folder is importable (the local stack takes it off sys.path after loading); run on first use.

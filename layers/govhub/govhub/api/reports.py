@@ -6,12 +6,17 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import (
+    APIGatewayHttpResolver,
+    Response,
+    content_types,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from govhub.api.context import registry
+from govhub.api.resolver import create_app
 from govhub.auth.principal import Principal
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.services.reports import (
@@ -114,6 +119,16 @@ class ReportJobOut(BaseModel):
 @lru_cache(maxsize=1)
 def reports() -> ReportService:
     return default_report_service(registry())
+
+
+@lru_cache(maxsize=1)
+def reports_app() -> APIGatewayHttpResolver:
+    """The reports function's resolver, built once per process.
+
+    A router serves the last resolver that included it; the HTTP and jobs handlers share one module
+    file, which the local stack loads once per function, so both must get this same resolver.
+    """
+    return create_app({"/reports": router})
 
 
 def _caller() -> Principal:

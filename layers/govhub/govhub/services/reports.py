@@ -396,9 +396,10 @@ def _manifest_entry(content: dict, generation: ReportGeneration) -> dict[str, An
 
 
 def audit_trail(model_id: int) -> tuple[list[dict], dict | None]:
-    """The model's audit records and the verification of its chain, once the audit service is deployed."""
-    if importlib.util.find_spec("govhub.services.audit") is None:
-        return [], None  # the report then lists the audit trail as a documentation gap
+    """The model's audit records and the verification of its chain, where an audit trail is deployed."""
+    if not settings().audit_bucket or importlib.util.find_spec("govhub.services.audit") is None:
+        logger.warning("no audit trail configured: the report lists it as a documentation gap")
+        return [], None
     from govhub.services import audit
 
     return audit.audit_records(model_id), audit.verify_model(model_id)
