@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel
 
 from govhub.auth.principal import Principal
-from govhub.services.registry import Registry, default_registry
+
+if TYPE_CHECKING:
+    from govhub.services.registry import Registry
 
 
 @lru_cache(maxsize=1)
 def registry() -> Registry:
+    """The registry over the table, built on first use: the data layer (pynamodb, botocore) loads with its
+    first query, like the clients it creates, so routes that never touch the table never load it."""
+    from govhub.services.registry import default_registry
+
     return default_registry()
 
 
