@@ -9,6 +9,7 @@ the registry holds, not a re-serialisation of it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import urllib.request
@@ -31,7 +32,8 @@ def check_output_directory(out: Path) -> None:
 def export_bundle(client: ApiClient, model: dict, out: Path) -> dict[str, Any]:
     """Downloads MODEL's audit export and writes it as a bundle directory OUT."""
     check_output_directory(out)
-    response = client.get_raw(f"/models/{model['id']}/audit-logs/export")
+    # The zip itself when it fits in one answer, else a JSON link to it (docs/audit-trail.md).
+    response = client.get_raw(f"/models/{model['id']}/audit-logs/export", accept="application/zip, application/json")
     files = _bundle_files(response, client.timeout)
     if MANIFEST not in files:
         raise CliError("the audit export has no manifest.json", UNAVAILABLE, code="bad_response")
@@ -74,6 +76,10 @@ def _bundle_files(response: Response, timeout: float) -> dict[str, bytes]:
             raise CliError(f"cannot download the audit export: {exc}", UNAVAILABLE, code="network_error") from exc
         if not zipfile.is_zipfile(io.BytesIO(body)):
             raise CliError("the downloaded audit export is not a zip archive", UNAVAILABLE, code="bad_response")
+        expected = payload.get("sha256") if isinstance(payload, dict) else None
+        if isinstance(expected, str) and hashlib.sha256(body).hexdigest() != expected.lower():
+            raise CliError("the downloaded audit export does not match the SHA-256 the API announced", UNAVAILABLE,
+                           code="bad_download")
     return _unzip(body)
 
 

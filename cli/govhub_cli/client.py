@@ -145,8 +145,9 @@ class ApiClient:
     def patch(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Any:
         return self.request("PATCH", path, body=body, idempotency_key=idempotency_key)
 
-    def get_raw(self, path: str, query: Mapping[str, QueryValue] | None = None) -> Response:
-        return self._exchange("GET", path, query=query, body=None, idempotency_key=None)
+    def get_raw(self, path: str, query: Mapping[str, QueryValue] | None = None, *, accept: str | None = None) -> Response:
+        """GET without decoding: for non-JSON answers (a zip)."""
+        return self._exchange("GET", path, query=query, body=None, idempotency_key=None, accept=accept)
 
     def request(
         self,
@@ -190,13 +191,14 @@ class ApiClient:
         query: Mapping[str, QueryValue] | None,
         body: bytes | None,
         idempotency_key: str | None,
+        accept: str | None = None,
     ) -> Response:
         method = method.upper()
         url = self.base_url + "/" + path.lstrip("/")
         query_text = encode_query(query)
         if query_text:
             url += "?" + query_text
-        headers = {"Accept": "application/json", "User-Agent": f"govhub-cli/{__version__}"}
+        headers = {"Accept": accept or "application/json", "User-Agent": f"govhub-cli/{__version__}"}
         if body is not None:
             headers["Content-Type"] = "application/json"
         if method != "GET":

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -52,13 +53,17 @@ def govhub(stack: dict[str, Any], tmp_path: Path) -> Govhub:
     return run
 
 
-@pytest.fixture(scope="module")
-def admin_token(stack: dict[str, Any]) -> str:
+def _token(stack: dict[str, Any], role: str) -> str:
     from local_stack.demo import sign_in
 
-    admin = stack["users"]["admin"]
-    return sign_in(stack["client_id"], admin["username"], admin["password"], stack["aws_endpoint"],
-                   stack["region"])["IdToken"]
+    user = stack["users"][role]
+    return str(sign_in(stack["client_id"], user["username"], user["password"], stack["aws_endpoint"],
+                       stack["region"])["IdToken"])
+
+
+@pytest.fixture(scope="module")
+def admin_token(stack: dict[str, Any]) -> str:
+    return _token(stack, "admin")
 
 
 def _name() -> str:
@@ -146,3 +151,33 @@ def test_failures_have_their_exit_codes(govhub: Govhub) -> None:
     assert "HTTP 403" in forged.stderr
     invalid = govhub("register", "x" * 300, "--owner", "ML Team")
     assert invalid.returncode == 4, invalid.stderr
+
+
+def test_an_auditor_exports_the_audit_trail_and_verifies_it_offline(govhub: Govhub, stack: dict,
+                                                                   tmp_path: Path) -> None:
+    name = _name()
+    _ok(govhub("register", name, "--owner", "ML Team", "--risk-level", "limited",
+               "--risk-justification", "Chat assistant"))
+    _ok(govhub("version", "--model", name, "--tag", "v1", "--artifact", f"s3://models/{name}/v1"))
+    _ok(govhub("status", "--model", name))
+    people = ("--api-url", stack["api_url"], "--token", _token(stack, "auditor"))
+    deadline = time.monotonic() + 120
+    attempt = 0
+    while True:  # the trail is written from the table's stream, a moment after each change
+        attempt += 1
+        bundle = tmp_path / f"bundle-{attempt}"
+        exported = govhub("--json", "audit", "export", "--model", name, "--out", str(bundle), *people)
+        if exported.returncode == 0 and _ok(exported)["records"] >= 3:
+            break
+        assert time.monotonic() < deadline, f"no complete audit trail: {exported.stdout} {exported.stderr}"
+        time.sleep(2)
+    verified = govhub("audit", "verify", str(bundle))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("INTACT: ")
+    first = sorted((bundle / "records").iterdir())[0]
+    original = first.read_bytes()
+    assert b'"action":"create"' in original
+    first.write_bytes(original.replace(b'"action":"create"', b'"action":"update"'))
+    tampered = govhub("audit", "verify", str(bundle))
+    assert tampered.returncode == 1, tampered.stdout + tampered.stderr
+    assert tampered.stdout.startswith("TAMPERED: ")

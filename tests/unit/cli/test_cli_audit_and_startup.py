@@ -45,6 +45,7 @@ def test_export_writes_the_bundle_and_verify_finds_it_intact(govhub: Any, api: A
     assert "3 records" in exported.out
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         "manifest.json", "records/00000001.json", "records/00000002.json", "records/00000003.json"]
+    assert "application/zip" in api.calls("GET", "/models/1/audit-logs/export")[0].headers["accept"]
     verified = govhub("audit", "verify", str(out))
     assert verified.code == 0, verified.err
     assert verified.out.startswith("INTACT: model 1 (fraud), 3 records, chain unbroken")
@@ -68,13 +69,28 @@ def test_verify_reports_a_tampered_record_with_exit_1(govhub: Any, api: Any, tmp
 def test_export_follows_a_presigned_link_to_the_zip(govhub: Any, api: Any, tmp_path: Path) -> None:
     api.add_model(name="fraud")
     link = api.url.replace("/api/v1", "/exports/fraud.zip?X-Amz-Signature=abc")
-    api.static[("GET", "/models/1/audit-logs/export")] = (200, {}, json.dumps({"download_url": link}).encode())
-    api.static[("GET", "/exports/fraud.zip")] = (200, {"Content-Type": "application/zip"}, _bundle_zip(1, ["x"]))
+    archive = _bundle_zip(1, ["x"])
+    api.static[("GET", "/models/1/audit-logs/export")] = (200, {}, json.dumps(
+        {"download_url": link, "sha256": hashlib.sha256(archive).hexdigest(), "records": 1}).encode())
+    api.static[("GET", "/exports/fraud.zip")] = (200, {"Content-Type": "application/zip"}, archive)
     result = govhub("--json", "audit", "export", "--model", "fraud", "--out", str(tmp_path / "b"))
     assert result.code == 0, result.err
     assert result.json()["records"] == 1
     download = api.calls("GET", "/exports/fraud.zip")[0]
     assert "authorization" not in download.headers  # the presigned URL is its own credential
+
+
+def test_export_refuses_a_download_that_does_not_match_its_announced_sha256(govhub: Any, api: Any,
+                                                                          tmp_path: Path) -> None:
+    api.add_model(name="fraud")
+    link = api.url.replace("/api/v1", "/exports/fraud.zip")
+    api.static[("GET", "/models/1/audit-logs/export")] = (200, {}, json.dumps(
+        {"download_url": link, "sha256": "0" * 64}).encode())
+    api.static[("GET", "/exports/fraud.zip")] = (200, {"Content-Type": "application/zip"}, _bundle_zip(1, ["x"]))
+    result = govhub("audit", "export", "--model", "fraud", "--out", str(tmp_path / "b"))
+    assert result.code == errors.UNAVAILABLE
+    assert "does not match the SHA-256" in result.err
+    assert not (tmp_path / "b").exists()
 
 
 def test_export_refuses_a_non_empty_directory_and_verify_an_unreadable_bundle(govhub: Any, api: Any,
