@@ -13,23 +13,19 @@ import importlib.util
 import sys
 from functools import lru_cache
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
-    DynamoDBRecord,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from govhub.api.reports import RENDERER_KEY, reports, reports_app
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 logger = Logger(service="reports")
 app = reports_app()
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 # Located now, while this folder is importable (the local stack takes it off sys.path after loading); run on first use.
 _REPORT_PDF = importlib.util.find_spec("report_pdf")
@@ -65,6 +61,16 @@ def build_pack(record: DynamoDBRecord) -> None:
     logger.info("report pack finished", extra={"job_id": job_id, "status": job.status if job else "gone"})
 
 
+@lru_cache(maxsize=1)
+def _stream_batches() -> Any:
+    """The stream batch processor, loaded by the jobs handler only (the HTTP handler never needs it)."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+
+    return BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
 @logger.inject_lambda_context
 def jobs_handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(event=event, record_handler=build_pack, processor=processor, context=context)
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+
+    return process_partial_response(event=event, record_handler=build_pack, processor=_stream_batches(), context=context)

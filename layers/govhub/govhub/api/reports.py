@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import (
     APIGatewayHttpResolver,
@@ -19,13 +19,10 @@ from govhub.api.context import registry
 from govhub.api.resolver import create_app
 from govhub.auth.principal import Principal
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
-from govhub.services.reports import (
-    Renderer,
-    ReportLink,
-    ReportService,
-    default_report_service,
-)
-from govhub.store.reports import ReportJob
+
+if TYPE_CHECKING:  # the data layer (pynamodb, boto3) loads with the first request, not at cold start
+    from govhub.services.reports import Renderer, ReportLink, ReportService
+    from govhub.store.reports import ReportJob
 
 router = APIGatewayHttpRouter()
 
@@ -118,6 +115,8 @@ class ReportJobOut(BaseModel):
 
 @lru_cache(maxsize=1)
 def reports() -> ReportService:
+    from govhub.services.reports import default_report_service
+
     return default_report_service(registry())
 
 
