@@ -439,11 +439,20 @@ def test_report_url_lifetime_is_a_template_parameter(template: Template) -> None
         assert variables["REPORTS_BUCKET"] == {"Ref": "ReportsBucket"}
 
 
-def test_report_functions_may_touch_only_the_reports_bucket(template: Template) -> None:
+def test_report_functions_write_only_to_the_reports_bucket_and_only_read_the_audit_trail(template: Template) -> None:
     for name in ("ReportsFunction", "ReportJobsFunction"):
         statements = [s for p in template.functions()[name]["Properties"]["Policies"] if "Statement" in p for s in p["Statement"]]
-        s3 = [s for s in statements if any(a.startswith("s3:") for a in s["Action"])]
-        assert [sorted(s["Action"]) for s in s3] == [["s3:GetObject", "s3:PutObject"]]
-        assert s3[0]["Resource"] == {"Fn::Sub": "${ReportsBucket.Arn}/reports/*"}
-        writes = [s for s in statements if any(a.startswith("dynamodb:") for a in s["Action"])]
-        assert writes[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["MODEL#*", "REPORTJOB#*"]
+        s3 = [s for s in statements if any(a.startswith("s3:") for a in _actions(s))]
+        writes = [s for s in s3 if "s3:PutObject" in _actions(s)]
+        assert [(sorted(_actions(s)), s["Resource"]) for s in writes] == [
+            (["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${ReportsBucket.Arn}/reports/*"})]
+        reads = {(tuple(_actions(s)), json.dumps(s["Resource"])) for s in s3 if s not in writes}
+        assert reads == {(("s3:GetObject",), json.dumps({"Fn::Sub": "${AuditBucket.Arn}/audit/*"})),
+                         (("s3:ListBucket",), json.dumps({"Fn::GetAtt": ["AuditBucket", "Arn"]}))}
+        table = [s for s in statements if any(a.startswith("dynamodb:") for a in _actions(s))]
+        assert table[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["MODEL#*", "REPORTJOB#*"]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    actions = statement["Action"]
+    return [actions] if isinstance(actions, str) else list(actions)
