@@ -11,7 +11,7 @@ import json
 import logging
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -144,7 +144,7 @@ class StreamPump:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).timestamp()
+        return value.astimezone(UTC).timestamp()
     if isinstance(value, (bytes, bytearray)):
         import base64
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -65,10 +65,10 @@ def verify(method: str, url: str, headers: dict[str, str], body: bytes, identity
         raise SignatureRefused("Credential should be scoped to a valid region and service.")
     amz_date = lowered.get("x-amz-date", "")
     try:
-        signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
         raise SignatureRefused("Date must be in ISO-8601 'basic format'.") from None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if abs(now - signed_at) > MAX_SKEW:
         raise SignatureRefused(
             f"Signature expired: {amz_date} is now earlier than {(now - MAX_SKEW).strftime('%Y%m%dT%H%M%SZ')}"

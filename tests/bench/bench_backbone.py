@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +131,7 @@ def _scale_and_overhead() -> None:
         return functions[host].invoke(event)
 
     def load(count: int, start: int) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         risks, statuses = list(RiskLevel), list(ComplianceStatus)
         totals: dict[str, int] = {}
         with ModelItem.batch_write() as batch:
@@ -188,6 +188,6 @@ def _scale_and_overhead() -> None:
 
 
 if __name__ == "__main__":
-    print(f"Backbone benchmark — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    print(f"Backbone benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     cold_start()
     scale_and_overhead()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -64,7 +64,7 @@ def test_a_wrong_secret_is_403(stack: dict) -> None:
 
 
 def test_an_old_signature_is_403(stack: dict) -> None:
-    answer = _signed(stack, "GET", "/models", at=datetime.now(timezone.utc) - timedelta(minutes=20))
+    answer = _signed(stack, "GET", "/models", at=datetime.now(UTC) - timedelta(minutes=20))
     assert answer.status_code == 403 and "expired" in answer.json()["message"]
 
 

@@ -59,8 +59,9 @@ def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, rol
 
 
 def test_every_route_the_functions_serve_is_in_the_permission_table(template) -> None:
-    from govhub.api.openapi import openapi_json
     import json
+
+    from govhub.api.openapi import openapi_json
 
     documented = {(m.upper(), p) for p, ops in json.loads(openapi_json())["paths"].items() for m in ops}
     assert documented <= set(ROUTE_PERMISSIONS), documented - set(ROUTE_PERMISSIONS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from govhub.domain.entities import AIModel, Stamp
 from govhub.domain.lifecycle import ComplianceStatus as S
 from govhub.domain.lifecycle import RiskLevel, allowed_transitions, is_allowed
 
-NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def _model(risk: RiskLevel = RiskLevel.HIGH, status: S = S.DRAFT) -> AIModel:

@@ -24,7 +24,7 @@ def list_metrics(
     return MetricPage(items=[MetricOut.from_domain(m) for m in page.items], next_cursor=page.next_cursor)
 
 
-@router.post("/")
+@router.post("/", status_code=201)
 def record_metrics(body: Annotated[MetricRecording, Body()]) -> Response[MetricOut | MetricBatchOut]:
     metrics = registry().record_metrics(body.version_id, body.entries(), router.context["principal"].actor)
     if body.metrics is not None:

@@ -58,7 +58,7 @@ def list_models(
     return ModelPage(items=[ModelOut.from_domain(m) for m in page.items], next_cursor=page.next_cursor)
 
 
-@router.post("/")
+@router.post("/", status_code=201)
 def create_model(body: Annotated[ModelCreate, Body()]) -> Response[ModelOut]:
     model = registry().register_model(body.model_dump(), by=_caller().actor)
     return created(ModelOut.from_domain(model), f"/api/v1/models/{model.id}")
@@ -89,7 +89,7 @@ def put_model(model_id: int, body: Annotated[ModelUpdate, Body()]) -> ModelOut:
     return _update(model_id, body)
 
 
-@router.delete("/<model_id>")
+@router.delete("/<model_id>", status_code=204)
 def delete_model(model_id: int, reason: Annotated[str | None, Query(max_length=2000)] = None):  # noqa: ANN201 - 204, no body
     body = router.current_event.json_body if router.current_event.body else {}
     text = reason or (DeleteRequest.model_validate(body).reason if body else None)

@@ -6,13 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.router import Router
-
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
     OpenAPIRequestValidationMiddleware,
     OpenAPIResponseValidationMiddleware,
 )
+from aws_lambda_powertools.event_handler.router import Router
 
 from govhub.api.errors import error_response, register_error_handlers
 from govhub.api.idempotency import honour_idempotency_key

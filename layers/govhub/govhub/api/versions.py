@@ -23,7 +23,7 @@ def list_versions(model_id: Annotated[int, Query(ge=1, description="The model wh
     return VersionPage(items=[VersionOut.from_domain(v) for v in page.items], next_cursor=page.next_cursor)
 
 
-@router.post("/")
+@router.post("/", status_code=201)
 def create_version(body: Annotated[VersionCreate, Body()]) -> Response[VersionOut]:
     fields = body.model_dump(exclude={"model_id"})
     version = registry().register_version(body.model_id, fields, by=router.context["principal"].actor)
