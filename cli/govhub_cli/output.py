@@ -36,8 +36,8 @@ def render_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for row in cells:
         for i, text in enumerate(row):
             widths[i] = max(widths[i], len(text))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    lines += ["  ".join(text.ljust(w) for text, w in zip(row, widths)).rstrip() for row in cells]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(text.ljust(w) for text, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     return "\n".join(lines)
 
 
@@ -47,21 +47,30 @@ def render_record(pairs: Sequence[tuple[str, Any]]) -> str:
 
 
 def format_error(error: CliError) -> str:
-    lines = [f"govhub: error: {error.message}"]
-    details = error.details
+    return "\n".join([f"govhub: error: {error.message}", *_detail_lines(error.details, "  ")])
+
+
+def _detail_lines(details: Any, indent: str) -> list[str]:
+    """The server's `details`: field errors, failed policy rules, ids, one line each."""
+    lines: list[str] = []
     if isinstance(details, list):
         for item in details:
-            if isinstance(item, dict) and ("field" in item or "message" in item):
-                field = item.get("field") or item.get("loc") or "-"
-                lines.append(f"  - {cell(field)}: {cell(item.get('message') or item.get('msg'), limit=200)}")
+            if isinstance(item, dict) and {"field", "loc", "message", "msg", "reason"} & set(item):
+                label = item.get("field") or item.get("loc") or item.get("rule_id") or item.get("rule")
+                text = item.get("message") or item.get("msg") or item.get("reason")
+                lines.append(f"{indent}- {cell(label)}: {cell(text, limit=300)}" if label else f"{indent}- {cell(text, 300)}")
             else:
-                lines.append(f"  - {cell(item, limit=200)}")
+                lines.append(f"{indent}- {cell(item, limit=300)}")
     elif isinstance(details, dict):
         for key, value in details.items():
-            lines.append(f"  {key}: {cell(value, limit=200)}")
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                lines.append(f"{indent}{key}:")
+                lines += _detail_lines(value, indent + "  ")
+            else:
+                lines.append(f"{indent}{key}: {cell(value, limit=300)}")
     elif details is not None:
-        lines.append(f"  {cell(details, limit=200)}")
-    return "\n".join(lines)
+        lines.append(f"{indent}{cell(details, limit=300)}")
+    return lines
 
 
 class ProgressBar:

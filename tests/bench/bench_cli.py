@@ -29,10 +29,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "cli"), str(ROOT)]
 
-from govhub_cli.auth import BearerTokenAuth, SigV4Auth
-from govhub_cli.client import ApiClient, UrllibTransport
-from govhub_cli.commands import run
-from govhub_cli.main import build_parser
+from govhub_cli.auth import BearerTokenAuth, SigV4Auth  # noqa: E402 - needs the path set above
+from govhub_cli.client import ApiClient, UrllibTransport  # noqa: E402 - needs the path set above
+from govhub_cli.commands import run  # noqa: E402 - needs the path set above
+from govhub_cli.main import build_parser  # noqa: E402 - needs the path set above
 
 METRICS = 1000
 

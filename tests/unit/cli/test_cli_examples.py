@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from govhub_cli.main import build_parser
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from govhub_cli.errors import USAGE, VALIDATION, CliError
 from govhub_cli.metrics_file import Metric, batches, parse_csv, parse_json, read_metrics
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from govhub_cli import errors
 from govhub_cli.client import RetryPolicy, encode_query, normalise_base_url
 
@@ -172,6 +173,25 @@ def test_validation_details_are_listed_field_by_field(govhub: Any, api: Any) -> 
         "govhub: error: request validation failed (HTTP 422 on POST /models)",
         "  - name: too long",
         "  - owner: field required",
+    ]
+
+
+def test_failed_policy_rules_are_listed_one_per_line(govhub: Any, api: Any) -> None:
+    model = api.add_model(name="fraud", risk_level="high")
+    api.set_status(model["id"], "under_review")
+    reason = "A high-risk model must document intended_purpose, data_sources and oversight_plan; missing: data_sources"
+    api.fail("PATCH", "/models/1/compliance-status", 422, body={"error": {
+        "code": "policy_violation", "message": "Model 1 cannot move to approved: 2 rules of policy v0 fail.",
+        "details": {"failed_rules": [{"rule_id": "high-risk-documentation", "reason": reason},
+                                     {"rule_id": "bias-metric-present", "reason": "No bias metric."}],
+                    "target": "approved"}}})
+    result = govhub("status", "--model", "fraud", "--to", "approved", "--reason", "ok")
+    assert result.code == errors.VALIDATION
+    assert result.err.splitlines()[1:] == [
+        "  failed_rules:",
+        f"    - high-risk-documentation: {reason}",
+        "    - bias-metric-present: No bias metric.",
+        "  target: approved",
     ]
 
 
