@@ -91,6 +91,14 @@ export interface AuditActor {
   role?: string | null;
 }
 
+export const AUDIT_ACTIONS = ['create', 'update', 'status_change', 'risk_change', 'delete', 'report_generated'] as const;
+export const AUDIT_ENTITIES = ['model', 'version', 'metric', 'report', 'policy'] as const;
+
+export interface FieldChange {
+  before?: unknown;
+  after?: unknown;
+}
+
 export interface AuditRecord {
   model_id: number;
   sequence: number;
@@ -98,17 +106,24 @@ export interface AuditRecord {
   actor: AuditActor;
   action: string;
   entity?: string | null;
+  entity_id?: number | string | null;
   reason?: string | null;
   hash?: string;
   prev_hash?: string | null;
-  changes?: Record<string, unknown> | null;
+  changes?: Record<string, FieldChange> | null;
+}
+
+export interface ChainBreak {
+  sequence?: number;
+  problem?: string;
+  detail?: string;
 }
 
 export interface AuditVerification {
   intact: boolean;
   records: number;
   head_hash: string | null;
-  first_break: null | { sequence?: number; reason?: string; [key: string]: unknown };
+  first_break: null | ChainBreak;
 }
 
 export interface ComplianceReportLink {
@@ -122,6 +137,7 @@ export interface AuditQuery {
   model_id?: string;
   actor?: string;
   action?: string;
+  entity?: string;
   from?: string;
   to?: string;
 }

@@ -99,8 +99,29 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong.';
 }
 
-/** Turns an action code like `compliance_status.changed` into "Compliance status changed". */
+const ACTION_LABELS: Record<string, string> = {
+  create: 'Created',
+  update: 'Updated',
+  status_change: 'Status changed',
+  risk_change: 'Risk level changed',
+  delete: 'Deleted',
+  report_generated: 'Report generated',
+};
+
+/** "Status changed" for `status_change`; unknown codes are spelled out the same way. */
 export function humanizeAction(action: string): string {
+  if (ACTION_LABELS[action]) return ACTION_LABELS[action];
   const text = action.replace(/[._-]+/g, ' ').trim();
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : action;
+}
+
+/** One audited field value as a short readable string. */
+export function formatAuditValue(field: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (field === 'compliance_status' && typeof value === 'string') return statusLabel(value);
+  if (field === 'risk_level' && typeof value === 'string') return riskLabel(value);
+  if (typeof value === 'string') return value.length > 80 ? `${value.slice(0, 77)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const json = JSON.stringify(value);
+  return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }

@@ -1,10 +1,11 @@
-import { Anchor, Autocomplete, Button, Group, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useApi } from '../api/ApiContext';
 import { ApiError } from '../api/client';
-import type { AuditQuery, AuditRecord } from '../api/types';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, type AuditQuery, type AuditRecord } from '../api/types';
+import { ChangeList } from '../components/audit/AuditTimeline';
 import { RoleBadge } from '../components/Badges';
 import { LoadMore } from '../components/LoadMore';
 import { PageHeader } from '../components/PageHeader';
@@ -12,7 +13,9 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { usePagedList } from '../hooks/usePagedList';
 import { formatDateTime, humanizeAction } from '../lib/format';
 
-const TEXT_KEYS = ['model_id', 'actor', 'action'] as const;
+const TEXT_KEYS = ['model_id', 'actor'] as const;
+const ACTION_OPTIONS = AUDIT_ACTIONS.map((value) => ({ value, label: humanizeAction(value) }));
+const ENTITY_OPTIONS = AUDIT_ENTITIES.map((value) => ({ value, label: value.charAt(0).toUpperCase() + value.slice(1) }));
 
 /** A calendar day in the user's time zone, as the UTC instant of its first (or last) millisecond. */
 export function dayBoundary(day: string, end: boolean): string | undefined {
@@ -27,7 +30,6 @@ export default function AuditLogPage() {
   const [draft, setDraft] = useState<Record<(typeof TEXT_KEYS)[number], string>>(() => ({
     model_id: params.get('model_id') ?? '',
     actor: params.get('actor') ?? '',
-    action: params.get('action') ?? '',
   }));
   const [debounced] = useDebouncedValue(draft, 350);
 
@@ -57,6 +59,7 @@ export default function AuditLogPage() {
     if (modelId && /^\d+$/.test(modelId)) q.model_id = modelId;
     if (params.get('actor')) q.actor = params.get('actor') ?? undefined;
     if (params.get('action')) q.action = params.get('action') ?? undefined;
+    if (params.get('entity')) q.entity = params.get('entity') ?? undefined;
     q.from = dayBoundary(params.get('from') ?? '', false);
     q.to = dayBoundary(params.get('to') ?? '', true);
     return q;
@@ -65,7 +68,6 @@ export default function AuditLogPage() {
   const filtered = [...params.keys()].length > 0;
 
   const list = usePagedList<AuditRecord>((cursor, signal) => api.listAuditLogs(query, cursor, undefined, signal), [queryKey]);
-  const knownActions = useMemo(() => [...new Set(list.items.map((r) => r.action))].sort(), [list.items]);
   const unavailable = list.error instanceof ApiError && list.error.status === 404;
 
   return (
@@ -92,13 +94,23 @@ export default function AuditLogPage() {
             onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
             w={{ base: '100%', sm: 160 }}
           />
-          <Autocomplete
+          <Select
             label="Action"
             placeholder="Any action"
-            data={knownActions}
-            value={draft.action}
-            onChange={(value) => setDraft({ ...draft, action: value })}
-            w={{ base: '100%', sm: 200 }}
+            data={ACTION_OPTIONS}
+            value={params.get('action')}
+            onChange={(value) => setParam({ action: value ?? '' })}
+            clearable
+            w={{ base: '100%', sm: 180 }}
+          />
+          <Select
+            label="Object"
+            placeholder="Any object"
+            data={ENTITY_OPTIONS}
+            value={params.get('entity')}
+            onChange={(value) => setParam({ entity: value ?? '' })}
+            clearable
+            w={{ base: '100%', sm: 140 }}
           />
           <TextInput
             type="date"
@@ -120,7 +132,7 @@ export default function AuditLogPage() {
               color="gray"
               mt={25}
               onClick={() => {
-                setDraft({ model_id: '', actor: '', action: '' });
+                setDraft({ model_id: '', actor: '' });
                 setParams(new URLSearchParams(), { replace: true });
               }}
             >
@@ -152,7 +164,7 @@ export default function AuditLogPage() {
                   <Table.Th>Model</Table.Th>
                   <Table.Th>Action</Table.Th>
                   <Table.Th>Actor</Table.Th>
-                  <Table.Th>Reason</Table.Th>
+                  <Table.Th>Reason and changes</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -174,9 +186,9 @@ export default function AuditLogPage() {
                       <Text size="sm" fw={600}>
                         {humanizeAction(record.action)}
                       </Text>
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {record.action}
-                        {record.entity ? ` · ${record.entity}` : ''}
+                      <Text size="xs" c="dimmed">
+                        {record.entity ?? ''}
+                        {record.entity && record.entity !== 'model' && record.entity_id != null ? ` #${record.entity_id}` : ''}
                       </Text>
                     </Table.Td>
                     <Table.Td>
@@ -189,6 +201,7 @@ export default function AuditLogPage() {
                       <Text size="sm" c={record.reason ? undefined : 'dimmed'} lineClamp={2}>
                         {record.reason || '—'}
                       </Text>
+                      <ChangeList record={record} />
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -30,7 +30,17 @@ def choose(page: Page, scope: Locator | Page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def register_model(page: Page, name: str, *, owner: str, domain: str, risk: str, purpose: str) -> None:
+def register_model(
+    page: Page,
+    name: str,
+    *,
+    owner: str,
+    domain: str,
+    risk: str,
+    purpose: str,
+    data_sources: str = "",
+    oversight_plan: str = "",
+) -> None:
     """From the model registry: fills the "Register model" dialog and lands on the new model's page."""
     page.get_by_role("button", name="Register model").click()
     dialog = page.get_by_role("dialog", name="Register model")
@@ -39,6 +49,10 @@ def register_model(page: Page, name: str, *, owner: str, domain: str, risk: str,
     dialog.get_by_role("textbox", name="Domain", exact=True).fill(domain)
     choose(page, dialog, "Risk level", risk)
     dialog.get_by_label("Intended purpose").fill(purpose)
+    if data_sources:
+        dialog.get_by_label("Data sources").fill(data_sources)
+    if oversight_plan:
+        dialog.get_by_label("Human oversight plan").fill(oversight_plan)
     dialog.get_by_role("button", name="Register", exact=True).click()
     expect(page.get_by_role("heading", name=name, level=2)).to_be_visible()
     expect(page.get_by_label("Status: Draft").first).to_be_visible()
@@ -60,14 +74,31 @@ def register_version(page: Page, tag: str, s3_path: str, sha256: str) -> None:
     expect(page.get_by_role("table", name="Versions").get_by_text(tag, exact=True)).to_be_visible()
 
 
-def change_status(page: Page, option: str, reason: str) -> None:
-    """Opens "Change status", picks the radio whose label starts with `option`, gives the reason, confirms."""
+def add_metric(page: Page, version: str, metric: str, value: str) -> None:
+    """On the Metrics tab: records one evaluation result for a version."""
+    page.get_by_role("button", name="Add metric").click()
+    dialog = page.get_by_role("dialog", name="Add metric")
+    dialog.get_by_role("textbox", name=re.compile(r"^Version")).click()
+    page.get_by_role("option", name=version, exact=True).click()
+    dialog.get_by_role("textbox", name=re.compile(r"^Metric name")).fill(metric)
+    dialog.get_by_role("textbox", name=re.compile(r"^Value")).fill(value)
+    dialog.get_by_role("button", name="Add metric").click()
+    expect(dialog).to_be_hidden()
+
+
+def start_status_change(page: Page, option: str, reason: str) -> Locator:
+    """Fills the "Change status" dialog and confirms; answers the dialog (still open if refused)."""
     page.get_by_role("button", name="Change status").click()
     dialog = page.get_by_role("dialog", name="Change compliance status")
     dialog.get_by_role("radio", name=re.compile(f"^{re.escape(option)} ")).check()
     dialog.get_by_role("textbox", name=re.compile(r"^Reason")).fill(reason)
     dialog.get_by_role("button", name="Confirm status change").click()
-    expect(dialog).to_be_hidden()
+    return dialog
+
+
+def change_status(page: Page, option: str, reason: str) -> None:
+    """Opens "Change status", picks the radio whose label starts with `option`, gives the reason, confirms."""
+    expect(start_status_change(page, option, reason)).to_be_hidden()
 
 
 def sign_out(page: Page) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from .steps import open_tab, register_model, register_version, sign_in_as, unique_name
+from .steps import add_metric, open_tab, register_model, register_version, sign_in_as, unique_name
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
@@ -91,15 +91,8 @@ def test_metrics_per_version_show_their_trend(page: Page, sign_in: Callable[[str
     expect(versions.get_by_label(f"SHA-256 {SHA_B}")).to_be_visible()
 
     open_tab(page, "Metrics")
-    for version, value in [("v1.0.0", "0.91"), ("v1.1.0", "0.94")]:
-        page.get_by_role("button", name="Add metric").click()
-        dialog = page.get_by_role("dialog", name="Add metric")
-        dialog.get_by_role("textbox", name=re.compile(r"^Version")).click()
-        page.get_by_role("option", name=version, exact=True).click()
-        dialog.get_by_role("textbox", name=re.compile(r"^Metric name")).fill("accuracy")
-        dialog.get_by_role("textbox", name=re.compile(r"^Value")).fill(value)
-        dialog.get_by_role("button", name="Add metric").click()
-        expect(dialog).to_be_hidden()
+    add_metric(page, "v1.0.0", "accuracy", "0.91")
+    add_metric(page, "v1.1.0", "accuracy", "0.94")
 
     card = page.get_by_role("region", name="Metric accuracy")
     expect(card).to_contain_text("0.94")

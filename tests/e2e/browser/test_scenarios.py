@@ -11,6 +11,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from .steps import (
+    add_metric,
     change_status,
     choose,
     eventually,
@@ -19,6 +20,7 @@ from .steps import (
     register_model,
     register_version,
     sign_out,
+    start_status_change,
     unique_name,
 )
 
@@ -29,9 +31,22 @@ def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_
     name = unique_name("fraud-detector")
     # Given the model owner registers a high-risk finance model with a version
     sign_in("model_owner")
-    register_model(page, name, owner="ML Team", domain="finance", risk="High", purpose="Detect fraudulent transactions")
+    register_model(
+        page,
+        name,
+        owner="ML Team",
+        domain="finance",
+        risk="High",
+        purpose="Detect fraudulent transactions",
+        data_sources="24 months of labelled card transactions",
+        oversight_plan="Every flag is reviewed by a fraud analyst",
+    )
     expect(page.get_by_label("Risk level: High").first).to_be_visible()
     register_version(page, "v1.0.0", f"s3://models/{name}/v1.0.0", ARTIFACT_SHA)
+    # And pushes its evaluation: accuracy and a bias metric, as the EU AI Act baseline policy asks
+    open_tab(page, "Metrics")
+    add_metric(page, "v1.0.0", "accuracy", "0.95")
+    add_metric(page, "v1.0.0", "demographic_parity_difference", "0.03")
     # And sends it to review with a reason
     change_status(page, "Send to review", "Evaluation complete, ready for compliance review")
     expect(page.get_by_label("Status: Under review").first).to_be_visible()
@@ -127,6 +142,23 @@ def test_scenario_3_admin_retires_a_model_and_finds_it_in_the_audit_log(
     row = page.get_by_role("table", name="Audit records").get_by_role("row").filter(has_text=reason)
     expect(row).to_contain_text("demo-admin")
     expect(row).to_contain_text(f"#{model_id}")
+
+
+def test_a_refused_status_change_lists_the_failed_policy_rules(
+    page: Page, sign_in: Callable[[str], None]
+) -> None:
+    name = unique_name("credit-limit-model")
+    # Given a high-risk model with no documentation and no registered version
+    sign_in("model_owner")
+    register_model(page, name, owner="Lending", domain="finance", risk="High", purpose="Set credit limits")
+    # When its owner sends it to review
+    dialog = start_status_change(page, "Send to review", "Please review")
+    # Then the dialog stays open and lists each broken rule with its article
+    rules = dialog.get_by_role("list", name="Failed policy rules")
+    expect(rules).to_contain_text("artifact-registered")
+    expect(rules).to_contain_text("Art. 11")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_label("Status: Draft").first).to_be_visible()
 
 
 def test_dashboard_shows_totals_matrix_and_charts(page: Page, sign_in: Callable[[str], None], stack: dict[str, Any]) -> None:

@@ -1,16 +1,52 @@
-import { Group, Text, Timeline } from '@mantine/core';
+import { Group, List, Text, Timeline } from '@mantine/core';
 import type { AuditRecord } from '../../api/types';
-import { formatDateTime, humanizeAction } from '../../lib/format';
+import { formatAuditValue, formatDateTime, humanizeAction } from '../../lib/format';
 import { RoleBadge } from '../Badges';
 
+/** Bookkeeping fields that change on every write and say nothing to a reader. */
+const NOISE = new Set(['revision', 'updated_at', 'updated_by', 'last_change_reason', 'created_at', 'created_by']);
+const MAX_CHANGES = 6;
+
 function colorFor(action: string): string {
-  const a = action.toLowerCase();
-  if (a.includes('delete') || a.includes('retire')) return 'red';
-  if (a.includes('approve')) return 'green';
-  if (a.includes('status')) return 'blue';
-  if (a.includes('risk')) return 'orange';
-  if (a.includes('create') || a.includes('register')) return 'indigo';
+  if (action === 'delete') return 'red';
+  if (action === 'status_change') return 'blue';
+  if (action === 'risk_change') return 'orange';
+  if (action === 'create') return 'indigo';
+  if (action === 'report_generated') return 'teal';
   return 'gray';
+}
+
+export function ChangeList({ record }: { record: AuditRecord }) {
+  const entries = Object.entries(record.changes ?? {}).filter(([field]) => !NOISE.has(field));
+  if (entries.length === 0) return null;
+  const shown = entries.slice(0, MAX_CHANGES);
+  return (
+    <List size="xs" spacing={2} mt={4} listStyleType="none" aria-label={`Changes in record ${record.sequence}`}>
+      {shown.map(([field, change]) => (
+        <List.Item key={field}>
+          <Text span size="xs" c="dimmed" ff="monospace">
+            {field}
+          </Text>{' '}
+          {record.action === 'create' || change.before === undefined || change.before === null ? (
+            <Text span size="xs">
+              {formatAuditValue(field, change.after)}
+            </Text>
+          ) : (
+            <Text span size="xs">
+              {formatAuditValue(field, change.before)} → <b>{formatAuditValue(field, change.after)}</b>
+            </Text>
+          )}
+        </List.Item>
+      ))}
+      {entries.length > shown.length && (
+        <List.Item>
+          <Text span size="xs" c="dimmed">
+            and {entries.length - shown.length} more
+          </Text>
+        </List.Item>
+      )}
+    </List>
+  );
 }
 
 export function AuditTimeline({ records }: { records: AuditRecord[] }) {
@@ -28,10 +64,13 @@ export function AuditTimeline({ records }: { records: AuditRecord[] }) {
               {record.entity && (
                 <Text size="xs" c="dimmed">
                   {record.entity}
+                  {record.entity !== 'model' && record.entity_id !== undefined && record.entity_id !== null
+                    ? ` #${record.entity_id}`
+                    : ''}
                 </Text>
               )}
               <Text size="xs" c="dimmed" ff="monospace">
-                #{record.sequence}
+                seq {record.sequence}
               </Text>
             </Group>
           }
@@ -50,6 +89,7 @@ export function AuditTimeline({ records }: { records: AuditRecord[] }) {
               “{record.reason}”
             </Text>
           )}
+          <ChangeList record={record} />
         </Timeline.Item>
       ))}
     </Timeline>

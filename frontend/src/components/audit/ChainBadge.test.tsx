@@ -17,7 +17,7 @@ describe('ChainBadge', () => {
       <ChainBadge
         loading={false}
         error={undefined}
-        verification={{ intact: false, records: 5, head_hash: 'ab', first_break: { sequence: 3, reason: 'hash mismatch' } }}
+        verification={{ intact: false, records: 5, head_hash: 'ab', first_break: { sequence: 3, problem: 'modified', detail: 'hash mismatch' } }}
       />,
     );
     expect(screen.getByText('Chain broken at record #3')).toBeInTheDocument();

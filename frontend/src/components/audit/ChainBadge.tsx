@@ -31,7 +31,11 @@ export function ChainBadge({ verification, loading, error }: { verification?: Au
   }
   const at = verification.first_break?.sequence;
   return (
-    <Tooltip label={verification.first_break?.reason ?? 'A record does not match its hash chain'} multiline w={320}>
+    <Tooltip
+      label={[verification.first_break?.problem, verification.first_break?.detail].filter(Boolean).join(': ') || 'A record does not match its hash chain'}
+      multiline
+      w={320}
+    >
       <Badge color="red" variant="filled" leftSection={<IconShieldX size={14} />} data-testid="chain-badge">
         Chain broken{at !== undefined ? ` at record #${at}` : ''}
       </Badge>
