@@ -192,6 +192,23 @@ def test_json_content_pages_through_every_version_and_metric(api: Api, monkeypat
     assert content["summary"]["metrics"] == 5
 
 
+def test_metrics_are_judged_against_the_active_policy_thresholds(api: Api) -> None:
+    # Given a high-risk model whose latest accuracy is below the default policy's minimum (0.9)
+    model = register(api, "under-threshold", metrics=False)
+    version = api.get(f"/api/v1/models/{model['id']}").body["latest_version"]
+    api.post("/api/v1/metrics", {"version_id": version["id"], "metrics": [
+        {"metric_name": "accuracy", "value": 0.85}, {"metric_name": "demographic_parity_difference", "value": 0.04}]},
+        role="model_owner")
+    # When its report content is read
+    content = api.get(f"{REPORTS}/{model['id']}/compliance-report.json", role="auditor").body
+    # Then the policy's thresholds for high risk are applied, and the failing one is a finding
+    evaluation = next(s["data"] for s in content["sections"] if s["id"] == "evaluation")
+    assert evaluation["policy"]["name"] == "EU AI Act baseline"
+    checks = {(c["metric_name"], c["op"], c["threshold"]): c["result"] for c in evaluation["policy_checks"]}
+    assert checks == {("accuracy", ">=", 0.9): "fail", ("demographic_parity_difference", "<=", 0.1): "pass"}
+    assert "Threshold not met: accuracy" in [f["title"] for f in content["findings"]]
+
+
 # -- generation records --------------------------------------------------------------------------------------------
 
 

@@ -405,8 +405,21 @@ def audit_trail(model_id: int) -> tuple[list[dict], dict | None]:
     return audit.audit_records(model_id), audit.verify_model(model_id)
 
 
-def no_policy(model: AIModel) -> dict | None:
-    return None
+def policy_thresholds(model: AIModel) -> dict | None:
+    """The active policy set's metric thresholds that apply to the model's risk level, as the report reads them."""
+    from govhub.policy.document import MetricThresholdRule
+    from govhub.policy.service import PolicyService
+    from govhub.store.policies import EvidenceRepository, PolicyRepository
+
+    active = PolicyService(PolicyRepository(), EvidenceRepository()).active()
+    thresholds: list[dict[str, Any]] = []
+    for rule in active.document.rules:
+        if isinstance(rule, MetricThresholdRule) and model.risk_level in rule.risk_levels:
+            if rule.min is not None:
+                thresholds.append({"metric_name": rule.metric, "op": ">=", "value": rule.min})
+            if rule.max is not None:
+                thresholds.append({"metric_name": rule.metric, "op": "<=", "value": rule.max})
+    return {"id": active.version, "name": active.document.name, "thresholds": thresholds}
 
 
 def default_report_service(registry: Registry) -> ReportService:
@@ -417,5 +430,5 @@ def default_report_service(registry: Registry) -> ReportService:
         files=ReportFiles(),
         url_ttl_seconds=settings().report_url_ttl_seconds,
         audit_trail=audit_trail,
-        policy_for=no_policy,
+        policy_for=policy_thresholds,
     )
