@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from govhub.api.reports import RENDERER_KEY, reports, reports_app
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 logger = Logger(service="reports")
@@ -70,7 +71,7 @@ def _stream_batches() -> Any:
 
 
 @logger.inject_lambda_context
-def jobs_handler(event: dict, context: LambdaContext) -> dict:
+def jobs_handler(event: dict, context: LambdaContext) -> PartialItemFailureResponse:
     from aws_lambda_powertools.utilities.batch import process_partial_response
 
     return process_partial_response(event=event, record_handler=build_pack, processor=_stream_batches(), context=context)

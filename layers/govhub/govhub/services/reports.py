@@ -111,13 +111,7 @@ class ReportService:
         """The report content of a model as it is now (NotFoundError for an unknown model)."""
         model = self._registry.get_model(model_id)
         versions = list(self._all(lambda cursor: self._registry.list_versions(model_id, PAGE_SIZE, cursor)))
-        metrics = {
-            version.id: [
-                MetricOut.from_domain(m).model_dump(mode="json")
-                for m in self._all(lambda cursor, vid=version.id: self._registry.list_metrics(vid, PAGE_SIZE, cursor))
-            ]
-            for version in versions
-        }
+        metrics = {version.id: self._metrics_of(version.id) for version in versions}
         records, verification = self._audit_trail(model_id)
         return build_report_content(
             model=ModelOut.from_domain(model).model_dump(mode="json"),
@@ -130,6 +124,12 @@ class ReportService:
             generated_at=at,
             report_id=report_id,
         )
+
+    def _metrics_of(self, version_id: int) -> list[dict]:
+        def page(cursor: str | None) -> Page:
+            return self._registry.list_metrics(version_id, PAGE_SIZE, cursor)
+
+        return [MetricOut.from_domain(m).model_dump(mode="json") for m in self._all(page)]
 
     def json_report(self, model_id: int, by: Actor) -> JsonReport:
         """The report content as JSON bytes, recorded as a generation like a PDF."""

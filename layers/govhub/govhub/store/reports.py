@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import boto3
 from botocore.config import Config
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
 from govhub.config import settings
@@ -205,7 +206,7 @@ class ReportJobRepository:
 
     def finish(self, job: ReportJob) -> None:
         """Write the job's final state (done with its file, or failed with the reason)."""
-        actions = [
+        actions: list[Action] = [
             ReportJobItem.status.set(job.status),
             ReportJobItem.done.set(job.done),
             ReportJobItem.updated_at.set(job.updated_at.isoformat()),
@@ -248,7 +249,7 @@ class ReportJobRepository:
             job_id=item.job_id,
             status=item.status,
             filters=json.loads(item.filters),
-            model_ids=[int(i) for i in item.model_ids or []],
+            model_ids=[int(i) for i in cast(list[Any], item.model_ids or [])],
             created_at=datetime.fromisoformat(item.created_at),
             created_by=item.created_by,
             created_by_role=item.created_by_role,
@@ -264,7 +265,7 @@ class ReportJobRepository:
         )
 
 
-def _condition_failed(error: PutError | UpdateError) -> bool:
+def _condition_failed(error: UpdateError) -> bool:
     return error.cause_response_code == "ConditionalCheckFailedException"
 
 
