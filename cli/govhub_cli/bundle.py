@@ -113,7 +113,16 @@ def _ecmascript_number(value: float) -> str:
 
 
 def record_hash(record: Obj) -> str:
+    """Hex SHA-256 of the canonical JSON of the record without its ``hash`` key."""
     return hashlib.sha256(canonical_json({k: v for k, v in record.items() if k != "hash"})).hexdigest()
+
+
+def _canonical_and_hash(record: Obj) -> tuple[bytes, str]:
+    """The record's canonical bytes and ``record_hash(record)``, writing each value once."""
+    members = [(key, _quote(key) + ":" + _canonical(record[key])) for key in _key_order(record)]
+    body = "{" + ",".join([member for key, member in members if key != "hash"]) + "}"
+    whole = "{" + ",".join([member for _, member in members]) + "}"
+    return whole.encode("utf-8"), hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def _strict_json(data: bytes) -> Any:
@@ -137,6 +146,7 @@ def _strict_json(data: bytes) -> Any:
 class _Bundle:
     def __init__(self, path: Path) -> None:
         self.files: dict[str, bytes] = {}
+        self.sha256: dict[str, str] = {}
         if path.is_dir():
             for folder, _, names in os.walk(path):
                 relative = Path(folder).relative_to(path).as_posix()
@@ -157,6 +167,7 @@ class _Bundle:
         if size > MAX_FILE_BYTES:
             raise BundleError(f"{name} is {size} bytes, larger than any bundle file can be")
         self.files[name] = read()
+        self.sha256[name] = hashlib.sha256(self.files[name]).hexdigest()  # while the bytes are fresh in cache
 
 
 def _read(file: str) -> bytes:
@@ -248,7 +259,7 @@ def _check_files(bundle: _Bundle, manifest: Obj | None, problems: list[Obj]) -> 
             problems.append({"file": str(name), "problem": "malformed", "detail": "not a valid file name in a bundle"})
         elif name not in bundle.files:
             problems.append({"file": name, "problem": "missing", "detail": "listed in the manifest, absent from the bundle"})
-        elif hashlib.sha256(bundle.files[name]).hexdigest() != listed[name]:
+        elif bundle.sha256[name] != listed[name]:
             problems.append(
                 {"file": name, "problem": "modified", "detail": "its SHA-256 is not the one in the manifest"}
             )
@@ -271,8 +282,7 @@ def _read_records(bundle: _Bundle, problems: list[Obj]) -> list[Entry]:
             for key, kind in (("sequence", int), ("model_id", int), ("prev_hash", str), ("hash", str)):
                 if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool):
                     raise TypeError(f"'{key}' is missing or of the wrong type")
-            canonical = canonical_json(record)
-            digest = record_hash(record)
+            canonical, digest = _canonical_and_hash(record)
         except (ValueError, TypeError) as error:
             problems.append({"file": name, "problem": "malformed", "detail": f"not an audit record: {error}"})
             continue

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from govhub.audit import GENESIS_HASH, new_record, seal
 from hypothesis import settings
 from hypothesis import strategies as st
+
+from govhub.audit import GENESIS_HASH, new_record, seal
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 OWNER = {"username": "demo-owner", "role": "model_owner"}

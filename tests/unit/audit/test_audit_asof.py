@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from audit_factory import ADMIN, OWNER, History, realistic_history
+
 from govhub.audit import state_as_of
 
 HOUR = timedelta(hours=1)

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from audit_factory import chains, json_values, realistic_history, thorough
+from hypothesis import given
+
 from govhub.audit import (
     build_bundle,
     bundle_to_zip,
@@ -26,7 +28,6 @@ from govhub.audit import (
     verify_chain,
 )
 from govhub_cli import bundle as offline
-from hypothesis import given
 
 GENERATED = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 MODEL = {"id": 7, "name": "fraud-detector-v2"}

@@ -17,6 +17,9 @@ from audit_factory import (
     simple_chain,
     thorough,
 )
+from hypothesis import given
+from hypothesis import strategies as st
+
 from govhub.audit import (
     GENESIS_HASH,
     CanonicalJSONError,
@@ -28,8 +31,6 @@ from govhub.audit import (
     seal,
     verify_chain,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 # -- canonical JSON --------------------------------------------------------------------------------
 

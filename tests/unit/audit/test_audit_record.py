@@ -6,6 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from audit_factory import thorough
+from hypothesis import given
+from hypothesis import strategies as st
+
 from govhub.audit import (
     audit_model_prefix,
     audit_record_key,
@@ -13,8 +16,6 @@ from govhub.audit import (
     new_record,
     parse_audit_record_key,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 def test_record_keys_sort_in_sequence_order_under_the_model_prefix() -> None:

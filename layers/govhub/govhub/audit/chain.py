@@ -303,11 +303,35 @@ def verify_chain(
       or a record belongs to another model; reported at the sequence the extra record contends for;
     * ``duplicate``: the same record (same hash) appears more than once; reported at its sequence.
     """
-    return _ChainWalk(records, start_sequence, start_prev_hash).run(expected_last_sequence, expected_head_hash)
+    # Fast path, one pass: an untouched chain links record by record. Only when something does not
+    # link is the full diagnosis needed, and it reuses the hashes computed so far.
+    head, sequence, model_id = start_prev_hash, start_sequence - 1, None
+    hashes: list[str | None] = []
+    for record in records:
+        if _well_formed(record) is not None:
+            break
+        digest = record_hash(record)
+        hashes.append(digest)
+        linked = record["prev_hash"] == head and record["sequence"] == sequence + 1
+        if digest != record["hash"] or not linked or model_id not in (None, record["model_id"]):
+            break
+        head, sequence, model_id = digest, sequence + 1, record["model_id"]
+    else:
+        anchored_sequence = expected_last_sequence in (None, sequence)
+        if anchored_sequence and expected_head_hash in (None, head):
+            return ChainVerification(True, len(records), head if records else None, None)
+    walk = _ChainWalk(records, start_sequence, start_prev_hash, hashes)
+    return walk.run(expected_last_sequence, expected_head_hash)
 
 
 class _ChainWalk:
-    def __init__(self, records: Sequence[Mapping[str, Any]], start_sequence: int, start_prev_hash: str) -> None:
+    def __init__(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        start_sequence: int,
+        start_prev_hash: str,
+        known_hashes: Sequence[str | None] = (),
+    ) -> None:
         self.records = records
         self.start_sequence = start_sequence
         self.start_prev_hash = start_prev_hash
@@ -322,7 +346,12 @@ class _ChainWalk:
         self.sequence_of_hash: dict[str, int] = {}
         for position, record in enumerate(records):
             problem = _well_formed(record)
-            digest = record_hash(record) if problem is None else None
+            if problem is not None:
+                digest = None
+            elif position < len(known_hashes):
+                digest = known_hashes[position]
+            else:
+                digest = record_hash(record)
             self.problems.append(problem)
             self.actual_hash.append(digest)
             if digest is None or digest != record["hash"]:
