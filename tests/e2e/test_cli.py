@@ -36,7 +36,6 @@ def _env(stack: dict[str, Any], tmp_path: Path, **overrides: str) -> dict[str, s
         AWS_CONFIG_FILE=str(tmp_path / "no-aws-config"),
         AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-aws-credentials"),
         AWS_EC2_METADATA_DISABLED="true",
-        GOVHUB_RETRIES="2",
         GOVHUB_TIMEOUT="120",  # correctness here, not latency: a busy local stack may take long per batch
     )
     env.update(overrides)
