@@ -115,9 +115,12 @@ def _query_text(value: object) -> str:
     return str(value)
 
 
-def derive_idempotency_key(base: str, method: str, path: str, body: bytes | None) -> str:
-    """Same base + same request → same key, so a re-run CI job replays instead of duplicating."""
-    material = "\n".join((base, method.upper(), path, (body or b"").decode("utf-8")))
+def derive_idempotency_key(base: str, method: str, path: str, body: bytes | None, occurrence: int = 1) -> str:
+    """Same base + same request → same key, so a re-run CI job replays instead of duplicating.
+
+    `occurrence` counts identical requests within one run (two equal metric batches are two writes).
+    """
+    material = "\n".join((base, method.upper(), path, (body or b"").decode("utf-8"), str(occurrence)))
     return str(uuid.uuid5(IDEMPOTENCY_NAMESPACE, material))
 
 
@@ -132,6 +135,7 @@ class ApiClient:
     sleep: Callable[[float], None] = time.sleep
     trace: TextIO | None = None
     requests_sent: int = 0
+    _occurrences: dict[tuple[str, str, bytes], int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.base_url = normalise_base_url(self.base_url)
@@ -203,12 +207,14 @@ class ApiClient:
             headers["Content-Type"] = "application/json"
         if method != "GET":
             # One key per logical operation, generated before the first attempt and kept for retries.
-            if idempotency_key is None:
-                idempotency_key = (
-                    derive_idempotency_key(self.idempotency_base, method, path, body)
-                    if self.idempotency_base
-                    else str(uuid.uuid4())
+            if idempotency_key is None and self.idempotency_base:
+                request = (method, path, body or b"")
+                self._occurrences[request] = self._occurrences.get(request, 0) + 1
+                idempotency_key = derive_idempotency_key(
+                    self.idempotency_base, method, path, body, self._occurrences[request]
                 )
+            elif idempotency_key is None:
+                idempotency_key = str(uuid.uuid4())
             headers["Idempotency-Key"] = idempotency_key
 
         attempt = 0

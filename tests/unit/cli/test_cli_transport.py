@@ -88,6 +88,18 @@ def test_a_given_idempotency_key_makes_a_rerun_replay_the_same_requests(govhub: 
     assert len(api.metrics) == 250
 
 
+def test_identical_batches_in_one_run_get_distinct_derived_keys(govhub: Any, api: Any, tmp_path: Path) -> None:
+    _seed(api)
+    report = tmp_path / "twice.csv"
+    report.write_text("metric_name,value\n" + "fold_auc,0.9\n" * 4)  # two equal batches of two
+    result = govhub("--idempotency-key", "run-9", "metrics", "push", "--model", "fraud", "--version", "v1",
+                    "--batch-size", "2", str(report))
+    assert result.code == 0, result.err
+    keys = [p.headers["idempotency-key"] for p in api.calls("POST", "/metrics")]
+    assert len(set(keys)) == 2
+    assert len(api.metrics) == 4
+
+
 def test_environment_idempotency_key_works_like_the_option(govhub: Any, api: Any, monkeypatch: Any) -> None:
     api.add_model(name="fraud")
     monkeypatch.setenv("GOVHUB_IDEMPOTENCY_KEY", "pipeline-77")
