@@ -20,6 +20,7 @@ from local_stack.functions import FunctionHost
 from local_stack.template import StreamSubscription
 
 log = logging.getLogger("govhub.local.pump")
+MAX_IDLE_POLL_SECONDS = 0.5
 
 
 def matches(pattern: Any, value: Any) -> bool:
@@ -89,6 +90,7 @@ class StreamPump:
 
     def _run(self, subscription: StreamSubscription, function: FunctionHost, dlq: str | None, retries: int) -> None:
         iterator = self._iterator()
+        idle = self._poll
         while not self._stop.is_set():
             try:
                 response = self._streams.get_records(ShardIterator=iterator, Limit=1000)
@@ -101,8 +103,11 @@ class StreamPump:
             records = [r for r in records if not subscription.filters or any(matches(f, r) for f in subscription.filters)]
             for start in range(0, len(records), subscription.batch_size):
                 self._deliver(records[start : start + subscription.batch_size], function, dlq, retries)
+            # Back off while the stream is quiet (the emulator keeps every shard iterator it hands out),
+            # and poll fast again as soon as records flow.
+            idle = self._poll if response.get("Records") else min(idle * 2, MAX_IDLE_POLL_SECONDS)
             if not response.get("Records"):
-                time.sleep(self._poll)
+                time.sleep(idle)
 
     def _lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
         record = json.loads(json.dumps(record, default=_json_default))
