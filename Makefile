@@ -51,6 +51,19 @@ lint: $(STAMP)
 bench: install
 	$(PY) -m tests.bench
 
+PROOF_SUITES := tests/security tests/fuzz tests/concurrency tests/load tests/infra
+.PHONY: proof proof-long
+
+## Proof under attack, load and faults, CI-sized (also part of `make test`): token attacks, fuzzing, concurrency, load, template.
+proof: install
+	$(PY) -m pytest $(PROOF_SUITES) $(PYTEST_ARGS)
+
+## The long versions (more fuzzing, a 5-minute load run); writes the figures to docs/proof-results.md.
+proof-long: install
+	mkdir -p .local && rm -f .local/proof-results.json
+	status=0; PROOF_LONG=1 PROOF_RESULTS=.local/proof-results.json $(PY) -m pytest -s $(PROOF_SUITES) $(PYTEST_ARGS) || status=$$?; \
+	$(PY) -m tests.infra.write_results .local/proof-results.json docs/proof-results.md $$status; exit $$status
+
 openapi: $(STAMP)
 	$(PY) -c "import sys; sys.path.insert(0, 'layers/govhub'); from govhub.api.openapi import openapi_json; open('docs/openapi.json', 'w').write(openapi_json() + '\n')"
 
