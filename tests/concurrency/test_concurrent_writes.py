@@ -26,6 +26,7 @@ from tests.concurrency.recount import (
     settled_audit_records,
 )
 from tests.e2e.helpers import Client
+from tests.infra.results import note
 
 pytestmark = pytest.mark.e2e
 
@@ -75,6 +76,7 @@ def test_fifty_updates_with_the_same_expected_revision_let_exactly_one_through(
     after = admin.get(f"/models/{model['id']}").json()
     assert after["revision"] == revision + 1
     assert after["description"] == winner["description"]
+    note("concurrency", "same-revision updates", f"{CLIENTS} clients: 1 applied, {CLIENTS - 1} x 409 stale_revision")
 
 
 def test_fifty_status_changes_from_the_same_revision_move_the_model_once(
@@ -95,6 +97,7 @@ def test_fifty_status_changes_from_the_same_revision_move_the_model_once(
     assert {_code(a) for a in answers if a.status_code == 409} == {"stale_revision"}
     after = admin.get(f"/models/{model['id']}").json()
     assert (after["compliance_status"], after["revision"]) == ("under_review", model["revision"] + 1)
+    note("concurrency", "same-revision status changes", f"{CLIENTS} clients: 1 applied, {CLIENTS - 1} x 409 stale_revision")
 
 
 def test_fifty_creates_of_the_same_name_make_one_model(proof_stack: dict[str, Any], tokens: dict[str, str], admin: Client) -> None:
@@ -116,6 +119,7 @@ def test_fifty_creates_of_the_same_name_make_one_model(proof_stack: dict[str, An
     found = admin.get("/models", params={"name": name}).json()["items"]
     assert [m["id"] for m in found] == [winner["id"]]
     assert dashboard_counters(admin)["total"] == total + 1
+    note("concurrency", "same-name creates", f"{CLIENTS} clients: 1 model, {CLIENTS - 1} x 409 duplicate_name naming it")
 
 
 # -- a burst of mixed writes ----------------------------------------------------------------------------
@@ -219,7 +223,7 @@ def test_after_a_burst_of_mixed_writes_counters_equal_a_recount_and_every_change
     # Given a few shared models the writers will fight over
     ledger = Ledger()
     shared: list[int] = []
-    for i in range(4):
+    for _ in range(4):
         model = admin.post("/models", json={"name": f"burst-shared-{uuid.uuid4().hex[:8]}", "owner": "Burst", "risk_level": "high"})
         shared.append(model.json()["id"])
         ledger.record(model.json()["id"], "model", "create")
@@ -251,6 +255,9 @@ def test_after_a_burst_of_mixed_writes_counters_equal_a_recount_and_every_change
     for model_id, records in trails.items():
         verification = admin.get(f"/models/{model_id}/audit-logs/verify").json()
         assert verification["intact"] is True and verification["records"] == len(records), (model_id, verification)
+    note("concurrency", "mixed burst", f"10 writers, {sum(expected.values())} acknowledged changes over {len(expected)} models, "
+         f"refusals {dict(ledger.refusals)}: counters equal the recount of {len(models)} models; every change audited once, "
+         "every chain verifies")
 
 
 def _as_recorded(change: tuple[str, str]) -> tuple[str, str]:

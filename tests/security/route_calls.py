@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+
 from govhub.auth.permissions import ROUTE_PERMISSIONS, Permission
 
 # Bodies that make each known write succeed on a fresh draft model with one version and one metric.

@@ -14,8 +14,8 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from govhub.auth.permissions import Permission, Role, may
 
+from govhub.auth.permissions import Permission, Role, may
 from tests.e2e.helpers import sign_in
 from tests.security.route_calls import Operation, call_for, operations, origin
 

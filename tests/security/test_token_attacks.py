@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from tests.e2e.helpers import Client, sign_in
+from tests.infra.results import record
 from tests.security import forge
 from tests.security.route_calls import Operation, call_for, operations, origin
 
@@ -190,10 +191,11 @@ def test_every_route_refuses_the_attack_with_401_and_nothing_changes(
     assert take_snapshot(subject) == before
 
 
-def test_the_attack_list_is_the_parametrized_list(attacks: dict[str, str | None]) -> None:
+def test_the_attack_list_is_the_parametrized_list(attacks: dict[str, str | None], document: dict[str, Any]) -> None:
     parametrized = next(m for m in test_every_route_refuses_the_attack_with_401_and_nothing_changes.pytestmark
                         if m.name == "parametrize").args[1]
     assert set(parametrized) == set(attacks)
+    record("security", {"attacks": len(attacks), "routes": len([op for op in operations(document) if op.permission is not None])})
 
 
 def _json(answer: requests.Response) -> Any:
