@@ -101,6 +101,7 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
             raise AttributeError(name)
 
         def do_OPTIONS(self) -> None:  # CORS preflight, as the template's CorsConfiguration answers it
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))  # a body left unread would garble the next request
             self.send_response(204)
             self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
             self.send_header("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS")
