@@ -19,6 +19,7 @@ from govhub.api.context import registry
 from govhub.api.resolver import create_app
 from govhub.auth.principal import Principal
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.errors import ValidationFailedError
 
 if TYPE_CHECKING:  # the data layer (pynamodb, boto3) loads with the first request, not at cold start
     from govhub.services.reports import Renderer, ReportLink, ReportService
@@ -231,6 +232,9 @@ def compliance_report_json(model_id: int):
     },
 )
 def create_bulk_pack(body: Annotated[BulkReportRequest | None, Body()] = None) -> Response[ReportJobOut]:
+    if router.current_event.body and not isinstance(router.current_event.json_body, dict):
+        # the optional body lets any JSON through validation; only an object of filters is a request
+        raise ValidationFailedError("The body must be a JSON object of filters.", [{"field": "body", "message": "not an object"}])
     service = reports()
     job = service.start_bulk((body or BulkReportRequest()).filters(), _caller().actor, _renderer())
     status = 201 if job.status == "done" else 202
