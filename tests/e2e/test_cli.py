@@ -119,6 +119,7 @@ def test_the_seed_ci_sequence_then_the_deployment_gate(govhub: Govhub, stack: di
     assert again["action"] == "unchanged"
 
 
+@pytest.mark.timeout(900)  # ten 100-item transactions; the moto-backed local stack is slow under load
 def test_a_thousand_metrics_are_pushed_in_ten_requests_and_stored_exactly(govhub: Govhub, tmp_path: Path) -> None:
     name = _name()
     _ok(govhub("register", name, "--owner", "ML Team"))
