@@ -89,7 +89,7 @@ export function formatBytes(bytes: number): string {
 }
 
 export function formatMetric(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) < 10 ? 4 : 2).replace(/0+$/, '');
+  return Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) < 10 ? 4 : 2).replace(/\.?0+$/, '');
 }
 
 /** Human-readable text for anything a request can throw. */
@@ -115,11 +115,14 @@ export function humanizeAction(action: string): string {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : action;
 }
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 /** One audited field value as a short readable string. */
 export function formatAuditValue(field: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (field === 'compliance_status' && typeof value === 'string') return statusLabel(value);
   if (field === 'risk_level' && typeof value === 'string') return riskLabel(value);
+  if (typeof value === 'string' && ISO_INSTANT.test(value)) return formatDateTime(value);
   if (typeof value === 'string') return value.length > 80 ? `${value.slice(0, 77)}…` : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const json = JSON.stringify(value);

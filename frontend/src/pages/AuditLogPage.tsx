@@ -85,14 +85,14 @@ export default function AuditLogPage() {
             value={draft.model_id}
             onChange={(e) => setDraft({ ...draft, model_id: e.currentTarget.value })}
             error={modelIdInvalid ? 'A number' : undefined}
-            w={{ base: '100%', sm: 120 }}
+            w={{ base: '100%', sm: 110 }}
           />
           <TextInput
             label="Actor"
             placeholder="Any user"
             value={draft.actor}
             onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
-            w={{ base: '100%', sm: 160 }}
+            w={{ base: '100%', sm: 150 }}
           />
           <Select
             label="Action"
@@ -101,7 +101,7 @@ export default function AuditLogPage() {
             value={params.get('action')}
             onChange={(value) => setParam({ action: value ?? '' })}
             clearable
-            w={{ base: '100%', sm: 180 }}
+            w={{ base: '100%', sm: 170 }}
           />
           <Select
             label="Object"
@@ -117,14 +117,14 @@ export default function AuditLogPage() {
             label="From"
             value={params.get('from') ?? ''}
             onChange={(e) => setParam({ from: e.currentTarget.value })}
-            w={{ base: '100%', sm: 160 }}
+            w={{ base: '100%', sm: 150 }}
           />
           <TextInput
             type="date"
             label="To"
             value={params.get('to') ?? ''}
             onChange={(e) => setParam({ to: e.currentTarget.value })}
-            w={{ base: '100%', sm: 160 }}
+            w={{ base: '100%', sm: 150 }}
           />
           {filtered && (
             <Button
@@ -182,7 +182,7 @@ export default function AuditLogPage() {
                         seq {record.sequence}
                       </Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm" fw={600}>
                         {humanizeAction(record.action)}
                       </Text>
@@ -193,7 +193,9 @@ export default function AuditLogPage() {
                     </Table.Td>
                     <Table.Td>
                       <Group gap={6} wrap="nowrap">
-                        <Text size="sm">{record.actor?.username ?? 'unknown'}</Text>
+                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                          {record.actor?.username ?? 'unknown'}
+                        </Text>
                         {record.actor?.role && <RoleBadge role={record.actor.role} size="xs" />}
                       </Group>
                     </Table.Td>
