@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -104,8 +105,17 @@ def test_export_refuses_a_non_empty_directory_and_verify_an_unreadable_bundle(go
     assert "cannot read the bundle" in result.err
 
 
+CLI_SOURCE = str(Path(__file__).resolve().parents[3] / "cli")
+
+
+def _subprocess_env() -> dict[str, str]:
+    """The CLI importable from the source tree, installed or not."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [CLI_SOURCE, os.environ.get("PYTHONPATH")]))}
+
+
 def _run(code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=_subprocess_env()).stdout
 
 
 def test_help_lists_the_exit_codes_and_loads_neither_botocore_nor_the_http_client() -> None:
@@ -128,5 +138,5 @@ def test_help_lists_the_exit_codes_and_loads_neither_botocore_nor_the_http_clien
 
 def test_the_console_script_reports_its_version() -> None:
     result = subprocess.run([sys.executable, "-m", "govhub_cli", "--version"], check=False,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env=_subprocess_env())
     assert (result.returncode, result.stdout.strip()) == (0, "govhub 0.1.0")
