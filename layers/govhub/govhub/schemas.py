@@ -11,10 +11,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion, PolicyViolation
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+# "Has a character that is not Unicode White_Space" (what survives strip_whitespace), spelled out so the
+# documented pattern means the same in pydantic's regex engine and in a client's (ECMA, Python re).
+VISIBLE = "[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=VISIBLE)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=VISIBLE)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000, pattern=VISIBLE)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\s/]+$")]
 ArtifactUri = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_048)]
 Sha256 = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[0-9a-fA-F]{64}$")]
@@ -49,8 +52,8 @@ class ModelCreate(_Input):
 
 
 class ModelUpdate(_Input):
-    name: Name | None = None
-    owner: Short | None = None
+    name: Name = Field(default=None)  # may be left out, never set to null: a model always has a name and owner
+    owner: Short = Field(default=None)
     description: LongText | None = None
     domain: Short | None = None
     intended_purpose: LongText | None = None
@@ -58,6 +61,12 @@ class ModelUpdate(_Input):
     oversight_plan: LongText | None = None
     expected_revision: Revision | None = None
     reason: Reason | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"anyOf": [{"required": [field]} for field in (
+            "name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")]},
+    )
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True, exclude={"expected_revision", "reason"})
@@ -92,8 +101,20 @@ class MetricEntry(_Input):
     value: MetricValue
 
 
+def _one_form_schema(schema: dict[str, Any]) -> None:
+    """Document the rule `_one_form` enforces: a single metric, or a batch, never both."""
+    schema["oneOf"] = [
+        {"required": ["metric_name", "value"],
+         "properties": {"metric_name": {"type": "string"}, "value": {"type": "number"}, "metrics": {"type": "null"}}},
+        {"required": ["metrics"],
+         "properties": {"metrics": {"type": "array"}, "metric_name": {"type": "null"}, "value": {"type": "null"}}},
+    ]
+
+
 class MetricRecording(_Input):
     """One metric (`metric_name`, `value`) or a batch of up to 100 (`metrics`) for one version."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_form_schema)
 
     version_id: Id
     metric_name: MetricName | None = None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
 from govhub.api import dashboard, health, metrics, models, reports, versions
 from govhub.api.policies import router as policy_router
 from govhub.api.resolver import API_PREFIX, create_app
+from govhub.auth.permissions import ROUTE_PERMISSIONS
+from govhub.schemas import ErrorOut
 
 TITLE = "AI Governance Hub API"
 VERSION = "1.0.0"
@@ -39,4 +42,54 @@ def openapi_json(server_url: str = "/") -> str:
         security_schemes={"cognito": HTTPBearer(bearerFormat="JWT", description="A Cognito access or ID token")},
         security=[{"cognito": []}],
     )
-    return json.dumps(json.loads(schema), indent=2, sort_keys=False)
+    return json.dumps(document_answers(json.loads(schema)), indent=2, sort_keys=False)
+
+
+def document_answers(document: dict[str, Any]) -> dict[str, Any]:
+    """Say what every route really answers besides success: the project's error shape for 4xx, API Gateway's
+    `{"message"}` for 401 and 429, and no security on the public routes (powertools documents only 200/422)."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    schemas["ErrorOut"] = error_schema
+    schemas["GatewayMessage"] = {
+        "type": "object", "title": "GatewayMessage", "required": ["message"],
+        "properties": {"message": {"type": "string"}},
+        "description": "API Gateway's own answer: 401 (no or bad token), 429 (throttled).",
+    }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    gateway = {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayMessage"}}}
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            if "204" in responses:
+                responses["204"].pop("content", None)
+            if ROUTE_PERMISSIONS.get((method.upper(), path), "closed") is None:
+                operation["security"] = []
+                if not operation.get("parameters") and "requestBody" not in operation:
+                    responses.pop("422", None)  # nothing to validate
+                continue
+            takes_body = "requestBody" in operation
+            pages = any(p.get("name") == "cursor" for p in operation.get("parameters", []))
+            answers = {
+                "400": ("Malformed JSON or a cursor this API did not issue (`bad_request`).", takes_body or pages),
+                "403": ("The caller's role lacks the permission (`forbidden`).", True),
+                "404": ("Unknown id (`not_found`).", True),
+                "409": ("Conflict: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... (`details` says more).",
+                        method != "get"),
+                "413": ("The body is over 64 KB (`payload_too_large`).", takes_body),
+                "422": ("Invalid fields (`validation_error`; `details` lists `{field, message}`).", True),
+            }
+            for status, (description, applies) in answers.items():
+                if not applies:
+                    continue
+                # a route's own description is kept; the body of every 4xx is the error shape, whatever the route returns
+                responses[status] = {"description": description if status == "422" else responses.get(status, {}).get("description", description),
+                                     "content": error}
+            responses["401"] = {"description": "No token, or a token the authorizer refused.", "content": gateway}
+            responses["429"] = {"description": "Throttled by API Gateway.", "content": gateway}
+    text = json.dumps(document)
+    for unused in ("HTTPValidationError", "ValidationError"):
+        if f'"#/components/schemas/{unused}"' not in text.replace(f'"{unused}": {{', ""):
+            schemas.pop(unused, None)
+    return document
