@@ -4,11 +4,13 @@ import type {
   AuditQuery,
   AuditRecord,
   AuditVerification,
+  ComplianceCheck,
   ComplianceReportLink,
   ComplianceStatus,
   DashboardStats,
   Metric,
   Model,
+  Obligations,
   ModelCreate,
   ModelProfileUpdate,
   ModelQuery,
@@ -90,6 +92,14 @@ export class GovernanceApi {
 
   verifyModelAudit(modelId: number, signal?: AbortSignal): Promise<AuditVerification> {
     return this.http.get(`/models/${modelId}/audit-logs/verify`, { signal });
+  }
+
+  complianceCheck(modelId: number, signal?: AbortSignal): Promise<ComplianceCheck> {
+    return this.http.get(`/models/${modelId}/compliance-check`, { signal });
+  }
+
+  obligations(modelId: number, signal?: AbortSignal): Promise<Obligations> {
+    return this.http.get(`/models/${modelId}/obligations`, { signal });
   }
 
   complianceReport(modelId: number): Promise<ComplianceReportLink> {

@@ -156,3 +156,46 @@ export interface FailedRule {
   reason: string;
   article?: string;
 }
+
+export type CheckStatus = 'pass' | 'fail' | 'not_applicable';
+
+export interface ComplianceCheckItem {
+  rule_id: string;
+  kind: string;
+  status: CheckStatus;
+  reason: string;
+  article: string;
+  description?: string | null;
+}
+
+/** `GET /models/{id}/compliance-check`: the active policy's checklist for the next transition. */
+export interface ComplianceCheck {
+  model_id: number;
+  target: ComplianceStatus | null;
+  /** `transition`: the checks of the next step; `monitoring`: an approved model re-checked against the policy. */
+  occasion?: 'transition' | 'monitoring' | null;
+  outcome: 'pass' | 'fail' | 'none';
+  policy_version: number;
+  policy_name: string;
+  evaluated_at: string;
+  summary: Record<string, number>;
+  items: ComplianceCheckItem[];
+}
+
+export interface Obligation {
+  article: string;
+  title: string;
+  summary: string;
+  mandatory: boolean;
+  status: 'met' | 'partial' | 'open' | 'manual';
+  manual?: string | null;
+}
+
+/** `GET /models/{id}/obligations`: the EU AI Act obligations of the model's risk level. */
+export interface Obligations {
+  model_id: number;
+  risk_level: RiskLevel;
+  policy_version: number;
+  summary: Record<string, number>;
+  items: Obligation[];
+}

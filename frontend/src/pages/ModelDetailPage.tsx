@@ -10,6 +10,7 @@ import type { Model, Version } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { AuditPanel } from '../components/models/AuditPanel';
+import { CompliancePanel } from '../components/models/CompliancePanel';
 import { DeleteModelDialog } from '../components/models/DeleteModelDialog';
 import { EditProfileModal } from '../components/models/EditProfileModal';
 import { MetricsPanel } from '../components/models/MetricsPanel';
@@ -35,7 +36,7 @@ function Field({ label, children, emptyText = 'Not documented' }: { label: strin
   );
 }
 
-const TABS = ['overview', 'versions', 'metrics', 'audit'] as const;
+const TABS = ['overview', 'versions', 'metrics', 'compliance', 'audit'] as const;
 
 export default function ModelDetailPage() {
   const { id } = useParams();
@@ -152,6 +153,7 @@ export default function ModelDetailPage() {
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="versions">Versions{versions.data ? ` (${versions.data.length})` : ''}</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
+          <Tabs.Tab value="compliance">Compliance check</Tabs.Tab>
           <Tabs.Tab value="audit">Audit trail</Tabs.Tab>
         </Tabs.List>
 
@@ -262,6 +264,10 @@ export default function ModelDetailPage() {
           ) : (
             <MetricsPanel model={m} versions={versions.data ?? []} canWrite={auth.canWrite} />
           )}
+        </Tabs.Panel>
+
+        <Tabs.Panel value="compliance">
+          <CompliancePanel modelId={m.id} revision={m.revision} />
         </Tabs.Panel>
 
         <Tabs.Panel value="audit">

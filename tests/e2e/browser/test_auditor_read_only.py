@@ -32,7 +32,7 @@ def test_auditor_finds_no_way_to_edit(page: Page, sign_in: Callable[[str], None]
     # And a model's page, in every tab, offers only reading and the report
     page.get_by_role("table", name="Models").locator("tbody tr").first.get_by_role("link").first.click()
     expect(page.get_by_role("button", name="Download PDF report")).to_be_visible()
-    for tab in ["Overview", "Versions", "Metrics", "Audit trail"]:
+    for tab in ["Overview", "Versions", "Metrics", "Compliance check", "Audit trail"]:
         open_tab(page, tab)
         _no_edit_controls(page)
     # And the dashboard and the audit log are readable

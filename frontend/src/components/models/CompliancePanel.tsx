@@ -1,0 +1,169 @@
+import { Alert, Badge, Card, Group, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconCheck, IconMinus, IconX } from '@tabler/icons-react';
+import { useApi } from '../../api/ApiContext';
+import { ApiError } from '../../api/client';
+import type { CheckStatus, ComplianceCheck, Obligation, Obligations } from '../../api/types';
+import { useAsync } from '../../hooks/useAsync';
+import { formatDateTime, statusLabel } from '../../lib/format';
+import { ErrorState, LoadingState, NotAvailable } from '../States';
+
+const CHECK_ICONS: Record<CheckStatus, { color: string; icon: typeof IconCheck; label: string }> = {
+  pass: { color: 'green', icon: IconCheck, label: 'Passes' },
+  fail: { color: 'red', icon: IconX, label: 'Fails' },
+  not_applicable: { color: 'gray', icon: IconMinus, label: 'Not applicable' },
+};
+
+const OBLIGATION_COLORS: Record<Obligation['status'], string> = { met: 'green', partial: 'yellow', open: 'red', manual: 'gray' };
+const OBLIGATION_LABELS: Record<Obligation['status'], string> = {
+  met: 'Met',
+  partial: 'Partly met',
+  open: 'Open',
+  manual: 'Manual check',
+};
+
+function Checklist({ check }: { check: ComplianceCheck }) {
+  const failing = check.items.filter((i) => i.status === 'fail').length;
+  return (
+    <Card padding="lg" component="section" aria-label="Policy checklist">
+      <Group justify="space-between" mb="sm" align="flex-start">
+        <Stack gap={2}>
+          <Title order={3} fz="md">
+            {check.occasion === 'monitoring'
+              ? 'Ongoing compliance of the approval'
+              : check.target
+                ? `Ready for ${statusLabel(check.target)}?`
+                : 'Policy checklist'}
+          </Title>
+          <Text size="xs" c="dimmed">
+            {check.policy_name} (version {check.policy_version}), evaluated {formatDateTime(check.evaluated_at)}
+          </Text>
+        </Stack>
+        {check.outcome === 'pass' && (
+          <Badge color="green" variant="light" size="lg">
+            All rules pass
+          </Badge>
+        )}
+        {check.outcome === 'fail' && (
+          <Badge color="red" variant="light" size="lg">
+            {failing} {failing === 1 ? 'rule fails' : 'rules fail'}
+          </Badge>
+        )}
+      </Group>
+      {check.target === null && (
+        <Text size="sm" c="dimmed" mb="sm">
+          The model has no next step to check.
+        </Text>
+      )}
+      <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Policy rules">
+        {check.items.map((item) => {
+          const look = CHECK_ICONS[item.status] ?? CHECK_ICONS.not_applicable;
+          const Icon = look.icon;
+          return (
+            <Group key={item.rule_id} component="li" gap="sm" wrap="nowrap" align="flex-start">
+              <ThemeIcon color={look.color} variant="light" size={22} radius="xl" aria-label={look.label}>
+                <Icon size={14} />
+              </ThemeIcon>
+              <Stack gap={0} style={{ minWidth: 0 }}>
+                <Text size="sm">
+                  <Text span fw={600} ff="monospace" size="sm">
+                    {item.rule_id}
+                  </Text>
+                  <Text span c="dimmed" size="xs">
+                    {' '}
+                    {item.article}
+                  </Text>
+                </Text>
+                <Text size="sm" c={item.status === 'fail' ? 'red.8' : 'dimmed'}>
+                  {item.reason || item.description}
+                </Text>
+              </Stack>
+            </Group>
+          );
+        })}
+      </Stack>
+    </Card>
+  );
+}
+
+function ObligationTable({ obligations }: { obligations: Obligations }) {
+  return (
+    <Card padding="lg" component="section" aria-label="EU AI Act obligations">
+      <Title order={3} fz="md" mb="sm">
+        EU AI Act obligations for this risk level
+      </Title>
+      {obligations.items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No specific obligations apply at this risk level.
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table verticalSpacing="xs" aria-label="Obligations">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Article</Table.Th>
+                <Table.Th>Obligation</Table.Th>
+                <Table.Th>Status</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {obligations.items.map((item) => (
+                <Table.Tr key={`${item.article}-${item.title}`}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Text size="sm" fw={600}>
+                      {item.article}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{item.title}</Text>
+                    <Text size="xs" c="dimmed">
+                      {item.status === 'manual' && item.manual ? item.manual : item.summary}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={OBLIGATION_COLORS[item.status] ?? 'gray'} variant="light" styles={{ root: { minWidth: 'max-content' } }}>
+                      {OBLIGATION_LABELS[item.status] ?? item.status}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Card>
+  );
+}
+
+/** What the active compliance policy asks of this model now, and which EU AI Act duties are covered. */
+export function CompliancePanel({ modelId, revision }: { modelId: number; revision: number }) {
+  const api = useApi();
+  const check = useAsync<ComplianceCheck>((signal) => api.complianceCheck(modelId, signal), [modelId, revision]);
+  const obligations = useAsync<Obligations>((signal) => api.obligations(modelId, signal), [modelId, revision]);
+  const missing = (error: unknown) => error instanceof ApiError && error.status === 404;
+
+  return (
+    <Stack gap="md">
+      <Text c="dimmed" size="sm">
+        The compliance policy's checks for this model's next lifecycle step, and the obligations of its risk level.
+      </Text>
+      {check.loading ? (
+        <LoadingState label="Checking the policy…" />
+      ) : missing(check.error) ? (
+        <Alert color="gray" variant="light">
+          <NotAvailable what="The policy checklist" />
+        </Alert>
+      ) : check.error || !check.data ? (
+        <ErrorState error={check.error} onRetry={check.reload} title="Could not run the policy check" />
+      ) : (
+        <Checklist check={check.data} />
+      )}
+      {obligations.loading ? (
+        <LoadingState label="Loading obligations…" />
+      ) : missing(obligations.error) ? null : obligations.error || !obligations.data ? (
+        <ErrorState error={obligations.error} onRetry={obligations.reload} title="Could not load the obligations" />
+      ) : (
+        <ObligationTable obligations={obligations.data} />
+      )}
+    </Stack>
+  );
+}
