@@ -75,8 +75,8 @@ def document_answers(document: dict[str, Any]) -> dict[str, Any]:
                 "400": ("Malformed JSON or a cursor this API did not issue (`bad_request`).", takes_body or pages),
                 "403": ("The caller's role lacks the permission (`forbidden`).", True),
                 "404": ("Unknown id (`not_found`).", True),
-                "409": ("Conflict: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... (`details` says more).",
-                        method != "get"),
+                "409": ("Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ...",
+                        True),
                 "413": ("The body is over 64 KB (`payload_too_large`).", takes_body),
                 "422": ("Invalid fields (`validation_error`; `details` lists `{field, message}`).", True),
             }

@@ -232,7 +232,7 @@ def compliance_report_json(model_id: int):
     },
 )
 def create_bulk_pack(body: Annotated[BulkReportRequest | None, Body()] = None) -> Response[ReportJobOut]:
-    if router.current_event.body and not isinstance(router.current_event.json_body, dict):
+    if router.current_event.body and not isinstance(router.current_event.json_body, dict | None):
         # the optional body lets any JSON through validation; only an object of filters is a request
         raise ValidationFailedError("The body must be a JSON object of filters.", [{"field": "body", "message": "not an object"}])
     service = reports()
