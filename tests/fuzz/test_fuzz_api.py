@@ -39,6 +39,13 @@ def _config(document: dict[str, Any]) -> str:
         "[checks.positive_data_acceptance]",
         'expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "413", "429", "5xx"]',
     ]
+    lines += [
+        # `reason` is required in the query OR as a JSON body {"reason"} (docs/api.md); OpenAPI cannot say "one of
+        # the two", so the document lists the query parameter as optional and a call with neither is a 422.
+        "[[operations]]", 'include-name = "DELETE /api/v1/models/{model_id}"',
+        "[operations.checks.positive_data_acceptance]",
+        'expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "413", "422", "429", "5xx"]',
+    ]
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             if any(p.get("name") == "cursor" for p in operation.get("parameters", [])):
@@ -77,6 +84,7 @@ def _errors_not_in_the_project_shape(har: dict[str, Any]) -> list[str]:
     return wrong
 
 
+@pytest.mark.timeout(7200 if long_run() else 1500)
 def test_schemathesis_finds_nothing_in_at_least_a_thousand_requests(proof_stack: dict[str, Any], tmp_path: Path) -> None:
     # Given the live document and an admin's token
     document = requests.get(proof_stack["openapi_url"], timeout=30).json()
@@ -87,7 +95,10 @@ def test_schemathesis_finds_nothing_in_at_least_a_thousand_requests(proof_stack:
     # When schemathesis runs every phase and every check, reproducibly (fixed seed, no example database)
     command = [
         str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "--no-color",
-        "run", proof_stack["openapi_url"], "--checks", "all", "--header", f"Authorization: Bearer {token}",
+        "run", proof_stack["openapi_url"], "--checks", "all",
+        # API Gateway HTTP APIs answer 404, never 405, for a method no route takes; the local gateway does the same
+        "--exclude-checks", "unsupported_method",
+        "--header", f"Authorization: Bearer {token}",
         "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--generation-database", "none",
         "--phases", "examples,coverage,fuzzing,stateful", "--continue-on-failure", "--request-timeout", "60",
         "--workers", "1", "--report", "har,json", "--report-dir", str(reports),

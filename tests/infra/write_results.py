@@ -61,7 +61,7 @@ def render(results: dict[str, Any], machine: dict[str, str], when: datetime) -> 
                   f"- {load['users']} virtual users for {load['seconds']} s, no think time.",
                   f"- Throughput: {o['per_second']} requests/s ({o['requests']} requests).",
                   f"- Latency: p50 {o['p50_ms']} ms, p95 {o['p95_ms']} ms, p99 {o['p99_ms']} ms.",
-                  f"- Errors: {load['errors']}. Expected refusals under contention (409): {load['expected_refusals'] or 'none'}.",
+                  f"- Errors: {load['errors']}. Refusals a correct client can get (409 under contention, 422 from the active policy set): {load['expected_refusals'] or 'none'}.",
                   f"- Acknowledged writes: {load['acknowledged_writes']} over {load['checked_models']} models; "
                   "every one read back as acknowledged and found exactly once in its model's verifying audit trail.",
                   "", "| request | count | req/s | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|"]

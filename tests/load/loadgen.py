@@ -39,7 +39,7 @@ MIX = {
 }
 READ_KINDS = {"list models", "get model", "dashboard", "list versions"}
 # Answers a correct API gives to a correct client under contention: not errors, counted apart.
-EXPECTED_REFUSALS = {"stale_revision", "transition_not_allowed", "model_retired"}
+EXPECTED_REFUSALS = {409: {"stale_revision", "transition_not_allowed", "model_retired"}, 422: {"policy_violation"}}
 
 
 @dataclass
@@ -85,7 +85,7 @@ class VirtualUser:
             if answer.status_code < 400:
                 return answer
             code = _code(answer)
-            if answer.status_code == 409 and code in EXPECTED_REFUSALS:
+            if code in EXPECTED_REFUSALS.get(answer.status_code, set()):
                 self.ledger.refusals[code] += 1
             else:
                 self.ledger.errors.append({"kind": kind, "request": f"{method} {path}", "status": answer.status_code,

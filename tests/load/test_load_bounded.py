@@ -28,6 +28,7 @@ SECONDS = float(os.environ.get("LOAD_SECONDS", "300" if long_run() else "20"))
 USERS = int(os.environ.get("LOAD_USERS", "12"))
 
 
+@pytest.mark.timeout(SECONDS + 900)
 def test_a_bounded_load_run_loses_nothing(proof_stack: dict[str, Any], tmp_path: Path) -> None:
     # Given the stack's state file, and a second process to drive the load
     state = tmp_path / "stack.json"
