@@ -126,6 +126,13 @@ class LocalStack:
             destination = ((event.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
             dlq_url = refs.get(destination["Fn::GetAtt"][0]) if isinstance(destination, dict) and "Fn::GetAtt" in destination else None
             subscriptions.append((subscription, functions[subscription.function], dlq_url, int(event.get("MaximumRetryAttempts", 3))))
+        events_queue_url = None
+        if refs.get("EventBus"):
+            from local_stack.event_tap import EventTap
+
+            tap = EventTap(refs["EventBus"], o.stack_name, endpoint, REGION)
+            events_queue_url = tap.start()
+            self._stoppers.insert(0, tap.stop)
         if subscriptions:
             pump = StreamPump(refs["Table.StreamArn"], subscriptions, endpoint, REGION)
             pump.start()
@@ -149,6 +156,7 @@ class LocalStack:
             "audit_bucket": refs.get("AuditBucket"),
             "reports_bucket": refs.get("ReportsBucket"),
             "event_bus": refs.get("EventBus"),
+            "events_queue_url": events_queue_url,
             "users": users,
             "ci": {"access_key_id": ci.access_key_id, "secret_access_key": ci.secret_access_key, "role_arn": ci.role_arn},
             "demo_models": demo_models,

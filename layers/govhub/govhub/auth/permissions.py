@@ -50,6 +50,11 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/v1/metrics"): Permission.WRITE,
     ("GET", "/api/v1/metrics/{metric_id}"): Permission.READ,
     ("GET", "/api/v1/dashboard/stats"): Permission.READ,
+    ("GET", "/api/v1/audit-logs"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/audit-logs"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/audit-logs/verify"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/audit-logs/export"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/as-of"): Permission.READ,
     ("GET", "/api/v1/reports/{model_id}/compliance-report"): Permission.READ,
     ("GET", "/api/v1/reports/{model_id}/compliance-report.json"): Permission.READ,
     ("POST", "/api/v1/reports/bulk"): Permission.READ,  # auditors produce regulator packs; a pack changes no record

@@ -1,0 +1,74 @@
+"""notifier function: announces committed governance changes on the event bus, from the table's stream.
+
+Only changes that committed reach the stream, so only those are announced (a refused request sends
+nothing). Detail types and their JSON schemas: docs/events/.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from notifications import entry, governance_events
+
+from govhub.config import settings
+from govhub.store.repository import ModelRepository
+
+logger = Logger(service="notifier")
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams, logger=logger)
+
+
+class EventsNotSentError(Exception):
+    """EventBridge refused some of a change's events; the change is retried from the stream."""
+
+
+@lru_cache(maxsize=1)
+def _events() -> Any:
+    return boto3.client("events", region_name=settings().region)
+
+
+@lru_cache(maxsize=1)
+def _models() -> ModelRepository:
+    return ModelRepository()
+
+
+def _model(model_id: int) -> dict[str, Any] | None:
+    model = _models().get(model_id)
+    if model is None:
+        return None
+    return {"id": model.id, "name": model.name, "owner": model.owner, "domain": model.domain,
+            "risk_level": model.risk_level.value, "compliance_status": model.compliance_status.value}
+
+
+def announce(record: DynamoDBRecord) -> int:
+    """Put the change's events on the bus; answers how many were sent."""
+    stream, event_name = record.dynamodb, record.get("eventName")
+    if stream is None or not isinstance(event_name, str):
+        return 0
+    events = governance_events(event_name, record.event_id or "", stream.old_image, stream.new_image, _model)
+    if not events:
+        return 0
+    entries = [entry(detail_type, detail, settings().event_bus_name) for detail_type, detail in events]
+    answer = _events().put_events(Entries=entries)
+    if answer.get("FailedEntryCount"):
+        errors = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
+        raise EventsNotSentError(f"EventBridge refused {answer['FailedEntryCount']} of {len(entries)} events: {errors}")
+    for detail_type, detail in events:
+        logger.debug("announced", extra={"detail_type": detail_type, "model_id": detail["model"]["id"], "event_id": detail["event_id"]})
+    return len(entries)
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return dict(process_partial_response(event=event, record_handler=announce, processor=processor, context=context))

@@ -1,0 +1,139 @@
+"""Governance events: what the notifier announces for a committed change (schemas in docs/events/).
+
+Pure: a stream record's images in, EventBridge entries out. Every event's ``detail`` carries
+``schema_version`` (``1.0``; a breaking change makes it ``2.0`` and a new schema file), the
+``event_id`` of the stream record (EventBridge delivers at least once: consumers deduplicate on
+``event_id`` + ``detail-type``), the model, who made the change, why, when, and a one-line ``summary``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+SOURCE = "govhub.registry"
+SCHEMA_VERSION = "1.0"
+STATUS_CHANGED = "Compliance Status Changed"
+RISK_CHANGED = "Risk Level Changed"
+VERSION_REGISTERED = "Model Version Registered"
+MODEL_DELETED = "Model Deleted"
+DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED)
+
+MODEL_FIELDS = ("id", "name", "owner", "domain", "risk_level", "compliance_status")
+
+ModelLookup = Callable[[int], Mapping[str, Any] | None]
+
+
+def governance_events(
+    event_name: str,
+    event_id: str,
+    old_image: Mapping[str, Any] | None,
+    new_image: Mapping[str, Any] | None,
+    model_lookup: ModelLookup,
+) -> list[tuple[str, dict[str, Any]]]:
+    """``[(detail-type, detail)]`` for one committed change (usually none or one)."""
+    new = _plain(new_image or {})
+    old = _plain(old_image or {})
+    entity = new.get("entity")
+    if event_name == "MODIFY" and entity == "model":
+        return _model_changes(event_id, old, new)
+    if event_name == "INSERT" and entity == "version":
+        return [_version_registered(event_id, new, model_lookup)]
+    if event_name == "INSERT" and entity == "tombstone" and (new.get("deleted_entity") or "model") == "model":
+        return [_model_deleted(event_id, new)]
+    return []
+
+
+def _model_changes(event_id: str, old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    events: list[tuple[str, dict[str, Any]]] = []
+    model = _model(new)
+    before, after = old.get("compliance_status"), new.get("compliance_status")
+    if before != after and after is not None:
+        approved = None
+        if after == "approved" and new.get("approved_version_id") is not None:
+            approved = {"id": new["approved_version_id"], "version_tag": _approved_tag(new)}
+        detail = _detail(event_id, new, model, f"{_name(model)}: {before} -> {after}")
+        detail.update(previous_status=before, status=after, approved_version=approved)
+        events.append((STATUS_CHANGED, detail))
+    before, after = old.get("risk_level"), new.get("risk_level")
+    if before != after and after is not None:
+        detail = _detail(event_id, new, model, f"{_name(model)}: risk level {before} -> {after}")
+        detail.update(previous_risk_level=before, risk_level=after, justification=new.get("risk_justification"))
+        events.append((RISK_CHANGED, detail))
+    return events
+
+
+def _approved_tag(model: Mapping[str, Any]) -> str | None:
+    # Approval records the latest version; the model item's pointer names its tag.
+    if model.get("latest_version_id") == model.get("approved_version_id"):
+        return model.get("latest_version_tag")
+    return None
+
+
+def _version_registered(event_id: str, version: dict[str, Any], model_lookup: ModelLookup) -> tuple[str, dict[str, Any]]:
+    model_id = version.get("model_id")
+    found = model_lookup(model_id) if isinstance(model_id, int) else None
+    model = _model(found) if found else {"id": model_id, **{name: None for name in MODEL_FIELDS if name != "id"}}
+    tag = version.get("version_tag")
+    detail = _detail(event_id, version, model, f"{_name(model)}: version {tag} registered")
+    detail["version"] = {
+        "id": version.get("version_id"),
+        "version_tag": tag,
+        "s3_path": version.get("s3_path"),
+        "sha256": version.get("sha256"),
+    }
+    return VERSION_REGISTERED, detail
+
+
+def _model_deleted(event_id: str, tombstone: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    snapshot = tombstone.get("snapshot")
+    last_state = json.loads(snapshot) if isinstance(snapshot, str) else {}
+    model = _model({"model_id": tombstone.get("model_id"), "name": tombstone.get("name"), **(last_state or {})})
+    return MODEL_DELETED, _detail(event_id, tombstone, model, f"{_name(model)}: deleted")
+
+
+def _model(item: Mapping[str, Any]) -> dict[str, Any]:
+    model = {name: item.get(name) for name in MODEL_FIELDS}
+    model["id"] = item.get("model_id", item.get("id"))
+    return model
+
+
+def _name(model: Mapping[str, Any]) -> str:
+    return f"{model.get('name') or 'model'} (#{model.get('id')})"
+
+
+def _detail(event_id: str, image: Mapping[str, Any], model: dict[str, Any], what: str) -> dict[str, Any]:
+    actor = {"username": image.get("updated_by") or "unknown", "role": image.get("updated_by_role") or "unknown"}
+    reason = image.get("change_reason")
+    summary = f"{what} by {actor['username']}" + (f": {reason}" if reason else "")
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "event_id": event_id,
+        "time": image.get("updated_at"),
+        "model": model,
+        "actor": actor,
+        "reason": reason,
+        "summary": summary,
+    }
+
+
+def entry(detail_type: str, detail: Mapping[str, Any], bus_name: str) -> dict[str, Any]:
+    """The PutEvents entry for one event."""
+    return {
+        "Source": SOURCE,
+        "DetailType": detail_type,
+        "Detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
+        "EventBusName": bus_name,
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value

@@ -1,0 +1,254 @@
+"""/api/v1/audit-logs and /api/v1/models/{id}/audit-logs, /verify, /export, /as-of: the audit trail, read.
+
+Every role may read it. The lists come from the index items in the table; verification, as-of
+answers and exports read the records themselves from the Object Lock bucket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from govhub.api.context import registry
+from govhub.audit import bundle_to_zip
+from govhub.audit.bundle import MANIFEST
+from govhub.audit.record import ACTIONS, ENTITIES, format_time
+from govhub.config import settings
+from govhub.errors import NotFoundError, ValidationFailedError
+from govhub.services.audit import AuditService, default_audit_service
+from govhub.store.audit import AuditQuery
+
+router = APIGatewayHttpRouter()
+
+INLINE_EXPORT_BYTES = 4 * 1024 * 1024  # base64 makes it ~5.3 MB, under Lambda's 6 MB response limit
+EXPORT_PREFIX = "reports/audit-exports"
+
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1..100).")]
+Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
+Actor = Annotated[str | None, Query(max_length=128, description="Username of who made the change (case-insensitive).")]
+ActionFilter = Annotated[Literal[ACTIONS] | None, Query(description="Only records of this action.")]  # type: ignore[valid-type]
+EntityFilter = Annotated[Literal[ENTITIES] | None, Query(description="Only records about this kind of object.")]  # type: ignore[valid-type]
+Since = Annotated[datetime | None, Query(alias="from", description="Records at or after this time (ISO 8601).")]
+Until = Annotated[datetime | None, Query(alias="to", description="Records at or before this time (ISO 8601).")]
+
+
+class AuditActorOut(BaseModel):
+    username: str
+    role: str
+
+
+class FieldChangeOut(BaseModel):
+    before: Any = None
+    after: Any = None
+
+
+class AuditRecordOut(BaseModel):
+    """One audit record, exactly as sealed and stored (``docs/audit-trail.md``)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    record_schema: str = Field(alias="schema", description="Record format, `govhub.audit/1`.")
+    model_id: int
+    sequence: int = Field(description="Position in the model's chain: 1, 2, 3, ... with no gaps.")
+    entity: str = Field(description="model, version, metric, report or policy")
+    entity_id: int | str | None
+    action: str = Field(description="create, update, status_change, risk_change, delete or report_generated")
+    actor: AuditActorOut
+    reason: str | None
+    time: str = Field(description="When the change committed, ISO 8601 UTC.")
+    changes: dict[str, FieldChangeOut]
+    event_id: str = Field(description="The table stream event the record was made from.")
+    prev_hash: str
+    hash: str = Field(description="SHA-256 of the record's canonical JSON without this field.")
+
+
+class AuditLogPage(BaseModel):
+    items: list[AuditRecordOut]
+    next_cursor: str | None
+
+
+class ChainBreakOut(BaseModel):
+    sequence: int
+    problem: Literal["modified", "missing", "reordered", "inserted", "duplicate"]
+    detail: str
+
+
+class ChainVerificationOut(BaseModel):
+    intact: bool
+    records: int = Field(description="How many records the bucket holds for the model.")
+    head_hash: str | None = Field(description="Hash of the last record of the verified part of the chain.")
+    first_break: ChainBreakOut | None
+
+
+class AsOfOut(BaseModel):
+    model_id: int
+    at: str
+    existed: bool = Field(description="Whether the audit trail shows the model at that moment (false: not yet created).")
+    model: dict[str, Any] | None = Field(description="The model's fields as they were (its last state if it had been deleted).")
+    latest_version: dict[str, Any] | None
+    metrics: dict[str, Any] = Field(description="The latest version's metrics at that moment, by name.")
+    last_change: dict[str, Any] | None = Field(description="sequence, time, actor, action, entity, entity_id, reason")
+    approved: dict[str, Any] | None = Field(description="The approval in force: version_id, version_tag, by, role, time, reason.")
+    deleted: bool
+    chain: ChainVerificationOut = Field(description="The verification of the records the answer was replayed from.")
+
+
+class ExportLinkOut(BaseModel):
+    download_url: str = Field(description="Presigned URL of the bundle's zip; no token needed, expires at expires_at.")
+    expires_at: str
+    size_bytes: int
+    sha256: str = Field(description="SHA-256 of the zip.")
+    records: int
+    head_hash: str | None = Field(description="Hash of the bundle's last record; compare it with /verify's head_hash.")
+
+
+@lru_cache(maxsize=1)
+def audit() -> AuditService:
+    return default_audit_service()
+
+
+def _model_exists(model_id: int) -> bool:
+    try:
+        registry().get_model(model_id)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _query(model_id: int | None, actor: str | None, action: str | None, entity: str | None,
+           since: datetime | None, until: datetime | None) -> AuditQuery:
+    start, end = (_utc(since) if since else None), (_utc(until) if until else None)
+    if start and end and start > end:
+        raise ValidationFailedError("`from` is after `to`.", [{"field": "from", "message": "after `to`"}])
+    return AuditQuery(
+        model_id=model_id,
+        actor=actor.strip() if actor and actor.strip() else None,
+        action=action,
+        entity=entity,
+        since=format_time(start) if start else None,
+        until=format_time(end) if end else None,
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _page(query: AuditQuery, limit: int, cursor: str | None) -> AuditLogPage:
+    page = audit().list(query, limit, cursor)
+    return AuditLogPage(items=[AuditRecordOut.model_validate(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/audit-logs")
+def list_audit_logs(
+    model_id: Annotated[int | None, Query(ge=0, description="Only this model's records.")] = None,
+    actor: Actor = None,
+    action: ActionFilter = None,
+    entity: EntityFilter = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> AuditLogPage:
+    """Every model's audit records, newest first (the compliance history)."""
+    return _page(_query(model_id, actor, action, entity, since, until), limit, cursor)
+
+
+@router.get("/models/<model_id>/audit-logs")
+def list_model_audit_logs(
+    model_id: int,
+    actor: Actor = None,
+    action: ActionFilter = None,
+    entity: EntityFilter = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> AuditLogPage:
+    """One model's audit records, newest first; a deleted model keeps its trail."""
+    audit().require_trail(model_id, _model_exists)
+    return _page(_query(model_id, actor, action, entity, since, until), limit, cursor)
+
+
+@router.get("/models/<model_id>/audit-logs/verify")
+def verify_model_audit_logs(model_id: int) -> ChainVerificationOut:
+    """Recompute the model's hash chain from the stored records and compare its end with the head."""
+    audit().require_trail(model_id, _model_exists)
+    return ChainVerificationOut.model_validate(audit().verify(model_id).to_dict())
+
+
+@router.get("/models/<model_id>/as-of")
+def model_as_of(
+    model_id: int,
+    at: Annotated[datetime | None, Query(description="The moment to look at (ISO 8601; UTC if no zone is given; default now).")] = None,
+) -> AsOfOut:
+    """The model as it was at `at`: status, risk level, latest version and its metrics, the approval in force,
+    and who made the last change, replayed from the audit records."""
+    audit().require_trail(model_id, _model_exists)
+    return AsOfOut.model_validate(audit().as_of(model_id, at or datetime.now(UTC)))
+
+
+@router.get(
+    "/models/<model_id>/audit-logs/export",
+    summary="The model's audit bundle (records + manifest), for offline verification",
+    description=(
+        "The bundle is a zip of `manifest.json` and `records/<sequence>.json` (the exact stored bytes of each "
+        "record), which `govhub audit verify` checks with nothing but the bundle. The answer is "
+        "`{download_url, expires_at, size_bytes, sha256, records, head_hash}`, an expiring link to the zip; "
+        "with `Accept: application/zip` the zip itself (unless it is too large for one response)."
+    ),
+    responses={
+        200: {
+            "description": "A link to the bundle, or the bundle",
+            "content": {
+                "application/json": {"model": ExportLinkOut},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        404: {"description": "The model does not exist and has no audit trail"},
+    },
+)
+def export_model_audit_logs(model_id: int):
+    audit().require_trail(model_id, _model_exists)
+    files = audit().export(model_id)
+    archive = bundle_to_zip(files, folder=f"audit-model-{model_id}")
+    file_name = f"audit-model-{model_id}.zip"
+    accept = (router.current_event.get_header_value("accept") or "").lower()
+    if "application/zip" in accept and len(archive) <= INLINE_EXPORT_BYTES:
+        return Response(
+            status_code=200,
+            content_type="application/zip",
+            body=archive,
+            headers={"Content-Disposition": f'attachment; filename="{file_name}"', "Cache-Control": "no-store"},
+        )
+    manifest = json.loads(files[MANIFEST])
+    link = _export_link(model_id, archive, file_name, manifest)
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=link.model_dump_json(),
+                    headers={"Cache-Control": "no-store"})
+
+
+def _export_link(model_id: int, archive: bytes, file_name: str, manifest: dict[str, Any]) -> ExportLinkOut:
+    from govhub.store.reports import ReportFiles
+
+    now = datetime.now(UTC)
+    digest = hashlib.sha256(archive).hexdigest()
+    key = f"{EXPORT_PREFIX}/model-{model_id}/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{digest[:12]}.zip"
+    files = ReportFiles()
+    files.put(key, archive, "application/zip", file_name, {"sha256": digest, "model-id": str(model_id)})
+    ttl = settings().report_url_ttl_seconds
+    return ExportLinkOut(
+        download_url=files.presigned_url(key, ttl),
+        expires_at=(now + timedelta(seconds=ttl)).isoformat(),
+        size_bytes=len(archive),
+        sha256=digest,
+        records=int(manifest.get("records") or 0),
+        head_hash=manifest.get("head_hash"),
+    )

@@ -1,0 +1,358 @@
+"""Where the audit trail lives.
+
+- The records: one S3 object each in the audit bucket (Object Lock, COMPLIANCE mode), at
+  ``audit/model=<id>/<sequence:010d>.json``, holding the canonical JSON of the sealed record. They are
+  the truth: verification, as-of answers and exports read them.
+- In the table, items without an ``entity`` attribute (so they never feed the stream consumers back):
+  the head of each model's chain (``AUDITHEAD#<id>``: last sequence and hash, the anchor a verification
+  compares the chain's end with), an index item per record (``AUDIT#<id>`` / sequence, in GSI1 by time
+  and GSI2 by actor, for the audit-log lists), and a marker per stream event (``AUDITEVENT#<event id>``)
+  that says which sequence the event was given, so a redelivered event is recognised.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+
+from govhub.audit import GENESIS_HASH, audit_model_prefix, parse_audit_record_key
+from govhub.config import settings
+from govhub.domain.entities import Page
+from govhub.store import keys
+from govhub.store.items import ListIndex, RiskIndex, _TableMeta
+from govhub.store.repository import _page, decode_cursor
+
+MARKER_LIFETIME_SECONDS = 30 * 24 * 3600  # far beyond the stream's 24 hours of retention and retries
+READ_THREADS = 16
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """The end of a model's chain as the table knows it: ``sequence`` 0 and the genesis hash before any record."""
+
+    model_id: int
+    sequence: int = 0
+    hash: str = GENESIS_HASH
+
+
+@dataclass(frozen=True)
+class EventMarker:
+    """Which record (sequence and hash) a stream event was given."""
+
+    event_id: str
+    model_id: int
+    sequence: int
+    record_hash: str
+
+
+# -- table items ---------------------------------------------------------------------------------
+
+
+class AuditHeadItem(Model):
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    model_id = NumberAttribute()
+    last_sequence = NumberAttribute()
+    head_hash = UnicodeAttribute()
+    updated_at = NumberAttribute()
+
+
+class AuditIndexItem(Model):
+    """One record, for the lists: the filterable fields as attributes, the whole record as JSON text."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    model_id = NumberAttribute()
+    sequence = NumberAttribute()
+    time = UnicodeAttribute()
+    action = UnicodeAttribute()
+    audited_entity = UnicodeAttribute()  # not `entity`: that attribute is what the stream filters select
+    username = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    record_hash = UnicodeAttribute()
+    record = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute(attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(attr_name="GSI1SK")
+    gsi2pk = UnicodeAttribute(attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(attr_name="GSI2SK")
+
+    by_time = ListIndex()  # gsi1: AUDIT, by time
+    by_actor = RiskIndex()  # gsi2: ACTOR#<username>, by time
+
+
+class AuditEventItem(Model):
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    model_id = NumberAttribute()
+    sequence = NumberAttribute()
+    record_hash = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Filters of the audit-log lists; times are ISO 8601 UTC strings as records hold them."""
+
+    model_id: int | None = None
+    actor: str | None = None
+    action: str | None = None
+    entity: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+class AuditIndexRepository:
+    """The table side of the trail: heads, index items and event markers."""
+
+    # -- heads -----------------------------------------------------------------------------------
+    def head(self, model_id: int) -> AuditHead | None:
+        """The model's head, or None if nothing was ever recorded for it."""
+        return self.heads([model_id]).get(model_id)
+
+    def heads(self, model_ids: Iterable[int]) -> dict[int, AuditHead]:
+        wanted = sorted(set(model_ids))
+        found: dict[int, AuditHead] = {}
+        if not wanted:
+            return found
+        for item in AuditHeadItem.batch_get([(keys.audit_head_pk(m), keys.AUDIT_HEAD_SK) for m in wanted], consistent_read=True):
+            found[int(item.model_id)] = AuditHead(int(item.model_id), int(item.last_sequence), item.head_hash)
+        return found
+
+    def advance(self, current: AuditHead, new: AuditHead) -> bool:
+        """Move the head from ``current`` to ``new``; False if it is no longer at ``current``."""
+        item = AuditHeadItem(
+            keys.audit_head_pk(new.model_id),
+            keys.AUDIT_HEAD_SK,
+            model_id=new.model_id,
+            last_sequence=new.sequence,
+            head_hash=new.hash,
+            updated_at=int(time.time()),
+        )
+        condition = (
+            AuditHeadItem.pk.does_not_exist()
+            if current.sequence == 0
+            else (AuditHeadItem.last_sequence == current.sequence) & (AuditHeadItem.head_hash == current.hash)
+        )
+        try:
+            item.save(condition=condition)
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    # -- event markers ---------------------------------------------------------------------------
+    def markers(self, event_ids: Iterable[str]) -> dict[str, EventMarker]:
+        wanted = sorted(set(event_ids))
+        found: dict[str, EventMarker] = {}
+        if not wanted:
+            return found
+        for item in AuditEventItem.batch_get([(keys.audit_event_pk(e), keys.AUDIT_EVENT_SK) for e in wanted], consistent_read=True):
+            event_id = item.pk.removeprefix(keys.AUDIT_EVENT)
+            found[event_id] = EventMarker(event_id, int(item.model_id), int(item.sequence), item.record_hash)
+        return found
+
+    def save_markers(self, markers: Iterable[EventMarker]) -> None:
+        expires_at = int(time.time()) + MARKER_LIFETIME_SECONDS
+        with AuditEventItem.batch_write() as batch:
+            for marker in markers:
+                batch.save(
+                    AuditEventItem(
+                        keys.audit_event_pk(marker.event_id),
+                        keys.AUDIT_EVENT_SK,
+                        model_id=marker.model_id,
+                        sequence=marker.sequence,
+                        record_hash=marker.record_hash,
+                        expires_at=expires_at,
+                    )
+                )
+
+    # -- index items -----------------------------------------------------------------------------
+    def save_records(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Index sealed records (idempotent: an index item only ever holds the one record stored at its sequence)."""
+        with AuditIndexItem.batch_write() as batch:
+            for record in records:
+                batch.save(self._to_item(record))
+
+    def recorded_events(self, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """(model id, sequence) -> the event id of the record indexed there."""
+        wanted = sorted(set(positions))
+        found: dict[tuple[int, int], str] = {}
+        if not wanted:
+            return found
+        for item in AuditIndexItem.batch_get(
+            [(keys.audit_records_pk(m), keys.audit_sequence_sk(s)) for m, s in wanted], consistent_read=True
+        ):
+            found[(int(item.model_id), int(item.sequence))] = item.event_id
+        return found
+
+    def list(self, query: AuditQuery, limit: int, cursor: str | None) -> Page:
+        """Records newest first, as dicts; one Query (plus what the filters skip)."""
+        filters: list[Condition] = []
+        if query.action:
+            filters.append(AuditIndexItem.action == query.action)
+        if query.entity:
+            filters.append(AuditIndexItem.audited_entity == query.entity)
+        if query.model_id is not None:
+            if query.actor:
+                filters.append(AuditIndexItem.gsi2pk == keys.actor_partition(query.actor))
+            if query.since:
+                filters.append(AuditIndexItem.time >= query.since)
+            if query.until:
+                filters.append(AuditIndexItem.time <= query.until)
+            results = AuditIndexItem.query(
+                keys.audit_records_pk(query.model_id),
+                filter_condition=_all(filters),
+                scan_index_forward=False,
+                limit=limit,
+                page_size=limit,
+                last_evaluated_key=decode_cursor(cursor),
+            )
+        else:
+            index, partition, sort_key = (
+                (AuditIndexItem.by_actor, keys.actor_partition(query.actor), AuditIndexItem.gsi2sk)
+                if query.actor
+                else (AuditIndexItem.by_time, keys.AUDIT_LIST, AuditIndexItem.gsi1sk)
+            )
+            results = index.query(
+                partition,
+                range_key_condition=_time_range(sort_key, query.since, query.until),
+                filter_condition=_all(filters),
+                scan_index_forward=False,
+                limit=limit,
+                page_size=limit,
+                last_evaluated_key=decode_cursor(cursor),
+            )
+        return _page(results, lambda item: json.loads(item.record))
+
+    @staticmethod
+    def _to_item(record: Mapping[str, Any]) -> AuditIndexItem:
+        model_id, sequence, at = int(record["model_id"]), int(record["sequence"]), str(record["time"])
+        username = str(record["actor"]["username"])
+        time_key = keys.audit_time_sk(at, model_id, sequence)
+        return AuditIndexItem(
+            keys.audit_records_pk(model_id),
+            keys.audit_sequence_sk(sequence),
+            model_id=model_id,
+            sequence=sequence,
+            time=at,
+            action=str(record["action"]),
+            audited_entity=str(record["entity"]),
+            username=username,
+            event_id=str(record["event_id"]),
+            record_hash=str(record["hash"]),
+            record=json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+            gsi1pk=keys.AUDIT_LIST,
+            gsi1sk=time_key,
+            gsi2pk=keys.actor_partition(username),
+            gsi2sk=time_key,
+        )
+
+
+def _all(conditions: list[Condition]) -> Condition | None:
+    combined: Condition | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    return combined
+
+
+def _time_range(sort_key: UnicodeAttribute, since: str | None, until: str | None) -> Condition | None:
+    # Sort keys are "<time>#<model>#<sequence>": "#~" sorts after every suffix of the same instant.
+    upper = f"{until}#~" if until else None
+    if since and upper:
+        return sort_key.between(since, upper)
+    if since:
+        return sort_key >= since
+    if upper:
+        return sort_key <= upper
+    return None
+
+
+# -- the bucket ----------------------------------------------------------------------------------
+
+
+class RecordExistsError(Exception):
+    """The key already holds a record (a conditional put was refused)."""
+
+    def __init__(self, key: str, stored: bytes) -> None:
+        super().__init__(key)
+        self.key = key
+        self.stored = stored
+
+
+@lru_cache(maxsize=1)
+def s3_client() -> Any:
+    """One S3 client per container; enough pooled connections for the parallel reads."""
+    return boto3.client(
+        "s3",
+        region_name=settings().region,
+        config=Config(max_pool_connections=READ_THREADS * 2, retries={"mode": "standard", "max_attempts": 3}),
+    )
+
+
+class AuditArchive:
+    """The audit bucket: records are written once (If-None-Match) and then locked by the bucket's default retention."""
+
+    def __init__(self, bucket: str | None = None) -> None:
+        self._bucket = bucket or settings().audit_bucket
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket
+
+    def put_new(self, key: str, data: bytes) -> None:
+        """Store ``data`` at ``key`` unless the key exists; raises RecordExistsError with what it holds."""
+        try:
+            s3_client().put_object(
+                Bucket=self._bucket, Key=key, Body=data, ContentType="application/json", IfNoneMatch="*"
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "PreconditionFailed":
+                raise RecordExistsError(key, self.get(key)) from None
+            raise
+
+    def get(self, key: str) -> bytes:
+        body: bytes = s3_client().get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        return body
+
+    def keys(self, model_id: int) -> list[str]:
+        """The keys of a model's records, in sequence order (other objects under the prefix are ignored)."""
+        found: list[tuple[int, str]] = []
+        paginator = s3_client().get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self._bucket, Prefix=audit_model_prefix(model_id)):
+            for entry in page.get("Contents", []):
+                try:
+                    _, sequence = parse_audit_record_key(entry["Key"])
+                except ValueError:
+                    continue
+                found.append((sequence, entry["Key"]))
+        return [key for _, key in sorted(found)]
+
+    def read(self, keys_in_order: list[str]) -> list[bytes]:
+        """The stored bytes of each key, read in parallel, in the order given."""
+        if len(keys_in_order) <= 1:
+            return [self.get(key) for key in keys_in_order]
+        with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(keys_in_order))) as pool:
+            return list(pool.map(self.get, keys_in_order))
