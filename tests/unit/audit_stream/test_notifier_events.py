@@ -1,0 +1,113 @@
+"""What the notifier announces for a committed change, checked against the published JSON schemas (docs/events)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from audit_stream_fakes import image, model_item, stamp, version_item
+from boto3.dynamodb.types import TypeDeserializer
+from jsonschema import Draft202012Validator
+
+ROOT = Path(__file__).resolve().parents[3]
+SCHEMAS = {
+    "Compliance Status Changed": "compliance-status-changed.v1.schema.json",
+    "Risk Level Changed": "risk-level-changed.v1.schema.json",
+    "Model Version Registered": "model-version-registered.v1.schema.json",
+    "Model Deleted": "model-deleted.v1.schema.json",
+}
+_deserializer = TypeDeserializer()
+
+
+def _load_notifications() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("govhub_notifier_notifications", ROOT / "functions" / "notifier" / "notifications.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+notifications = _load_notifications()
+
+
+def _stream(item: dict | None) -> dict | None:
+    return None if item is None else {k: _deserializer.deserialize(v) for k, v in image(item).items()}
+
+
+def _events(event_name: str, new: dict | None, old: dict | None = None, models: dict | None = None) -> list[tuple[str, dict]]:
+    return notifications.governance_events(event_name, "evt-42", _stream(old), _stream(new), (models or {}).get)
+
+
+def _valid(detail_type: str, detail: dict) -> None:
+    schema = json.loads((ROOT / "docs" / "events" / SCHEMAS[detail_type]).read_text())
+    Draft202012Validator.check_schema(schema)
+    errors = sorted(Draft202012Validator(schema).iter_errors(detail), key=lambda e: list(e.path))
+    assert [f"{list(e.path)}: {e.message}" for e in errors] == []
+
+
+def test_an_approval_is_one_status_event_naming_the_approved_version_and_the_approver() -> None:
+    before = model_item(7, compliance_status="under_review", latest_version_id=3, latest_version_tag="v1.2.0")
+    after = model_item(7, "2026-11-26T09:00:00+00:00", by="ada.admin", role="admin", reason="Annex IV complete", revision=3,
+                       compliance_status="approved", approved_version_id=3, approved_by="ada.admin",
+                       latest_version_id=3, latest_version_tag="v1.2.0")
+    events = _events("MODIFY", after, before)
+    assert [t for t, _ in events] == ["Compliance Status Changed"]
+    detail = events[0][1]
+    assert detail["previous_status"] == "under_review" and detail["status"] == "approved"
+    assert detail["approved_version"] == {"id": 3, "version_tag": "v1.2.0"}
+    assert detail["actor"] == {"username": "ada.admin", "role": "admin"} and detail["reason"] == "Annex IV complete"
+    assert detail["model"]["id"] == 7 and detail["model"]["compliance_status"] == "approved"
+    assert detail["event_id"] == "evt-42" and detail["schema_version"] == "1.0"
+    assert detail["summary"] == "model-7 (#7): under_review -> approved by ada.admin: Annex IV complete"
+    _valid(*events[0])
+
+
+def test_a_reclassification_is_one_risk_event_with_its_justification() -> None:
+    after = model_item(7, revision=2, risk_level="unacceptable", risk_justification="social scoring", reason="social scoring")
+    events = _events("MODIFY", after, model_item(7))
+    assert [t for t, _ in events] == ["Risk Level Changed"]
+    assert (events[0][1]["previous_risk_level"], events[0][1]["risk_level"]) == ("high", "unacceptable")
+    assert events[0][1]["justification"] == "social scoring"
+    _valid(*events[0])
+
+
+def test_a_new_version_is_announced_with_its_model() -> None:
+    models = {7: {"id": 7, "name": "fraud-detector", "owner": "ML", "domain": "finance", "risk_level": "high",
+                  "compliance_status": "draft"}}
+    events = _events("INSERT", {**version_item(3, 7, "v1.2.0"), "sha256": "a" * 64}, models=models)
+    assert [t for t, _ in events] == ["Model Version Registered"]
+    detail = events[0][1]
+    assert detail["version"] == {"id": 3, "version_tag": "v1.2.0", "s3_path": "s3://models/v1.2.0", "sha256": "a" * 64}
+    assert detail["model"]["name"] == "fraud-detector"
+    _valid(*events[0])
+
+
+def test_a_deleted_model_is_announced_with_its_last_state_and_who_deleted_it() -> None:
+    snapshot = {"id": 7, "name": "fraud-detector", "owner": "ML", "domain": None, "risk_level": "high",
+                "compliance_status": "retired"}
+    tombstone = {"PK": "MODEL#7", "SK": "TOMBSTONE#x", "entity": "tombstone", "model_id": 7, "name": "fraud-detector",
+                 "snapshot": json.dumps(snapshot), **stamp("ada.admin", "admin", "2026-12-01T10:00:00+00:00", "Superseded")}
+    events = _events("INSERT", tombstone)
+    assert [t for t, _ in events] == ["Model Deleted"]
+    assert events[0][1]["model"]["compliance_status"] == "retired" and events[0][1]["reason"] == "Superseded"
+    _valid(*events[0])
+
+
+@pytest.mark.parametrize("event_name,new,old", [
+    ("MODIFY", model_item(7, revision=2, description="edited"), model_item(7)),  # a profile edit
+    ("MODIFY", model_item(7, latest_version_id=3, latest_version_tag="v1"), model_item(7)),  # the pointer
+    ("INSERT", model_item(7), None),  # a registration
+    ("REMOVE", None, version_item(3, 7, "v1")),  # a child removed with its model
+])
+def test_other_changes_announce_nothing(event_name: str, new: dict | None, old: dict | None) -> None:
+    assert _events(event_name, new, old) == []
+
+
+def test_the_put_events_entry_carries_source_detail_type_and_bus() -> None:
+    (detail_type, detail), = _events("MODIFY", model_item(7, revision=2, risk_level="limited"), model_item(7))
+    entry = notifications.entry(detail_type, detail, "govhub-governance")
+    assert entry["Source"] == "govhub.registry" and entry["DetailType"] == "Risk Level Changed"
+    assert entry["EventBusName"] == "govhub-governance" and json.loads(entry["Detail"]) == detail
