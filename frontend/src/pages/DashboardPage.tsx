@@ -97,7 +97,8 @@ function RecentChanges() {
         <Group key={`${item.model_id}-${item.sequence}`} justify="space-between" wrap="nowrap" component="li" gap="sm">
           <Stack gap={0} style={{ minWidth: 0 }}>
             <Text size="sm" fw={600} truncate>
-              {humanizeAction(item.action)}{' '}
+              {humanizeAction(item.action)}
+              {item.entity && item.entity !== 'model' ? ` ${item.entity} on` : ''}{' '}
               <Anchor component={Link} to={`/models/${item.model_id}`} size="sm">
                 model #{item.model_id}
               </Anchor>
