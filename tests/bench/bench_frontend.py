@@ -8,8 +8,8 @@
    (stats rendered, risk bar chart mounted, status donut mounted). Median of 5 cold page loads,
    each in a fresh browser context (empty cache). First contentful paint is printed beside it.
 
-    make dev &                                      # or any running stack
-    python tests/bench/bench_frontend.py            # prints the figures, exits 0
+    python tests/bench/bench_frontend.py            # prints the figures, exits 0 (uses the stack of
+                                                    # `make dev` if it runs, else starts one of its own)
     python tests/bench/bench_frontend.py --strict   # exits 1 when a target is missed
     python tests/bench/bench_frontend.py --size-only   # no stack needed
 """
@@ -17,12 +17,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
+import os
 import re
+import signal
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -160,10 +167,56 @@ def measure_dashboard(web_url: str, user: dict[str, str], chromium: str, runs: i
     return renders, paints
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers(web_url: str) -> bool:
+    try:
+        return requests.get(f"{web_url}/config.json", timeout=3).ok
+    except requests.RequestException:
+        return False
+
+
+@contextlib.contextmanager
+def running_stack(state_file: Path) -> Iterator[dict[str, Any]]:
+    """The stack described by `state_file` if it answers, else a local stack of our own on free ports."""
+    if state_file.exists():
+        info = json.loads(state_file.read_text())
+        if _answers(str(info["web_url"]).rstrip("/")):
+            yield info
+            return
+    with tempfile.TemporaryDirectory() as tmp:
+        own_state = Path(tmp) / "stack.json"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "TABLE_NAME"}
+        command = [sys.executable, "-m", "local_stack", "--port", str(_free_port()),
+                   "--machine-port", str(_free_port()), "--aws-port", str(_free_port()), "--state-file", str(own_state)]
+        log = Path(tmp) / "stack.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 120
+            while not own_state.exists():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the local stack did not start:\n{log.read_text()[-2000:]}")
+                time.sleep(0.2)
+            print("(started a local stack for the measurement)")
+            yield json.loads(own_state.read_text())
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dist", type=Path, default=DIST)
-    parser.add_argument("--state-file", type=Path, default=STATE_FILE, help="the running stack's stack.json")
+    parser.add_argument("--state-file", type=Path, default=STATE_FILE,
+                        help="stack.json of a running stack (default: the one `make dev` writes)")
     parser.add_argument("--role", default="auditor", help="demo user whose session loads the dashboard")
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
@@ -178,12 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = initial_kb >= INITIAL_JS_TARGET_KB
 
     if not args.size_only:
-        if not args.state_file.exists():
-            print(f"\nNo running stack ({args.state_file} is missing): start it with `make dev`.", file=sys.stderr)
-            return 2
-        stack = json.loads(args.state_file.read_text())
-        web_url = str(stack["web_url"]).rstrip("/")
-        renders, paints = measure_dashboard(web_url, stack["users"][args.role], args.chromium, args.runs)
+        with running_stack(args.state_file) as stack:
+            web_url = str(stack["web_url"]).rstrip("/")
+            renders, paints = measure_dashboard(web_url, stack["users"][args.role], args.chromium, args.runs)
         print(f"\nDashboard first full render ({web_url}/dashboard, {len(renders)} cold loads):")
         print(f"  median {statistics.median(renders):.0f} ms (runs: {', '.join(f'{r:.0f}' for r in renders)} ms)")
         if paints:

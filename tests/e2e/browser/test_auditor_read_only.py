@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from .steps import go_to, open_tab
@@ -17,6 +18,8 @@ EDIT_BUTTONS = [
     "Register version",
     "Add metric",
 ]
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 def _no_edit_controls(page: Page) -> None:

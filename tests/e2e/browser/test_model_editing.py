@@ -6,12 +6,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from .steps import add_metric, open_tab, register_model, register_version, sign_in_as, unique_name
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 def test_a_taken_name_is_reported_on_the_name_field(page: Page, sign_in: Callable[[str], None]) -> None:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import requests
 from playwright.sync_api import Page, expect
 
@@ -25,6 +26,8 @@ from .steps import (
 )
 
 ARTIFACT_SHA = hashlib.sha256(b"fraud-detector weights").hexdigest()
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_in: Callable[[str], None]) -> None:

@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 
 from .steps import sign_out
 
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
 
 @pytest.mark.parametrize("role", ["admin", "model_owner", "auditor"])
 def test_each_role_signs_in_and_sees_its_name_and_role(
