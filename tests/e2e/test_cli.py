@@ -48,7 +48,7 @@ def govhub(stack: dict[str, Any], tmp_path: Path) -> Govhub:
 
     def run(*args: str, **env: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "govhub_cli", *args], env=_env(stack, tmp_path, **env),
-                              capture_output=True, text=True, timeout=300, check=False)
+                              capture_output=True, text=True, timeout=850, check=False)
 
     return run
 
