@@ -104,6 +104,22 @@ FRAUD_DETECTOR = {
     "intended_purpose": "Detect fraudulent transactions",
 }
 
+# What the default policy set asks of a high-risk model before approval (Annex IV documentation).
+HIGH_RISK_DOCUMENTATION = {
+    "data_sources": "24 months of labelled card transactions",
+    "oversight_plan": "Analysts review every flag",
+}
+EVALUATION = [{"metric_name": "accuracy", "value": 0.95}, {"metric_name": "demographic_parity_difference", "value": 0.04}]
+
+
+def make_reviewable(api: Api, model_id: int, tag: str = "v1.0.0") -> dict[str, Any]:
+    """Give a model what the default policy needs for review and approval: documentation, a version, its metrics."""
+    api.patch(f"/api/v1/models/{model_id}", HIGH_RISK_DOCUMENTATION, role="model_owner")
+    version = api.post("/api/v1/versions", {"model_id": model_id, "version_tag": tag, "s3_path": f"s3://models/{tag}"},
+                       role="model_owner").body
+    api.post("/api/v1/metrics", {"version_id": version["id"], "metrics": EVALUATION}, role="model_owner")
+    return version
+
 
 @pytest.fixture
 def model(api: Api) -> dict[str, Any]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.conftest import FRAUD_DETECTOR, Api
+from tests.integration.conftest import EVALUATION, FRAUD_DETECTOR, HIGH_RISK_DOCUMENTATION, Api, make_reviewable
 
 
 def test_seed_ci_sequence_registers_versions_measures_and_requests_review(api: Api) -> None:
     # Given the seed's CI calls, with only a caller added
-    model = api.post("/api/v1/models/", FRAUD_DETECTOR, role="model_owner").body
+    model = api.post("/api/v1/models/", {**FRAUD_DETECTOR, **HIGH_RISK_DOCUMENTATION}, role="model_owner").body
     version = api.post("/api/v1/versions/", {"model_id": model["id"], "version_tag": "v1.0.0",
                                              "s3_path": "s3://models/fraud-detector/v1.0.0"}, role="model_owner")
     metric = api.post("/api/v1/metrics/", {"version_id": version.body["id"], "metric_name": "accuracy", "value": 0.95},
                       role="model_owner")
+    api.post("/api/v1/metrics/", {"version_id": version.body["id"], "metrics": EVALUATION[1:]}, role="model_owner")
     review = api.patch(f"/api/v1/models/{model['id']}/compliance-status",
                        {"status": "under_review", "reason": "Ready for compliance review"}, role="model_owner")
     # Then each step answered as a user expects
@@ -51,12 +52,13 @@ def test_status_change_without_reason_is_refused(api: Api, model: dict) -> None:
 
 
 def test_review_back_step_and_re_review(api: Api, model: dict) -> None:
+    make_reviewable(api, model["id"])
     path = f"/api/v1/models/{model['id']}/compliance-status"
-    assert api.patch(path, {"status": "under_review", "reason": "ready"}).status == 200
+    assert api.patch(path, {"status": "under_review", "reason": "ready"}, role="model_owner").status == 200
     back = api.patch(path, {"status": "draft", "reason": "Changes requested: add data sources"})
     assert back.status == 200 and back.body["allowed_transitions"] == ["under_review", "retired"]
-    api.patch(path, {"status": "under_review", "reason": "fixed"})
-    api.patch(path, {"status": "approved", "reason": "ok"})
+    assert api.patch(path, {"status": "under_review", "reason": "fixed"}, role="model_owner").status == 200
+    assert api.patch(path, {"status": "approved", "reason": "ok"}).status == 200
     again = api.patch(path, {"status": "under_review", "reason": "Annual re-review"})
     assert again.status == 200 and again.body["compliance_status"] == "under_review"
 

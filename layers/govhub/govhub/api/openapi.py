@@ -18,19 +18,30 @@ VERSION = "1.0.0"
 
 
 def openapi_json(server_url: str = "/") -> str:
-    app = create_app(
-        {
-            "/models": models.router,
-            "/versions": versions.router,
-            "/metrics": metrics.router,
-            "/dashboard": dashboard.router,
-            "/reports": reports.router,
-            "/health": health.router,
-            "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
-        }
-    )
-    # the policies function's router spans /policies and /models/{id}/compliance-check, /obligations
-    app.include_router(policy_router, prefix=API_PREFIX)
+    routers = {
+        "/models": models.router,
+        "/versions": versions.router,
+        "/metrics": metrics.router,
+        "/dashboard": dashboard.router,
+        "/reports": reports.router,
+        "/health": health.router,
+        "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
+    }
+    # Including a router hands its request state to the including resolver: give each back to the function's
+    # app afterwards, so documenting the API in a process that also serves it changes nothing.
+    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router]}
+    try:
+        app = create_app(routers)
+        # the policies function's router spans /policies and /models/{id}/compliance-check, /obligations
+        app.include_router(policy_router, prefix=API_PREFIX)
+        return _document(app, server_url)
+    finally:
+        for router, owner in owners.items():
+            if owner is not None:
+                router.api_resolver = owner
+
+
+def _document(app: Any, server_url: str) -> str:
     schema = app.get_openapi_json_schema(
         title=TITLE,
         version=VERSION,
