@@ -82,8 +82,11 @@ def test_fifty_updates_with_the_same_expected_revision_let_exactly_one_through(
 def test_fifty_status_changes_from_the_same_revision_move_the_model_once(
     proof_stack: dict[str, Any], tokens: dict[str, str], admin: Client
 ) -> None:
-    # Given a draft model
+    # Given a draft model with a registered version (what the policy set asks before a review)
     model = admin.post("/models", json={"name": f"race-status-{uuid.uuid4().hex[:8]}", "owner": "Race"}).json()
+    version = admin.post("/versions", json={"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://models/race/v1"})
+    assert version.status_code == 201, version.text
+    model = admin.get(f"/models/{model['id']}").json()
     url = f"{proof_stack['api_url']}/models/{model['id']}/compliance-status"
 
     # When fifty reviewers submit it for review at once, all from the revision they read

@@ -92,6 +92,7 @@ def test_schemathesis_finds_nothing_in_at_least_a_thousand_requests(proof_stack:
     config.write_text(_config(document))
     token = sign_in(proof_stack, "admin")["IdToken"]
     reports = tmp_path / "reports"
+    reports.mkdir()
     # When schemathesis runs every phase and every check, reproducibly (fixed seed, no example database)
     command = [
         str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "--no-color",
@@ -101,11 +102,13 @@ def test_schemathesis_finds_nothing_in_at_least_a_thousand_requests(proof_stack:
         "--header", f"Authorization: Bearer {token}",
         "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--generation-database", "none",
         "--phases", "examples,coverage,fuzzing,stateful", "--continue-on-failure", "--request-timeout", "60",
-        "--workers", "1", "--report", "har,json", "--report-dir", str(reports),
+        "--workers", "1", "--report", "har,json", "--report-har-path", str(reports / "requests.har"),
+        "--report-json-path", str(reports / "summary.json"),
     ]
     run = subprocess.run(command, check=False, capture_output=True, text=True, timeout=3600, env={**os.environ, "NO_COLOR": "1"})
-    summary = json.loads(next(reports.glob("*.json")).read_text())
-    har = json.loads(next(reports.glob("*.har")).read_text())
+    assert (reports / "summary.json").exists(), run.stdout[-6000:] + run.stderr[-3000:]
+    summary = json.loads((reports / "summary.json").read_text())
+    har = json.loads((reports / "requests.har").read_text())
     requests_sent = len(har["log"]["entries"])
     statuses: dict[str, int] = {}
     for entry in har["log"]["entries"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -37,7 +38,23 @@ def make_subject(admin: Client) -> dict[str, Any]:
     assert version.status_code == 201, version.text
     metric = admin.post("/metrics", json={"version_id": version.json()["id"], "metric_name": "f1", "value": 0.8})
     assert metric.status_code == 201, metric.text
-    return {"model_id": model.json()["id"], "version_id": version.json()["id"], "metric_id": metric.json()["id"], "name": name}
+    ids = {"model_id": model.json()["id"], "version_id": version.json()["id"], "metric_id": metric.json()["id"], "name": name}
+    policy = admin.get("/policies/active")
+    if policy.status_code == 200:  # the policy set in force, for a valid request to replace it
+        ids["policy_document"] = policy.json()["document"]
+    if _has_audit_trail(admin):  # let the trail catch up with the three changes, so later snapshots compare like with like
+        deadline = time.monotonic() + 60
+        while len(admin.get(f"/models/{ids['model_id']}/audit-logs").json().get("items", [])) < 3 and time.monotonic() < deadline:
+            time.sleep(0.3)
+    return ids
+
+
+AUDIT_ROUTE = "/api/v1/models/{model_id}/audit-logs"
+
+
+def _has_audit_trail(admin: Client) -> bool:
+    document = requests.get(admin.base.split("/api/", 1)[0] + "/openapi.json", timeout=30).json()
+    return AUDIT_ROUTE in document["paths"]
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +81,9 @@ def snapshot(admin: Client, ids: dict[str, Any]) -> dict[str, Any]:
     for name, path in reads.items():
         answer = admin.get(path)
         state[name] = (answer.status_code, answer.json())
+    if _has_audit_trail(admin):  # a refused call must not reach the audit trail either
+        trail = admin.get(f"/models/{ids['model_id']}/audit-logs", params={"limit": 100})
+        state["audit"] = (trail.status_code, trail.json())
     return state
 
 

@@ -26,6 +26,8 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/versions"): {"model_id": "{model_id}", "version_tag": "v-{n}", "s3_path": "s3://models/proof/{n}"},
     ("POST", "/api/v1/metrics"): {"version_id": "{version_id}", "metric_name": "accuracy", "value": 0.91},
     ("POST", "/api/v1/reports/bulk"): {"q": "{name}"},
+    # the active policy set, put back as it is: a new version with the same rules
+    ("PUT", "/api/v1/policies/active"): {"document": "{policy_document}", "reason": "re-issued by {n}"},
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},
@@ -114,6 +116,9 @@ def example(document: dict[str, Any], schema: dict[str, Any], name: str, ids: di
 def _fill(value: Any, ids: dict[str, Any]) -> Any:
     if isinstance(value, dict):
         return {k: _fill(v, ids) for k, v in value.items()}
+    whole = re.fullmatch(r"\{(\w+)\}", value) if isinstance(value, str) else None
+    if whole and isinstance(ids.get(whole.group(1)), dict | list):
+        return ids[whole.group(1)]  # a structured value (a policy document) as it is
     if isinstance(value, str):
         filled = value.format(**ids)
         return int(filled) if value.startswith("{") and re.fullmatch(r"\d+", filled) else filled
