@@ -54,3 +54,23 @@ def test_sign_out_ends_the_session(page: Page, sign_in: Callable[[str], None]) -
     sign_out(page)
     page.goto("/models")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_sign_in_works_from_the_keyboard_alone(page: Page, stack: dict[str, Any]) -> None:
+    user = stack["users"]["auditor"]
+    page.goto("/signin")
+    # The username field has focus on arrival; Tab moves to the password, Enter submits
+    expect(page.get_by_label("Username")).to_be_focused()
+    page.keyboard.type(user["username"])
+    page.keyboard.press("Tab")
+    page.keyboard.type(user["password"])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
+    # And the main navigation is reachable with Tab and followed with Enter
+    dashboard = page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Dashboard")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if dashboard.evaluate("el => el === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
