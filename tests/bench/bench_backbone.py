@@ -63,7 +63,8 @@ def cold_start(runs: int = 7) -> None:
             f"spec = importlib.util.spec_from_file_location('app', {str(path)!r}); "
             "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)"
         )
-        environment = {**ENV, **template.environment(name, {})}  # the function's own environment from the template
+        parameters = {key: str(value) for key, value in template.parameter_defaults().items() if value is not None}
+        environment = {**ENV, **template.environment(name, parameters)}  # the function's own environment (template)
         seconds = _median_seconds([sys.executable, "-c", code], runs, environment)
         verdict = "ok" if seconds <= baseline else "OVER TARGET"
         print(f"   {name:<24} {seconds * 1000:7.1f} ms   {seconds / baseline:4.2f}x   {verdict}")

@@ -24,13 +24,15 @@ from govhub.policy.obligations import ObligationChecklist
 from govhub.policy.service import PolicyService
 from govhub.policy.versions import PolicyVersion
 from govhub.schemas import PolicyViolationOut
-from govhub.store.policies import EvidenceRepository, PolicyRepository
 
 router = APIGatewayHttpRouter()
 
 
 @lru_cache(maxsize=1)
 def policy_service() -> PolicyService:
+    # The policy store (pynamodb) loads with its first use, like the registry's (govhub.api.context).
+    from govhub.store.policies import EvidenceRepository, PolicyRepository
+
     return PolicyService(PolicyRepository(), EvidenceRepository())
 
 
