@@ -14,14 +14,22 @@ from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 # "Has a character that is not Unicode White_Space" (what survives strip_whitespace), spelled out so the
 # documented pattern means the same in pydantic's regex engine and in a client's (ECMA, Python re).
 VISIBLE = "[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+SPACE = "[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def _stripped(core: str) -> str:
+    """A pattern for `core` as the client may send it: surrounding white space is stripped before it is checked."""
+    return f"^{SPACE}*(?:{core}){SPACE}*$"
+
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=VISIBLE)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=VISIBLE)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000, pattern=VISIBLE)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=f"^{VISIBLE[:-1]}/]+$")]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=_stripped(f"{VISIBLE[:-1]}/]+"))]
 ArtifactUri = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_048)]
-Sha256 = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[0-9a-fA-F]{64}$")]
-MetricName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:/@%+-]+$")]
+Sha256 = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=_stripped("[0-9a-fA-F]{64}"))]
+MetricName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=_stripped(r"[\w.:/@%+-]+"))]
 Id = Annotated[int, Field(ge=1, le=2**53)]
 Revision = Annotated[int, Field(ge=1)]
 
