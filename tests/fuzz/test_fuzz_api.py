@@ -101,7 +101,7 @@ def test_schemathesis_finds_nothing_in_at_least_a_thousand_requests(proof_stack:
         "--exclude-checks", "unsupported_method",
         "--header", f"Authorization: Bearer {token}",
         "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--generation-database", "none",
-        "--phases", "examples,coverage,fuzzing,stateful", "--continue-on-failure", "--request-timeout", "60",
+        "--phases", "examples,coverage,fuzzing,stateful", "--continue-on-failure", "--request-timeout", "300",
         "--workers", "1", "--report", "har,json", "--report-har-path", str(reports / "requests.har"),
         "--report-json-path", str(reports / "summary.json"),
     ]
