@@ -58,7 +58,7 @@ PROOF_SUITES := tests/security tests/fuzz tests/concurrency tests/load tests/inf
 proof: install
 	$(PY) -m pytest $(PROOF_SUITES) $(PYTEST_ARGS)
 
-## The long versions (more fuzzing, a 5-minute load run); writes the figures to docs/proof-results.md.
+## The long versions (fuzzing at 30 examples per operation, FUZZ_MAX_EXAMPLES for more; a 5-minute load run); writes the figures to docs/proof-results.md.
 proof-long: install
 	mkdir -p .local && rm -f .local/proof-results.json
 	status=0; PROOF_LONG=1 PROOF_RESULTS=.local/proof-results.json $(PY) -m pytest -s $(PROOF_SUITES) $(PYTEST_ARGS) || status=$$?; \

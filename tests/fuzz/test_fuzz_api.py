@@ -23,7 +23,7 @@ from tests.infra.results import long_run, record
 
 pytestmark = pytest.mark.e2e
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "150" if long_run() else "12"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "30" if long_run() else "12"))
 MIN_REQUESTS = int(os.environ.get("FUZZ_MIN_REQUESTS", "1000"))
 SEED = 20261125
 GATEWAY_STATUSES = {401, 429}  # answered by API Gateway itself, as {"message": "..."}
