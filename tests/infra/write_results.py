@@ -49,7 +49,7 @@ def render(results: dict[str, Any], machine: dict[str, str], when: datetime) -> 
                   f"- {f['requests']} requests, {f['test_cases']} test cases over {f['operations']} operations "
                   f"({f['max_examples']} examples per operation and phase) in {f['seconds']} s.",
                   f"- Answers by status: {statuses}.",
-                  f"- Failures: {f['failures']}.", ""]
+                  f"- Failures: {len(f['failures']) or 'none'}.", *[f"  - {failure}" for failure in f["failures"]], ""]
     if "concurrency" in results:
         lines += ["## Concurrency", ""]
         lines += [f"- {name}: {text}" for name, text in results["concurrency"].items()]
@@ -63,7 +63,8 @@ def render(results: dict[str, Any], machine: dict[str, str], when: datetime) -> 
                   f"- Latency: p50 {o['p50_ms']} ms, p95 {o['p95_ms']} ms, p99 {o['p99_ms']} ms.",
                   f"- Errors: {load['errors']}. Refusals a correct client can get (409 under contention, 422 from the active policy set): {load['expected_refusals'] or 'none'}.",
                   f"- Acknowledged writes: {load['acknowledged_writes']} over {load['checked_models']} models; "
-                  "every one read back as acknowledged and found exactly once in its model's verifying audit trail.",
+                  + ("every one read back as acknowledged and found exactly once in its model's verifying audit trail."
+                     if load.get("verified") else "the read-back and audit check did NOT pass (see the run's output)."),
                   "", "| request | count | req/s | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|"]
         lines += [f"| {kind} | {s['requests']} | {s['per_second']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} |"
                   for kind, s in load["by_kind"].items()]
