@@ -56,6 +56,10 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         from moto.server import ThreadedMotoServer
 
+        from local_stack import moto_patches
+
+        moto_patches.apply()
+
         moto = ThreadedMotoServer(ip_address=o.host, port=o.aws_port, verbose=False)
         moto.start()
         self._stoppers.append(moto.stop)

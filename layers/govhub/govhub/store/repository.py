@@ -67,7 +67,8 @@ def _transact(build: Callable[[TransactWrite], None]) -> None:
             codes = {reason.code for reason in (error.cancellation_reasons or []) if reason is not None}
             if "ConditionalCheckFailed" in codes:
                 raise ConditionFailedError(str(codes)) from error
-            retryable = "TransactionConflict" in codes or error.cause_response_code in (
+            # a timeout has no response and so no code: cause_response_code then raises AttributeError
+            retryable = "TransactionConflict" in codes or getattr(error, "cause_response_code", None) in (
                 "TransactionConflictException",
                 "ThrottlingException",
                 "ProvisionedThroughputExceededException",
