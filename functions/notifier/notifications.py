@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -111,7 +112,7 @@ def _detail(event_id: str, image: Mapping[str, Any], model: dict[str, Any], what
     return {
         "schema_version": SCHEMA_VERSION,
         "event_id": event_id,
-        "time": image.get("updated_at"),
+        "time": _utc(image.get("updated_at")),
         "model": model,
         "actor": actor,
         "reason": reason,
@@ -127,6 +128,19 @@ def entry(detail_type: str, detail: Mapping[str, Any], bus_name: str) -> dict[st
         "Detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
         "EventBusName": bus_name,
     }
+
+
+def _utc(stamped: Any) -> str | None:
+    """The item's time stamp as ISO 8601 UTC with microseconds, as audit records write it."""
+    if not isinstance(stamped, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(stamped)
+    except ValueError:
+        return stamped
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _plain(value: Any) -> Any:

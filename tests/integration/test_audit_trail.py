@@ -52,6 +52,15 @@ class AuditPipeline:
         return [load_record(self.s3.get_object(Bucket=self.bucket, Key=k)["Body"].read()) for k in self.keys(model_id)]
 
 
+@pytest.fixture(autouse=True)
+def _settings_of_this_stack(aws: dict[str, str]) -> None:
+    """A container reads its settings once; a test run earlier in this process may have read them before the
+    template's resources (bucket, bus) were in the environment."""
+    from govhub.config import settings
+
+    settings.cache_clear()
+
+
 @pytest.fixture
 def pipeline(aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> AuditPipeline:
     return AuditPipeline(aws, template, functions)

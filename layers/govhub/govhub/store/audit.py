@@ -316,11 +316,11 @@ class AuditArchive:
     """The audit bucket: records are written once (If-None-Match) and then locked by the bucket's default retention."""
 
     def __init__(self, bucket: str | None = None) -> None:
-        self._bucket = bucket or settings().audit_bucket
+        self._given_bucket = bucket
 
     @property
-    def bucket(self) -> str:
-        return self._bucket
+    def _bucket(self) -> str:
+        return self._given_bucket or settings().audit_bucket
 
     def put_new(self, key: str, data: bytes) -> None:
         """Store ``data`` at ``key`` unless the key exists; raises RecordExistsError with what it holds."""
