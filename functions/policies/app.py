@@ -7,6 +7,7 @@ Routes: /api/v1/policies, /api/v1/policies/{proxy+}, /api/v1/models/{model_id}/c
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from govhub.api.policies import router
 from govhub.api.resolver import create_app
 

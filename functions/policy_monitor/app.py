@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecord,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from govhub.config import settings
 from govhub.policy.service import PolicyService
 from govhub.store.policies import (

@@ -106,6 +106,8 @@ def failures(model: Shadow, target: str, policy: Params, actor: tuple[str, str] 
     if model.risk == "high":
         if not all(model.fields.get(name) for name in DOC_FIELDS):
             failed.add("high-risk-documentation")
+    # the monitor waits for a new version's evaluation before it judges the metric rules
+    if model.risk == "high" and (actor is not None or model.metrics or model.latest_sha is None):
         accuracy = model.metrics.get("accuracy")
         if accuracy is None or accuracy < policy.accuracy_min:
             failed.add("accuracy-minimum")

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 import pytest
+
 from govhub.policy.document import (
     RULE_KINDS,
     default_policy,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from govhub.domain.entities import PolicyViolation
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.document import default_policy
@@ -16,7 +17,6 @@ from govhub.policy.obligations import (
     cited_articles,
     obligations_for,
 )
-
 from tests.unit.policy.policy_factory import documented_model, facts, metrics
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+
 from govhub.domain.entities import Actor
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.document import default_policy
 from govhub.policy.evaluator import CheckItem, CheckStatus, evaluate
 from govhub.policy.facts import Occasion
-
 from tests.unit.policy.policy_factory import (
     ADMIN,
     GOOD_METRICS,
@@ -119,6 +119,16 @@ def test_the_latest_recording_of_a_metric_counts() -> None:
     # Given accuracy recorded twice on the version: 0.80, then 0.93
     recorded = metrics({"accuracy": 0.80}, first_id=1) + metrics({"accuracy": 0.93}, first_id=2)
     assert judged(ACCURACY, recorded=tuple(reversed(recorded))).evidence["value"] == 0.93
+
+
+def test_while_monitoring_a_new_version_without_metrics_waits_for_its_evaluation() -> None:
+    # Given CI registered a version and has not pushed its metrics yet
+    waiting = judged(ACCURACY, recorded=(), actor=None, occasion=Occasion.MONITORING, latest=version("v2.0.0"))
+    assert waiting.status is NA
+    assert waiting.reason == "Version v2.0.0 has no metrics yet: it is judged when its evaluation is recorded."
+    assert judged(BIAS, recorded=(), actor=None, occasion=Occasion.MONITORING).status is NA
+    # At a transition the same gap fails
+    assert judged(ACCURACY, recorded=()).status is FAIL
 
 
 # -- metric present --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from govhub.domain.entities import (
     Actor,
     AIModel,
@@ -24,7 +25,6 @@ from govhub.policy.evaluator import CheckStatus
 from govhub.policy.facts import Occasion
 from govhub.policy.service import PolicyService
 from govhub.policy.versions import PolicyVersion, StoreConflictError
-
 from tests.unit.policy.policy_factory import (
     ADMIN,
     GOOD_METRICS,

@@ -111,7 +111,18 @@ def _registered_version(rule: RegisteredVersionRule, facts: ComplianceFacts) -> 
     return _item(rule, CheckStatus.PASS, f"Version {version.version_tag} is registered at {version.s3_path}{hashed}.", evidence)
 
 
+def _awaiting_evaluation(rule: Rule, facts: ComplianceFacts) -> CheckItem | None:
+    """While monitoring, a version with no metrics yet is waiting for its evaluation (CI registers, then measures):
+    judging it now would flag and announce a gap that the next call closes."""
+    if facts.occasion is Occasion.MONITORING and facts.latest_version is not None and not facts.metrics:
+        tag = facts.latest_version.version_tag
+        return _item(rule, CheckStatus.NOT_APPLICABLE, f"Version {tag} has no metrics yet: it is judged when its evaluation is recorded.")
+    return None
+
+
 def _metric_threshold(rule: MetricThresholdRule, facts: ComplianceFacts) -> CheckItem:
+    if (waiting := _awaiting_evaluation(rule, facts)) is not None:
+        return waiting
     bounds = {"min": rule.min, "max": rule.max}
     version = facts.latest_version
     metric = facts.latest_metrics.get(rule.metric)
@@ -138,6 +149,8 @@ def _metric_threshold(rule: MetricThresholdRule, facts: ComplianceFacts) -> Chec
 
 
 def _metric_present(rule: MetricPresentRule, facts: ComplianceFacts) -> CheckItem:
+    if (waiting := _awaiting_evaluation(rule, facts)) is not None:
+        return waiting
     found = {name: facts.latest_metrics[name].value for name in rule.any_of if name in facts.latest_metrics}
     evidence = {"any_of": list(rule.any_of), "found": found}
     if not found:
