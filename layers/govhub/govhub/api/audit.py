@@ -10,7 +10,7 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -23,8 +23,10 @@ from govhub.audit.bundle import MANIFEST
 from govhub.audit.record import ACTIONS, ENTITIES, format_time
 from govhub.config import settings
 from govhub.errors import NotFoundError, ValidationFailedError
-from govhub.services.audit import AuditService, default_audit_service
-from govhub.store.audit import AuditQuery
+
+if TYPE_CHECKING:
+    from govhub.services.audit import AuditService
+    from govhub.store.audit import AuditQuery
 
 router = APIGatewayHttpRouter()
 
@@ -112,6 +114,9 @@ class ExportLinkOut(BaseModel):
 
 @lru_cache(maxsize=1)
 def audit() -> AuditService:
+    # The audit store (pynamodb, S3 client) loads with its first use, like the registry's (govhub.api.context).
+    from govhub.services.audit import default_audit_service
+
     return default_audit_service()
 
 
@@ -128,6 +133,8 @@ def _query(model_id: int | None, actor: str | None, action: str | None, entity: 
     start, end = (_utc(since) if since else None), (_utc(until) if until else None)
     if start and end and start > end:
         raise ValidationFailedError("`from` is after `to`.", [{"field": "from", "message": "after `to`"}])
+    from govhub.store.audit import AuditQuery
+
     return AuditQuery(
         model_id=model_id,
         actor=actor.strip() if actor and actor.strip() else None,
