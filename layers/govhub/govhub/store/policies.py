@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -216,12 +217,12 @@ class ViolationFlagRepository:
             )
             for v in violations
         ]
-        actions = [
+        actions: list[Action] = [
             ModelItem.policy_violations.set(flag) if flag else ModelItem.policy_violations.remove(),
             ModelItem.updated_at.set(stamp.updated_at.isoformat()),
             ModelItem.updated_by.set(stamp.updated_by),
             ModelItem.updated_by_role.set(stamp.updated_by_role),
-            ModelItem.change_reason.set(stamp.change_reason),
+            ModelItem.change_reason.set(stamp.change_reason or ""),
         ]
         try:
             item.update(actions=actions, condition=ModelItem.compliance_status == ComplianceStatus.APPROVED.value)
