@@ -6,30 +6,37 @@ import math
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
 from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion, PolicyViolation
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 
-# "Has a character that is not Unicode White_Space" (what survives strip_whitespace), spelled out so the
-# documented pattern means the same in pydantic's regex engine and in a client's (ECMA, Python re).
-VISIBLE = "[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# Unicode White_Space, spelled out so that documented patterns mean the same in pydantic's regex engine and in
+# a client's (ECMA, Python re), and so that stripping removes exactly these characters.
+WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+VISIBLE = "[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"  # has one character that is not
 SPACE = "[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
 
 def _stripped(core: str) -> str:
-    """A pattern for `core` as the client may send it: surrounding white space is stripped before it is checked."""
+    """A pattern for `core` as the client may send it: surrounding white space is stripped after the checks."""
     return f"^{SPACE}*(?:{core}){SPACE}*$"
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=VISIBLE)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=VISIBLE)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000, pattern=VISIBLE)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=_stripped(f"{VISIBLE[:-1]}/]+"))]
-ArtifactUri = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_048)]
-Sha256 = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=_stripped("[0-9a-fA-F]{64}"))]
-MetricName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=_stripped(r"[\w.:/@%+-]+"))]
+def _strip(value: str) -> str:
+    return value.strip(WHITE_SPACE)
+
+
+# Lengths and patterns are checked on the text as sent (what the OpenAPI document describes), then it is stripped.
+Stripped = AfterValidator(_strip)
+Name = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped]
+Short = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped]
+LongText = Annotated[str, StringConstraints(max_length=20_000), Stripped]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=2_000, pattern=VISIBLE), Stripped]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(f"{VISIBLE[:-1]}/]+")), Stripped]
+ArtifactUri = Annotated[str, StringConstraints(min_length=1, max_length=2_048, pattern=VISIBLE), Stripped]
+Sha256 = Annotated[str, StringConstraints(pattern=_stripped("[0-9a-fA-F]{64}")), AfterValidator(lambda v: _strip(v).lower())]
+MetricName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(r"[\w.:/@%+-]+")), Stripped]
 Id = Annotated[int, Field(ge=1, le=2**53)]
 Revision = Annotated[int, Field(ge=1)]
 
@@ -40,7 +47,7 @@ def _finite(value: float) -> float:
     return value
 
 
-MetricValue = Annotated[float, AfterValidator(_finite)]
+MetricValue = Annotated[float, Strict(), AfterValidator(_finite)]  # strict: `true` is not the number 1
 
 
 class _Input(BaseModel):
