@@ -45,13 +45,17 @@ def test_scenario_1_register_measure_review_approve(stack: dict) -> None:
     name = f"fraud-detector-{uuid.uuid4().hex[:6]}"
     # The pipeline registers the model, a version and its metrics (the seed's curl calls + a bearer token)
     model = owner.post("/models/", json={"name": name, "owner": "ML Team", "risk_level": "high", "domain": "finance",
-                                         "intended_purpose": "Detect fraudulent transactions"})
+                                         "intended_purpose": "Detect fraudulent transactions",
+                                         # what the default policy asks of a high-risk model (Annex IV)
+                                         "data_sources": "24 months of card transactions", "oversight_plan": "Analysts review flags"})
     assert model.status_code == 201, model.text
     model_id = model.json()["id"]
     version = owner.post("/versions/", json={"model_id": model_id, "version_tag": "v1.0.0", "s3_path": "s3://models/fraud-detector/v1.0.0"})
     assert version.status_code == 201
     metric = owner.post("/metrics/", json={"version_id": version.json()["id"], "metric_name": "accuracy", "value": 0.95})
     assert metric.status_code == 201
+    bias = owner.post("/metrics/", json={"version_id": version.json()["id"], "metric_name": "demographic_parity_difference", "value": 0.03})
+    assert bias.status_code == 201
     assert model.json()["compliance_status"] == "draft" and model.json()["risk_level"] == "high"
     # The auditor may look but not touch
     assert auditor.patch(f"/models/{model_id}/compliance-status", json={"status": "under_review", "reason": "x"}).status_code == 403
