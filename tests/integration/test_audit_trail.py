@@ -243,13 +243,16 @@ def test_a_locked_record_cannot_be_deleted_or_conditionally_overwritten(api: Api
     assert api.get(f"/api/v1/models/{model['id']}/audit-logs/verify").body["intact"] is True
 
 
-def test_the_template_refuses_unconditional_overwrites_and_deletes_for_everyone(template: Template) -> None:
+def test_the_template_lets_only_the_writer_put_only_new_records_and_nobody_delete(template: Template) -> None:
     # moto does not evaluate bucket policies (nor refuse shortening a COMPLIANCE retention): the rules are the template's
     resources = template.resources
     statements = {s["Sid"]: s for s in resources["AuditBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]}
     overwrite = statements["DenyOverwrites"]
     assert (overwrite["Effect"], overwrite["Principal"], overwrite["Action"]) == ("Deny", "*", "s3:PutObject")
     assert overwrite["Condition"] == {"Null": {"s3:if-none-match": "true"}}
+    writer_only = statements["OnlyTheAuditWriterWrites"]
+    assert (writer_only["Effect"], writer_only["Principal"], writer_only["Action"]) == ("Deny", "*", "s3:PutObject")
+    assert writer_only["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": {"Fn::GetAtt": ["AuditStreamFunctionRole", "Arn"]}}}
     deletes = statements["DenyDeletes"]
     assert (deletes["Effect"], deletes["Principal"]) == ("Deny", "*")
     assert set(deletes["Action"]) == {"s3:DeleteObject", "s3:DeleteObjectVersion"}

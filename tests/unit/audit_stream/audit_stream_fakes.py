@@ -17,7 +17,7 @@ from boto3.dynamodb.types import TypeSerializer
 
 from govhub.audit import audit_model_prefix, parse_audit_record_key
 from govhub.domain.entities import Page
-from govhub.store.audit import AuditHead, AuditQuery, EventMarker, RecordExistsError
+from govhub.store.audit import AuditHead, AuditQuery, IndexedEvent, RecordExistsError
 
 _serializer = TypeSerializer()
 _sequence_numbers = itertools.count(1000)
@@ -61,10 +61,13 @@ class FakeArchive:
 class FakeIndex:
     def __init__(self) -> None:
         self.head_items: dict[int, AuditHead] = {}
-        self.marker_items: dict[str, EventMarker] = {}
-        self.records: dict[tuple[int, int], dict[str, Any]] = {}
+        self.items: dict[str, dict[str, Any]] = {}  # event id -> the record its index item holds
         self.fail_save_records = 0  # how many save_records calls fail before they work again
         self.on_advance: list[Any] = []  # callbacks run before a head moves (to interleave another writer)
+
+    @property
+    def records(self) -> dict[tuple[int, int], dict[str, Any]]:
+        return {(r["model_id"], r["sequence"]): r for r in self.items.values()}
 
     def head(self, model_id: int) -> AuditHead | None:
         return self.head_items.get(model_id)
@@ -81,25 +84,22 @@ class FakeIndex:
         self.head_items[new.model_id] = new
         return True
 
-    def markers(self, event_ids: Iterable[str]) -> dict[str, EventMarker]:
-        return {e: self.marker_items[e] for e in set(event_ids) if e in self.marker_items}
-
-    def save_markers(self, markers: Iterable[EventMarker]) -> None:
-        for marker in markers:
-            self.marker_items[marker.event_id] = marker
-
     def save_records(self, records: Iterable[Mapping[str, Any]]) -> None:
         if self.fail_save_records:
             self.fail_save_records -= 1
             raise TableUnavailable("BatchWriteItem")
         for record in records:
-            self.records[(record["model_id"], record["sequence"])] = dict(record)
+            self.items[record["event_id"]] = dict(record)
 
-    def recorded_events(self, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
-        return {p: self.records[p]["event_id"] for p in set(positions) if p in self.records}
+    def indexed_events(self, event_ids: Iterable[str]) -> dict[str, IndexedEvent]:
+        return {
+            e: IndexedEvent(e, self.items[e]["model_id"], self.items[e]["sequence"], self.items[e]["hash"])
+            for e in set(event_ids)
+            if e in self.items
+        }
 
     def list(self, query: AuditQuery, limit: int, cursor: str | None) -> Page:
-        items = sorted(self.records.values(), key=lambda r: r["time"], reverse=True)
+        items = sorted(self.items.values(), key=lambda r: r["time"], reverse=True)
         if query.model_id is not None:
             items = [r for r in items if r["model_id"] == query.model_id]
         return Page(items=items[:limit], next_cursor=None)

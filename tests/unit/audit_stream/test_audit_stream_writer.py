@@ -7,6 +7,7 @@ batch processor are the real ones.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from audit_stream_fakes import FakeArchive, FakeIndex, metric_item, model_item, stream_record, version_item
@@ -14,7 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from govhub.audit import GENESIS_HASH, audit_record_key, encode_record, load_record, seal, verify_chain
 from govhub.services.audit import AuditBatchProcessor, AuditService, AuditWriter, ChainConflictError, audit_batch
-from govhub.store.audit import AuditHead, EventMarker
+from govhub.store.audit import AuditHead
 
 
 class Trail:
@@ -154,21 +155,25 @@ def test_two_writers_racing_on_one_model_give_one_chain_with_every_change_once()
     assert index.head(7).sequence == 4 and a.verify(7)["intact"]
 
 
-def test_an_object_no_writer_declared_is_never_adopted(trail: Trail) -> None:
-    # Given someone with write access to the bucket plants a well-formed, correctly chained record 1
-    forged = seal({"schema": "govhub.audit/1", "model_id": 7, "sequence": 1, "entity": "model", "entity_id": 7,
-                   "action": "create", "actor": {"username": "mallory", "role": "admin"}, "reason": None,
-                   "time": "2026-11-25T13:00:00.000000+00:00", "changes": {}, "event_id": "forged"}, GENESIS_HASH)
-    trail.archive.objects[audit_record_key(7, 1)] = encode_record(forged)
+@pytest.mark.parametrize("tamper", [
+    lambda r: {**r, "reason": "rewritten"},  # content that no longer matches its hash
+    lambda r: seal({**r, "sequence": 2}, r["prev_hash"]),  # a record claiming another place
+    lambda r: seal(r, "f" * 64),  # a record that links to nothing
+])
+def test_an_object_that_does_not_continue_the_chain_is_never_adopted(trail: Trail, tamper: Any) -> None:
+    # Given the next key of model 7's chain holds something that is not its next record
+    genuine = seal({"schema": "govhub.audit/1", "model_id": 7, "sequence": 1, "entity": "model", "entity_id": 7,
+                    "action": "create", "actor": {"username": "mallory", "role": "admin"}, "reason": None,
+                    "time": "2026-11-25T13:00:00.000000+00:00", "changes": {}, "event_id": "planted"}, GENESIS_HASH)
+    trail.archive.objects[audit_record_key(7, 1)] = json.dumps(tamper(genuine)).encode()
     # When the model's real first change arrives
-    record = stream_record("INSERT", model_item(7))
-    failed = trail.deliver([record])
-    # Then it is refused (and retried, then dead-lettered with an alarm), and the forgery is not in the chain
+    failed = trail.deliver([stream_record("INSERT", model_item(7))])
+    # Then it is refused (retried, then dead-lettered with an alarm), and nothing joins the chain
     assert failed == [0]
-    assert trail.index.head(7) is None and trail.index.records == {}
+    assert trail.index.head(7) is None and trail.index.items == {}
 
 
-def test_the_forgery_check_names_the_key() -> None:
+def test_the_refusal_names_the_key() -> None:
     index, archive = FakeIndex(), FakeArchive()
     writer = AuditWriter(index, archive)  # type: ignore[arg-type]
     archive.objects[audit_record_key(7, 1)] = b"{}"
@@ -178,15 +183,17 @@ def test_the_forgery_check_names_the_key() -> None:
         writer.write(DynamoDBRecord(raw))
 
 
-def test_a_marker_left_by_a_crash_before_re_planning_does_not_pass_for_a_recorded_event(trail: Trail) -> None:
-    # Given event E once planned as record 1, but record 1 went to another event and E was never stored
-    other = stream_record("INSERT", model_item(7))
-    trail.deliver([other])
-    edited = stream_record("MODIFY", model_item(7, revision=2, description="x", reason="x"), model_item(7))
-    trail.index.marker_items[edited["eventID"]] = EventMarker(edited["eventID"], 7, 1, "f" * 64)
-    # When E is delivered, its stale marker does not make it look done
-    assert trail.deliver([edited]) == []
-    assert [r["event_id"] for r in trail.chain(7)] == [other["eventID"], edited["eventID"]]
+def test_an_index_item_the_head_does_not_cover_yet_does_not_pass_for_a_recorded_event(trail: Trail) -> None:
+    # Given event E's record stored and indexed, but the head never moved (a crash right before it)
+    created = stream_record("INSERT", model_item(7))
+    original_advance = trail.index.advance
+    trail.index.advance = lambda current, new: (_ for _ in ()).throw(TimeoutError("crash"))  # type: ignore[method-assign]
+    assert trail.deliver([created]) == [0]
+    trail.index.advance = original_advance  # type: ignore[method-assign]
+    assert trail.index.items and trail.index.head(7) is None
+    # When E is redelivered, it is finished, not skipped: the head moves over its record
+    assert trail.deliver([created]) == []
+    assert trail.index.head(7).sequence == 1 and len(trail.archive.objects) == 1
 
 
 def test_the_verification_reports_a_tampered_record_by_sequence(trail: Trail) -> None:

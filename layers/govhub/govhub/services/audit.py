@@ -5,16 +5,16 @@ Writing (the ``audit_stream`` function): every stream record of an audited item 
 seals it with the previous record's hash and stores it. The protocol, for at-least-once delivery and
 concurrent writers of one chain (``docs/audit-trail.md``, "How records are written"):
 
-1. read the heads of the batch's models, then the markers of its events; an event whose marker
-   points at a record the head already covers (and whose index item names it) is done;
-2. seal every other change against the heads in memory and save each event's marker (the intent:
-   "event E is record s of model M with hash h") before its object is written;
-3. store each record with a conditional put (If-None-Match) at ``audit/model=<id>/<s:010d>.json``:
-   the bucket decides which record holds a sequence. If the key is taken by the same event (an
-   earlier attempt), that stored record is used; if by another event whose marker names exactly that
-   record (a concurrent writer, or an attempt that failed before reaching the table), it is adopted
-   into the chain and the change moves on to the next sequence; anything else is refused;
-4. index the records, then move each model's head with a condition on where it was. Records are
+1. read the heads of the batch's models, then the index items of its events: an event whose item
+   names a sequence the head already covers is done (a redelivery);
+2. seal every other change against the heads in memory and store it with a conditional put
+   (If-None-Match) at ``audit/model=<id>/<s:010d>.json``: the bucket decides which record holds a
+   sequence. If the key is taken by the same event (an earlier attempt), that stored record is used;
+   if by another event's record that continues the chain from the head (a concurrent writer, or an
+   attempt that failed before reaching the table), it is adopted into the chain and the change moves
+   on to the next sequence; anything else is refused (only this function may write to the bucket:
+   its policy says so);
+3. index the records, then move each model's head with a condition on where it was. Records are
    written in order and a failure stops the batch, so no sequence is ever skipped, and an event is
    given at most one record.
 
@@ -64,7 +64,6 @@ from govhub.store.audit import (
     AuditHead,
     AuditIndexRepository,
     AuditQuery,
-    EventMarker,
     RecordExistsError,
 )
 from govhub.store.items import MODEL_POINTER_ATTRIBUTES
@@ -247,7 +246,7 @@ def change_from_record(record: DynamoDBRecord) -> AuditChange | None:
 
 
 class ChainConflictError(Exception):
-    """A key of the chain holds an object that is not a record the audit trail wrote there: refused."""
+    """The next key of a chain holds an object that does not continue it: refused, never adopted."""
 
 
 class EarlierRecordFailedError(Exception):
@@ -266,8 +265,6 @@ class _Batch:
     changes: dict[str, AuditChange | None] = field(default_factory=dict)
     unreadable: dict[str, Exception] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
-    plan: dict[str, dict[str, Any]] = field(default_factory=dict)
-    markers: dict[str, EventMarker] = field(default_factory=dict)
     stored_heads: dict[int, AuditHead] = field(default_factory=dict)  # what the table held when the batch began
     heads: dict[int, AuditHead] = field(default_factory=dict)  # the chain's end as this batch has written it
     staged: dict[int, list[tuple[dict[str, Any], int]]] = field(default_factory=dict)  # model -> (record, position)
@@ -292,35 +289,16 @@ class AuditWriter:
             except Exception as error:  # noqa: BLE001 - reported as this record's failure by write()
                 batch.unreadable[event_id] = error
         changes = [c for c in batch.changes.values() if c is not None]
-        # Heads before markers: an event committed in between is then seen by its marker.
+        # Heads before index items: an event committed in between is then seen by its item.
         batch.stored_heads = self._index.heads(c.model_id for c in changes)
         batch.heads = dict(batch.stored_heads)
-        batch.markers = self._index.markers(c.event_id for c in changes)
-        batch.done = self._already_recorded(batch.markers, batch.stored_heads)
-        planned = dict(batch.heads)
-        intents: list[EventMarker] = []
-        for change in changes:
-            if change.event_id in batch.done:
-                continue
-            head = planned.get(change.model_id, AuditHead(change.model_id))
-            record = seal(change.record(head.sequence + 1), head.hash)
-            batch.plan[change.event_id] = record
-            planned[change.model_id] = AuditHead(change.model_id, record["sequence"], record["hash"])
-            marker = EventMarker(change.event_id, change.model_id, record["sequence"], record["hash"])
-            if batch.markers.get(change.event_id) != marker:
-                intents.append(marker)
-        self._index.save_markers(intents)
-        batch.markers.update({m.event_id: m for m in intents})
-        self._batch = batch
-
-    def _already_recorded(self, markers: Mapping[str, EventMarker], heads: Mapping[int, AuditHead]) -> set[str]:
-        covered = {
-            event_id: marker
-            for event_id, marker in markers.items()
-            if marker.sequence <= heads.get(marker.model_id, AuditHead(marker.model_id)).sequence
+        indexed = self._index.indexed_events(c.event_id for c in changes)
+        batch.done = {
+            event_id
+            for event_id, item in indexed.items()
+            if item.sequence <= batch.stored_heads.get(item.model_id, AuditHead(item.model_id)).sequence
         }
-        indexed = self._index.recorded_events((m.model_id, m.sequence) for m in covered.values())
-        return {event_id for event_id, m in covered.items() if indexed.get((m.model_id, m.sequence)) == event_id}
+        self._batch = batch
 
     def write(self, record: DynamoDBRecord) -> int | None:
         """Store the record of one stream record; answers its sequence (None if it needs none)."""
@@ -333,29 +311,19 @@ class AuditWriter:
             return None
         position = batch.position[event_id]
         head = batch.heads.get(change.model_id, AuditHead(change.model_id))
-        sealed = batch.plan[event_id]
         while True:
-            if sealed["sequence"] != head.sequence + 1 or sealed["prev_hash"] != head.hash:
-                sealed = seal(change.record(head.sequence + 1), head.hash)  # an adopted record came first
-            self._declare(EventMarker(event_id, change.model_id, sealed["sequence"], sealed["hash"]))
+            sealed = seal(change.record(head.sequence + 1), head.hash)
             key = audit_record_key(change.model_id, sealed["sequence"])
             try:
                 self._archive.put_new(key, encode_record(sealed))
                 stored = sealed
             except RecordExistsError as taken:
                 stored = self._continuation(taken, head)
-                if stored["event_id"] != event_id:
-                    self._check_declared(stored, key)
+                if stored["event_id"] != event_id:  # another event's record holds this place: it is the chain
                     head = self._stage(stored, position)
                     continue
-                self._declare(EventMarker(event_id, change.model_id, stored["sequence"], stored["hash"]))
             self._stage(stored, position)
             return int(stored["sequence"])
-
-    def _declare(self, marker: EventMarker) -> None:
-        if self._batch.markers.get(marker.event_id) != marker:
-            self._index.save_markers([marker])
-            self._batch.markers[marker.event_id] = marker
 
     def _continuation(self, taken: RecordExistsError, head: AuditHead) -> dict[str, Any]:
         """The record stored at the next key, if it genuinely continues the chain from ``head``."""
@@ -370,19 +338,12 @@ class AuditWriter:
             and stored.get("sequence") == sequence
             and stored.get("prev_hash") == head.hash
             and isinstance(stored.get("event_id"), str)
+            and isinstance(stored.get("time"), str)
+            and isinstance(stored.get("actor"), dict)
         )
         if not genuine:
             raise ChainConflictError(f"{taken.key} holds a record that does not continue the chain from record {head.sequence}")
         return stored
-
-    def _check_declared(self, stored: Mapping[str, Any], key: str) -> None:
-        """Another event's record may be adopted only if its marker declared exactly that record."""
-        event_id = str(stored["event_id"])
-        marker = self._batch.markers.get(event_id) or self._index.markers([event_id]).get(event_id)
-        expected = EventMarker(event_id, int(stored["model_id"]), int(stored["sequence"]), str(stored["hash"]))
-        if marker != expected:
-            raise ChainConflictError(f"{key} holds a record of event {event_id} that no audit writer declared")
-        self._batch.markers[event_id] = marker
 
     def _stage(self, record: dict[str, Any], position: int) -> AuditHead:
         model_id = int(record["model_id"])

@@ -5,9 +5,10 @@
   the truth: verification, as-of answers and exports read them.
 - In the table, items without an ``entity`` attribute (so they never feed the stream consumers back):
   the head of each model's chain (``AUDITHEAD#<id>``: last sequence and hash, the anchor a verification
-  compares the chain's end with), an index item per record (``AUDIT#<id>`` / sequence, in GSI1 by time
-  and GSI2 by actor, for the audit-log lists), and a marker per stream event (``AUDITEVENT#<event id>``)
-  that says which sequence the event was given, so a redelivered event is recognised.
+  compares the chain's end with), and one index item per record, keyed by the stream event it was made
+  from (``AUDITEVENT#<event id>``: a redelivered event is recognised with one consistent read) and
+  indexed for the audit-log lists: GSI1 ``AUDIT`` by time, GSI2 ``ACTOR#<username>`` by time, GSI3
+  ``AUDIT#<model id>`` by sequence.
 """
 
 from __future__ import annotations
@@ -32,10 +33,9 @@ from govhub.audit import GENESIS_HASH, audit_model_prefix, parse_audit_record_ke
 from govhub.config import settings
 from govhub.domain.entities import Page
 from govhub.store import keys
-from govhub.store.items import ListIndex, RiskIndex, _TableMeta
+from govhub.store.items import ListIndex, RiskIndex, StatusIndex, _TableMeta
 from govhub.store.repository import _page, decode_cursor
 
-MARKER_LIFETIME_SECONDS = 30 * 24 * 3600  # far beyond the stream's 24 hours of retention and retries
 READ_THREADS = 16
 
 
@@ -46,16 +46,6 @@ class AuditHead:
     model_id: int
     sequence: int = 0
     hash: str = GENESIS_HASH
-
-
-@dataclass(frozen=True)
-class EventMarker:
-    """Which record (sequence and hash) a stream event was given."""
-
-    event_id: str
-    model_id: int
-    sequence: int
-    record_hash: str
 
 
 # -- table items ---------------------------------------------------------------------------------
@@ -74,7 +64,7 @@ class AuditHeadItem(Model):
 
 
 class AuditIndexItem(Model):
-    """One record, for the lists: the filterable fields as attributes, the whole record as JSON text."""
+    """One record, keyed by its stream event; the filterable fields as attributes, the whole record as JSON text."""
 
     class Meta(_TableMeta):
         pass
@@ -87,28 +77,28 @@ class AuditIndexItem(Model):
     action = UnicodeAttribute()
     audited_entity = UnicodeAttribute()  # not `entity`: that attribute is what the stream filters select
     username = UnicodeAttribute()
-    event_id = UnicodeAttribute()
     record_hash = UnicodeAttribute()
     record = UnicodeAttribute()
     gsi1pk = UnicodeAttribute(attr_name="GSI1PK")
     gsi1sk = UnicodeAttribute(attr_name="GSI1SK")
     gsi2pk = UnicodeAttribute(attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(attr_name="GSI2SK")
+    gsi3pk = UnicodeAttribute(attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(attr_name="GSI3SK")
 
     by_time = ListIndex()  # gsi1: AUDIT, by time
     by_actor = RiskIndex()  # gsi2: ACTOR#<username>, by time
+    by_model = StatusIndex()  # gsi3: AUDIT#<model id>, by sequence
 
 
-class AuditEventItem(Model):
-    class Meta(_TableMeta):
-        pass
+@dataclass(frozen=True)
+class IndexedEvent:
+    """Where an event's record was indexed: its model, sequence and hash."""
 
-    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
-    sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    model_id = NumberAttribute()
-    sequence = NumberAttribute()
-    record_hash = UnicodeAttribute()
-    expires_at = NumberAttribute()
+    event_id: str
+    model_id: int
+    sequence: int
+    record_hash: str
 
 
 @dataclass(frozen=True)
@@ -124,7 +114,7 @@ class AuditQuery:
 
 
 class AuditIndexRepository:
-    """The table side of the trail: heads, index items and event markers."""
+    """The table side of the trail: the heads and the index items."""
 
     # -- heads -----------------------------------------------------------------------------------
     def head(self, model_id: int) -> AuditHead | None:
@@ -163,49 +153,22 @@ class AuditIndexRepository:
             raise
         return True
 
-    # -- event markers ---------------------------------------------------------------------------
-    def markers(self, event_ids: Iterable[str]) -> dict[str, EventMarker]:
-        wanted = sorted(set(event_ids))
-        found: dict[str, EventMarker] = {}
-        if not wanted:
-            return found
-        for item in AuditEventItem.batch_get([(keys.audit_event_pk(e), keys.AUDIT_EVENT_SK) for e in wanted], consistent_read=True):
-            event_id = item.pk.removeprefix(keys.AUDIT_EVENT)
-            found[event_id] = EventMarker(event_id, int(item.model_id), int(item.sequence), item.record_hash)
-        return found
-
-    def save_markers(self, markers: Iterable[EventMarker]) -> None:
-        expires_at = int(time.time()) + MARKER_LIFETIME_SECONDS
-        with AuditEventItem.batch_write() as batch:
-            for marker in markers:
-                batch.save(
-                    AuditEventItem(
-                        keys.audit_event_pk(marker.event_id),
-                        keys.AUDIT_EVENT_SK,
-                        model_id=marker.model_id,
-                        sequence=marker.sequence,
-                        record_hash=marker.record_hash,
-                        expires_at=expires_at,
-                    )
-                )
-
     # -- index items -----------------------------------------------------------------------------
     def save_records(self, records: Iterable[Mapping[str, Any]]) -> None:
-        """Index sealed records (idempotent: an index item only ever holds the one record stored at its sequence)."""
+        """Index sealed records (idempotent: an event's item only ever holds the one record stored for it)."""
         with AuditIndexItem.batch_write() as batch:
             for record in records:
                 batch.save(self._to_item(record))
 
-    def recorded_events(self, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
-        """(model id, sequence) -> the event id of the record indexed there."""
-        wanted = sorted(set(positions))
-        found: dict[tuple[int, int], str] = {}
+    def indexed_events(self, event_ids: Iterable[str]) -> dict[str, IndexedEvent]:
+        """The events that have an index item, with the record it names (consistent reads)."""
+        wanted = sorted(set(event_ids))
+        found: dict[str, IndexedEvent] = {}
         if not wanted:
             return found
-        for item in AuditIndexItem.batch_get(
-            [(keys.audit_records_pk(m), keys.audit_sequence_sk(s)) for m, s in wanted], consistent_read=True
-        ):
-            found[(int(item.model_id), int(item.sequence))] = item.event_id
+        for item in AuditIndexItem.batch_get([(keys.audit_event_pk(e), keys.AUDIT_EVENT_SK) for e in wanted], consistent_read=True):
+            event_id = item.pk.removeprefix(keys.AUDIT_EVENT)
+            found[event_id] = IndexedEvent(event_id, int(item.model_id), int(item.sequence), item.record_hash)
         return found
 
     def list(self, query: AuditQuery, limit: int, cursor: str | None) -> Page:
@@ -222,7 +185,7 @@ class AuditIndexRepository:
                 filters.append(AuditIndexItem.time >= query.since)
             if query.until:
                 filters.append(AuditIndexItem.time <= query.until)
-            results = AuditIndexItem.query(
+            results = AuditIndexItem.by_model.query(
                 keys.audit_records_pk(query.model_id),
                 filter_condition=_all(filters),
                 scan_index_forward=False,
@@ -253,21 +216,22 @@ class AuditIndexRepository:
         username = str(record["actor"]["username"])
         time_key = keys.audit_time_sk(at, model_id, sequence)
         return AuditIndexItem(
-            keys.audit_records_pk(model_id),
-            keys.audit_sequence_sk(sequence),
+            keys.audit_event_pk(str(record["event_id"])),
+            keys.AUDIT_EVENT_SK,
             model_id=model_id,
             sequence=sequence,
             time=at,
             action=str(record["action"]),
             audited_entity=str(record["entity"]),
             username=username,
-            event_id=str(record["event_id"]),
             record_hash=str(record["hash"]),
             record=json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
             gsi1pk=keys.AUDIT_LIST,
             gsi1sk=time_key,
             gsi2pk=keys.actor_partition(username),
             gsi2sk=time_key,
+            gsi3pk=keys.audit_records_pk(model_id),
+            gsi3sk=keys.audit_sequence_sk(sequence),
         )
 
 

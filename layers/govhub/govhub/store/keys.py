@@ -43,10 +43,10 @@ POLICY_ACTIVE_SK = "ACTIVE"
 GLOBAL_MODEL_ID = 0
 
 # The audit trail (written by audit_stream). These items have no `entity`, so they never feed back into
-# the stream consumers: a head per model (last sequence and hash), an index item per record, and a marker
-# per stream event (redeliveries are recognised by it; it expires after the stream's retention).
+# the stream consumers: a head per model (last sequence and hash) and an index item per record, keyed by
+# its stream event (a redelivery is recognised by it), in GSI3 under its model by sequence.
 AUDIT_HEAD = "AUDITHEAD#"
-AUDIT_RECORDS = "AUDIT#"
+AUDIT_RECORDS = "AUDIT#"  # GSI3 partition of one model's records, by sequence
 AUDIT_EVENT = "AUDITEVENT#"
 AUDIT_HEAD_SK = "HEAD"
 AUDIT_EVENT_SK = "EVENT"
