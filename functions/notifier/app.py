@@ -26,7 +26,7 @@ from govhub.config import settings
 from govhub.store.repository import ModelRepository
 
 logger = Logger(service="notifier")
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams, logger=logger)
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams, logger=logger)  # type: ignore[arg-type]  # powertools Logger logs like logging.Logger
 
 
 class EventsNotSentError(Exception):

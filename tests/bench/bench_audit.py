@@ -204,6 +204,7 @@ def build_chain(model_id: int, length: int) -> None:
     sealed: dict[str, Any] = {}
     for sequence in range(1, length + 1):
         kind = sequence % 3
+        changes: dict[str, dict[str, Any]]
         if sequence == 1:
             changes = {"name": {"before": None, "after": f"bench-verify-{model_id}"}, "risk_level": {"before": None, "after": "high"}}
             entity, action, entity_id = "model", "create", model_id

@@ -419,7 +419,7 @@ class AuditBatchProcessor(BatchProcessor):
             return self.failure_handler(DynamoDBRecord(raw), sys.exc_info())
 
     def _fail_after_success(self, raw: dict) -> tuple:
-        self.success_messages.remove(raw)
+        self.success_messages.remove(cast(Any, raw))  # success_handler keeps the raw record
         try:
             raise EarlierRecordFailedError("this record's chain could not be committed to the table; retried")
         except EarlierRecordFailedError:
