@@ -439,3 +439,12 @@ def test_bad_filters_are_refused_with_the_field_named(api: Api) -> None:
     backwards = api.get("/api/v1/audit-logs", query="from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z")
     assert backwards.status == 422
     assert api.get("/api/v1/audit-logs", query="cursor=not-a-cursor").status == 400
+
+
+def test_moments_utc_cannot_hold_are_refused_not_failed(api: Api) -> None:
+    model = _register(api)
+    # year 1 at +01:00 is still year 0 in UTC; year 9999 at -01:00 is already year 10000
+    for query in ("from=0001-01-01T00:00:00%2B01:00", "to=9999-12-31T23:30:00-01:00"):
+        answer = api.get("/api/v1/audit-logs", query=query)
+        assert answer.status == 422 and answer.body["error"]["code"] == "validation_error", query
+    assert api.get(f"/api/v1/models/{model['id']}/as-of", query="at=0001-01-01T00:00:00%2B01:00").status == 422

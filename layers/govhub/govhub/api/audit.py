@@ -130,7 +130,7 @@ def _model_exists(model_id: int) -> bool:
 
 def _query(model_id: int | None, actor: str | None, action: str | None, entity: str | None,
            since: datetime | None, until: datetime | None) -> AuditQuery:
-    start, end = (_utc(since) if since else None), (_utc(until) if until else None)
+    start, end = _utc(since, "from"), _utc(until, "to")
     if start and end and start > end:
         raise ValidationFailedError("`from` is after `to`.", [{"field": "from", "message": "after `to`"}])
     from govhub.store.audit import AuditQuery
@@ -145,8 +145,14 @@ def _query(model_id: int | None, actor: str | None, action: str | None, entity: 
     )
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+def _utc(moment: datetime | None, field: str) -> datetime | None:
+    """The moment in UTC (UTC assumed without a zone); a moment UTC cannot hold (year 0 or 10000) is refused."""
+    if moment is None:
+        return None
+    try:
+        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        raise ValidationFailedError(f"`{field}` is out of range in UTC.", [{"field": field, "message": "out of range"}]) from None
 
 
 def _page(query: AuditQuery, limit: int, cursor: str | None) -> AuditLogPage:
@@ -200,7 +206,7 @@ def model_as_of(
     """The model as it was at `at`: status, risk level, latest version and its metrics, the approval in force,
     and who made the last change, replayed from the audit records."""
     audit().require_trail(model_id, _model_exists)
-    return AsOfOut.model_validate(audit().as_of(model_id, at or datetime.now(UTC)))
+    return AsOfOut.model_validate(audit().as_of(model_id, _utc(at, "at") or datetime.now(UTC)))
 
 
 @router.get(
