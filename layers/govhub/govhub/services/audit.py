@@ -34,7 +34,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, cast
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
@@ -428,8 +428,6 @@ class AuditBatchProcessor(BatchProcessor):
 
 def audit_batch(event: dict[str, Any], processor: AuditBatchProcessor, context: Any = None) -> PartialItemFailureResponse:
     """The audit_stream handler's body: process the batch, report the records to retry."""
-    from aws_lambda_powertools.utilities.batch import process_partial_response
-
     return process_partial_response(event=event, record_handler=processor.writer.write, processor=processor, context=context)
 
 
