@@ -137,6 +137,18 @@ def test_records_stored_by_an_attempt_that_never_came_back_are_adopted_by_the_ne
     assert trail.deliver(first) == [] and len(trail.archive.objects) == 3
 
 
+def test_an_event_whose_record_was_taken_in_earlier_in_the_batch_is_not_recorded_twice(trail: Trail) -> None:
+    created, edited = model_item(7), model_item(7, revision=2, description="edited", reason="edit")
+    first, second = stream_record("INSERT", created), stream_record("MODIFY", edited, created)
+    # Given the second change's record already stored at sequence 1 by an attempt that never reached the table
+    trail.index.fail_save_records = 1
+    trail.deliver([second])
+    # When a batch brings the first change, then the second again
+    assert trail.deliver([first, second]) == []
+    # Then the stored record keeps its place and the second change is not recorded again
+    assert [r["event_id"] for r in trail.chain(7)] == [second["eventID"], first["eventID"]]
+
+
 def test_two_writers_racing_on_one_model_give_one_chain_with_every_change_once() -> None:
     index, archive = FakeIndex(), FakeArchive()
     a, b = Trail(index, archive), Trail(index, archive)

@@ -321,6 +321,7 @@ class AuditWriter:
                 stored = self._continuation(taken, head)
                 if stored["event_id"] != event_id:  # another event's record holds this place: it is the chain
                     head = self._stage(stored, position)
+                    batch.done.add(str(stored["event_id"]))  # recorded now, should that event come later in the batch
                     continue
             self._stage(stored, position)
             return int(stored["sequence"])
