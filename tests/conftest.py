@@ -10,6 +10,11 @@ os.environ.update(
     AWS_REGION="us-east-1",
     AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
     TABLE_NAME="itest-Table",
+    # the names provision() gives the template's bucket and bus in the "itest" stack: whichever test reads the
+    # settings first, the functions find the resources the integration fixture creates
+    AUDIT_BUCKET="itest-auditbucket",
+    REPORTS_BUCKET="itest-reportsbucket",
+    EVENT_BUS_NAME="itest-governance",
     POWERTOOLS_LOG_LEVEL=os.environ.get("TEST_LOG_LEVEL", "CRITICAL"),
     POWERTOOLS_DEV="false",
 )

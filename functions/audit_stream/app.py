@@ -1,15 +1,31 @@
 """audit_stream function: every committed change on the table's stream becomes a hash-chained record in the audit bucket."""
 
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from govhub.services.audit import AuditBatchProcessor, AuditWriter, audit_batch
-from govhub.store.audit import AuditArchive, AuditIndexRepository
+if TYPE_CHECKING:
+    from govhub.services.audit import AuditBatchProcessor
 
 logger = Logger(service="audit_stream")
-processor = AuditBatchProcessor(AuditWriter(AuditIndexRepository(), AuditArchive()), logger=logger)
+
+
+@lru_cache(maxsize=1)
+def processor() -> AuditBatchProcessor:
+    """The writer over the index and the bucket, made with the first batch (the container starts without
+    loading botocore and pynamodb) and kept for the container's life."""
+    from govhub.services.audit import AuditBatchProcessor, AuditWriter
+    from govhub.store.audit import AuditArchive, AuditIndexRepository
+
+    return AuditBatchProcessor(AuditWriter(AuditIndexRepository(), AuditArchive()), logger=logger)
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return dict(audit_batch(event, processor, context))
+    from govhub.services.audit import audit_batch
+
+    return dict(audit_batch(event, processor(), context))

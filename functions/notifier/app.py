@@ -7,9 +7,8 @@ nothing). Detail types and their JSON schemas: docs/events/.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -23,7 +22,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from notifications import entry, governance_events
 
 from govhub.config import settings
-from govhub.store.repository import ModelRepository
+
+if TYPE_CHECKING:
+    from govhub.store.repository import ModelRepository
 
 logger = Logger(service="notifier")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, logger=logger)  # type: ignore[arg-type]  # powertools Logger logs like logging.Logger
@@ -33,13 +34,18 @@ class EventsNotSentError(Exception):
     """EventBridge refused some of a change's events; the change is retried from the stream."""
 
 
+# The clients are made with the first record, not at import: the container starts without loading botocore.
 @lru_cache(maxsize=1)
 def _events() -> Any:
+    import boto3
+
     return boto3.client("events", region_name=settings().region)
 
 
 @lru_cache(maxsize=1)
 def _models() -> ModelRepository:
+    from govhub.store.repository import ModelRepository
+
     return ModelRepository()
 
 

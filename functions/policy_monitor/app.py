@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -25,13 +24,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.config import settings
-from govhub.policy.service import PolicyService
-from govhub.store.policies import (
-    EvidenceRepository,
-    PolicyModelReader,
-    PolicyRepository,
-    ViolationFlagRepository,
-)
+
+if TYPE_CHECKING:
+    from govhub.policy.service import PolicyService
 
 EVENT_SOURCE = "govhub.registry"  # the notifier's source: the bus's rules see every governance event
 DETAIL_TYPE = "Policy Violated"
@@ -48,6 +43,8 @@ class EventBridgePublisher:
     """Puts `Policy Violated` events on the governance bus."""
 
     def __init__(self, bus_name: str) -> None:
+        import boto3  # with the first record, not at import: the container starts without loading botocore
+
         self._bus = bus_name
         self._client = boto3.client("events", region_name=settings().region)
 
@@ -63,6 +60,10 @@ class EventBridgePublisher:
 
 @lru_cache(maxsize=1)
 def monitor() -> PolicyService:
+    # The policy engine and its store load with the first record, like the clients they make.
+    from govhub.policy.service import PolicyService
+    from govhub.store.policies import EvidenceRepository, PolicyModelReader, PolicyRepository, ViolationFlagRepository
+
     bus = settings().event_bus_name
     events = EventBridgePublisher(bus) if bus else None
     return PolicyService(PolicyRepository(), EvidenceRepository(), PolicyModelReader(), ViolationFlagRepository(), events)

@@ -17,7 +17,6 @@ from urllib.parse import unquote, urlparse
 import boto3
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
-from conftest import FRAUD_DETECTOR, Api
 
 from govhub.audit import audit_record_key, encode_record, load_record, seal
 from govhub_cli.bundle import verify_bundle
@@ -25,6 +24,7 @@ from local_stack.events import http_event
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
 from tests.integration.audit_stream_helpers import TableStream, deliver, deliver_until_done, failed_positions, subscribed
+from tests.integration.conftest import FRAUD_DETECTOR, Api
 
 
 class AuditPipeline:
@@ -51,14 +51,6 @@ class AuditPipeline:
     def records(self, model_id: int) -> list[dict[str, Any]]:
         return [load_record(self.s3.get_object(Bucket=self.bucket, Key=k)["Body"].read()) for k in self.keys(model_id)]
 
-
-@pytest.fixture(autouse=True)
-def _settings_of_this_stack(aws: dict[str, str]) -> None:
-    """A container reads its settings once; a test run earlier in this process may have read them before the
-    template's resources (bucket, bus) were in the environment."""
-    from govhub.config import settings
-
-    settings.cache_clear()
 
 
 @pytest.fixture

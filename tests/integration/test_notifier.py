@@ -12,12 +12,12 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import FRAUD_DETECTOR, Api
 from jsonschema import Draft202012Validator
 
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
 from tests.integration.audit_stream_helpers import TableStream, deliver, failed_positions, subscribed
+from tests.integration.conftest import FRAUD_DETECTOR, Api
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "events"
 
@@ -55,14 +55,6 @@ class Notifier:
         batch = subscribed(self.template, "NotifierFunction", self.stream.new_records())
         return failed_positions(batch, deliver(self.host, batch)) if batch else []
 
-
-@pytest.fixture(autouse=True)
-def _settings_of_this_stack(aws: dict[str, str]) -> None:
-    """A container reads its settings once; a test run earlier in this process may have read them before the
-    template's resources (bucket, bus) were in the environment."""
-    from govhub.config import settings
-
-    settings.cache_clear()
 
 
 @pytest.fixture

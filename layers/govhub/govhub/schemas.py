@@ -50,7 +50,14 @@ def _finite(value: float) -> float:
 MetricValue = Annotated[float, Strict(), AfterValidator(_finite)]  # strict: `true` is not the number 1
 
 
-class _Input(BaseModel):
+class Schema(BaseModel):
+    """Base of every API shape. Its validator is built when a request first needs it, not at import: a function
+    loads the shapes of all its routes and a cold request uses one or two."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -153,7 +160,7 @@ class MetricRecording(_Input):
 
 
 # -- responses ------------------------------------------------------------------------------
-class PolicyViolationOut(BaseModel):
+class PolicyViolationOut(Schema):
     """A rule of the active policy an approved model fails since new evidence arrived (flagged by the policy monitor)."""
 
     rule_id: str
@@ -175,12 +182,12 @@ class PolicyViolationOut(BaseModel):
         )
 
 
-class VersionRefOut(BaseModel):
+class VersionRefOut(Schema):
     id: int
     version_tag: str
 
 
-class ModelOut(BaseModel):
+class ModelOut(Schema):
     id: int
     name: str
     owner: str
@@ -237,7 +244,7 @@ class ModelOut(BaseModel):
         )
 
 
-class VersionOut(BaseModel):
+class VersionOut(Schema):
     id: int
     model_id: int
     version_tag: str
@@ -263,7 +270,7 @@ class VersionOut(BaseModel):
         )
 
 
-class MetricOut(BaseModel):
+class MetricOut(Schema):
     id: int
     version_id: int
     model_id: int
@@ -285,26 +292,26 @@ class MetricOut(BaseModel):
         )
 
 
-class ModelPage(BaseModel):
+class ModelPage(Schema):
     items: list[ModelOut]
     next_cursor: str | None
 
 
-class VersionPage(BaseModel):
+class VersionPage(Schema):
     items: list[VersionOut]
     next_cursor: str | None
 
 
-class MetricPage(BaseModel):
+class MetricPage(Schema):
     items: list[MetricOut]
     next_cursor: str | None
 
 
-class MetricBatchOut(BaseModel):
+class MetricBatchOut(Schema):
     items: list[MetricOut]
 
 
-class DashboardOut(BaseModel):
+class DashboardOut(Schema):
     total: int
     by_risk_level: dict[str, int]
     by_status: dict[str, int]
@@ -315,15 +322,15 @@ class DashboardOut(BaseModel):
         return cls(total=stats.total, by_risk_level=stats.by_risk_level, by_status=stats.by_status, matrix=stats.matrix)
 
 
-class Health(BaseModel):
+class Health(Schema):
     status: str
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Schema):
     code: str
     message: str
     details: Any = None
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Schema):
     error: ErrorBody

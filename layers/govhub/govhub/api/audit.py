@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from govhub.api.context import registry
 from govhub.audit import bundle_to_zip
@@ -24,6 +24,7 @@ from govhub.audit.bundle import MANIFEST
 from govhub.audit.record import ACTIONS, ENTITIES, format_time
 from govhub.config import settings
 from govhub.errors import NotFoundError, ValidationFailedError
+from govhub.schemas import Schema
 
 if TYPE_CHECKING:
     from govhub.services.audit import AuditService
@@ -59,17 +60,17 @@ Since = Annotated[Moment | None, Query(alias="from", description="Records at or 
 Until = Annotated[Moment | None, Query(alias="to", description="Records at or before this time (RFC 3339).")]
 
 
-class AuditActorOut(BaseModel):
+class AuditActorOut(Schema):
     username: str
     role: str
 
 
-class FieldChangeOut(BaseModel):
+class FieldChangeOut(Schema):
     before: Any = None
     after: Any = None
 
 
-class AuditRecordOut(BaseModel):
+class AuditRecordOut(Schema):
     """One audit record, exactly as sealed and stored (``docs/audit-trail.md``)."""
 
     model_config = ConfigDict(populate_by_name=True)
@@ -89,25 +90,25 @@ class AuditRecordOut(BaseModel):
     hash: str = Field(description="SHA-256 of the record's canonical JSON without this field.")
 
 
-class AuditLogPage(BaseModel):
+class AuditLogPage(Schema):
     items: list[AuditRecordOut]
     next_cursor: str | None
 
 
-class ChainBreakOut(BaseModel):
+class ChainBreakOut(Schema):
     sequence: int
     problem: Literal["modified", "missing", "reordered", "inserted", "duplicate"]
     detail: str
 
 
-class ChainVerificationOut(BaseModel):
+class ChainVerificationOut(Schema):
     intact: bool
     records: int = Field(description="How many records the bucket holds for the model.")
     head_hash: str | None = Field(description="Hash of the last record of the verified part of the chain.")
     first_break: ChainBreakOut | None
 
 
-class AsOfOut(BaseModel):
+class AsOfOut(Schema):
     model_id: int
     at: str
     existed: bool = Field(description="Whether the audit trail shows the model at that moment (false: not yet created).")
@@ -120,7 +121,7 @@ class AsOfOut(BaseModel):
     chain: ChainVerificationOut = Field(description="The verification of the records the answer was replayed from.")
 
 
-class ExportLinkOut(BaseModel):
+class ExportLinkOut(Schema):
     download_url: str = Field(description="Presigned URL of the bundle's zip; no token needed, expires at expires_at.")
     expires_at: str
     size_bytes: int

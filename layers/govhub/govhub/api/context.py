@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,9 @@ from pydantic import BaseModel
 from govhub.auth.principal import Principal
 
 if TYPE_CHECKING:
+    from govhub.domain.entities import Actor, AIModel
+    from govhub.domain.lifecycle import ComplianceStatus
+    from govhub.policy.service import PolicyService
     from govhub.services.registry import Registry
 
 
@@ -22,6 +26,21 @@ def registry() -> Registry:
     from govhub.services.registry import default_registry
 
     return default_registry()
+
+
+@lru_cache(maxsize=1)
+def policy_service() -> PolicyService:
+    """The policy set and its evaluation, built on first use like the registry: a function whose requests never
+    change a status (most of the models function's) never loads the policy engine."""
+    from govhub.policy.service import PolicyService
+    from govhub.store.policies import EvidenceRepository, PolicyRepository
+
+    return PolicyService(PolicyRepository(), EvidenceRepository())
+
+
+def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:
+    """The registry's `check_policy` hook: every status change is judged by the active policy set."""
+    return policy_service().check_transition
 
 
 def principal(router: Router) -> Principal:

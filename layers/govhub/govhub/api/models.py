@@ -8,8 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from govhub.api.context import created, registry
-from govhub.api.policies import policy_gate
+from govhub.api.context import created, policy_gate, registry
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ForbiddenError, ValidationFailedError
 from govhub.schemas import (

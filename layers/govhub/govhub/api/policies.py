@@ -7,45 +7,29 @@ routes over its {proxy+}).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from govhub.api.context import registry
+from govhub.api.context import policy_service, registry
 from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.evaluator import CheckItem, Checklist
 from govhub.policy.obligations import ObligationChecklist
-from govhub.policy.service import PolicyService
 from govhub.policy.versions import PolicyVersion
-from govhub.schemas import PolicyViolationOut
+from govhub.schemas import PolicyViolationOut, Schema
 
 router = APIGatewayHttpRouter()
-
-
-@lru_cache(maxsize=1)
-def policy_service() -> PolicyService:
-    # The policy store (pynamodb) loads with its first use, like the registry's (govhub.api.context).
-    from govhub.store.policies import EvidenceRepository, PolicyRepository
-
-    return PolicyService(PolicyRepository(), EvidenceRepository())
-
-
-def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:
-    """The registry's `check_policy` hook: every status change is judged by the active policy set."""
-    return policy_service().check_transition
 
 
 # -- shapes ----------------------------------------------------------------------------------
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
 
 
-class PolicyReplace(BaseModel):
+class PolicyReplace(Schema):
     model_config = ConfigDict(extra="forbid")
 
     document: Annotated[dict[str, Any], Field(description="The whole policy document (see docs/policies.md).")]
@@ -53,7 +37,7 @@ class PolicyReplace(BaseModel):
     expected_version: Annotated[int | None, Field(ge=0, description="The active version you edited; 409 if it moved on.")] = None
 
 
-class PolicyVersionOut(BaseModel):
+class PolicyVersionOut(Schema):
     version: int
     active: bool
     built_in: bool
@@ -83,12 +67,12 @@ class PolicyVersionOut(BaseModel):
         )
 
 
-class PolicyVersionPage(BaseModel):
+class PolicyVersionPage(Schema):
     items: list[PolicyVersionOut]
     next_cursor: str | None
 
 
-class CheckItemOut(BaseModel):
+class CheckItemOut(Schema):
     rule_id: str
     kind: str
     status: Literal["pass", "fail", "not_applicable"]
@@ -103,19 +87,19 @@ class CheckItemOut(BaseModel):
                    article=item.article, description=item.description, evidence=item.evidence)
 
 
-class FailedRuleOut(BaseModel):
+class FailedRuleOut(Schema):
     rule_id: str
     rule: str
     reason: str
     article: str
 
 
-class ActorOut(BaseModel):
+class ActorOut(Schema):
     username: str
     role: str
 
 
-class ComplianceCheckOut(BaseModel):
+class ComplianceCheckOut(Schema):
     model_id: int
     model_name: str
     risk_level: RiskLevel
@@ -154,14 +138,14 @@ class ComplianceCheckOut(BaseModel):
         )
 
 
-class CoverageOut(BaseModel):
+class CoverageOut(Schema):
     source: str
     ref: str
     satisfied: bool
     detail: str
 
 
-class ObligationOut(BaseModel):
+class ObligationOut(Schema):
     article: str
     title: str
     summary: str
@@ -171,7 +155,7 @@ class ObligationOut(BaseModel):
     manual: str | None
 
 
-class ObligationsOut(BaseModel):
+class ObligationsOut(Schema):
     model_id: int
     model_name: str
     risk_level: RiskLevel

@@ -13,13 +13,14 @@ from aws_lambda_powertools.event_handler import (
 )
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from govhub.api.context import registry
 from govhub.api.resolver import create_app
 from govhub.auth.principal import Principal
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ValidationFailedError
+from govhub.schemas import Schema
 
 if TYPE_CHECKING:  # the data layer (pynamodb, boto3) loads with the first request, not at cold start
     from govhub.services.reports import Renderer, ReportLink, ReportService
@@ -33,7 +34,7 @@ JOB_PATH = "/api/v1/reports/bulk"
 Filter = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
-class ReportLinkOut(BaseModel):
+class ReportLinkOut(Schema):
     url: str
     expires_at: datetime
     sha256: str
@@ -55,7 +56,7 @@ class ReportLinkOut(BaseModel):
         )
 
 
-class BulkReportRequest(BaseModel):
+class BulkReportRequest(Schema):
     """Which models the pack covers: the filters of GET /models (all of them when none is given)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -71,12 +72,12 @@ class BulkReportRequest(BaseModel):
         return {key: str(value) for key, value in values.items()}
 
 
-class SkippedModel(BaseModel):
+class SkippedModel(Schema):
     model_id: int
     reason: str
 
 
-class ReportJobOut(BaseModel):
+class ReportJobOut(Schema):
     job_id: str
     status: Literal["queued", "running", "done", "failed"]
     total: int

@@ -42,7 +42,9 @@ MetricName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators built with the first document parsed, not at import (the cold start of every function that
+    # can evaluate a policy)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _Rule(_Strict):
