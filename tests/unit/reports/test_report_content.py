@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from govhub.reports.content import build_report_content, canonical_json, classify_metric
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_samples import POLICY, report_inputs
+
+from govhub.reports.content import build_report_content, canonical_json, classify_metric
 
 FAIRNESS_FIRST_VERSION = [
     {"id": 1, "metric_name": "accuracy", "value": 0.95, "recorded_at": "2026-02-01T10:00:00+00:00"},

@@ -9,11 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from govhub.reports.content import build_report_content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_pdf import render_pdf
 from report_samples import report_inputs, sample_content
+
+from govhub.reports.content import build_report_content
 
 SECTION_HEADINGS = [
     "1. General description and intended purpose",
