@@ -196,8 +196,10 @@ def _four_eyes(rule: FourEyesRule, facts: ComplianceFacts) -> CheckItem:
         "registered_by": model.stamp.created_by,
         "submitted_by": model.submitted_by,
     }
-    if actor is None or facts.occasion is Occasion.MONITORING:
+    if facts.occasion is Occasion.MONITORING:
         return _item(rule, CheckStatus.NOT_APPLICABLE, "Who approves is checked at approval; nobody approves while monitoring.", evidence)
+    if actor is None:
+        return _item(rule, CheckStatus.NOT_APPLICABLE, "Who approves is checked at approval; this check names no approver.", evidence)
     evidence["approver"] = {"username": actor.username, "role": actor.role}
     problems = []
     if actor.role not in rule.approver_roles:

@@ -155,10 +155,11 @@ class PolicyService:
             },
         )
 
-    def compliance_check(self, model: AIModel, target: ComplianceStatus | None, actor: Actor) -> Checklist:
+    def compliance_check(self, model: AIModel, target: ComplianceStatus | None, actor: Actor | None) -> Checklist:
         """The checklist of the model's next step (or `target`), for `actor` as the one who would take it.
 
         An approved model is checked as the monitor checks it (is it still compliant?); a retired one makes no step.
+        Without an actor (the compliance report) who approves is not judged: the four-eyes rule is not applicable.
         """
         policy = self.active()
         if target is None:
