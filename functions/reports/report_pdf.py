@@ -89,6 +89,7 @@ SEVERITY_COLOURS = {
 
 FACT_LIMIT = 1500  # characters of a value shown in a fact table; free-text blocks are never cut
 CELL_VALUE_LIMIT = 160  # characters of one before/after value in the audit table
+EVIDENCE_LIMIT = 400  # characters of one piece of evidence or one rule's reason: every row keeps its last line
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -653,6 +654,10 @@ def _numbered_canvas(content: dict) -> Callable[..., Canvas]:
 # --- the story ------------------------------------------------------------------------------------
 
 
+# Room a section needs at the foot of a page to start there: its heading, introduction and first table rows.
+SECTION_ROOM = {"obligations": 300}
+
+
 def _story(content: dict) -> list[Flowable]:
     sections = content.get("sections") or []
     builders: dict[str, Callable[[dict, dict], list[Flowable]]] = {
@@ -662,12 +667,13 @@ def _story(content: dict) -> list[Flowable]:
         "human_oversight": _human_oversight,
         "evaluation": _evaluation,
         "risk_classification": _risk_classification,
+        "obligations": _obligations,
         "lifecycle": _lifecycle,
         "gaps": _gaps_and_findings,
     }
     story: list[Flowable] = [*_cover(content), NextPageTemplate("body"), PageBreak(), *_contents(), PageBreak()]
     for section in sections:
-        story.append(CondPageBreak(150))
+        story.append(CondPageBreak(SECTION_ROOM.get(section["id"], 150)))
         story.extend(_section_heading(section))
         story.extend(builders[section["id"]](section.get("data") or {}, content))
         story.append(Spacer(1, 14))
@@ -676,15 +682,21 @@ def _story(content: dict) -> list[Flowable]:
 
 def _section_heading(section: dict) -> list[Flowable]:
     points = section.get("annex_iv") or []
-    reference = "Annex IV point" + ("s " if len(points) > 1 else " ") + ", ".join(points) if points else "Annex IV"
+    references = [section.get("legal_reference") or ""]
+    if points:
+        references.insert(0, "Annex IV point" + ("s " if len(points) > 1 else " ") + ", ".join(points))
     return [
         _Heading(f"{section['number']}. {section['title']}", H1, 0, f"s-{section['id']}"),
-        _para(f"{reference} · {section.get('legal_reference') or ''}", H1_REF),
+        _para(" · ".join(r for r in references if r), H1_REF),
     ]
 
 
-def _sub_heading(number: str, title: str, key: str) -> _Heading:
-    return _Heading(f"{number} {title}", H2, 1, key)
+def _section_number(content: dict, section_id: str) -> str:
+    return next((str(s["number"]) for s in content.get("sections") or [] if s.get("id") == section_id), "?")
+
+
+def _sub_heading(content: dict, section_id: str, sub: int, title: str, key: str) -> _Heading:
+    return _Heading(f"{_section_number(content, section_id)}.{sub} {title}", H2, 1, key)
 
 
 def _contents() -> list[Flowable]:
@@ -865,6 +877,8 @@ def _cover(content: dict) -> list[Flowable]:
             ],
             cell_colours={1: (FAIL_FG, FAIL_BG) if {"critical", "high"} & set(severities) else (PASS_FG, PASS_BG)},
         ),
+        _obligations_summary(summary, risk),
+        _policy_check_summary(summary),
         _threshold_summary(summary),
         Row(
             [
@@ -899,7 +913,7 @@ def _cover(content: dict) -> list[Flowable]:
             _panel(
                 [
                     Paragraph(
-                        f"Documentation gaps ({len(gaps)}) — see section 8",
+                        f"Documentation gaps ({len(gaps)}) — see section {_section_number(content, 'gaps')}",
                         _style("gaphead", fontName=FONT_BOLD, textColor=FAIL_FG),
                     ),
                     Paragraph(items + more, _style("gaplist", fontSize=8.5, leading=12, textColor=INK)),
@@ -918,6 +932,38 @@ def _cover(content: dict) -> list[Flowable]:
         ),
     ]
     return [KeepTogether(story[:8]), *story[8:]]
+
+
+def _obligations_summary(summary: dict, risk: str) -> Row:
+    label = "EU AI Act obligations"
+    counts = summary.get("obligations")
+    if not counts:
+        return Row([label, "Not computed for this report"], cell_colours={1: (WARN_FG, WARN_BG)})
+    total = sum(counts.values())
+    shown = ", ".join(f"{counts[s]} {_OBLIGATION_TEXT[s].lower()}" for s in _OBLIGATION_TEXT if counts.get(s))
+    if counts.get("open"):
+        colour = (FAIL_FG, FAIL_BG)
+    elif counts.get("partial"):
+        colour = (WARN_FG, WARN_BG)
+    else:
+        colour = (PASS_FG, PASS_BG)
+    return Row([label, f"{total} for {_label(risk)} risk: {shown}"], cell_colours={1: colour})
+
+
+def _policy_check_summary(summary: dict) -> Row:
+    check = summary.get("policy_check")
+    if not check:
+        return Row(["Policy check (next step)", "Not computed for this report"], cell_colours={1: (WARN_FG, WARN_BG)})
+    outcome, failed = check.get("outcome"), check.get("failed") or 0
+    if check.get("occasion") == "monitoring":
+        label = "Policy check (approved model)"
+    else:
+        label = f"Policy check (next step: {_label(check.get('target'))})" if outcome != "none" else "Policy check"
+    if outcome == "none":
+        return Row([label, "No next step: the model is retired"], cell_colours={1: (MUTED, PANEL)})
+    if failed:
+        return Row([label, f"{failed} rule(s) fail"], cell_colours={1: (FAIL_FG, FAIL_BG)}, bold=frozenset({1}))
+    return Row([label, "Every rule that applies passes"], cell_colours={1: (PASS_FG, PASS_BG)})
 
 
 def _threshold_summary(summary: dict) -> Row:
@@ -1119,7 +1165,7 @@ def _evaluation(data: dict, content: dict) -> list[Flowable]:
         )
     ]
 
-    story.append(_sub_heading("5.1", "Acceptance thresholds", "s-evaluation-thresholds"))
+    story.append(_sub_heading(content, "evaluation", 1, "Acceptance thresholds", "s-evaluation-thresholds"))
     if policy is None or not policy.get("thresholds"):
         story.append(
             Paragraph(
@@ -1165,7 +1211,7 @@ def _evaluation(data: dict, content: dict) -> list[Flowable]:
             )
         )
 
-    story.append(_sub_heading("5.2", "Fairness and bias metrics", "s-evaluation-fairness"))
+    story.append(_sub_heading(content, "evaluation", 2, "Fairness and bias metrics", "s-evaluation-fairness"))
     fairness_rows = _metric_rows(versions, only_fairness=True)
     note = (
         "Metrics on potentially discriminatory impacts (Annex IV 2(g)) and on accuracy for specific persons or "
@@ -1189,7 +1235,7 @@ def _evaluation(data: dict, content: dict) -> list[Flowable]:
     else:
         story.append(_missing(f"No fairness or bias metric is recorded. {note}"))
 
-    story.append(_sub_heading("5.3", "All evaluation metrics by version", "s-evaluation-all"))
+    story.append(_sub_heading(content, "evaluation", 3, "All evaluation metrics by version", "s-evaluation-all"))
     all_rows = _metric_rows(versions, only_fairness=False)
     if all_rows:
         story += [
@@ -1213,6 +1259,12 @@ def _risk_classification(data: dict, content: dict) -> list[Flowable]:
                 ("Legal basis", data.get("legal_basis")),
                 ("Consequence", data.get("obligations")),
             ]
+        ),
+        Spacer(1, 4),
+        _para(
+            f"The obligations of this level, article by article, and what covers each: "
+            f"section {_section_number(content, 'obligations')}.",
+            SMALL,
         ),
         *_text_field(
             "Justification of the classification",
@@ -1249,6 +1301,167 @@ def _risk_classification(data: dict, content: dict) -> list[Flowable]:
         )
     else:
         story.append(Paragraph("The audit trail holds no change of the risk classification.", SMALL))
+    return story
+
+
+_OBLIGATION_TEXT = {"met": "MET", "partial": "PARTLY MET", "open": "OPEN", "manual": "MANUAL CHECK"}
+_OBLIGATION_COLOURS = {
+    "met": (PASS_FG, PASS_BG),
+    "partial": (WARN_FG, WARN_BG),
+    "open": (FAIL_FG, FAIL_BG),
+    "manual": (MUTED, PANEL),
+}
+_COVERAGE_PREFIX = {"policy_rule": "Policy rule {ref}: ", "platform": "Hub: ", "lifecycle": "Approval: ", "monitoring": "Policy monitor: "}
+_CHECK_TEXT = {"pass": "PASS", "fail": "FAIL", "not_applicable": "N/A"}
+_CHECK_COLOURS = {"pass": (PASS_FG, PASS_BG), "fail": (FAIL_FG, FAIL_BG), "not_applicable": (MUTED, None)}
+
+
+def _indefinite(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def _coverage_text(item: dict) -> str:
+    """What covers an obligation, one line each (✓ there, ✗ missing), then what is left to the provider."""
+    lines = []
+    for coverage in item.get("covered_by") or []:
+        prefix = _COVERAGE_PREFIX.get(coverage.get("source") or "", "").format(ref=_clean(coverage.get("ref") or ""))
+        detail = _shorten(coverage.get("detail") or "", EVIDENCE_LIMIT)
+        lines.append(f"{'✓' if coverage.get('satisfied') else '✗'} {prefix}{detail}")
+    if item.get("manual"):
+        lines.append(f"→ Outside the hub: {_clean(item['manual'])}")
+    return "\n".join(lines) or "—"
+
+
+def _obligations(data: dict, content: dict) -> list[Flowable]:
+    checklist = data.get("checklist")
+    risk = data.get("risk_level") or "minimal"
+    story: list[Flowable] = [_sub_heading(content, "obligations", 1, "Obligations checklist", "s-obligations-list")]
+    if not checklist:
+        story.append(_missing("The obligations checklist was not computed for this report."))
+    else:
+        items = checklist.get("items") or []
+        counts = checklist.get("summary") or {}
+        block: list[Flowable] = [
+            _para(
+                f"What Regulation (EU) 2024/1689 requires of {_indefinite(_label(risk))}-risk system, one row per "
+                "article, and "
+                f"what in the registry covers each: the model’s documentation, the rules of policy "
+                f"v{_fmt(checklist.get('policy_version'))} citing the article (judged for approval), the hub’s own "
+                "features and the approval. “Manual check” items hold no evidence in the hub; the last line of a "
+                "row says what is left to the provider.",
+                SMALL,
+            )
+        ]
+        if not any(item.get("mandatory") for item in items):
+            block.append(_para("No obligation is mandatory at this risk level.", SMALL))
+        badges = [
+            (f"{counts[s]} {text}", _OBLIGATION_COLOURS[s][0]) for s, text in _OBLIGATION_TEXT.items() if counts.get(s)
+        ]
+        if badges:
+            block += [Spacer(1, 4), _badges(*badges)]
+        block += [
+            Spacer(1, 6),
+            DataTable(
+                [
+                    Column("Article · obligation", 0.19, size=7.2),
+                    Column("What it requires", 0.215, size=7, max_lines=12),
+                    Column("Status", 0.125, size=7),
+                    Column("What covers it (✓ there, ✗ missing)", 0.47, size=7, max_lines=60),
+                ],
+                [
+                    Row(
+                        [
+                            f"{_clean(item.get('article') or '')}\n{_clean(item.get('title') or '')}"
+                            + ("" if item.get("mandatory", True) else "\n(voluntary)"),
+                            item.get("summary") or "",
+                            _OBLIGATION_TEXT.get(item.get("status") or "", _label(item.get("status"))),
+                            _coverage_text(item),
+                        ],
+                        cell_colours={2: _OBLIGATION_COLOURS.get(item.get("status") or "", (INK, None))},
+                        bold=frozenset({0, 2}),
+                    )
+                    for item in items
+                ],
+            ),
+        ]
+        story += block
+    check = data.get("policy_check")
+    monitoring = bool(check) and check.get("occasion") == "monitoring"
+    story += [
+        CondPageBreak(170),  # the check's heading, verdict and first rules start a page together
+        _sub_heading(
+            content,
+            "obligations",
+            2,
+            "Policy check of the approved model" if monitoring else "Policy check for the next step",
+            "s-obligations-check",
+        ),
+        *_policy_check(check, content),
+    ]
+    return story
+
+
+def _policy_check(check: dict | None, content: dict) -> list[Flowable]:
+    if not check:
+        return [_missing("The policy check was not computed for this report.")]
+    policy = f"policy v{_fmt(check.get('policy_version'))} “{_clean(check.get('policy_name') or '')}”"
+    status = (content.get("model") or {}).get("compliance_status")
+    target, outcome = check.get("target"), check.get("outcome")
+    items = check.get("items") or []
+    failed = sum(1 for item in items if item.get("status") == "fail")
+    if outcome == "none":
+        intro = f"The model is retired: no step follows, so no rule of {policy} is judged."
+        verdict, colours = "No next step.", (MUTED, PANEL)
+    elif check.get("occasion") == "monitoring":
+        intro = f"The model is approved: it is re-checked as the policy monitor does, against {policy}."
+        verdict = (
+            f"{failed} rule(s) fail: the approved model no longer meets the policy set."
+            if failed
+            else "Still compliant: every rule that applies passes."
+        )
+        colours = (FAIL_FG, FAIL_BG) if failed else (PASS_FG, PASS_BG)
+    else:
+        intro = f"The step {_label(status)} → {_label(target)}, judged against {policy}." + (
+            " Who approves is not judged here: the four-eyes rule is checked when someone approves."
+            if target == "approved"
+            else ""
+        )
+        verdict = (
+            f"{failed} rule(s) fail: the model cannot move to {_label(target)} until they pass."
+            if failed
+            else f"Every rule that applies passes: the policy set lets the model move to {_label(target)}."
+        )
+        colours = (FAIL_FG, FAIL_BG) if failed else (PASS_FG, PASS_BG)
+    story: list[Flowable] = [
+        _para(intro, SMALL),
+        Spacer(1, 4),
+        _panel([_para(verdict, _style("verdict", fontName=FONT_BOLD, textColor=colours[0]))], colours[1], colours[0]),
+        Spacer(1, 6),
+    ]
+    if items and outcome != "none":
+        story.append(
+            DataTable(
+                [
+                    Column("Rule", 0.22, size=7),
+                    Column("Article", 0.14, size=7),
+                    Column("Result", 0.08, size=7),
+                    Column("Why", 0.56, size=7, max_lines=20),
+                ],
+                [
+                    Row(
+                        [
+                            item.get("rule_id") or "",
+                            item.get("article") or "",
+                            _CHECK_TEXT.get(item.get("status") or "", _label(item.get("status"))),
+                            _shorten(item.get("reason") or item.get("description") or "", EVIDENCE_LIMIT),
+                        ],
+                        cell_colours={2: _CHECK_COLOURS.get(item.get("status") or "", (INK, None))},
+                        bold=frozenset({2}),
+                    )
+                    for item in items
+                ],
+            )
+        )
     return story
 
 
@@ -1295,9 +1508,9 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
         verification.append(_para(f"First break at {where}", _style("break", fontSize=8.5, textColor=FAIL_FG)))
     story: list[Flowable] = [
         _facts([("Current status", _label(data.get("current_status"))), ("Audit records", data.get("record_count"))]),
-        _sub_heading("7.1", "Audit trail verification", "s-lifecycle-verification"),
+        _sub_heading(content, "lifecycle", 1, "Audit trail verification", "s-lifecycle-verification"),
         _panel(verification, fill, border),
-        _sub_heading("7.2", "Approval history", "s-lifecycle-approvals"),
+        _sub_heading(content, "lifecycle", 2, "Approval history", "s-lifecycle-approvals"),
     ]
     history = data.get("status_history") or []
     if history:
@@ -1330,7 +1543,7 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
         )
     else:
         story.append(Paragraph("The audit trail holds no change of the compliance status.", SMALL))
-    story.append(_sub_heading("7.3", "Audit log", "s-lifecycle-log"))
+    story.append(_sub_heading(content, "lifecycle", 3, "Audit log", "s-lifecycle-log"))
     records = data.get("records") or []
     if not records:
         story.append(_missing("The audit trail holds no record (gap, Annex IV 6)."))
@@ -1367,7 +1580,7 @@ def _gaps_and_findings(data: dict, content: dict) -> list[Flowable]:
     gaps = content.get("gaps") or []
     findings = content.get("findings") or []
     checklist = content.get("annex_iv_checklist") or []
-    story: list[Flowable] = [_sub_heading("8.1", "Documentation gaps", "s-gaps-list")]
+    story: list[Flowable] = [_sub_heading(content, "gaps", 1, "Documentation gaps", "s-gaps-list")]
     if gaps:
         story += [
             _panel(
@@ -1412,7 +1625,7 @@ def _gaps_and_findings(data: dict, content: dict) -> list[Flowable]:
                 PASS_FG,
             )
         )
-    story.append(_sub_heading("8.2", "Findings", "s-gaps-findings"))
+    story.append(_sub_heading(content, "gaps", 2, "Findings", "s-gaps-findings"))
     if findings:
         story.append(
             DataTable(
@@ -1439,7 +1652,7 @@ def _gaps_and_findings(data: dict, content: dict) -> list[Flowable]:
         )
     else:
         story.append(Paragraph("No findings: no threshold failure, no integrity break.", SMALL))
-    story.append(_sub_heading("8.3", "Annex IV checklist", "s-gaps-checklist"))
+    story.append(_sub_heading(content, "gaps", 3, "Annex IV checklist", "s-gaps-checklist"))
     status_text = {"documented": "Documented", "gap": "GAP", "outside_registry": "Provide separately"}
     status_colours = {"documented": (PASS_FG, PASS_BG), "gap": (FAIL_FG, FAIL_BG), "outside_registry": (MUTED, None)}
     story += [

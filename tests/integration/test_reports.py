@@ -209,6 +209,46 @@ def test_metrics_are_judged_against_the_active_policy_thresholds(api: Api) -> No
     assert "Threshold not met: accuracy" in [f["title"] for f in content["findings"]]
 
 
+def _obligations_section(content: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in content["sections"] if s["id"] == "obligations")["data"]
+
+
+def test_the_report_carries_the_obligations_checklist_of_the_obligations_route(api: Api) -> None:
+    # Given a registered, measured high-risk model
+    model = register(api, "obligations-report")
+    # When the obligations route and the report are read
+    obligations = api.get(f"/api/v1/models/{model['id']}/obligations", role="auditor").body
+    content = api.get(f"{REPORTS}/{model['id']}/compliance-report.json", role="auditor").body
+    # Then the report's checklist is the route's, item for item
+    checklist = _obligations_section(content)["checklist"]
+    for key in ("risk_level", "policy_version", "summary", "items"):
+        assert checklist[key] == obligations[key], key
+    assert [item["article"] for item in checklist["items"]][:2] == ["Art. 9", "Art. 10"]
+    assert content["summary"]["obligations"] == obligations["summary"]
+
+
+def test_the_report_carries_the_policy_check_of_the_next_step(api: Api) -> None:
+    # Given a limited-risk draft model: its next step is the review, which no caller's role changes
+    model = register(api, "check-report", risk_level="limited")
+    check = api.get(f"/api/v1/models/{model['id']}/compliance-check", role="auditor").body
+    content = api.get(f"{REPORTS}/{model['id']}/compliance-report.json", role="auditor").body
+    # Then the report lists the same rules with the same results, reasons and articles
+    reported = _obligations_section(content)["policy_check"]
+    assert (reported["target"], reported["outcome"], reported["policy_version"]) == ("under_review", check["outcome"], check["policy_version"])
+    assert [(i["rule_id"], i["status"], i["reason"], i["article"]) for i in reported["items"]] == [
+        (i["rule_id"], i["status"], i["reason"], i["article"]) for i in check["items"]]
+
+
+def test_the_pdf_shows_the_obligations_of_the_models_risk_level(api: Api) -> None:
+    model = register(api, "obligations-pdf", risk_level="limited")
+    answer = api.get(f"{REPORTS}/{model['id']}/compliance-report", role="auditor", headers={"accept": "application/json"})
+    text = " ".join(pdf_text(download(answer.body["url"])).split())
+    section = text[text.rindex("7. EU AI Act obligations"):text.index("8. Lifecycle changes", text.rindex("7. EU AI Act obligations"))]
+    assert "Art. 50 Transparency obligations" in section
+    assert "✓ Intended purpose: documented." in section
+    assert "Art. 9 " not in section
+
+
 # -- generation records --------------------------------------------------------------------------------------------
 
 

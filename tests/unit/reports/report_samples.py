@@ -1,4 +1,8 @@
-"""Report inputs shaped like the API objects of docs/api.md, at any scale."""
+"""Report inputs shaped like the API objects of docs/api.md, at any scale.
+
+The obligations checklist and the next step's policy check come from the policy service itself (the
+built-in default policy over in-memory fakes), as `ReportService` gets them from the table.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,12 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from govhub.domain.entities import AIModel, Metric, ModelVersion, Page, Stamp, VersionRef
+from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.policy.service import PolicyService
+from govhub.policy.versions import PolicyVersion
 from govhub.reports.content import build_report_content
+from govhub.services.reports import PolicyView, policy_view
 
 GENERATED_AT = datetime(2026, 11, 25, 14, 3, 11, tzinfo=UTC)
 GENERATOR = {"username": "clara.compliance", "role": "auditor"}
@@ -132,6 +141,85 @@ def verification_for(records: list[dict]) -> dict:
     return {"intact": True, "records": len(records), "head_hash": head, "first_break": None}
 
 
+class BuiltInPolicyOnly:
+    """A policy store that holds no version: the built-in default policy set is active."""
+
+    def active(self) -> PolicyVersion | None:
+        return None
+
+    def get(self, version: int) -> PolicyVersion | None:
+        return None
+
+    def list(self, limit: int, cursor: str | None) -> Page:
+        return Page(items=[])
+
+    def activate(self, new: PolicyVersion, replaces: int) -> None:
+        raise NotImplementedError
+
+
+class FixedEvidence:
+    def __init__(self, version: ModelVersion | None, metrics: list[Metric]) -> None:
+        self._evidence = (version, metrics)
+
+    def latest_evidence(self, model: AIModel) -> tuple[ModelVersion | None, list[Metric]]:
+        return self._evidence
+
+
+def _time(value: Any) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else (value or _START)
+
+
+def _stamp(raw: dict) -> Stamp:
+    by = raw.get("created_by") or "demo-owner"
+    return Stamp(_time(raw.get("created_at")), by, _time(raw.get("updated_at") or raw.get("created_at")), by, "model_owner")
+
+
+def domain_model(model: dict) -> AIModel:
+    latest = model.get("latest_version")
+    return AIModel(
+        id=model["id"],
+        name=model["name"],
+        owner=model.get("owner") or "",
+        stamp=_stamp(model),
+        description=model.get("description"),
+        domain=model.get("domain"),
+        risk_level=RiskLevel(model.get("risk_level") or "minimal"),
+        risk_justification=model.get("risk_justification"),
+        compliance_status=ComplianceStatus(model.get("compliance_status") or "draft"),
+        intended_purpose=model.get("intended_purpose"),
+        data_sources=model.get("data_sources"),
+        oversight_plan=model.get("oversight_plan"),
+        submitted_by=model.get("submitted_by"),
+        approved_by=model.get("approved_by"),
+        approved_at=_time(model["approved_at"]) if model.get("approved_at") else None,
+        approved_version_id=model.get("approved_version_id"),
+        latest_version=VersionRef(latest["id"], latest["version_tag"]) if latest else None,
+    )
+
+
+def sample_policy_view(model: dict, versions: list[dict], metrics_by_version: dict[int, list[dict]]) -> PolicyView:
+    """What the built-in default policy says of the sample model: thresholds, obligations, next-step check."""
+    latest_ref = model.get("latest_version")
+    latest = next((v for v in versions if latest_ref and v["id"] == latest_ref["id"]), None)
+    version = (
+        ModelVersion(latest["id"], model["id"], latest["version_tag"], latest["s3_path"], _stamp(latest), latest["sha256"])
+        if latest
+        else None
+    )
+    metrics = [
+        Metric(m["id"], m["version_id"], model["id"], m["metric_name"], m["value"], _stamp({"created_at": m["recorded_at"]}))
+        for m in (metrics_by_version.get(latest["id"], []) if latest else [])
+    ]
+    service = PolicyService(BuiltInPolicyOnly(), FixedEvidence(version, metrics), clock=lambda: GENERATED_AT)
+    return policy_view(service, domain_model(model))
+
+
+def with_policy_view(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs with the obligations checklist and policy check of their (possibly changed) model."""
+    view = sample_policy_view(inputs["model"], inputs["versions"], inputs["metrics_by_version"])
+    return inputs | {"obligations": view.obligations, "policy_check": view.compliance_check}
+
+
 def report_inputs(
     versions: int = 3, metrics_per_version: int = 6, audit_entries: int = 12, **model_overrides: Any
 ) -> dict[str, Any]:
@@ -141,7 +229,7 @@ def report_inputs(
     if version_list and "latest_version" not in model_overrides:
         model["latest_version"] = {"id": version_list[-1]["id"], "version_tag": version_list[-1]["version_tag"]}
     records = audit_dicts(7, audit_entries)
-    return {
+    inputs = {
         "model": model,
         "versions": version_list,
         "metrics_by_version": metric_dicts(version_list, metrics_per_version),
@@ -152,6 +240,7 @@ def report_inputs(
         "generated_at": GENERATED_AT,
         "report_id": "rpt-2026-11-25-0007",
     }
+    return with_policy_view(inputs)
 
 
 def sample_content(**kwargs: Any) -> dict:

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from report_samples import POLICY, report_inputs
+from report_samples import POLICY, report_inputs, sample_policy_view, with_policy_view
 
 from govhub.reports.content import build_report_content, canonical_json, classify_metric
 
@@ -33,7 +33,7 @@ def complete_inputs(**model_overrides: object) -> dict:
     latest_id = inputs["versions"][-1]["id"]
     inputs["metrics_by_version"][latest_id] = [dict(m, version_id=latest_id) for m in FAIRNESS_FIRST_VERSION]
     inputs["metrics_by_version"][inputs["versions"][0]["id"]] = [dict(FAIRNESS_FIRST_VERSION[0], id=9)]
-    return inputs
+    return with_policy_view(inputs)
 
 
 def section(content: dict, section_id: str) -> dict:
@@ -55,8 +55,9 @@ def test_sections_follow_annex_iv_order_and_cite_their_points() -> None:
         (4, "human_oversight", ["2(e)", "3"]),
         (5, "evaluation", ["2(g)", "3", "4"]),
         (6, "risk_classification", ["5"]),
-        (7, "lifecycle", ["6"]),
-        (8, "gaps", []),
+        (7, "obligations", []),
+        (8, "lifecycle", ["6"]),
+        (9, "gaps", []),
     ]
 
 
@@ -441,3 +442,108 @@ def test_metrics_keyed_by_version_id_text_are_found() -> None:
     content = build_report_content(**inputs)
     assert content["gaps"] == []
     assert content["summary"]["metrics"] == 4
+
+
+# --- EU AI Act obligations and the policy check -----------------------------------------------------------------------
+
+HIGH_RISK_ARTICLES = [
+    "Art. 9", "Art. 10", "Art. 11, Annex IV", "Art. 12", "Art. 13", "Art. 14", "Art. 15",
+    "Art. 17", "Art. 43", "Art. 49", "Art. 72", "Art. 73",
+]
+
+
+def test_the_obligations_section_is_the_checklist_the_policy_service_computes() -> None:
+    # Given a documented high-risk model under review
+    inputs = complete_inputs()
+    # When the content is built
+    content = build_report_content(**inputs)
+    # Then the obligations section carries the policy service's checklist as it is, and the cover counts it
+    view = sample_policy_view(inputs["model"], inputs["versions"], inputs["metrics_by_version"])
+    obligations = section(content, "obligations")
+    assert obligations["data"]["checklist"] == view.obligations
+    assert [item["article"] for item in obligations["data"]["checklist"]["items"]] == HIGH_RISK_ARTICLES
+    assert obligations["legal_reference"] == "Articles 9–15, 17, 43, 49, 72, 73; Annex IV"
+    assert content["summary"]["obligations"] == view.obligations["summary"]
+
+
+def test_each_obligation_names_what_covers_it() -> None:
+    content = build_report_content(**complete_inputs())
+    items = {item["article"]: item for item in section(content, "obligations")["data"]["checklist"]["items"]}
+    assert items["Art. 14"]["status"] == "met"
+    assert items["Art. 14"]["covered_by"] == [
+        {"source": "field", "ref": "oversight_plan", "satisfied": True, "detail": "Human oversight plan: documented."}
+    ]
+    assert items["Art. 43"]["status"] == "open"
+    assert items["Art. 43"]["covered_by"][-1]["detail"] == "Not approved yet (status under_review)."
+    assert items["Art. 73"]["status"] == "manual" and items["Art. 73"]["manual"].startswith("Report serious incidents")
+
+
+def test_a_missing_oversight_plan_leaves_article_14_open() -> None:
+    content = build_report_content(**complete_inputs(oversight_plan=""))
+    items = {item["article"]: item for item in section(content, "obligations")["data"]["checklist"]["items"]}
+    assert items["Art. 14"]["status"] == "open"
+    assert items["Art. 14"]["covered_by"][0]["detail"] == "Human oversight plan: empty."
+
+
+@pytest.mark.parametrize(
+    ("risk_level", "articles", "reference"),
+    [
+        ("high", HIGH_RISK_ARTICLES, "Articles 9–15, 17, 43, 49, 72, 73; Annex IV"),
+        ("limited", ["Art. 50"], "Article 50"),
+        ("unacceptable", ["Art. 5"], "Article 5"),
+        ("minimal", ["Art. 95"], "Article 95"),
+    ],
+)
+def test_the_obligations_follow_the_risk_level(risk_level: str, articles: list[str], reference: str) -> None:
+    content = build_report_content(**complete_inputs(risk_level=risk_level))
+    obligations = section(content, "obligations")
+    assert obligations["data"]["risk_level"] == risk_level
+    assert [item["article"] for item in obligations["data"]["checklist"]["items"]] == articles
+    assert obligations["legal_reference"] == reference
+
+
+def test_the_policy_check_judges_the_next_step_without_an_approver() -> None:
+    # Given a documented high-risk model under review: its next step is approval
+    content = build_report_content(**complete_inputs())
+    check = section(content, "obligations")["data"]["policy_check"]
+    # Then every rule of the active policy is listed with its result, reason and article
+    assert (check["policy_version"], check["policy_name"]) == (0, "EU AI Act baseline")
+    assert (check["target"], check["occasion"]) == ("approved", "transition")
+    results = {item["rule_id"]: (item["status"], item["article"]) for item in check["items"]}
+    assert results["high-risk-documentation"] == ("pass", "Art. 11, Annex IV")
+    assert results["no-prohibited-practices"] == ("not_applicable", "Art. 5")
+    # And who approves is left to the approval: the report does not depend on who generates it
+    four_eyes = next(item for item in check["items"] if item["rule_id"] == "four-eyes-approval")
+    assert four_eyes["status"] == "not_applicable"
+    assert four_eyes["reason"] == "Who approves is checked at approval; this check names no approver."
+    assert content["summary"]["policy_check"] == {
+        "target": "approved",
+        "occasion": "transition",
+        "outcome": check["outcome"],
+        "failed": sum(1 for item in check["items"] if item["status"] == "fail"),
+    }
+
+
+def test_a_failing_rule_of_the_next_step_is_in_the_check_with_its_reason() -> None:
+    inputs = complete_inputs()
+    inputs["metrics_by_version"][inputs["versions"][-1]["id"]][0]["value"] = 0.5  # accuracy below 0.9
+    content = build_report_content(**with_policy_view(inputs))
+    check = section(content, "obligations")["data"]["policy_check"]
+    accuracy = next(item for item in check["items"] if item["rule_id"] == "accuracy-minimum")
+    assert (accuracy["status"], accuracy["reason"]) == ("fail", "accuracy is 0.5, below the minimum 0.9.")
+    assert check["outcome"] == "fail"
+
+
+def test_the_content_hash_covers_the_obligations() -> None:
+    inputs = complete_inputs()
+    before = build_report_content(**inputs)["content_sha256"]
+    changed = inputs["obligations"] | {"summary": {"met": 0, "partial": 0, "open": 12, "manual": 0}}
+    assert build_report_content(**inputs | {"obligations": changed})["content_sha256"] != before
+
+
+def test_a_report_built_without_the_policy_engine_says_so() -> None:
+    inputs = complete_inputs() | {"obligations": None, "policy_check": None}
+    content = build_report_content(**inputs)
+    assert section(content, "obligations")["data"] == {"risk_level": "high", "checklist": None, "policy_check": None}
+    assert content["summary"]["obligations"] is None and content["summary"]["policy_check"] is None
+    assert section(content, "obligations")["legal_reference"] == "Regulation (EU) 2024/1689"

@@ -23,8 +23,9 @@ SECTION_HEADINGS = [
     "4. Human oversight",
     "5. Validation, testing and fairness metrics",
     "6. Risk classification and risk management",
-    "7. Lifecycle changes and approval history",
-    "8. Documentation gaps and findings",
+    "7. EU AI Act obligations",
+    "8. Lifecycle changes and approval history",
+    "9. Documentation gaps and findings",
 ]
 MARKUP_NAME = '<font color="red">Модель Ωμέγα</font> & <a href="javascript:alert(1)">café</a> <b>naïve'
 MARKUP_DESCRIPTION = (
@@ -136,7 +137,7 @@ def test_lifecycle_shows_the_chain_verification_head_hash_and_approvals(
     sample: tuple[dict, bytes], pages: list[str]
 ) -> None:
     text = flat("\n".join(pages))
-    verification = sample[0]["sections"][6]["data"]["verification"]
+    verification = next(s for s in sample[0]["sections"] if s["id"] == "lifecycle")["data"]["verification"]
     assert "Verified — hash chain intact over 120 records" in text
     assert verification["head_hash"] in text.replace(" ", "")
     assert "under review → approved" in text
@@ -147,9 +148,9 @@ def test_the_gap_list_names_each_missing_annex_iv_item(tmp_path: Path) -> None:
     content = sample_content(oversight_plan="", data_sources=None)
     pages = pdftotext(render_pdf(content), tmp_path)
     cover = flat(pages[0])
-    assert "Documentation gaps (3) — see section 8" in cover
+    assert "Documentation gaps (3) — see section 9" in cover
     gaps_section = flat("\n".join(pages[2:]))
-    gaps_section = gaps_section[gaps_section.rindex("8.1 Documentation gaps") :]
+    gaps_section = gaps_section[gaps_section.rindex("9.1 Documentation gaps") :]
     for item in ("Data sources", "Human oversight plan", "Metrics required by policy"):
         assert item in gaps_section
     assert "3 Annex IV item(s) have no data in the registry yet." in gaps_section
@@ -225,7 +226,7 @@ def test_a_model_with_nothing_documented_renders_its_gaps(tmp_path: Path) -> Non
         report_id="r-1",
     )
     text = flat("\n".join(pdftotext(render_pdf(content), tmp_path)))
-    assert f"Documentation gaps ({len(content['gaps'])}) — see section 8" in text
+    assert f"Documentation gaps ({len(content['gaps'])}) — see section 9" in text
     assert "No version of the system is registered" in text
     assert "Not verified for this report" in text
 
@@ -248,3 +249,114 @@ def test_any_markup_like_text_in_latin_greek_or_cyrillic_reads_back_literally(
     text = flat("\n".join(pdftotext(render_pdf(sample_content(name=name, description=description)), tmp_path)))
     assert name in text
     assert description in text
+
+
+# --- EU AI Act obligations ----------------------------------------------------------------------------------------
+
+
+def obligations_section(pages: list[str]) -> str:
+    """The text of section 7, from its heading (not the table of contents entry) to section 8."""
+    text = flat("\n".join(pages[2:]))
+    start = text.rindex("7. EU AI Act obligations")
+    return text[start : text.index("8. Lifecycle changes and approval history", start)]
+
+
+HIGH_RISK_ROWS = [
+    "Art. 9 Risk management system",
+    "Art. 10 Data and data governance",
+    "Art. 11, Annex IV Technical documentation",
+    "Art. 12 Record-keeping",
+    "Art. 13 Transparency and information to deployers",
+    "Art. 14 Human oversight",
+    "Art. 15 Accuracy, robustness and cybersecurity",
+    "Art. 17 Quality management system",
+    "Art. 43 Conformity assessment",
+    "Art. 49 Registration",
+    "Art. 72 Post-market monitoring",
+    "Art. 73 Reporting of serious incidents",
+]
+
+
+def test_the_obligations_section_lists_every_high_risk_article_with_its_status_and_evidence(pages: list[str]) -> None:
+    section = obligations_section(pages)
+    assert "Articles 9–15, 17, 43, 49, 72, 73; Annex IV" in section
+    rows = [section.index(row) for row in HIGH_RISK_ROWS]
+    assert rows == sorted(rows)  # in the order of the Act
+    assert "7 MET 2 PARTLY MET 2 OPEN 1 MANUAL CHECK" in section
+    for evidence in (
+        "✓ Human oversight plan: documented.",
+        "✓ Risk justification: documented.",
+        "✓ Policy rule high-risk-documentation: Intended_purpose, data_sources and oversight_plan are documented.",
+        "✗ Policy rule accuracy-minimum: accuracy is 0.86, below the minimum 0.9.",
+        "✗ Approval: Not approved yet (status under_review).",
+        "✓ Hub: Every change to the model, its versions, metrics and the policy set is recorded",
+        "→ Outside the hub: Report serious incidents to the market surveillance authority",
+    ):
+        assert evidence in section, evidence
+
+
+def test_the_cover_counts_the_obligations_and_the_policy_check(pages: list[str]) -> None:
+    cover = flat(pages[0])
+    assert "EU AI Act obligations 12 for high risk: 7 met, 2 partly met, 2 open, 1 manual check" in cover
+    assert "Policy check (next step: approved) 3 rule(s) fail" in cover
+
+
+def test_the_policy_check_lists_each_rule_with_its_result_article_and_reason(pages: list[str]) -> None:
+    section = obligations_section(pages)
+    check = section[section.index("7.2 Policy check for the next step") :]
+    assert "The step under review → approved, judged against policy v0 “EU AI Act baseline”." in check
+    assert "3 rule(s) fail: the model cannot move to approved until they pass." in check
+    for row in (
+        "high-risk-documentation Art. 11, Annex IV PASS",
+        "accuracy-minimum Art. 15 FAIL accuracy is 0.86, below the minimum 0.9.",
+        "no-prohibited-practices Art. 5 N/A Applies to unacceptable risk; this model is high risk.",
+        "four-eyes-approval Art. 14, Art. 17 N/A Who approves is checked at approval; this check names no approver.",
+    ):
+        assert row in check, row
+
+
+@pytest.mark.parametrize(
+    ("overrides", "rows", "evidence"),
+    [
+        (
+            {"risk_level": "limited"},
+            ["Art. 50 Transparency obligations"],
+            ["MET", "✓ Intended purpose: documented.", "✓ Policy rule limited-risk-transparency:"],
+        ),
+        (
+            {"risk_level": "unacceptable", "compliance_status": "draft"},
+            ["Art. 5 Prohibited AI practices"],
+            ["✓ Policy rule no-prohibited-practices: Approval is blocked", "→ Outside the hub: Withdraw the system"],
+        ),
+        (
+            {"risk_level": "minimal"},
+            ["Art. 95 Voluntary codes of conduct (voluntary)"],
+            ["MANUAL CHECK", "No obligation is mandatory at this risk level."],
+        ),
+    ],
+)
+def test_the_obligations_section_follows_the_risk_level(
+    overrides: dict, rows: list[str], evidence: list[str], tmp_path: Path
+) -> None:
+    content = sample_content(**overrides)
+    section = obligations_section(pdftotext(render_pdf(content), tmp_path))
+    for expected in rows + evidence:
+        assert expected in section, expected
+    for article in ("Art. 9 ", "Art. 43 ", "Art. 73 "):
+        assert article not in section.split("7.2 Policy check")[0]
+
+
+def test_an_approved_model_is_checked_as_the_policy_monitor_checks_it(tmp_path: Path) -> None:
+    content = sample_content(compliance_status="approved", approved_by="ada.admin", approved_at="2026-06-01T10:00:00+00:00")
+    pages = pdftotext(render_pdf(content), tmp_path)
+    section = obligations_section(pages)
+    assert "✓ Approval: Approved by ada.admin on 2026-06-01." in section
+    assert "7.2 Policy check of the approved model" in section
+    assert "the approved model no longer meets the policy set" in section
+    assert "Policy check (approved model)" in flat(pages[0])
+
+
+def test_a_retired_model_has_no_next_step_to_check(tmp_path: Path) -> None:
+    section = obligations_section(pdftotext(render_pdf(sample_content(compliance_status="retired")), tmp_path))
+    assert "The model is retired: no step follows" in section
+    assert "accuracy-minimum" not in section.split("7.2 Policy check")[1]

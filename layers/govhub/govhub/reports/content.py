@@ -10,10 +10,16 @@ Layout of the content (schema ``govhub.compliance-report/1``)::
                      latest_version {id, version_tag} | null, approved_version {id, version_tag} | null
     summary          counts for the cover: versions, metrics, fairness_metrics, threshold_failures,
                      policy_checks, latest_version_failures, latest_version_not_measured, gaps,
-                     findings, audit_records, audit_chain ("verified" | "broken" | "unavailable")
+                     findings, audit_records, audit_chain ("verified" | "broken" | "unavailable"),
+                     obligations {met, partial, open, manual} | null,
+                     policy_check {target, occasion, outcome, failed} | null
     sections[]       {id, number, title, annex_iv: [points], legal_reference, data}, in Annex IV order:
                      general_description, versions, data_governance, human_oversight, evaluation,
-                     risk_classification, lifecycle, gaps
+                     risk_classification, obligations, lifecycle, gaps
+                     obligations.data: {risk_level, checklist, policy_check}; checklist is the EU AI Act
+                     obligations checklist as GET /models/{id}/obligations computes it
+                     (govhub.policy.obligations.as_json), policy_check the active policy's checklist for
+                     the model's next step, judged without an approver; either is null when not given
     gaps[]           {id, annex_iv: [points], section, item, detail}: Annex IV items without data
     findings[]       {severity: critical|high|medium|info, section, title, detail}: data that fails
     annex_iv_checklist[]  {point, requirement, section, status: documented|gap|outside_registry, gaps}
@@ -113,6 +119,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "Article 15; Annex IV(2)(g), (3), (4)",
     ),
     ("risk_classification", "Risk classification and risk management", ("5",), "Articles 6, 9; Annex IV(5)"),
+    ("obligations", "EU AI Act obligations", (), "Regulation (EU) 2024/1689"),  # reference: the articles listed
     ("lifecycle", "Lifecycle changes and approval history", ("6",), "Article 12; Annex IV(6)"),
     ("gaps", "Documentation gaps and findings", (), "Article 11(1); Annex IV"),
 )
@@ -153,8 +160,13 @@ def build_report_content(
     generated_by: dict,
     generated_at: datetime,
     report_id: str,
+    obligations: dict | None = None,
+    policy_check: dict | None = None,
 ) -> dict:
     """Assemble the report content, sections in Annex IV order.
+
+    ``obligations`` is the model's EU AI Act obligations checklist (``govhub.policy.obligations.as_json``),
+    ``policy_check`` the active policy's checklist for its next step; both are reported as given.
 
     ``content_sha256`` is the SHA-256 of the canonical JSON of everything but the ``report`` block
     (report id, generation time and generator), so two reports of the same facts share the hash.
@@ -220,6 +232,11 @@ def build_report_content(
             "justification": _text(model.get("risk_justification")),
             "history": _field_history(records, "risk_level", extra=("risk_justification",)),
         },
+        "obligations": {
+            "risk_level": risk_level,
+            "checklist": _plain(obligations),
+            "policy_check": _plain(policy_check),
+        },
         "lifecycle": {
             "current_status": model_summary["compliance_status"],
             "verification": chain,
@@ -233,13 +250,14 @@ def build_report_content(
     # The lists themselves are top-level keys ("gaps", "findings", "annex_iv_checklist") for tools.
     section_data["gaps"] = {"gap_count": len(gaps), "finding_count": len(findings)}
 
+    references = {"obligations": _articles_reference(section_data["obligations"]["checklist"])}
     sections = [
         {
             "id": section_id,
             "number": number,
             "title": title,
             "annex_iv": list(points),
-            "legal_reference": reference,
+            "legal_reference": references.get(section_id) or reference,
             "data": section_data[section_id],
         }
         for number, (section_id, title, points, reference) in enumerate(SECTIONS, start=1)
@@ -262,6 +280,8 @@ def build_report_content(
             "findings": len(findings),
             "audit_records": len(records),
             "audit_chain": chain["status"],
+            "obligations": (section_data["obligations"]["checklist"] or {}).get("summary"),
+            "policy_check": _policy_check_summary(section_data["obligations"]["policy_check"]),
         },
         "sections": sections,
         "gaps": gaps,
@@ -434,6 +454,39 @@ def _metric_totals(evaluated: list[dict]) -> dict[str, int]:
                 totals["evaluated"] += 1
                 totals["passed" if metric["result"] == "pass" else "failed"] += 1
     return totals
+
+
+# --- obligations ----------------------------------------------------------------------------------
+
+
+def _articles_reference(checklist: Mapping | None) -> str | None:
+    """The articles and annexes a checklist cites, compactly: "Articles 9–15, 17, 43; Annex IV"."""
+    if not checklist or not checklist.get("items"):
+        return None
+    cited = " ".join(str(item.get("article") or "") for item in checklist["items"])
+    annexes = list(dict.fromkeys(re.findall(r"Annex\s+([IVX]+)", cited)))
+    numbers = sorted({int(n) for n in re.findall(r"\d+", re.sub(r"Annex\s+[IVX]+|\([^)]*\)", "", cited))})
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    shown = ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
+    parts = [f"Article{'s' if len(numbers) > 1 else ''} {shown}"] if numbers else []
+    parts += [f"Annex {annex}" for annex in annexes]
+    return "; ".join(parts) or None
+
+
+def _policy_check_summary(check: Mapping | None) -> dict | None:
+    if not check:
+        return None
+    return {
+        "target": check.get("target"),
+        "occasion": check.get("occasion"),
+        "outcome": check.get("outcome"),
+        "failed": sum(1 for item in check.get("items") or () if item.get("status") == "fail"),
+    }
 
 
 # --- audit trail ----------------------------------------------------------------------------------

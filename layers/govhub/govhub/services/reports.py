@@ -3,7 +3,9 @@
 Every generation is recorded (who, which model, the file's SHA-256) as a `report` item the audit stream
 picks up. Bulk packs (all models matching a filter, one ZIP) are built in the request when small and by
 the report jobs function, from a queued job item, when large. The PDF renderer is passed in: ReportLab
-lives in the reports function only, never in this layer.
+lives in the reports function only, never in this layer. What the active policy set says of the model
+(metric thresholds, EU AI Act obligations, the next step's checklist) comes from the policy service, so
+the report and the policy routes never disagree.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools import Logger
 
@@ -37,11 +39,17 @@ from govhub.store.reports import (
     ReportRecordRepository,
 )
 
+if TYPE_CHECKING:
+    from govhub.domain.entities import Metric, ModelVersion
+    from govhub.policy.evaluator import Checklist
+    from govhub.policy.service import EvidenceReader, PolicyService, PolicyStore
+    from govhub.policy.versions import PolicyVersion
+
 logger = Logger(service="govhub")
 
 Renderer = Callable[[dict], bytes]
 AuditTrail = Callable[[int], tuple[list[dict], dict | None]]
-PolicyLookup = Callable[[AIModel], dict | None]
+PolicyLookup = Callable[[AIModel], "PolicyView"]
 
 BULK_SYNC_LIMIT = 5  # packs up to this many reports are built in the request; larger ones by the jobs function
 BULK_MAX_MODELS = 1000  # one pack must render within the jobs function's 15 minutes
@@ -73,6 +81,15 @@ class ReportLink:
     file_name: str
     report_id: str | None = None
     content_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """What the active policy set says of one model, as plain data for the report content."""
+
+    thresholds: dict | None  # {id, name, thresholds: [{metric_name, op, value}]} of the model's risk level
+    obligations: dict | None = None  # the EU AI Act checklist, as GET /models/{id}/obligations computes it
+    compliance_check: dict | None = None  # the next step's checklist, judged without an approver
 
 
 @dataclass(frozen=True)
@@ -113,16 +130,19 @@ class ReportService:
         versions = list(self._all(lambda cursor: self._registry.list_versions(model_id, PAGE_SIZE, cursor)))
         metrics = {version.id: self._metrics_of(version.id) for version in versions}
         records, verification = self._audit_trail(model_id)
+        policy = self._policy_for(model)
         return build_report_content(
             model=ModelOut.from_domain(model).model_dump(mode="json"),
             versions=[VersionOut.from_domain(v).model_dump(mode="json") for v in versions],
             metrics_by_version=metrics,
             audit_records=records,
             verification=verification,
-            policy=self._policy_for(model),
+            policy=policy.thresholds,
             generated_by={"username": by.username, "role": by.role},
             generated_at=at,
             report_id=report_id,
+            obligations=policy.obligations,
+            policy_check=policy.compliance_check,
         )
 
     def _metrics_of(self, version_id: int) -> list[dict]:
@@ -392,6 +412,7 @@ def _manifest_entry(content: dict, generation: ReportGeneration) -> dict[str, An
         "content_sha256": generation.content_sha256,
         "gaps": content["summary"]["gaps"],
         "findings": content["summary"]["findings"],
+        "obligations": content["summary"].get("obligations"),
     }
 
 
@@ -405,13 +426,17 @@ def audit_trail(model_id: int) -> tuple[list[dict], dict | None]:
     return audit.audit_records(model_id), audit.verify_model(model_id)
 
 
-def policy_thresholds(model: AIModel) -> dict | None:
-    """The active policy set's metric thresholds that apply to the model's risk level, as the report reads them."""
-    from govhub.policy.document import MetricThresholdRule
-    from govhub.policy.service import PolicyService
-    from govhub.store.policies import EvidenceRepository, PolicyRepository
+def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
+    """The active policy set's thresholds for the model's risk level, its EU AI Act obligations checklist
+    (`PolicyService.obligations`, as the obligations route) and the checklist of its next step.
 
-    active = PolicyService(PolicyRepository(), EvidenceRepository()).active()
+    The next step is judged without an approver: who generates a report is not who approves the model,
+    so the four-eyes rule is left to the approval itself and the content hash does not depend on the reader.
+    """
+    from govhub.policy.document import MetricThresholdRule
+    from govhub.policy.obligations import as_json
+
+    active = service.active()
     thresholds: list[dict[str, Any]] = []
     for rule in active.document.rules:
         if isinstance(rule, MetricThresholdRule) and model.risk_level in rule.risk_levels:
@@ -419,7 +444,74 @@ def policy_thresholds(model: AIModel) -> dict | None:
                 thresholds.append({"metric_name": rule.metric, "op": ">=", "value": rule.min})
             if rule.max is not None:
                 thresholds.append({"metric_name": rule.metric, "op": "<=", "value": rule.max})
-    return {"id": active.version, "name": active.document.name, "thresholds": thresholds}
+    return PolicyView(
+        thresholds={"id": active.version, "name": active.document.name, "thresholds": thresholds},
+        obligations=as_json(service.obligations(model)),
+        compliance_check=compliance_check_json(service.compliance_check(model, None, None)),
+    )
+
+
+def compliance_check_json(checklist: Checklist) -> dict[str, Any]:
+    """A policy checklist as plain data, in the field names of GET /models/{id}/compliance-check."""
+    return {
+        "policy_version": checklist.policy_version,
+        "policy_name": checklist.policy_name,
+        "target": checklist.target.value if checklist.target else None,
+        "occasion": checklist.occasion.value if checklist.occasion else None,
+        "outcome": "none" if checklist.target is None else ("pass" if checklist.passed else "fail"),
+        "summary": checklist.summary(),
+        "items": [
+            {
+                "rule_id": item.rule_id,
+                "kind": item.kind,
+                "status": item.status.value,
+                "reason": item.reason,
+                "article": item.article,
+                "description": item.description,
+                "evidence": item.evidence,
+            }
+            for item in checklist.items
+        ],
+    }
+
+
+class _Snapshot:
+    """The active policy set and the model's evidence, each read once per report, so its thresholds,
+    obligations and next-step checklist are judged against the same policy version and the same metrics."""
+
+    def __init__(self, store: PolicyStore, evidence: EvidenceReader) -> None:
+        self._store = store
+        self._evidence = evidence
+        self._active: tuple[PolicyVersion | None] | None = None
+        self._latest: dict[int, tuple[ModelVersion | None, list[Metric]]] = {}
+
+    def active(self) -> PolicyVersion | None:
+        if self._active is None:
+            self._active = (self._store.active(),)
+        return self._active[0]
+
+    def get(self, version: int) -> PolicyVersion | None:
+        return self._store.get(version)
+
+    def list(self, limit: int, cursor: str | None) -> Page:
+        return self._store.list(limit, cursor)
+
+    def activate(self, new: PolicyVersion, replaces: int) -> None:
+        raise NotImplementedError("a report never changes the policy set")
+
+    def latest_evidence(self, model: AIModel) -> tuple[ModelVersion | None, list[Metric]]:
+        if model.id not in self._latest:
+            self._latest[model.id] = self._evidence.latest_evidence(model)
+        return self._latest[model.id]
+
+
+def policy_of_the_table(model: AIModel) -> PolicyView:
+    """`policy_view` over the table's active policy set and the model's stored evidence."""
+    from govhub.policy.service import PolicyService
+    from govhub.store.policies import EvidenceRepository, PolicyRepository
+
+    snapshot = _Snapshot(PolicyRepository(), EvidenceRepository())
+    return policy_view(PolicyService(snapshot, snapshot), model)
 
 
 def default_report_service(registry: Registry) -> ReportService:
@@ -430,5 +522,5 @@ def default_report_service(registry: Registry) -> ReportService:
         files=ReportFiles(),
         url_ttl_seconds=settings().report_url_ttl_seconds,
         audit_trail=audit_trail,
-        policy_for=policy_thresholds,
+        policy_for=policy_of_the_table,
     )
