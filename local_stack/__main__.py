@@ -24,7 +24,10 @@ def main(argv: list[str] | None = None) -> int:
                            state_file=args.state_file, demo_data=not args.no_demo_data)
     stack = LocalStack(options)
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # Ctrl-C and `kill` stop it alike, also when it was started in the background (where a shell starts it with
+    # SIGINT ignored, so Python would never raise KeyboardInterrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
     try:
         info = stack.start()
         _banner(info, options.state_file)
