@@ -45,6 +45,12 @@ def _config(document: dict[str, Any]) -> str:
         "[[operations]]", 'include-name = "DELETE /api/v1/models/{model_id}"',
         "[operations.checks.positive_data_acceptance]",
         'expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "413", "422", "429", "5xx"]',
+        # A policy document is checked against invariants JSON schema cannot express (a four_eyes rule and an Art. 5
+        # rule are kept, rule ids are unique, min <= max), which the document's description states: a schema-valid
+        # document that breaks one is refused with 422 `invalid_policy`.
+        "[[operations]]", 'include-name = "PUT /api/v1/policies/active"',
+        "[operations.checks.positive_data_acceptance]",
+        'expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "413", "422", "429", "5xx"]',
     ]
     for path, operations in document["paths"].items():
         for method, operation in operations.items():

@@ -29,10 +29,39 @@ router = APIGatewayHttpRouter()
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
 
 
+def _policy_document_schema(schema: dict[str, Any]) -> None:
+    """The `document` field is described by the policy document's own JSON schema, inlined (the OpenAPI document
+    has no place for its definitions). It is checked by the policy parser, not by request validation, so that a
+    refusal names each problem by its JSON path (422 `invalid_policy`); the invariants JSON schema cannot say
+    (a four_eyes rule and an Art. 5 prohibited rule are kept, rule ids are unique) are in the description."""
+    from govhub.policy.document import PolicyDocument
+
+    document = PolicyDocument.model_json_schema(by_alias=True)
+    definitions = document.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: inline(value) for key, value in node.items() if key != "discriminator"}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    schema.clear()
+    schema.update(inline(document))
+    schema["description"] = (
+        "The whole policy document (docs/policies.md). Besides this schema, a policy set keeps a `four_eyes` rule "
+        "(for approval, every risk level) and a `prohibited` rule for risk level `unacceptable` on approval, its "
+        "rule ids are unique, a list names each value once, a threshold gives min or max and min is not above max; "
+        "a document that breaks any of these is refused with 422 `invalid_policy`, each problem named by its JSON path."
+    )
+
+
 class PolicyReplace(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    document: Annotated[dict[str, Any], Field(description="The whole policy document (see docs/policies.md).")]
+    document: Annotated[dict[str, Any], Field(json_schema_extra=_policy_document_schema)]
     reason: Reason
     expected_version: Annotated[int | None, Field(ge=0, description="The active version you edited; 409 if it moved on.")] = None
 
