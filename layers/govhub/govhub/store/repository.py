@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
@@ -53,7 +54,14 @@ class ConditionFailedError(Exception):
 
 
 def _connection() -> Connection:
-    return Connection(region=settings().region)
+    return _connection_in(settings().region)
+
+
+@lru_cache(maxsize=4)
+def _connection_in(region: str) -> Connection:
+    """One connection for the transactions, like the items' own: a new one would build a new botocore
+    session and client (endpoint and service data loaded again) for every write."""
+    return Connection(region=region)
 
 
 def _transact(build: Callable[[TransactWrite], None]) -> None:
