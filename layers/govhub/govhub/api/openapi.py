@@ -54,7 +54,38 @@ def _document(app: Any, server_url: str) -> str:
         security_schemes={"cognito": HTTPBearer(bearerFormat="JWT", description="A Cognito access or ID token")},
         security=[{"cognito": []}],
     )
-    return json.dumps(document_answers(json.loads(schema)), indent=2, sort_keys=False)
+    return json.dumps(link_operations(document_answers(json.loads(schema))), indent=2, sort_keys=False)
+
+
+# What a created object's id leads to: (operation that creates, its statuses) -> (path parameter, where in the answer)
+LINKS = {
+    ("post", "/api/v1/models"): (("201",), {"model_id": "$response.body#/id"}),
+    ("post", "/api/v1/versions"): (("201",), {"version_id": "$response.body#/id", "model_id": "$response.body#/model_id"}),
+    ("post", "/api/v1/reports/bulk"): (("201", "202"), {"job_id": "$response.body#/job_id"}),
+}
+
+
+def link_operations(document: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI links from each create to the operations its new id opens (a client generator or a stateful
+    fuzzer follows them: create a model, then read, change, report on and audit that model)."""
+    paths = document.get("paths", {})
+    for (method, path), (statuses, parameters) in LINKS.items():
+        links = {}
+        for target_path, operations in paths.items():
+            for target_method, operation in operations.items():
+                names = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"]
+                if not names or not set(names) <= set(parameters):
+                    continue
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {name: parameters[name] for name in names},
+                    "description": f"{target_method.upper()} {target_path} ({', '.join(names)} from this answer)",
+                }
+        for status in statuses:
+            answer = paths[path][method]["responses"].get(status)
+            if answer is not None and links:
+                answer["links"] = links
+    return document
 
 
 def document_answers(document: dict[str, Any]) -> dict[str, Any]:
