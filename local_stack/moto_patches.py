@@ -1,11 +1,14 @@
 """Two fixes to moto's DynamoDB for a multi-threaded local stack (requests and the stream pump run at once).
 
-1. moto's DynamoDB backend is not thread-safe: a transaction deep-copies the table while another thread
-   writes to it ("dictionary changed size during iteration" → 500s). One re-entrant lock serialises the
-   backend's operations, as DynamoDB would appear to a single client.
-2. `transact_write_items` deep-copies the whole table once per item of the transaction (for rollback), so a
-   100-item batch copied the table 100 times and writes slowed down as the table grew. Within one
-   transaction each table is now copied once.
+1. moto's DynamoDB backend is not thread-safe: a transaction changes the table while another thread reads it
+   ("dictionary changed size during iteration" → 500s). One re-entrant lock serialises the backend's operations
+   and the stream reads, as DynamoDB would appear to a single client.
+2. `transact_write_items` deep-copies the whole table for rollback (once per item of the transaction), so every
+   write cost O(table) and slowed down as the table grew; and a rollback swapped in that copy, with a new stream
+   shard: the stream readers' iterators still pointed at the old shard, which kept the cancelled writes as if
+   they had happened and never saw another record. Now the transaction keeps a copy of only the items it
+   touches and how long each stream was; a cancelled transaction puts those items back and drops the stream
+   records it wrote, in the same table object.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ import copy
 import functools
 import threading
 import types
+from dataclasses import dataclass
 from typing import Any
 
 _LOCK = threading.RLock()
 _OPERATIONS = (
     "transact_write_items", "transact_get_items", "put_item", "update_item", "delete_item", "get_item",
     "query", "scan", "batch_write_item", "batch_get_item", "create_table", "delete_table", "update_table",
+    "execute_statement", "execute_transaction", "batch_execute_statement",
 )
+_STREAM_OPERATIONS = ("describe_stream", "get_shard_iterator", "get_records")
 _applied = False
 
 
@@ -29,13 +35,16 @@ def apply() -> None:
     if _applied:
         return
     from moto.dynamodb import models
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
     backend = models.DynamoDBBackend
     for name in _OPERATIONS:
         original = getattr(backend, name, None)
         if original is not None:
             setattr(backend, name, _locked(original))
-    backend.transact_write_items = _copy_each_table_once(backend.transact_write_items)
+    for name in _STREAM_OPERATIONS:
+        setattr(DynamoDBStreamsBackend, name, _locked(getattr(DynamoDBStreamsBackend, name)))
+    backend.transact_write_items = _roll_back_touched_items(backend.transact_write_items)
     _applied = True
 
 
@@ -48,23 +57,84 @@ def _locked(method: Any) -> Any:
     return call
 
 
-def _copy_each_table_once(method: Any) -> Any:
+@dataclass
+class _Saved:
+    table: Any
+    hash_key: Any
+    range_key: Any
+    had_hash: bool        # whether the table held the hash key at all (a range table keeps a dict per hash key)
+    item: Any             # a deep copy of the item before the transaction, or None
+
+
+def _roll_back_touched_items(method: Any) -> Any:
     from moto.dynamodb import models
 
+    def no_table_copy(value: Any, memo: Any = None) -> Any:
+        # moto's own rollback "copy" of a table is the table itself: restoring it is a no-op, ours does the work
+        return value if isinstance(value, models.Table) else copy.deepcopy(value, memo)
+
+    without_table_copies = types.SimpleNamespace(deepcopy=no_table_copy, copy=copy.copy)
+
     @functools.wraps(method)
-    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def call(self: Any, transact_items: list[dict[str, Any]], *args: Any, **kwargs: Any) -> Any:
         with _LOCK:
-            copies: dict[int, Any] = {}
-
-            def deepcopy_once(value: Any, memo: Any = None) -> Any:
-                if id(value) not in copies:
-                    copies[id(value)] = copy.deepcopy(value, memo)
-                return copies[id(value)]
-
-            models.copy = types.SimpleNamespace(deepcopy=deepcopy_once, copy=copy.copy)
+            saved, stream_lengths = _save(self, transact_items)
+            models.copy = without_table_copies  # the module's copy: only its functions use it, all under _LOCK
             try:
-                return method(self, *args, **kwargs)
+                return method(self, transact_items, *args, **kwargs)
+            except BaseException:
+                _restore(saved, stream_lengths)
+                raise
             finally:
                 models.copy = copy
 
     return call
+
+
+def _save(backend: Any, transact_items: list[dict[str, Any]]) -> tuple[list[_Saved], dict[int, tuple[Any, int]]]:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    saved: list[_Saved] = []
+    seen: set[tuple[int, Any, Any]] = set()
+    streams: dict[int, tuple[Any, int]] = {}
+    for entry in transact_items[:100]:  # more is refused by moto before it writes anything
+        try:
+            _, op = next(iter(entry.items()))
+            table = backend.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            attrs = op.get("Item") if "Item" in op else op.get("Key")
+            hash_key = DynamoType(attrs[table.hash_key_attr])
+            range_key = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
+        except (AttributeError, KeyError, StopIteration, TypeError):
+            continue  # a malformed entry: moto refuses it, and it changed nothing
+        if (id(table), hash_key, range_key) in seen:
+            continue  # the first copy is the state before the transaction
+        seen.add((id(table), hash_key, range_key))
+        bucket = table.items.get(hash_key)
+        current = bucket.get(range_key) if range_key is not None and bucket is not None else bucket
+        saved.append(_Saved(table, hash_key, range_key, bucket is not None, copy.deepcopy(current)))
+        if table.stream_shard is not None and id(table) not in streams:
+            streams[id(table)] = (table.stream_shard, len(table.stream_shard.items))
+    return saved, streams
+
+
+def _restore(saved: list[_Saved], stream_lengths: dict[int, tuple[Any, int]]) -> None:
+    for entry in saved:
+        items = entry.table.items
+        if entry.range_key is None:
+            if entry.item is None:
+                items.pop(entry.hash_key, None)
+            else:
+                items[entry.hash_key] = entry.item
+            continue
+        if entry.item is not None:
+            items[entry.hash_key][entry.range_key] = entry.item
+            continue
+        bucket = items.get(entry.hash_key)
+        if bucket is not None:
+            bucket.pop(entry.range_key, None)
+            if not bucket and not entry.had_hash:
+                del items[entry.hash_key]
+    for shard, length in stream_lengths.values():
+        del shard.items[length:]  # a cancelled transaction never reaches the stream

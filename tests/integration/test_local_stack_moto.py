@@ -1,0 +1,176 @@
+"""The local stack's fixes to moto's DynamoDB (local_stack/moto_patches.py) keep what DynamoDB promises.
+
+A transaction is all or nothing, and a cancelled one never reaches the stream; a stream reader keeps reading
+after a cancelled transaction; a transaction costs the items it touches, not the table; concurrent
+transactions and reads from many threads neither fail nor lose an increment.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from local_stack import moto_patches
+
+TABLE = "patches"
+
+
+@pytest.fixture
+def aws() -> Iterator[dict[str, Any]]:
+    moto_patches.apply()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        dynamodb.create_table(
+            TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}, {"AttributeName": "SK", "AttributeType": "S"}],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        )
+        streams = boto3.client("dynamodbstreams", region_name="us-east-1")
+        arn = dynamodb.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        yield {"dynamodb": dynamodb, "reader": StreamReader(streams, iterator)}
+
+
+class StreamReader:
+    """Reads on from where it was, like the pump: one iterator, then each answer's next one."""
+
+    def __init__(self, streams: Any, iterator: str) -> None:
+        self._streams, self._iterator = streams, iterator
+
+    def new_records(self) -> list[tuple[str, str, str]]:
+        answer = self._streams.get_records(ShardIterator=self._iterator)
+        self._iterator = answer["NextShardIterator"]
+        return [(r["eventName"], r["dynamodb"]["Keys"]["PK"]["S"], r["dynamodb"]["Keys"]["SK"]["S"]) for r in answer["Records"]]
+
+
+def key(pk: str, sk: str = "A") -> dict[str, Any]:
+    return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+def item(dynamodb: Any, pk: str, sk: str = "A") -> dict[str, Any] | None:
+    return dynamodb.get_item(TableName=TABLE, Key=key(pk, sk), ConsistentRead=True).get("Item")
+
+
+def cancelled_transaction(dynamodb: Any) -> list[dict[str, Any]]:
+    """Creates one item, changes one, deletes one, then fails its last condition."""
+    return [
+        {"Put": {"TableName": TABLE, "Item": {**key("new"), "v": {"N": "1"}}}},
+        {"Update": {"TableName": TABLE, "Key": key("changed"), "UpdateExpression": "SET v = :v",
+                    "ExpressionAttributeValues": {":v": {"N": "2"}}}},
+        {"Delete": {"TableName": TABLE, "Key": key("deleted")}},
+        {"ConditionCheck": {"TableName": TABLE, "Key": key("missing"), "ConditionExpression": "attribute_exists(PK)"}},
+    ]
+
+
+def test_a_cancelled_transaction_changes_no_item(aws: dict[str, Any]) -> None:
+    # Given an item to change and one to delete
+    dynamodb = aws["dynamodb"]
+    dynamodb.put_item(TableName=TABLE, Item={**key("changed"), "v": {"N": "1"}})
+    dynamodb.put_item(TableName=TABLE, Item={**key("deleted"), "v": {"N": "1"}})
+    # When a transaction that creates, changes and deletes fails its last condition
+    with pytest.raises(ClientError) as refused:
+        dynamodb.transact_write_items(TransactItems=cancelled_transaction(dynamodb))
+    # Then it is cancelled for that condition, and every item is as it was
+    reasons = [r["Code"] for r in refused.value.response["CancellationReasons"]]
+    assert reasons == ["None", "None", "None", "ConditionalCheckFailed"]
+    assert item(dynamodb, "new") is None
+    assert item(dynamodb, "changed") == {**key("changed"), "v": {"N": "1"}}
+    assert item(dynamodb, "deleted") == {**key("deleted"), "v": {"N": "1"}}
+
+
+def test_a_cancelled_transaction_never_reaches_the_stream_and_the_reader_reads_on(aws: dict[str, Any]) -> None:
+    # Given a stream reader that has read the first write
+    dynamodb, reader = aws["dynamodb"], aws["reader"]
+    dynamodb.put_item(TableName=TABLE, Item={**key("changed"), "v": {"N": "1"}})
+    dynamodb.put_item(TableName=TABLE, Item={**key("deleted"), "v": {"N": "1"}})
+    assert reader.new_records() == [("INSERT", "changed", "A"), ("INSERT", "deleted", "A")]
+    # When a transaction is cancelled, and then one commits
+    with pytest.raises(ClientError):
+        dynamodb.transact_write_items(TransactItems=cancelled_transaction(dynamodb))
+    dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": TABLE, "Item": {**key("after"), "v": {"N": "1"}}}}])
+    # Then the same reader sees only the committed write
+    assert reader.new_records() == [("INSERT", "after", "A")]
+
+
+def test_a_committed_transaction_writes_everything_and_streams_it_in_order(aws: dict[str, Any]) -> None:
+    # Given a reader at the start of the stream
+    dynamodb, reader = aws["dynamodb"], aws["reader"]
+    dynamodb.put_item(TableName=TABLE, Item={**key("changed"), "v": {"N": "1"}})
+    # When a transaction creates two items and changes one under a condition that holds
+    dynamodb.transact_write_items(TransactItems=[
+        {"Put": {"TableName": TABLE, "Item": {**key("one"), "v": {"N": "1"}}, "ConditionExpression": "attribute_not_exists(PK)"}},
+        {"Put": {"TableName": TABLE, "Item": {**key("one", "B"), "v": {"N": "1"}}}},
+        {"Update": {"TableName": TABLE, "Key": key("changed"), "UpdateExpression": "SET v = :two",
+                    "ConditionExpression": "v = :one", "ExpressionAttributeValues": {":one": {"N": "1"}, ":two": {"N": "2"}}}},
+    ])
+    # Then all three changes are stored and streamed in the transaction's order
+    assert item(dynamodb, "one") is not None and item(dynamodb, "one", "B") is not None
+    assert item(dynamodb, "changed")["v"] == {"N": "2"}  # type: ignore[index]
+    assert reader.new_records() == [("INSERT", "changed", "A"), ("INSERT", "one", "A"), ("INSERT", "one", "B"),
+                                    ("MODIFY", "changed", "A")]
+
+
+def test_a_transaction_never_copies_the_table(aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a table that refuses to be copied
+    from moto.dynamodb.models.table import Table
+
+    def refuse(self: Any, memo: Any) -> Any:
+        raise AssertionError("the whole table was copied")
+
+    monkeypatch.setattr(Table, "__deepcopy__", refuse, raising=False)
+    dynamodb = aws["dynamodb"]
+    # When a transaction commits and another is cancelled
+    dynamodb.transact_write_items(TransactItems=[{"Put": {"TableName": TABLE, "Item": key("one")}}])
+    with pytest.raises(ClientError) as refused:
+        dynamodb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": TABLE, "Item": key("one"), "ConditionExpression": "attribute_not_exists(PK)"}}])
+    # Then both answered as DynamoDB does
+    assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert item(dynamodb, "one") == key("one")
+
+
+def test_concurrent_conditional_increments_from_many_threads_lose_nothing(aws: dict[str, Any]) -> None:
+    # Given a counter with a revision, and threads that read it and write it back under the revision they read
+    dynamodb = aws["dynamodb"]
+    dynamodb.put_item(TableName=TABLE, Item={**key("counter"), "n": {"N": "0"}})
+    applied: list[int] = []
+    failures: list[str] = []
+
+    def increment(worker: int) -> None:
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        for _ in range(15):
+            n = int(client.get_item(TableName=TABLE, Key=key("counter"), ConsistentRead=True)["Item"]["n"]["N"])
+            try:
+                client.transact_write_items(TransactItems=[
+                    {"Update": {"TableName": TABLE, "Key": key("counter"), "UpdateExpression": "SET n = :next",
+                                "ConditionExpression": "n = :read",
+                                "ExpressionAttributeValues": {":read": {"N": str(n)}, ":next": {"N": str(n + 1)}}}},
+                    {"Put": {"TableName": TABLE, "Item": key("log", f"{worker}-{n}")}},
+                ])
+                applied.append(n)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "TransactionCanceledException":
+                    failures.append(repr(error))
+            dynamodb.query(TableName=TABLE, KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": "log"}})
+
+    # When eight threads race
+    threads = [threading.Thread(target=increment, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Then nothing failed, each increment applied once, and exactly the applied ones left their log item
+    assert failures == []
+    assert sorted(applied) == list(range(len(applied)))
+    assert int(item(dynamodb, "counter")["n"]["N"]) == len(applied)  # type: ignore[index]
+    logs = dynamodb.query(TableName=TABLE, KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": "log"}})
+    assert logs["Count"] == len(applied)
+
