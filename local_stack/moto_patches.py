@@ -1,4 +1,4 @@
-"""Two fixes to moto's DynamoDB for a multi-threaded local stack (requests and the stream pump run at once).
+"""Three fixes to moto's DynamoDB for a multi-threaded local stack (requests and the stream pump run at once).
 
 1. moto's DynamoDB backend is not thread-safe: a transaction changes the table while another thread reads it
    ("dictionary changed size during iteration" → 500s). One re-entrant lock serialises the backend's operations
@@ -9,6 +9,10 @@
    they had happened and never saw another record. Now the transaction keeps a copy of only the items it
    touches and how long each stream was; a cancelled transaction puts those items back and drops the stream
    records it wrote, in the same table object.
+3. moto's generic response serializer looks up each of an AttributeValue's ten members through six alias rules,
+   for every attribute of every item: most of the emulator's time under load. An AttributeValue moto already
+   holds in wire form (S, N, BOOL, NULL, SS, NS, M, L of those) is written as it is; anything else (B, BS) still
+   goes the generic way. The answers are the same, byte for byte.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ def apply() -> None:
     for name in _STREAM_OPERATIONS:
         setattr(DynamoDBStreamsBackend, name, _locked(getattr(DynamoDBStreamsBackend, name)))
     backend.transact_write_items = _roll_back_touched_items(backend.transact_write_items)
+    _write_plain_attribute_values_as_they_are()
     _applied = True
 
 
@@ -138,3 +143,41 @@ def _restore(saved: list[_Saved], stream_lengths: dict[int, tuple[Any, int]]) ->
                 del items[entry.hash_key]
     for shard, length in stream_lengths.values():
         del shard.items[length:]  # a cancelled transaction never reaches the stream
+
+
+_WIRE_SERVICES = ("dynamodb", "dynamodbstreams")
+
+
+def _write_plain_attribute_values_as_they_are() -> None:
+    from moto.core.serialize import BaseJSONSerializer
+
+    generic = BaseJSONSerializer._serialize_type_structure
+
+    @functools.wraps(generic)
+    def serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if (key and shape.name == "AttributeValue" and self.operation_model.service_model.service_name in _WIRE_SERVICES
+                and is_plain_attribute_value(value)):
+            self._default_serialize(serialized, value, shape, key)
+            return
+        generic(self, serialized, value, shape, key)
+
+    BaseJSONSerializer._serialize_type_structure = serialize_structure
+
+
+def is_plain_attribute_value(value: Any) -> bool:
+    """An AttributeValue in wire form whose generic serialization is itself (no blobs: those are encoded)."""
+    if type(value) is not dict or len(value) != 1:
+        return False
+    ((kind, inner),) = value.items()
+    if kind in ("S", "N"):
+        return type(inner) is str
+    if kind in ("BOOL", "NULL"):
+        return type(inner) is bool
+    if kind in ("SS", "NS"):
+        return type(inner) is list and all(type(member) is str for member in inner)
+    if kind == "M":
+        return type(inner) is dict and all(type(name) is str and is_plain_attribute_value(v) for name, v in inner.items())
+    if kind == "L":
+        return type(inner) is list and all(is_plain_attribute_value(v) for v in inner)
+    return False
+

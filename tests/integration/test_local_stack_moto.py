@@ -174,3 +174,65 @@ def test_concurrent_conditional_increments_from_many_threads_lose_nothing(aws: d
     logs = dynamodb.query(TableName=TABLE, KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": "log"}})
     assert logs["Count"] == len(applied)
 
+
+_is_plain = moto_patches.is_plain_attribute_value
+RICH_ITEM = {
+    **key("rich"), "s": {"S": "text é"}, "n": {"N": "-12.5"}, "yes": {"BOOL": True}, "no": {"BOOL": False}, "null": {"NULL": True},
+    "ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2.5"]}, "b": {"B": b"\x00\x01"}, "bs": {"BS": [b"\x02", b"\x03"]},
+    "m": {"M": {"inner": {"L": [{"S": "x"}, {"N": "1"}, {"M": {}}, {"L": []}, {"B": b"\x04"}]}, "empty": {"M": {}}}},
+    "l": {"L": [{"NULL": True}, {"SS": ["z"]}]},
+}
+
+
+def serialized_both_ways(service: str, operation: str, result: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The body moto answers with, through the written-as-is path and through moto's generic serializer."""
+    from moto.core.responses import ActionResult
+    from moto.core.serialize import BaseJSONSerializer, XFormedAttributePicker, get_serializer_class
+    from moto.core.utils import get_service_model
+
+    model = get_service_model(service)
+    serializer_class = get_serializer_class(service, model.protocol)
+
+    def body() -> str:
+        serializer = serializer_class(operation_model=model.operation_model(operation), pretty_print=False,
+                                      value_picker=XFormedAttributePicker())
+        return str(serializer.serialize(result.result if isinstance(result, ActionResult) else result)["body"])
+
+    written_as_is = []
+    with monkeypatch.context() as counting:
+        counting.setattr(moto_patches, "is_plain_attribute_value",
+                         lambda value: written_as_is.append(value) or _is_plain(value))
+        fast = body()
+    assert written_as_is, "the answer never took the written-as-is path"
+    with monkeypatch.context() as generic:
+        generic.setattr(BaseJSONSerializer, "_serialize_type_structure", BaseJSONSerializer._serialize_type_structure.__wrapped__)
+        return fast, body()
+
+
+def test_items_and_stream_records_serialize_as_moto_would(aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given an item of every attribute type, stored and then changed, so that the stream holds both images
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.responses import DynamoResult
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    dynamodb = aws["dynamodb"]
+    dynamodb.put_item(TableName=TABLE, Item=RICH_ITEM)
+    dynamodb.update_item(TableName=TABLE, Key=key("rich"), UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": {"N": "7"}})
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    stored = backend.get_item(TABLE, key("rich"))
+    streams = dynamodbstreams_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    arn = backend.get_table(TABLE).table_arn + "/stream/" + backend.get_table(TABLE).latest_stream_label
+    iterator = streams.get_shard_iterator(arn, backend.get_table(TABLE).stream_shard.id, "TRIM_HORIZON")
+    answers = [
+        ("dynamodb", "GetItem", DynamoResult({"Item": stored.describe_attrs(attributes=None)["Item"]})),
+        ("dynamodb", "Query", DynamoResult({"Items": [stored.attrs, stored.attrs], "Count": 2, "ScannedCount": 2, "LastEvaluatedKey": key("rich")})),
+        ("dynamodbstreams", "GetRecords", streams.get_records(iterator.arn, 1000)),
+    ]
+    for service, operation, result in answers:
+        # When moto serializes the answer both ways
+        fast, generic = serialized_both_ways(service, operation, result, monkeypatch)
+        # Then the bodies are the same, byte for byte
+        assert fast == generic, (service, operation)
+        assert '"inner"' in fast
+
