@@ -1,4 +1,4 @@
-"""Three fixes to moto's DynamoDB for a multi-threaded local stack (requests and the stream pump run at once).
+"""Four fixes to moto's DynamoDB for a multi-threaded local stack (requests and the stream pump run at once).
 
 1. moto's DynamoDB backend is not thread-safe: a transaction changes the table while another thread reads it
    ("dictionary changed size during iteration" → 500s). One re-entrant lock serialises the backend's operations
@@ -13,12 +13,17 @@
    for every attribute of every item: most of the emulator's time under load. An AttributeValue moto already
    holds in wire form (S, N, BOOL, NULL, SS, NS, M, L of those) is written as it is; anything else (B, BS) still
    goes the generic way. The answers are the same, byte for byte.
+4. Every Query sorts the whole table (`Table.all_items`) and then compares every item's key: O(table log table)
+   per read. A query on the table now starts from its partition's items, one on an index from the items whose
+   index partition key matches (in no order: moto then sorts the matches by the index and table keys, a total
+   order). Same results, same order, same pages.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import threading
 import types
 from dataclasses import dataclass
@@ -50,6 +55,7 @@ def apply() -> None:
         setattr(DynamoDBStreamsBackend, name, _locked(getattr(DynamoDBStreamsBackend, name)))
     backend.transact_write_items = _roll_back_touched_items(backend.transact_write_items)
     _write_plain_attribute_values_as_they_are()
+    models.Table.query = _query_from_candidates(models.Table.query)
     _applied = True
 
 
@@ -181,3 +187,34 @@ def is_plain_attribute_value(value: Any) -> bool:
         return type(inner) is list and all(is_plain_attribute_value(v) for v in inner)
     return False
 
+
+def _query_from_candidates(method: Any) -> Any:
+    signature = inspect.signature(method)
+
+    @functools.wraps(method)
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        call = signature.bind(self, *args, **kwargs).arguments
+        with _LOCK:  # the backend's query holds it already; the table is changed only under it
+            candidates = _candidates(self, call.get("hash_key"), call.get("index_name"), call.get("hash_key_conditions"))
+            self.all_items = lambda: candidates  # what moto's query starts from, for this call only
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                del self.all_items
+
+    return query
+
+
+def _candidates(table: Any, hash_key: Any, index_name: str | None, hash_key_conditions: Any) -> list[Any]:
+    if index_name is None and hash_key is not None:
+        partition = table.items.get(hash_key)
+        if partition is None:
+            return []
+        return list(partition.values()) if table.range_key_attr else [partition]
+    everything = [item for partition in table.items.values()
+                  for item in (partition.values() if table.range_key_attr else (partition,))]
+    strings = [(name, value.value) for name, value in hash_key_conditions or () if value.type == "S"]
+    if index_name is None or not strings or len(strings) != len(hash_key_conditions):
+        return everything
+    return [item for item in everything
+            if all((held := item.attrs.get(name)) is not None and held.type == "S" and held.value == value for name, value in strings)]

@@ -236,3 +236,67 @@ def test_items_and_stream_records_serialize_as_moto_would(aws: dict[str, Any], m
         assert fast == generic, (service, operation)
         assert '"inner"' in fast
 
+
+@pytest.fixture
+def indexed() -> Iterator[Any]:
+    """A table with an index, items in several partitions, some of them outside the index."""
+    moto_patches.apply()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        dynamodb.create_table(
+            TableName="indexed", BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in ("PK", "SK", "GPK", "GSK")],
+            GlobalSecondaryIndexes=[{"IndexName": "gsi1", "Projection": {"ProjectionType": "ALL"},
+                                     "KeySchema": [{"AttributeName": "GPK", "KeyType": "HASH"}, {"AttributeName": "GSK", "KeyType": "RANGE"}]}],
+        )
+        for n in range(60):
+            entry = {"PK": {"S": f"P#{n % 4}"}, "SK": {"S": f"S#{n:03d}"}, "n": {"N": str(n)}}
+            if n % 5:
+                entry |= {"GPK": {"S": f"G#{n % 3}"}, "GSK": {"S": f"{n % 7}"}}  # ties on GSK: table keys decide
+            dynamodb.put_item(TableName="indexed", Item=entry)
+        yield dynamodb
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "P#1"}}},
+    {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "P#9"}}},
+    {"KeyConditionExpression": "PK = :p AND begins_with(SK, :s)", "ExpressionAttributeValues": {":p": {"S": "P#2"}, ":s": {"S": "S#01"}}},
+    {"KeyConditionExpression": "PK = :p AND SK BETWEEN :a AND :b", "ScanIndexForward": False,
+     "ExpressionAttributeValues": {":p": {"S": "P#0"}, ":a": {"S": "S#010"}, ":b": {"S": "S#040"}}},
+    {"KeyConditionExpression": "PK = :p", "FilterExpression": "n > :n", "ExpressionAttributeValues": {":p": {"S": "P#3"}, ":n": {"N": "20"}}},
+    {"IndexName": "gsi1", "KeyConditionExpression": "GPK = :g", "ExpressionAttributeValues": {":g": {"S": "G#1"}}},
+    {"IndexName": "gsi1", "KeyConditionExpression": "GPK = :g AND GSK > :k", "ScanIndexForward": False,
+     "ExpressionAttributeValues": {":g": {"S": "G#2"}, ":k": {"S": "2"}}},
+    {"IndexName": "gsi1", "KeyConditionExpression": "GPK = :g", "ProjectionExpression": "PK, n", "ExpressionAttributeValues": {":g": {"S": "G#0"}}},
+]
+
+
+def all_pages(dynamodb: Any, query: dict[str, Any]) -> list[dict[str, Any]]:
+    pages, start = [], None
+    while True:
+        page = dynamodb.query(TableName="indexed", Limit=4, **query, **({"ExclusiveStartKey": start} if start else {}))
+        page.pop("ResponseMetadata")
+        pages.append(page)
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return pages
+
+
+def test_queries_answer_as_moto_would_without_sorting_the_table(indexed: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.models.table import Table
+
+    # Given moto's own answers to queries on the table and on the index, page by page
+    with monkeypatch.context() as unpatched:
+        unpatched.setattr(Table, "query", Table.query.__wrapped__)
+        expected = [all_pages(indexed, query) for query in QUERIES]
+    assert sum(len(p["Items"]) for pages in expected for p in pages) > 60
+    # When the same queries run while the table refuses to be listed whole and sorted
+
+    def refuse(self: Any) -> Any:
+        raise AssertionError("the whole table was sorted")
+
+    monkeypatch.setattr(Table, "all_items", refuse)
+    answers = [all_pages(indexed, query) for query in QUERIES]
+    # Then every page holds the same items in the same order, with the same next keys
+    assert answers == expected
