@@ -1,4 +1,4 @@
-"""Four fixes to moto's DynamoDB for a multi-threaded local stack (requests and the stream pump run at once).
+"""Fixes to moto (DynamoDB) for a multi-threaded local stack under load: requests and the stream pump run at once.
 
 1. moto's DynamoDB backend is not thread-safe: a transaction changes the table while another thread reads it
    ("dictionary changed size during iteration" → 500s). One re-entrant lock serialises the backend's operations
@@ -14,9 +14,10 @@
    holds in wire form (S, N, BOOL, NULL, SS, NS, M, L of those) is written as it is; anything else (B, BS) still
    goes the generic way. The answers are the same, byte for byte.
 4. Every Query sorts the whole table (`Table.all_items`) and then compares every item's key: O(table log table)
-   per read. A query on the table now starts from its partition's items, one on an index from the items whose
-   index partition key matches (in no order: moto then sorts the matches by the index and table keys, a total
-   order). Same results, same order, same pages.
+   per read. A query on the table now starts from its partition's items; one on a global index from the items of
+   its index partition, which each table keeps up to date as items are put, updated, deleted or put back (in no
+   order: moto then sorts the matches by the index and table keys, a total order, on their plain values rather
+   than through DynamoType's comparison methods). Same results, same order, same pages.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def apply() -> None:
     backend.transact_write_items = _roll_back_touched_items(backend.transact_write_items)
     _write_plain_attribute_values_as_they_are()
     models.Table.query = _query_from_candidates(models.Table.query)
+    models.Table.sorted_items = _sort_on_plain_values
+    models.Table.put_item = _refreshing_index_partitions(models.Table.put_item, _put_key)
+    models.Table.delete_item = _refreshing_index_partitions(models.Table.delete_item, lambda table, _, hash_key, range_key: (hash_key, range_key))
+    backend.update_item = _locked(_refreshing_index_partitions(backend.update_item, _updated_key, table_of=lambda backend, name: backend.tables.get(name)))
+    backend.update_table = _locked(_dropping_index_partitions(backend.update_table))
     _applied = True
 
 
@@ -149,6 +155,8 @@ def _restore(saved: list[_Saved], stream_lengths: dict[int, tuple[Any, int]]) ->
                 del items[entry.hash_key]
     for shard, length in stream_lengths.values():
         del shard.items[length:]  # a cancelled transaction never reaches the stream
+    for entry in saved:
+        _refresh_index_partitions(entry.table, (entry.hash_key, entry.range_key))
 
 
 _WIRE_SERVICES = ("dynamodb", "dynamodbstreams")
@@ -207,14 +215,150 @@ def _query_from_candidates(method: Any) -> Any:
 
 def _candidates(table: Any, hash_key: Any, index_name: str | None, hash_key_conditions: Any) -> list[Any]:
     if index_name is None and hash_key is not None:
-        partition = table.items.get(hash_key)
-        if partition is None:
-            return []
-        return list(partition.values()) if table.range_key_attr else [partition]
-    everything = [item for partition in table.items.values()
-                  for item in (partition.values() if table.range_key_attr else (partition,))]
-    strings = [(name, value.value) for name, value in hash_key_conditions or () if value.type == "S"]
-    if index_name is None or not strings or len(strings) != len(hash_key_conditions):
-        return everything
-    return [item for item in everything
-            if all((held := item.attrs.get(name)) is not None and held.type == "S" and held.value == value for name, value in strings)]
+        return _partition(table, hash_key)
+    if index_name is not None and hash_key_conditions and len(hash_key_conditions) == 1:
+        index = _index_partitions(table).by_index.get(index_name)
+        name, value = hash_key_conditions[0]
+        if index is not None and index.attribute == name:
+            return [item for key in index.partitions.get(value, ()) if (item := _item_at(table, key)) is not None]
+    return [item for partition in table.items.values() for item in (partition.values() if table.range_key_attr else (partition,))]
+
+
+def _partition(table: Any, hash_key: Any) -> list[Any]:
+    partition = table.items.get(hash_key)
+    if partition is None:
+        return []
+    return list(partition.values()) if table.range_key_attr else [partition]
+
+
+def _item_at(table: Any, key: tuple[Any, Any]) -> Any:
+    partition = table.items.get(key[0])
+    if partition is None or not table.range_key_attr:
+        return partition
+    return partition.get(key[1])
+
+
+def _key_of(item: Any) -> tuple[Any, Any]:
+    return item.hash_key, item.range_key
+
+
+_KEY_TYPES = ("S", "N", "B")
+
+
+@dataclass
+class _Index:
+    attribute: str                                                 # the index's partition key attribute
+    partitions: dict[Any, dict[tuple[Any, Any], None]]             # its value → the table keys of the items there
+
+
+class _IndexPartitions:
+    """For one table: the items of each global index partition, by table key."""
+
+    def __init__(self, table: Any) -> None:
+        self.by_index: dict[str, _Index] = {}
+        for index in table.global_indexes or ():
+            hash_keys = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"]
+            if len(hash_keys) == 1:
+                self.by_index[index.name] = _Index(hash_keys[0], {})
+        self._placed: dict[tuple[Any, Any], list[tuple[_Index, Any]]] = {}
+        for partition in table.items.values():
+            for item in partition.values() if table.range_key_attr else (partition,):
+                self.add(_key_of(item), item)
+
+    def add(self, key: tuple[Any, Any], item: Any) -> None:
+        from moto.dynamodb.models.dynamo_type import DynamoType
+
+        placed = []
+        for index in self.by_index.values():
+            held = item.attrs.get(index.attribute)
+            if held is not None and held.type in _KEY_TYPES:
+                value = DynamoType({held.type: held.value})  # a copy: an update may change the item's own in place
+                index.partitions.setdefault(value, {})[key] = None
+                placed.append((index, value))
+        if placed:
+            self._placed[key] = placed
+
+    def remove(self, key: tuple[Any, Any]) -> None:
+        for index, value in self._placed.pop(key, ()):
+            partition = index.partitions.get(value)
+            if partition is not None:
+                partition.pop(key, None)
+                if not partition:
+                    del index.partitions[value]
+
+
+def _index_partitions(table: Any) -> _IndexPartitions:
+    partitions = table.__dict__.get("_local_index_partitions")
+    if partitions is None:
+        partitions = table.__dict__["_local_index_partitions"] = _IndexPartitions(table)
+    return partitions
+
+
+def _refresh_index_partitions(table: Any, key: tuple[Any, Any]) -> None:
+    partitions = table.__dict__.get("_local_index_partitions")
+    if partitions is None:
+        return  # not built yet: the first index query builds it from the items as they are then
+    partitions.remove(key)
+    item = _item_at(table, key)
+    if item is not None:
+        partitions.add(key, item)
+
+
+def _refreshing_index_partitions(method: Any, key_of: Any, table_of: Any = None) -> Any:
+    """After a write (done or refused) the index partitions of the item it names follow the item as it now is."""
+
+    @functools.wraps(method)
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            result = None
+            try:
+                result = method(self, *args, **kwargs)
+                return result
+            finally:
+                table = table_of(self, args[0] if args else kwargs.get("table_name")) if table_of else self
+                key = None
+                if table is not None:
+                    try:
+                        key = key_of(table, result, *args, **kwargs)
+                    except (AttributeError, IndexError, KeyError, TypeError):
+                        key = None
+                if key is None and table is not None and "_local_index_partitions" in table.__dict__:
+                    del table.__dict__["_local_index_partitions"]  # not sure which item changed: build again
+                elif key is not None:
+                    _refresh_index_partitions(table, key)
+
+    return write
+
+
+def _put_key(table: Any, result: Any, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    hash_key = DynamoType(item_attrs[table.hash_key_attr])
+    return hash_key, (DynamoType(item_attrs[table.range_key_attr]) if table.range_key_attr else None)
+
+
+def _updated_key(table: Any, result: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    hash_key = DynamoType(key[table.hash_key_attr])
+    return hash_key, (DynamoType(key[table.range_key_attr]) if table.range_key_attr else None)
+
+
+def _dropping_index_partitions(method: Any) -> Any:
+    @functools.wraps(method)
+    def update_table(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, name, *args, **kwargs)
+        finally:
+            table = self.tables.get(name)
+            if table is not None:
+                table.__dict__.pop("_local_index_partitions", None)  # its indexes may have changed
+
+    return update_table
+
+
+def _sort_on_plain_values(self: Any, hash_key_attrs: list[str], range_key_attrs: list[str | None], items: list[Any]) -> list[Any]:
+    attributes = self._generate_attr_to_sort_by(hash_key_attrs, range_key_attrs)
+    items.sort(key=lambda item: tuple(item.attrs[name].cast_value for name in attributes))
+    return items
+

@@ -300,3 +300,52 @@ def test_queries_answer_as_moto_would_without_sorting_the_table(indexed: Any, mo
     answers = [all_pages(indexed, query) for query in QUERIES]
     # Then every page holds the same items in the same order, with the same next keys
     assert answers == expected
+
+
+def test_index_queries_follow_every_kind_of_write(indexed: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.models.table import Table
+
+    def both_ways() -> tuple[list[Any], list[Any]]:
+        answers = [all_pages(indexed, query) for query in QUERIES]
+        with monkeypatch.context() as unpatched:
+            unpatched.setattr(Table, "query", Table.query.__wrapped__)
+            return answers, [all_pages(indexed, query) for query in QUERIES]
+
+    def gsi(n: int, partition: str, sort: str) -> dict[str, Any]:
+        return {"PK": {"S": f"P#{n % 4}"}, "SK": {"S": f"S#{n:03d}"}, "n": {"N": str(n)}, "GPK": {"S": partition}, "GSK": {"S": sort}}
+
+    table = "indexed"
+    # Given index queries answered once, so that the index partitions exist
+    answers, expected = both_ways()
+    assert answers == expected
+    writes = [
+        lambda: indexed.put_item(TableName=table, Item=gsi(100, "G#1", "0")),                             # a new item
+        lambda: indexed.put_item(TableName=table, Item=gsi(1, "G#2", "9")),                               # moved by a put
+        lambda: indexed.update_item(TableName=table, Key=key("P#2", "S#002"), UpdateExpression="SET GPK = :g",
+                                    ExpressionAttributeValues={":g": {"S": "G#0"}}),                      # moved by an update
+        lambda: indexed.update_item(TableName=table, Key=key("P#3", "S#003"), UpdateExpression="REMOVE GPK"),  # out of the index
+        lambda: indexed.update_item(TableName=table, Key=key("P#0", "S#200"), UpdateExpression="SET GPK = :g, GSK = :k",
+                                    ExpressionAttributeValues={":g": {"S": "G#1"}, ":k": {"S": "1"}}),     # created by an update
+        lambda: indexed.delete_item(TableName=table, Key=key("P#3", "S#007")),                             # deleted
+        lambda: indexed.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": gsi(101, "G#2", "3")}},
+                                                               {"DeleteRequest": {"Key": key("P#0", "S#008")}}]}),
+        lambda: indexed.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": gsi(102, "G#0", "5")}},
+            {"Update": {"TableName": table, "Key": key("P#1", "S#009"), "UpdateExpression": "SET GPK = :g",
+                        "ExpressionAttributeValues": {":g": {"S": "G#1"}}}}]),
+    ]
+    cancelled = [
+        {"Put": {"TableName": table, "Item": gsi(103, "G#1", "2")}},
+        {"Update": {"TableName": table, "Key": key("P#2", "S#006"), "UpdateExpression": "SET GPK = :g",
+                    "ExpressionAttributeValues": {":g": {"S": "G#2"}}}},
+        {"Delete": {"TableName": table, "Key": key("P#3", "S#011")}},
+        {"ConditionCheck": {"TableName": table, "Key": key("nobody"), "ConditionExpression": "attribute_exists(PK)"}},
+    ]
+    for write in writes:
+        # When the table changes, by each kind of write in turn, and a transaction touching the index is cancelled
+        write()
+        with pytest.raises(ClientError):
+            indexed.transact_write_items(TransactItems=cancelled)
+        # Then every query still answers as moto's own would
+        answers, expected = both_ways()
+        assert answers == expected
