@@ -18,6 +18,8 @@
    its index partition, which each table keeps up to date as items are put, updated, deleted or put back (in no
    order: moto then sorts the matches by the index and table keys, a total order, on their plain values rather
    than through DynamoType's comparison methods). Same results, same order, same pages.
+5. Lookups moto repeats for every request although their answer never changes (which service folders exist on
+   disk, which methods a response class has) are made once.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def apply() -> None:
     models.Table.delete_item = _refreshing_index_partitions(models.Table.delete_item, lambda table, _, hash_key, range_key: (hash_key, range_key))
     backend.update_item = _locked(_refreshing_index_partitions(backend.update_item, _updated_key, table_of=lambda backend, name: backend.tables.get(name)))
     backend.update_table = _locked(_dropping_index_partitions(backend.update_table))
+    _look_up_once()
     _applied = True
 
 
@@ -362,3 +365,11 @@ def _sort_on_plain_values(self: Any, hash_key_attrs: list[str], range_key_attrs:
     items.sort(key=lambda item: tuple(item.attrs[name].cast_value for name in attributes))
     return items
 
+
+def _look_up_once() -> None:
+    from moto import backends
+    from moto.core import responses
+
+    folders = tuple(backends.list_of_moto_modules())  # the service folders of the installed moto
+    backends.list_of_moto_modules = lambda: folders
+    responses.method_names_from_class = functools.cache(responses.method_names_from_class)
