@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import secrets
 import socket
@@ -53,16 +52,11 @@ class LocalStack:
             POWERTOOLS_METRICS_NAMESPACE="GovernanceHub",
             POWERTOOLS_SERVICE_NAME="govhub-local",
         )
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        from moto.server import ThreadedMotoServer
+        from local_stack.emulator import Emulator
 
-        from local_stack import moto_patches
-
-        moto_patches.apply()
-
-        moto = ThreadedMotoServer(ip_address=o.host, port=o.aws_port, verbose=False)
-        moto.start()
-        self._stoppers.append(moto.stop)
+        emulator = Emulator(o.host, o.aws_port)
+        emulator.start()
+        self._stoppers.append(emulator.stop)
 
         from local_stack.demo import create_users, seed_models, sign_in
         from local_stack.functions import ensure_layer_on_path, load_functions
