@@ -19,9 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aws-port", type=int, default=4566, help="the local AWS endpoint (default 4566)")
     parser.add_argument("--state-file", type=Path, default=StackOptions.state_file)
     parser.add_argument("--no-demo-data", action="store_true", help="start with an empty registry")
+    parser.add_argument("--containers", type=int, default=StackOptions.containers_per_function,
+                        help="warm containers (processes) per function: how many requests one function answers at once (default %(default)s)")
     args = parser.parse_args(argv)
     options = StackOptions(host=args.host, port=args.port, machine_port=args.machine_port, aws_port=args.aws_port,
-                           state_file=args.state_file, demo_data=not args.no_demo_data)
+                           state_file=args.state_file, demo_data=not args.no_demo_data, containers_per_function=args.containers)
     stack = LocalStack(options)
     stopped = threading.Event()
     # Ctrl-C and `kill` stop it alike, also when it was started in the background (where a shell starts it with

@@ -1,19 +1,37 @@
-"""The template's functions, loaded in this process: one warm "container" per function, one request at a time."""
+"""The template's functions: in this process (`FunctionHost`, for tests), or in warm containers (`FunctionPool`).
+
+A container is a process of its own serving one invocation at a time, with its own module state, as in Lambda:
+a function answers as many requests at once as it has containers, and requests to one function never share a
+resolver, a current event or a cache with requests to another.
+"""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import multiprocessing
+import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from local_stack.events import LambdaContext
 from local_stack.template import Template
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYER_PATH = ROOT / "layers" / "govhub"
+
+
+class Function(Protocol):
+    """What the gateway and the stream pump invoke: a function in this process or in its containers."""
+
+    name: str
+
+    def invoke(self, event: dict[str, Any]) -> Any: ...
 
 
 def ensure_layer_on_path() -> None:
@@ -60,3 +78,138 @@ def load_functions(template: Template) -> dict[str, FunctionHost]:
         handler = function["Properties"]["Handler"].rsplit(".", 1)[1]
         hosts[name] = FunctionHost(name, template.handler_path(name), handler)
     return hosts
+
+
+def function_pools(template: Template, max_containers: int) -> dict[str, FunctionPool]:
+    pools = {}
+    for name, function in template.functions().items():
+        handler = function["Properties"]["Handler"].rsplit(".", 1)[1]
+        pools[name] = FunctionPool(name, template.handler_path(name), handler, max_containers)
+    return pools
+
+
+class FunctionError(Exception):
+    """What the function raised in its container (its message; the container's traceback is a note)."""
+
+
+# Containers are forked from a server process that has already imported what the functions share (never from
+# this threaded process): a cold start costs a fork and the function's own modules, not a whole interpreter.
+_PRELOAD = [
+    "boto3", "botocore.client", "pydantic", "pynamodb.models", "pynamodb.transactions", "jose.jwt",
+    "aws_lambda_powertools.event_handler", "aws_lambda_powertools.logging", "aws_lambda_powertools.utilities.batch",
+]
+
+
+@functools.cache
+def _containers() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+class Container:
+    """One warm container: a process that loads the function on its first event and answers one event at a time."""
+
+    def __init__(self, name: str, handler_path: Path, handler_name: str) -> None:
+        self.name = name
+        self.alive = True
+        self._pipe, theirs = _containers().Pipe()
+        self._process = _containers().Process(target=_serve, args=(theirs, name, str(handler_path), handler_name),
+                                       name=f"container-{name}", daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        try:
+            self._pipe.send(event)
+            outcome, payload = self._pipe.recv()
+        except (EOFError, OSError) as error:
+            self.alive = False
+            raise FunctionError(f"the {self.name} container exited") from error
+        if outcome == "error":
+            error = FunctionError(payload["message"])
+            error.add_note(payload["traceback"])
+            raise error
+        return payload
+
+    def stop(self) -> None:
+        self.alive = False
+        self._pipe.close()  # the container reads the end of its events and exits
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=5)
+
+
+def _serve(pipe: Connection, name: str, handler_path: str, handler_name: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the stack stops us
+    host = FunctionHost(name, Path(handler_path), handler_name)
+    while True:
+        try:
+            event = pipe.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[str, Any] = ("ok", host.invoke(event))
+        except Exception as error:  # noqa: BLE001 - the caller gets it, as Lambda's invoke reports a function error
+            answer = ("error", {"message": str(error), "traceback": traceback.format_exc()})
+        try:
+            pipe.send(answer)
+        except (EOFError, OSError):
+            return
+
+
+class FunctionPool:
+    """A function's warm containers: an idle one takes the event, or a new one starts (a cold start), up to a limit;
+    beyond it the event waits for the first container to finish, as a function at its concurrency limit would."""
+
+    def __init__(self, name: str, handler_path: Path, handler_name: str = "lambda_handler", max_containers: int = 4) -> None:
+        self.name = name
+        self._path, self._handler_name, self._max = handler_path, handler_name, max(1, max_containers)
+        self._idle: list[Container] = []
+        self._started = 0
+        self._stopped = False
+        self._changed = threading.Condition()
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        container = self._take()
+        try:
+            return container.invoke(event)
+        finally:
+            self._give_back(container)
+
+    def _take(self) -> Container:
+        with self._changed:
+            while not self._stopped and not self._idle and self._started >= self._max:
+                self._changed.wait()
+            if self._stopped:
+                raise FunctionError(f"the {self.name} function is stopped")
+            if self._idle:
+                return self._idle.pop()  # the most recently used: the warmest
+            self._started += 1
+        try:
+            return Container(self.name, self._path, self._handler_name)
+        except BaseException:
+            with self._changed:
+                self._started -= 1
+                self._changed.notify()
+            raise
+
+    def _give_back(self, container: Container) -> None:
+        with self._changed:
+            keep = container.alive and not self._stopped
+            if keep:
+                self._idle.append(container)
+            else:
+                self._started -= 1
+            self._changed.notify()
+        if not keep:
+            container.stop()
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopped = True
+            idle, self._idle = self._idle, []
+            self._changed.notify_all()
+        for container in idle:
+            container.stop()

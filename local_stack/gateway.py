@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from local_stack import sigv4
 from local_stack.events import authorizer_event, http_event
-from local_stack.functions import FunctionHost
+from local_stack.functions import Function
 from local_stack.template import Route
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit; the functions enforce their own, smaller one
@@ -29,8 +29,8 @@ MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit; the functions enforc
 class ApiConfig:
     api: str                                   # logical id in the template
     routes: list[Route]
-    functions: dict[str, FunctionHost]
-    authorizer: FunctionHost | None = None     # people's API
+    functions: dict[str, Function]
+    authorizer: Function | None = None     # people's API
     authorizer_ttl: int = 300
     ci: sigv4.CiIdentity | None = None         # machine API
     region: str = "us-east-1"

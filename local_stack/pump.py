@@ -16,7 +16,7 @@ from typing import Any
 
 import boto3
 
-from local_stack.functions import FunctionHost
+from local_stack.functions import Function
 from local_stack.template import StreamSubscription
 
 log = logging.getLogger("govhub.local.pump")
@@ -57,7 +57,7 @@ class StreamPump:
     def __init__(
         self,
         stream_arn: str,
-        subscriptions: list[tuple[StreamSubscription, FunctionHost, str | None, int]],
+        subscriptions: list[tuple[StreamSubscription, Function, str | None, int]],
         endpoint_url: str,
         region: str,
         poll_seconds: float = 0.1,
@@ -88,7 +88,7 @@ class StreamPump:
         shard = shards[0]["ShardId"]
         return self._streams.get_shard_iterator(StreamArn=self._arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
 
-    def _run(self, subscription: StreamSubscription, function: FunctionHost, dlq: str | None, retries: int) -> None:
+    def _run(self, subscription: StreamSubscription, function: Function, dlq: str | None, retries: int) -> None:
         iterator = self._iterator()
         idle = self._poll
         while not self._stop.is_set():
@@ -114,7 +114,7 @@ class StreamPump:
         record["eventSourceARN"] = self._arn
         return record
 
-    def _deliver(self, batch: list[dict[str, Any]], function: FunctionHost, dlq: str | None, retries: int) -> None:
+    def _deliver(self, batch: list[dict[str, Any]], function: Function, dlq: str | None, retries: int) -> None:
         attempt = 0
         while batch and not self._stop.is_set():
             try:
@@ -133,7 +133,7 @@ class StreamPump:
                 return
             time.sleep(min(0.05 * 2**attempt, 1.0))
 
-    def _dead_letter(self, batch: list[dict[str, Any]], function: FunctionHost, dlq: str | None) -> None:
+    def _dead_letter(self, batch: list[dict[str, Any]], function: Function, dlq: str | None) -> None:
         log.error("%s gave up on %d records after retries", function.name, len(batch))
         if dlq:
             self._sqs.send_message(QueueUrl=dlq, MessageBody=json.dumps({

@@ -28,6 +28,7 @@ class StackOptions:
     stack_name: str = "govhub-local"
     demo_data: bool = True
     frontend_dir: Path = ROOT / "frontend" / "dist"
+    containers_per_function: int = 4  # how many requests one function answers at once, each in its own process
 
 
 @dataclass
@@ -59,7 +60,7 @@ class LocalStack:
         self._stoppers.append(emulator.stop)
 
         from local_stack.demo import create_users, seed_models, sign_in
-        from local_stack.functions import ensure_layer_on_path, load_functions
+        from local_stack.functions import ensure_layer_on_path, function_pools
         from local_stack.gateway import ApiConfig, Gateway
         from local_stack.provision import provision
         from local_stack.pump import StreamPump
@@ -81,7 +82,8 @@ class LocalStack:
         os.environ.update(environment)
 
         users = create_users(pool_id, endpoint, REGION)
-        functions = load_functions(template)
+        functions = function_pools(template, o.containers_per_function)
+        self._stoppers.extend(pool.stop for pool in functions.values())
         routes = template.routes()
         api_url = f"http://{o.host}:{o.port}/api/v1"
         web_config = {
