@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from datetime import UTC, datetime
@@ -54,6 +55,13 @@ def _matches_leaf(option: Any, value: Any) -> bool:
 
 
 class StreamPump:
+    """One reader of the stream, and one delivery thread per subscription, each at its own pace.
+
+    Reading once for all subscriptions (not once each) keeps the emulator's load from the stream constant
+    however many functions subscribe; a subscription whose function is slow or failing holds back only itself,
+    as each event source mapping does in Lambda.
+    """
+
     def __init__(
         self,
         stream_arn: str,
@@ -70,13 +78,19 @@ class StreamPump:
         self._poll = poll_seconds
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.idle = threading.Event()
+        self._queues: list[queue.SimpleQueue[list[str]]] = []
 
     def start(self) -> None:
         for subscription, function, dlq, retries in self._subscriptions:
-            thread = threading.Thread(target=self._run, args=(subscription, function, dlq, retries), name=f"pump-{function.name}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+            records: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
+            self._queues.append(records)
+            self._thread(self._serve, f"pump-{function.name}", subscription, function, dlq, retries, records)
+        self._thread(self._read, "pump-reader")
+
+    def _thread(self, target: Any, name: str, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self) -> None:
         self._stop.set()
@@ -88,7 +102,7 @@ class StreamPump:
         shard = shards[0]["ShardId"]
         return self._streams.get_shard_iterator(StreamArn=self._arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
 
-    def _run(self, subscription: StreamSubscription, function: Function, dlq: str | None, retries: int) -> None:
+    def _read(self) -> None:
         iterator = self._iterator()
         idle = self._poll
         while not self._stop.is_set():
@@ -99,20 +113,32 @@ class StreamPump:
                 time.sleep(1)
                 continue
             iterator = response.get("NextShardIterator") or iterator
-            records = [self._lambda_record(r) for r in response.get("Records", [])]
+            if response.get("Records"):
+                # as JSON text: each subscription parses its own copy, so no function sees another's changes
+                records = [self._lambda_record(r) for r in response["Records"]]
+                for subscription_queue in self._queues:
+                    subscription_queue.put(records)
+            # Poll at a steady pace while records flow, and back off while the stream is quiet (the emulator
+            # keeps every shard iterator it hands out).
+            idle = self._poll if response.get("Records") else min(idle * 2, MAX_IDLE_POLL_SECONDS)
+            self._stop.wait(idle)
+
+    def _serve(self, subscription: StreamSubscription, function: Function, dlq: str | None, retries: int,
+               arrived: queue.SimpleQueue[list[str]]) -> None:
+        while not self._stop.is_set():
+            try:
+                texts = arrived.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            while not arrived.empty():  # whatever came in meanwhile goes in the same batches
+                texts = texts + arrived.get_nowait()
+            records = [json.loads(text) for text in texts]
             records = [r for r in records if not subscription.filters or any(matches(f, r) for f in subscription.filters)]
             for start in range(0, len(records), subscription.batch_size):
                 self._deliver(records[start : start + subscription.batch_size], function, dlq, retries)
-            # Back off while the stream is quiet (the emulator keeps every shard iterator it hands out),
-            # and poll fast again as soon as records flow.
-            idle = self._poll if response.get("Records") else min(idle * 2, MAX_IDLE_POLL_SECONDS)
-            if not response.get("Records"):
-                time.sleep(idle)
 
-    def _lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        record = json.loads(json.dumps(record, default=_json_default))
-        record["eventSourceARN"] = self._arn
-        return record
+    def _lambda_record(self, record: dict[str, Any]) -> str:
+        return json.dumps({**record, "eventSourceARN": self._arn}, default=_json_default)
 
     def _deliver(self, batch: list[dict[str, Any]], function: Function, dlq: str | None, retries: int) -> None:
         attempt = 0
