@@ -1,4 +1,4 @@
-"""Fixes to moto (DynamoDB) for a multi-threaded local stack under load: requests and the stream pump run at once.
+"""Fixes to moto for a multi-threaded local stack under load (requests and the stream pump run at once).
 
 1. moto's DynamoDB backend is not thread-safe: a transaction changes the table while another thread reads it
    ("dictionary changed size during iteration" → 500s). One re-entrant lock serialises the backend's operations
@@ -20,6 +20,8 @@
    than through DynamoType's comparison methods). Same results, same order, same pages.
 5. Lookups moto repeats for every request although their answer never changes (which service folders exist on
    disk, which methods a response class has) are made once.
+6. EventBridge builds a JSONPath parser (parser tables and all) for each input path of each target of each event;
+   a parsed path is kept and used again (parsed paths are immutable).
 """
 
 from __future__ import annotations
@@ -373,3 +375,10 @@ def _look_up_once() -> None:
     folders = tuple(backends.list_of_moto_modules())  # the service folders of the installed moto
     backends.list_of_moto_modules = lambda: folders
     responses.method_names_from_class = functools.cache(responses.method_names_from_class)
+    _parse_each_json_path_once()
+
+
+def _parse_each_json_path_once() -> None:
+    from jsonpath_ng import ext
+
+    ext.parse = functools.lru_cache(maxsize=1024)(ext.parse)  # moto's events imports it on each call, from the module

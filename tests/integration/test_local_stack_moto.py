@@ -349,3 +349,34 @@ def test_index_queries_follow_every_kind_of_write(indexed: Any, monkeypatch: pyt
         # Then every query still answers as moto's own would
         answers, expected = both_ways()
         assert answers == expected
+
+
+def test_events_are_transformed_for_their_targets_with_paths_parsed_once() -> None:
+    import json
+
+    from jsonpath_ng import ext
+
+    moto_patches.apply()
+    with mock_aws():
+        # Given a rule sending a transformed event to a queue, and the default paths to another
+        events, sqs = boto3.client("events", region_name="us-east-1"), boto3.client("sqs", region_name="us-east-1")
+        queues = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("shaped", "whole")}
+        arns = {name: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+                for name, url in queues.items()}
+        events.put_rule(Name="r", EventPattern=json.dumps({"source": ["govhub.test"]}))
+        events.put_targets(Rule="r", Targets=[
+            {"Id": "shaped", "Arn": arns["shaped"], "InputTransformer": {
+                "InputPathsMap": {"name": "$.detail.model.name", "to": "$.detail.status"},
+                "InputTemplate": '{"text": "<name> is now <to>"}'}},
+            {"Id": "whole", "Arn": arns["whole"]},
+        ])
+        # When two events are put
+        for name, status in (("a", "approved"), ("b", "retired")):
+            events.put_events(Entries=[{"Source": "govhub.test", "DetailType": "Status Changed",
+                                        "Detail": json.dumps({"model": {"name": name}, "status": status})}])
+        # Then each target got each event, shaped as its rule says
+        bodies = {name: [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+                  for name, url in queues.items()}
+        assert bodies["shaped"] == [{"text": "a is now approved"}, {"text": "b is now retired"}]
+        assert [(b["detail-type"], b["detail"]["status"]) for b in bodies["whole"]] == [("Status Changed", "approved"), ("Status Changed", "retired")]
+        assert ext.parse.cache_info().hits > 0  # type: ignore[attr-defined]
