@@ -70,6 +70,10 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "govhub-local-gateway"
+        # One write per answer, sent at once: headers and body written apart, with Nagle's algorithm on, made every
+        # answer wait for the client's delayed ACK (40 ms) before its body left.
+        wbufsize = 64 * 1024
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             return
