@@ -22,6 +22,9 @@
    disk, which methods a response class has) are made once.
 6. EventBridge builds a JSONPath parser (parser tables and all) for each input path of each target of each event;
    a parsed path is kept and used again (parsed paths are immutable).
+7. A Query deep-copies the items of its page so that the answer is not changed by a write while it is turned into
+   JSON. The answer (Query, GetItem, BatchGetItem) is now turned into plain data under the lock instead, which
+   copies it anyway; the deep copy before it is skipped.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ _OPERATIONS = (
     "transact_write_items", "transact_get_items", "put_item", "update_item", "delete_item", "get_item",
     "query", "scan", "batch_write_item", "batch_get_item", "create_table", "delete_table", "update_table",
     "execute_statement", "execute_transaction", "batch_execute_statement",
+    "create_backup", "restore_table_from_backup", "restore_table_to_point_in_time",
 )
 _STREAM_OPERATIONS = ("describe_stream", "get_shard_iterator", "get_records")
 _applied = False
@@ -61,6 +65,11 @@ def apply() -> None:
     backend.transact_write_items = _roll_back_touched_items(backend.transact_write_items)
     _write_plain_attribute_values_as_they_are()
     models.Table.query = _query_from_candidates(models.Table.query)
+    from moto.dynamodb.responses import DynamoHandler
+
+    for name in ("get_item", "batch_get_item"):
+        setattr(DynamoHandler, name, _locked(getattr(DynamoHandler, name)))
+    DynamoHandler.query = _answered_under_the_lock(DynamoHandler.query)
     models.Table.sorted_items = _sort_on_plain_values
     models.Table.put_item = _refreshing_index_partitions(models.Table.put_item, _put_key)
     models.Table.delete_item = _refreshing_index_partitions(models.Table.delete_item, lambda table, _, hash_key, range_key: (hash_key, range_key))
@@ -201,7 +210,26 @@ def is_plain_attribute_value(value: Any) -> bool:
     return False
 
 
+_answering = threading.local()  # set while a Query's answer is built under the lock: its page needs no copy
+_WITHOUT_DEEP_COPIES = types.SimpleNamespace(deepcopy=lambda value, memo=None: value, copy=copy.copy)
+
+
+def _answered_under_the_lock(method: Any) -> Any:
+    @functools.wraps(method)
+    def answer(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            _answering.active = True
+            try:
+                return method(self, *args, **kwargs)  # the items become plain data (DynamoResult) before it returns
+            finally:
+                _answering.active = False
+
+    return answer
+
+
 def _query_from_candidates(method: Any) -> Any:
+    from moto.dynamodb.models import table as table_module
+
     signature = inspect.signature(method)
 
     @functools.wraps(method)
@@ -210,10 +238,13 @@ def _query_from_candidates(method: Any) -> Any:
         with _LOCK:  # the backend's query holds it already; the table is changed only under it
             candidates = _candidates(self, call.get("hash_key"), call.get("index_name"), call.get("hash_key_conditions"))
             self.all_items = lambda: candidates  # what moto's query starts from, for this call only
+            if getattr(_answering, "active", False):
+                table_module.copy = _WITHOUT_DEEP_COPIES  # the module's copy: only its functions use it, all under _LOCK
             try:
                 return method(self, *args, **kwargs)
             finally:
                 del self.all_items
+                table_module.copy = copy
 
     return query
 

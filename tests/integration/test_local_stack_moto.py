@@ -7,6 +7,7 @@ transactions and reads from many threads neither fail nor lose an increment.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -380,3 +381,45 @@ def test_events_are_transformed_for_their_targets_with_paths_parsed_once() -> No
         assert bodies["shaped"] == [{"text": "a is now approved"}, {"text": "b is now retired"}]
         assert [(b["detail-type"], b["detail"]["status"]) for b in bodies["whole"]] == [("Status Changed", "approved"), ("Status Changed", "retired")]
         assert ext.parse.cache_info().hits > 0  # type: ignore[attr-defined]
+
+
+def test_query_answers_are_consistent_while_items_change_and_leave_the_items_as_they_were(indexed: Any) -> None:
+    # Given items whose two counters are always changed together, in partition P#0 and in index partition G#1
+    for n in (0, 4, 8):
+        indexed.update_item(TableName="indexed", Key=key("P#0", f"S#{n:03d}"), UpdateExpression="SET a = :z, b = :z, GPK = :g, GSK = :k",
+                            ExpressionAttributeValues={":z": {"N": "0"}, ":g": {"S": "G#9"}, ":k": {"S": str(n)}})
+    stop = threading.Event()
+    failures: list[str] = []
+
+    def change() -> None:
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        while not stop.is_set():
+            for n in (0, 4, 8):
+                client.update_item(TableName="indexed", Key=key("P#0", f"S#{n:03d}"), UpdateExpression="ADD a :one, b :one",
+                                   ExpressionAttributeValues={":one": {"N": "1"}})
+
+    writers = [threading.Thread(target=change) for _ in range(2)]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # threads take turns often, as they do on a busy machine
+    for writer in writers:
+        writer.start()
+    try:
+        # When queries on the table and on the index (whole items and projections) run meanwhile
+        for _ in range(60):
+            for query in ({"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "P#0"}}},
+                          {"IndexName": "gsi1", "KeyConditionExpression": "GPK = :g", "ExpressionAttributeValues": {":g": {"S": "G#9"}}},
+                          {"IndexName": "gsi1", "KeyConditionExpression": "GPK = :g", "ProjectionExpression": "a, b",
+                           "ExpressionAttributeValues": {":g": {"S": "G#9"}}}):
+                for found in indexed.query(TableName="indexed", **query)["Items"]:
+                    if "a" in found and found["a"] != found["b"]:
+                        failures.append(f"half-changed item in an answer: {found}")
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join()
+        sys.setswitchinterval(switch)
+    # Then every answer showed each item either before or after a change, never in between
+    assert failures == []
+    # And answering with a projection did not take anything from the stored items
+    stored = indexed.get_item(TableName="indexed", Key=key("P#0", "S#004"))["Item"]
+    assert {"PK", "SK", "n", "a", "b", "GPK", "GSK"} <= set(stored)
