@@ -13,7 +13,9 @@ import multiprocessing
 import signal
 import sys
 import threading
+import time
 import traceback
+import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -159,17 +161,24 @@ def _serve(pipe: Connection, name: str, handler_path: str, handler_name: str) ->
             return
 
 
+IDLE_SECONDS = 120.0  # a container idle this long is stopped (the function's warmest one stays), as Lambda retires them
+
+
 class FunctionPool:
     """A function's warm containers: an idle one takes the event, or a new one starts (a cold start), up to a limit;
-    beyond it the event waits for the first container to finish, as a function at its concurrency limit would."""
+    beyond it the event waits for the first container to finish, as a function at its concurrency limit would.
+    Containers left idle after a burst are stopped after a while, all but the warmest."""
 
-    def __init__(self, name: str, handler_path: Path, handler_name: str = "lambda_handler", max_containers: int = 4) -> None:
+    def __init__(self, name: str, handler_path: Path, handler_name: str = "lambda_handler", max_containers: int = 8,
+                 idle_seconds: float = IDLE_SECONDS) -> None:
         self.name = name
         self._path, self._handler_name, self._max = handler_path, handler_name, max(1, max_containers)
-        self._idle: list[Container] = []
+        self._idle_seconds = idle_seconds
+        self._idle: list[tuple[Container, float]] = []  # with when each became idle; the most recently used last
         self._started = 0
         self._stopped = False
         self._changed = threading.Condition()
+        _REAPER.watch(self)
 
     def invoke(self, event: dict[str, Any]) -> Any:
         container = self._take()
@@ -185,7 +194,7 @@ class FunctionPool:
             if self._stopped:
                 raise FunctionError(f"the {self.name} function is stopped")
             if self._idle:
-                return self._idle.pop()  # the most recently used: the warmest
+                return self._idle.pop()[0]  # the most recently used: the warmest
             self._started += 1
         try:
             return Container(self.name, self._path, self._handler_name)
@@ -199,11 +208,22 @@ class FunctionPool:
         with self._changed:
             keep = container.alive and not self._stopped
             if keep:
-                self._idle.append(container)
+                self._idle.append((container, time.monotonic()))
             else:
                 self._started -= 1
             self._changed.notify()
         if not keep:
+            container.stop()
+
+    def retire_idle(self, now: float) -> None:
+        """Stop the containers idle for longer than the pool keeps them, except the most recently used one."""
+        with self._changed:
+            older = self._idle[:-1]  # the most recently used one stays warm
+            retired = [container for container, since in older if now - since > self._idle_seconds]
+            self._idle = [entry for entry in self._idle if entry[0] not in retired]
+            self._started -= len(retired)
+            self._changed.notify()
+        for container in retired:
             container.stop()
 
     def stop(self) -> None:
@@ -211,5 +231,33 @@ class FunctionPool:
             self._stopped = True
             idle, self._idle = self._idle, []
             self._changed.notify_all()
-        for container in idle:
+        for container, _ in idle:
             container.stop()
+
+
+class _Reaper:
+    """One thread for every pool: every few seconds, each pool stops the containers it no longer needs."""
+
+    def __init__(self, every_seconds: float = 10) -> None:
+        self._pools: weakref.WeakSet[FunctionPool] = weakref.WeakSet()
+        self._every = every_seconds
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def watch(self, pool: FunctionPool) -> None:
+        with self._lock:
+            self._pools.add(pool)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="container-reaper", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self._every)
+            with self._lock:
+                pools = list(self._pools)
+            for pool in pools:
+                pool.retire_idle(time.monotonic())
+
+
+_REAPER = _Reaper()

@@ -28,7 +28,7 @@ class StackOptions:
     stack_name: str = "govhub-local"
     demo_data: bool = True
     frontend_dir: Path = ROOT / "frontend" / "dist"
-    containers_per_function: int = 4  # how many requests one function answers at once, each in its own process
+    containers_per_function: int = 8  # how many requests one function answers at once, each in its own process
 
 
 @dataclass

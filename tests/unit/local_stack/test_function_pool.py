@@ -140,3 +140,34 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_after_a_burst_idle_containers_are_retired_but_the_warmest(handler: Path) -> None:
+    # Given a function that scaled to three containers for a burst
+    pool = FunctionPool("Probe", handler, "lambda_handler", 3, idle_seconds=60)
+    try:
+        burst = {a["pid"] for a in at_once(pool, [{"sleep": 0.5}] * 3)}
+        assert len(burst) == 3
+        # When they have been idle for longer than the pool keeps them
+        pool.retire_idle(time.monotonic() + 61)
+        # Then two are stopped, and the next requests are answered warm by the one left
+        survivors = {a["pid"] for a in at_once(pool, [{}] * 2)}
+        assert len(survivors & burst) >= 1
+        alive = [pid for pid in burst if _alive(pid)]
+        deadline = time.monotonic() + 10
+        while len(alive) > 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            alive = [pid for pid in burst if _alive(pid)]
+        assert len(alive) == 1
+    finally:
+        pool.stop()
+
+
+def test_recently_used_containers_are_kept(pools: Any) -> None:
+    # Given a function with two warm containers, just used
+    pool = pools(2)
+    used = {a["pid"] for a in at_once(pool, [{"sleep": 0.3}] * 2)}
+    # When the reaper looks before they have been idle for long
+    pool.retire_idle(time.monotonic())
+    # Then both still answer
+    assert {a["pid"] for a in at_once(pool, [{"sleep": 0.3}] * 2)} == used
