@@ -31,8 +31,8 @@ def render(results: dict[str, Any], machine: dict[str, str], when: datetime) -> 
         "",
         f"- Date: {when.strftime('%Y-%m-%d %H:%M UTC')}",
         *[f"- {k}: `{v}`" for k, v in machine.items()],
-        "- Stack: the local stack (`python -m local_stack`: moto server, the gateway, the functions in-process, "
-        "one request at a time per function, like one warm Lambda container each) on loopback, empty registry.",
+        "- Stack: the local stack (`python -m local_stack`: moto server in its own process, the gateway, each function "
+        "in up to eight warm containers answering one request at a time each) on loopback, empty registry.",
         "",
     ]
     if "outcome" in results:
@@ -69,8 +69,8 @@ def render(results: dict[str, Any], machine: dict[str, str], when: datetime) -> 
         lines += [f"| {kind} | {s['requests']} | {s['per_second']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} |"
                   for kind, s in load["by_kind"].items()]
         lines.append("")
-    lines += ["These are figures of the local stack on this machine, not of AWS: the gateway serialises requests per "
-              "function and moto stands in for DynamoDB and S3, so latency here is an upper bound on the code's own cost.", ""]
+    lines += ["These are figures of the local stack on this machine, not of AWS: moto stands in for DynamoDB and S3 and "
+              "every piece shares the machine's cores, so latency here is an upper bound on the code's own cost.", ""]
     return "\n".join(lines)
 
 
