@@ -99,6 +99,7 @@ class FunctionError(Exception):
 _PRELOAD = [
     "boto3", "botocore.client", "pydantic", "pynamodb.models", "pynamodb.transactions", "jose.jwt",
     "aws_lambda_powertools.event_handler", "aws_lambda_powertools.logging", "aws_lambda_powertools.utilities.batch",
+    "local_stack.container_warmup",
 ]
 
 

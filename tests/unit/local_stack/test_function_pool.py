@@ -171,3 +171,24 @@ def test_recently_used_containers_are_kept(pools: Any) -> None:
     pool.retire_idle(time.monotonic())
     # Then both still answer
     assert {a["pid"] for a in at_once(pool, [{"sleep": 0.3}] * 2)} == used
+
+
+def test_a_containers_botocore_sessions_use_the_data_read_before_the_fork(tmp_path: Path) -> None:
+    # Given a function that makes a DynamoDB client in its container, as the functions do on first use
+    path = tmp_path / "app.py"
+    path.write_text(textwrap.dedent("""
+        import sys
+        import botocore.session
+
+        def lambda_handler(event, context):
+            session = botocore.session.Session()
+            session.create_client("dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+            warmed = sys.modules["local_stack.container_warmup"]._shared
+            return {"shared": session.get_component("data_loader") is warmed}
+    """))
+    pool = FunctionPool("Probe", path, "lambda_handler", 1)
+    try:
+        # Then its session reads from the loader warmed in the server the container was forked from
+        assert pool.invoke({}) == {"shared": True}
+    finally:
+        pool.stop()
