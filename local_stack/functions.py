@@ -105,6 +105,8 @@ _PRELOAD = [
 
 @functools.cache
 def _containers() -> Any:
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: a fresh interpreter per container
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     return context
