@@ -151,7 +151,13 @@ class Registry:
     def delete_model(self, model_id: int, reason: str, by: Actor) -> None:
         current = self.get_model(model_id)
         deleted = self._touch(current.stamp, by, reason)
-        self._models.delete(current, deleted, counter_delta(current, None))
+        try:
+            self._models.delete(current, deleted, counter_delta(current, None))
+        except ConditionFailedError:  # changed or deleted since it was read: say which, as a save does
+            fresh = self._models.get(model_id)
+            if fresh is None:
+                raise NotFoundError(f"Model {model_id} does not exist.", {"model_id": model_id}) from None
+            raise self._stale(fresh) from None
 
     # -- versions and metrics --------------------------------------------------------------
     def register_version(self, model_id: int, fields: dict[str, Any], by: Actor) -> ModelVersion:
