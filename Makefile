@@ -41,7 +41,7 @@ system-deps:
 
 ## Run the whole test suite (unit, integration, end-to-end over HTTP and in Chromium, frontend).
 test: install system-deps
-	$(PY) -m pytest --ignore=tests/fuzz --ignore=tests/load $(PYTEST_ARGS)  # fuzzing and the load run: `make proof` (see docs/proof-results.md)
+	$(PY) -m pytest $(PYTEST_ARGS)
 	cd frontend && npm test
 
 lint: $(STAMP)
