@@ -1,8 +1,9 @@
 """The stream pump: what Lambda's DynamoDB event source mapping does, for the local stack.
 
 It reads the table's stream, applies each subscription's filter criteria, invokes the function with
-batches, honours partial batch failures (retrying from the first failed record) and, after the
-template's retry limit, sends the failure to the subscription's on-failure queue.
+batches (gathered for the subscription's batching window, or until a batch is full), honours partial batch
+failures (retrying from the first failed record) and, after the template's retry limit, sends the failure to
+the subscription's on-failure queue.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class StreamPump:
 
     def stop(self) -> None:
         self._stop.set()
+        for waiting in self._queues:
+            waiting.put([])  # wakes a subscription gathering a batch
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -130,6 +133,13 @@ class StreamPump:
                 texts = arrived.get(timeout=0.2)
             except queue.Empty:
                 continue
+            # As Lambda does: gather records for the batching window, or until a batch is full
+            deadline = time.monotonic() + subscription.batching_window
+            while len(texts) < subscription.batch_size and not self._stop.is_set():
+                try:
+                    texts = texts + arrived.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
             while not arrived.empty():  # whatever came in meanwhile goes in the same batches
                 texts = texts + arrived.get_nowait()
             records = [json.loads(text) for text in texts]

@@ -62,6 +62,7 @@ class StreamSubscription:
     function: str
     filters: list[dict[str, Any]] = field(default_factory=list)
     batch_size: int = 100
+    batching_window: float = 0.0  # seconds to gather records before invoking (MaximumBatchingWindowInSeconds)
 
 
 class Template:
@@ -98,7 +99,8 @@ class Template:
                     props = event["Properties"]
                     patterns = [f["Pattern"] for f in (props.get("FilterCriteria") or {}).get("Filters", [])]
                     filters = [json.loads(p) if isinstance(p, str) else p for p in patterns]  # CloudFormation: a JSON string
-                    subscriptions.append(StreamSubscription(name, filters, int(props.get("BatchSize", 100))))
+                    subscriptions.append(StreamSubscription(name, filters, int(props.get("BatchSize", 100)),
+                                                            float(props.get("MaximumBatchingWindowInSeconds", 0))))
         return subscriptions
 
     def handler_path(self, function: str) -> Path:

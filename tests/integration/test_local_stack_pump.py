@@ -114,3 +114,23 @@ def test_a_slow_subscription_holds_back_only_itself(stream: dict[str, Any]) -> N
         release.set()
         pump.stop()
 
+
+
+def test_records_are_gathered_for_the_batching_window_or_until_a_batch_is_full(stream: dict[str, Any]) -> None:
+    # Given a subscription that waits up to two seconds for a batch of 100, and one whose batches hold 2 records
+    windowed, small = Recorder("windowed"), Recorder("small")
+    pump = StreamPump(stream["arn"], [(StreamSubscription("windowed", batch_size=100, batching_window=2), windowed, None, 2),
+                                      (StreamSubscription("small", batch_size=2, batching_window=30), small, None, 2)],
+                      stream["endpoint"], REGION)
+    pump.start()
+    try:
+        # When five items are written a little apart
+        for n in range(5):
+            stream["dynamodb"].put_item(TableName="t", Item={"PK": {"S": f"k{n}"}})
+            time.sleep(0.1)
+        # Then the windowed subscription gets them in one batch, and the small one as soon as each batch is full
+        assert eventually(lambda: len(windowed.keys) == 5 and len(small.keys) >= 4)
+        assert windowed.batches == [5]
+        assert small.batches[:2] == [2, 2]
+    finally:
+        pump.stop()
