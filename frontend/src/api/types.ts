@@ -182,12 +182,22 @@ export interface ComplianceCheck {
   items: ComplianceCheckItem[];
 }
 
+/** What covers an obligation: a policy rule's result or a feature of the hub, and whether it is there. */
+export interface Coverage {
+  source: string;
+  ref: string;
+  satisfied: boolean;
+  detail: string;
+}
+
 export interface Obligation {
   article: string;
   title: string;
   summary: string;
   mandatory: boolean;
   status: 'met' | 'partial' | 'open' | 'manual';
+  covered_by?: Coverage[];
+  /** What is left to the provider, outside the hub. */
   manual?: string | null;
 }
 

@@ -36,6 +36,33 @@ describe('CompliancePanel', () => {
     expect(failing).toHaveTextContent('No version is registered.');
   });
 
+  it('lists each obligation with what covers it and what is left outside the hub', async () => {
+    const obligations = {
+      model_id: 7, risk_level: 'high', policy_version: 2, summary: { met: 1, open: 1 },
+      items: [
+        { article: 'Art. 12', title: 'Record-keeping', summary: 'Events are recorded automatically.', mandatory: true, status: 'met',
+          covered_by: [{ source: 'hub', ref: 'audit-trail', satisfied: true, detail: 'Every change is in the hash-chained audit trail.' }],
+          manual: 'Runtime logging inside the deployed system.' },
+        { article: 'Art. 14', title: 'Human oversight', summary: 'The system can be overseen by people.', mandatory: true, status: 'open',
+          covered_by: [{ source: 'field', ref: 'oversight_plan', satisfied: false, detail: 'Human oversight plan: empty.' }], manual: null },
+      ],
+    };
+    renderPage(<CompliancePanel modelId={7} revision={3} />, {
+      role: 'auditor',
+      routes: { 'GET /models/7/compliance-check': json(200, check), 'GET /models/7/obligations': json(200, obligations) },
+    });
+    const table = await screen.findByRole('table', { name: 'Obligations' });
+    const [, recordKeeping, oversight] = within(table).getAllByRole('row');
+    expect(recordKeeping).toHaveTextContent('Art. 12');
+    expect(recordKeeping).toHaveTextContent('Met');
+    expect(within(recordKeeping).getByLabelText('There')).toBeInTheDocument();
+    expect(recordKeeping).toHaveTextContent('Every change is in the hash-chained audit trail.');
+    expect(recordKeeping).toHaveTextContent('Outside the hub: Runtime logging inside the deployed system.');
+    expect(oversight).toHaveTextContent('Open');
+    expect(within(oversight).getByLabelText('Missing')).toBeInTheDocument();
+    expect(oversight).toHaveTextContent('Human oversight plan: empty.');
+  });
+
   it('is quiet where the policy engine is not deployed', async () => {
     renderPage(<CompliancePanel modelId={7} revision={3} />, { role: 'auditor', routes: {} });
     expect(await screen.findByText('The policy checklist is not available on this deployment yet.')).toBeInTheDocument();

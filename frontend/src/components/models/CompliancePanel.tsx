@@ -85,6 +85,27 @@ function Checklist({ check }: { check: ComplianceCheck }) {
   );
 }
 
+function Coverage({ item }: { item: Obligation }) {
+  const covered = item.covered_by ?? [];
+  return (
+    <Stack gap={2}>
+      {covered.map((c) => (
+        <Group key={`${c.source}-${c.ref}`} gap={6} wrap="nowrap" align="flex-start">
+          <ThemeIcon size={16} radius="xl" variant="light" color={c.satisfied ? 'green' : 'red'} aria-label={c.satisfied ? 'There' : 'Missing'}>
+            {c.satisfied ? <IconCheck size={11} /> : <IconX size={11} />}
+          </ThemeIcon>
+          <Text size="xs">{c.detail}</Text>
+        </Group>
+      ))}
+      {item.manual && (
+        <Text size="xs" c="dimmed">
+          Outside the hub: {item.manual}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
 function ObligationTable({ obligations }: { obligations: Obligations }) {
   return (
     <Card padding="lg" component="section" aria-label="EU AI Act obligations">
@@ -103,6 +124,7 @@ function ObligationTable({ obligations }: { obligations: Obligations }) {
                 <Table.Th>Article</Table.Th>
                 <Table.Th>Obligation</Table.Th>
                 <Table.Th>Status</Table.Th>
+                <Table.Th>What covers it</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -116,13 +138,16 @@ function ObligationTable({ obligations }: { obligations: Obligations }) {
                   <Table.Td>
                     <Text size="sm">{item.title}</Text>
                     <Text size="xs" c="dimmed">
-                      {item.status === 'manual' && item.manual ? item.manual : item.summary}
+                      {item.summary}
                     </Text>
                   </Table.Td>
                   <Table.Td>
                     <Badge color={OBLIGATION_COLORS[item.status] ?? 'gray'} variant="light" styles={{ root: { minWidth: 'max-content' } }}>
                       {OBLIGATION_LABELS[item.status] ?? item.status}
                     </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Coverage item={item} />
                   </Table.Td>
                 </Table.Tr>
               ))}
