@@ -112,8 +112,7 @@ class CheckItemOut(Schema):
 
     @classmethod
     def from_domain(cls, item: CheckItem) -> CheckItemOut:
-        return cls(rule_id=item.rule_id, kind=item.kind, status=item.status.value, reason=item.reason,
-                   article=item.article, description=item.description, evidence=item.evidence)
+        return cls(**item.as_json())
 
 
 class FailedRuleOut(Schema):
@@ -159,7 +158,7 @@ class ComplianceCheckOut(Schema):
             evaluated_at=checklist.evaluated_at,
             policy_version=checklist.policy_version,
             policy_name=checklist.policy_name,
-            outcome="none" if checklist.target is None else ("pass" if checklist.passed else "fail"),
+            outcome=checklist.outcome,
             summary=checklist.summary(),
             failed_rules=[FailedRuleOut(**item.failed_rule()) for item in checklist.failed],
             items=[CheckItemOut.from_domain(item) for item in checklist.items],

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from govhub.domain.lifecycle import ComplianceStatus
 from govhub.policy.document import (
@@ -43,6 +43,11 @@ class CheckItem:
         """The short form a refusal lists (`rule` repeats `rule_id` for clients that read that name)."""
         return {"rule_id": self.rule_id, "rule": self.rule_id, "reason": self.reason, "article": self.article}
 
+    def as_json(self) -> dict[str, Any]:
+        """Plain data, in the field names of GET /models/{id}/compliance-check (the route and the report)."""
+        return {"rule_id": self.rule_id, "kind": self.kind, "status": self.status.value, "reason": self.reason,
+                "article": self.article, "description": self.description, "evidence": self.evidence}
+
 
 @dataclass(frozen=True)
 class Checklist:
@@ -60,6 +65,11 @@ class Checklist:
     @property
     def passed(self) -> bool:
         return not self.failed
+
+    @property
+    def outcome(self) -> Literal["pass", "fail", "none"]:
+        """`none` when there is no next step to judge, else `pass` or `fail`."""
+        return "none" if self.target is None else ("pass" if self.passed else "fail")
 
     def summary(self) -> dict[str, int]:
         return {status.value: sum(1 for item in self.items if item.status is status) for status in CheckStatus}

@@ -458,20 +458,9 @@ def compliance_check_json(checklist: Checklist) -> dict[str, Any]:
         "policy_name": checklist.policy_name,
         "target": checklist.target.value if checklist.target else None,
         "occasion": checklist.occasion.value if checklist.occasion else None,
-        "outcome": "none" if checklist.target is None else ("pass" if checklist.passed else "fail"),
+        "outcome": checklist.outcome,
         "summary": checklist.summary(),
-        "items": [
-            {
-                "rule_id": item.rule_id,
-                "kind": item.kind,
-                "status": item.status.value,
-                "reason": item.reason,
-                "article": item.article,
-                "description": item.description,
-                "evidence": item.evidence,
-            }
-            for item in checklist.items
-        ],
+        "items": [item.as_json() for item in checklist.items],
     }
 
 
@@ -497,7 +486,8 @@ class _Snapshot:
         return self._store.list(limit, cursor)
 
     def activate(self, new: PolicyVersion, replaces: int) -> None:
-        raise NotImplementedError("a report never changes the policy set")
+        self._store.activate(new, replaces)
+        self._active = None  # read again: the snapshot follows the store it reads
 
     def latest_evidence(self, model: AIModel) -> tuple[ModelVersion | None, list[Metric]]:
         if model.id not in self._latest:
