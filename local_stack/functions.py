@@ -74,20 +74,18 @@ class FunctionHost:
             return self._handler(event, LambdaContext(self.name))
 
 
+def _handlers(template: Template) -> dict[str, tuple[Path, str]]:
+    """Each function's handler file and handler name (`app.lambda_handler` → app.py, lambda_handler)."""
+    return {name: (template.handler_path(name), function["Properties"]["Handler"].rsplit(".", 1)[1])
+            for name, function in template.functions().items()}
+
+
 def load_functions(template: Template) -> dict[str, FunctionHost]:
-    hosts = {}
-    for name, function in template.functions().items():
-        handler = function["Properties"]["Handler"].rsplit(".", 1)[1]
-        hosts[name] = FunctionHost(name, template.handler_path(name), handler)
-    return hosts
+    return {name: FunctionHost(name, path, handler) for name, (path, handler) in _handlers(template).items()}
 
 
 def function_pools(template: Template, max_containers: int) -> dict[str, FunctionPool]:
-    pools = {}
-    for name, function in template.functions().items():
-        handler = function["Properties"]["Handler"].rsplit(".", 1)[1]
-        pools[name] = FunctionPool(name, template.handler_path(name), handler, max_containers)
-    return pools
+    return {name: FunctionPool(name, path, handler, max_containers) for name, (path, handler) in _handlers(template).items()}
 
 
 class FunctionError(Exception):
