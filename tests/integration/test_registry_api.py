@@ -149,6 +149,19 @@ def test_metric_batch_is_all_or_nothing(api: Api, model: dict) -> None:
     assert api.get(f"/api/v1/versions/{version['id']}/metrics").body["items"] == []
 
 
+def test_metric_values_beyond_what_the_table_stores_are_refused_and_underflow_to_zero(api: Api, model: dict) -> None:
+    version = api.post("/api/v1/versions", {"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://b/v1"}).body
+    huge = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "loss", "value": -1.7976931348623157e308})
+    assert huge.status == 422 and huge.body["error"]["details"][0]["field"] == "value"
+    assert "1e125" in huge.body["error"]["details"][0]["message"]
+    tiny = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "p_value", "value": 1e-300})
+    largest = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "scale", "value": 1e125})
+    assert tiny.status == 201 and tiny.body["value"] == 0
+    assert largest.status == 201 and largest.body["value"] == 1e125
+    stored = {m["metric_name"]: m["value"] for m in api.get(f"/api/v1/versions/{version['id']}/metrics").body["items"]}
+    assert stored == {"p_value": 0, "scale": 1e125}
+
+
 def test_unknown_ids_are_404(api: Api) -> None:
     for path in ("/api/v1/models/404", "/api/v1/versions/404", "/api/v1/metrics/404", "/api/v1/models/404/versions",
                  "/api/v1/versions/404/metrics"):

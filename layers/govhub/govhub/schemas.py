@@ -47,7 +47,25 @@ def _finite(value: float) -> float:
     return value
 
 
-MetricValue = Annotated[float, Strict(), AfterValidator(_finite)]  # strict: `true` is not the number 1
+# DynamoDB numbers span magnitudes 1e-130 .. 1e125 (and 0): larger values are refused, smaller ones are stored as 0,
+# as a float underflows (no evaluation metric lives near either end).
+METRIC_MAGNITUDE = 1e125
+SMALLEST_MAGNITUDE = 1e-130
+
+
+def _storable(value: float) -> float:
+    if abs(value) > METRIC_MAGNITUDE:
+        raise ValueError("must lie between -1e125 and 1e125")
+    return 0.0 if abs(value) < SMALLEST_MAGNITUDE else value
+
+
+MetricValue = Annotated[
+    float,
+    Strict(),  # `true` is not the number 1
+    Field(json_schema_extra={"minimum": -METRIC_MAGNITUDE, "maximum": METRIC_MAGNITUDE}),
+    AfterValidator(_finite),
+    AfterValidator(_storable),
+]
 
 
 class Schema(BaseModel):
