@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import './global.css';
 import { Alert, Center, Code, MantineProvider, Stack, Text } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -9,13 +10,13 @@ import { App } from './App';
 import { createAuthServices } from './auth/AuthContext';
 import { loadConfig } from './config';
 import { LoadingState } from './components/States';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
 
 function ConfigErrorScreen({ message }: { message: string }) {
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <Center mih="100vh" p="md">
         <Alert color="red" title="AI Governance Hub cannot start" maw={560} role="alert">
           <Stack gap="xs">
@@ -33,7 +34,7 @@ function ConfigErrorScreen({ message }: { message: string }) {
 
 async function boot(): Promise<void> {
   root.render(
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <LoadingState label="Starting…" />
     </MantineProvider>,
   );

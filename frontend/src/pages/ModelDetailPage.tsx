@@ -18,6 +18,7 @@ import { ReportButton } from '../components/models/ReportButton';
 import { RiskModal } from '../components/models/RiskModal';
 import { StatusDialog } from '../components/models/StatusDialog';
 import { VersionsPanel } from '../components/models/VersionsPanel';
+import { PageTitle } from '../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime, statusLabel } from '../lib/format';
@@ -107,9 +108,7 @@ export default function ModelDetailPage() {
 
       <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap" gap="md">
         <Stack gap={6}>
-          <Title order={2} fz={26}>
-            {m.name}
-          </Title>
+          <PageTitle title={m.name}>{m.name}</PageTitle>
           <Group gap="xs">
             <RiskBadge level={m.risk_level} size="lg" />
             <StatusBadge status={m.compliance_status} size="lg" />

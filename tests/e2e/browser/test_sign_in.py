@@ -66,10 +66,10 @@ def test_sign_in_works_from_the_keyboard_alone(page: Page, stack: dict[str, Any]
     page.keyboard.type(user["password"])
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
-    # And the main navigation is reachable with Tab and followed with Enter
+    # And the main navigation, just before the focused page heading, is reachable with Shift+Tab and followed with Enter
     dashboard = page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Dashboard")
     for _ in range(10):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab")
         if dashboard.evaluate("el => el === document.activeElement"):
             break
     page.keyboard.press("Enter")

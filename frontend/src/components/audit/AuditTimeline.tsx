@@ -51,9 +51,10 @@ export function ChangeList({ record }: { record: AuditRecord }) {
 
 export function AuditTimeline({ records }: { records: AuditRecord[] }) {
   return (
-    <Timeline bulletSize={14} lineWidth={2} aria-label="Audit timeline">
+    <Timeline bulletSize={14} lineWidth={2} role="list" aria-label="Audit timeline">
       {records.map((record) => (
         <Timeline.Item
+          role="listitem"
           key={`${record.model_id}-${record.sequence}`}
           color={colorFor(record.action)}
           title={

@@ -60,7 +60,7 @@ function Checklist({ check }: { check: ComplianceCheck }) {
           const Icon = look.icon;
           return (
             <Group key={item.rule_id} component="li" gap="sm" wrap="nowrap" align="flex-start">
-              <ThemeIcon color={look.color} variant="light" size={22} radius="xl" aria-label={look.label}>
+              <ThemeIcon color={look.color} variant="light" size={22} radius="xl" role="img" aria-label={look.label}>
                 <Icon size={14} />
               </ThemeIcon>
               <Stack gap={0} style={{ minWidth: 0 }}>
@@ -91,7 +91,7 @@ function Coverage({ item }: { item: Obligation }) {
     <Stack gap={2}>
       {covered.map((c) => (
         <Group key={`${c.source}-${c.ref}`} gap={6} wrap="nowrap" align="flex-start">
-          <ThemeIcon size={16} radius="xl" variant="light" color={c.satisfied ? 'green' : 'red'} aria-label={c.satisfied ? 'There' : 'Missing'}>
+          <ThemeIcon size={16} radius="xl" variant="light" color={c.satisfied ? 'green' : 'red'} role="img" aria-label={c.satisfied ? 'There' : 'Missing'}>
             {c.satisfied ? <IconCheck size={11} /> : <IconX size={11} />}
           </ThemeIcon>
           <Text size="xs">{c.detail}</Text>
