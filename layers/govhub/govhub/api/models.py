@@ -40,7 +40,7 @@ def list_models(
     compliance_status: Annotated[ComplianceStatus | None, Query()] = None,
     owner: Filter = None,
     domain: Filter = None,
-    q: Annotated[str | None, Query(max_length=128, description="Name prefix, case-insensitive.")] = None,
+    q: Annotated[str | None, Query(max_length=128, description="Part of the name, case-, accent- and punctuation-insensitive (three characters or more; shorter texts match the start of names).")] = None,
     name: Annotated[str | None, Query(max_length=128, description="Exact name, case-insensitive.")] = None,
     limit: Limit = 20,
     cursor: Cursor = None,

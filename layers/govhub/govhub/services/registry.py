@@ -18,6 +18,7 @@ from govhub.errors import (
     StaleWriteError,
     TransitionNotAllowedError,
 )
+from govhub.store import search
 from govhub.store.repository import (
     ConditionFailedError,
     MetricRepository,
@@ -276,7 +277,7 @@ def _matches(model: AIModel, filters: dict[str, str]) -> bool:
         "compliance_status": lambda v: model.compliance_status.value == v,
         "owner": lambda v: model.owner.casefold() == v.casefold(),
         "domain": lambda v: (model.domain or "").casefold() == v.casefold(),
-        "q": lambda v: model.name.casefold().startswith(v.casefold()),
+        "q": lambda v: search.normalise(v) in search.normalise(model.name),
     }
     return all(checks[key](value) for key, value in filters.items() if key in checks and value)
 

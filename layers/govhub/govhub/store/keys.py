@@ -156,3 +156,16 @@ def counter_names(risk_levels: list[str], statuses: list[str]) -> list[str]:
     names += [f"cell_{r}_{s}" for r in risk_levels for s in statuses]
     return names
 IDEMPOTENCY_PK = "IDEMPOTENCY"
+
+
+# Substring search on model names: one item per distinct trigram of the normalised name, under
+# NGRAM#<gram>, sorted by name (no `entity`: never audited). Written in the model's own transactions.
+NAME_GRAM = "NGRAM#"
+
+
+def name_gram_pk(gram: str) -> str:
+    return f"{NAME_GRAM}{gram}"
+
+
+def name_gram_sk(name: str, model_id: int) -> str:
+    return f"{name_key(name)}#{model_id:012d}"
