@@ -82,3 +82,12 @@ def test_models_written_before_the_index_are_found_after_a_reindex(api: Api) -> 
     assert _names(api, "q=ranker") == []
     assert search.reindex_all() >= 1
     assert _names(api, "q=ranker") == [model["name"]]
+
+
+def test_names_sort_both_ways_with_and_without_search(api: Api) -> None:
+    for name in ["beta-model", "alpha-model", "gamma-model"]:
+        _register(api, name)
+    assert _names(api, "order=desc") == ["gamma-model", "beta-model", "alpha-model"]
+    assert _names(api, "order=asc&q=model") == ["alpha-model", "beta-model", "gamma-model"]
+    assert _names(api, "order=desc&q=model") == ["gamma-model", "beta-model", "alpha-model"]
+    assert api.get("/api/v1/models", query="order=sideways").status == 422

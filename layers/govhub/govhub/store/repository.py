@@ -218,12 +218,13 @@ class ModelRepository:
             limit=limit,
             page_size=limit,
             last_evaluated_key=decode_cursor(cursor),
+            scan_index_forward=filters.get("order") != "desc",
         )
         return _page(results, self._to_domain)
 
     def _search(self, text: str, filters: dict[str, str], limit: int, cursor: str | None) -> Page:
         """Names containing `text`, by name; the other filters apply to the models read (a page may hold fewer)."""
-        results = search.query_grams(text, limit, decode_cursor(cursor))
+        results = search.query_grams(text, limit, decode_cursor(cursor), descending=filters.get("order") == "desc")
         ids = [hit.model_id for hit in results]
         wanted = {
             "risk_level": filters.get("risk_level"),

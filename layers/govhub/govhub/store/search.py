@@ -79,7 +79,7 @@ def reindex_in(transaction: TransactWrite, model_id: int, previous_name: str, na
     index_in(transaction, model_id, name)
 
 
-def query_grams(text: str, limit: int, last_key: dict | None):  # type: ignore[type-arg]
+def query_grams(text: str, limit: int, last_key: dict | None, descending: bool = False):  # type: ignore[type-arg]
     """The index items whose name contains `text` (normalised), one trigram partition, sorted by name."""
     normalised = normalise(text)
     # The gram with the rarest letters narrows the partition read; ties keep the text's order.
@@ -90,6 +90,7 @@ def query_grams(text: str, limit: int, last_key: dict | None):  # type: ignore[t
         limit=limit,
         page_size=limit,
         last_evaluated_key=last_key,
+        scan_index_forward=not descending,
     )
 
 
