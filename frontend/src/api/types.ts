@@ -147,7 +147,10 @@ export interface ModelQuery {
   compliance_status?: string;
   owner?: string;
   domain?: string;
+  /** Any part of the name (three characters or more; shorter texts match the start). */
   q?: string;
+  /** By name: `asc` (default) or `desc`. */
+  order?: 'asc' | 'desc';
 }
 
 /** One rule a policy engine found broken (409/422 `details.failed_rules`). */
