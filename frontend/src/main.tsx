@@ -9,7 +9,6 @@ import { GovernanceApi } from './api/endpoints';
 import { App } from './App';
 import { createAuthServices } from './auth/AuthContext';
 import { loadConfig } from './config';
-import { LoadingState } from './components/States';
 import { cssVariablesResolver, theme } from './theme';
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
@@ -32,15 +31,13 @@ function ConfigErrorScreen({ message }: { message: string }) {
   );
 }
 
+// Until the first render, index.html's loading shell stays on screen (painted before any script ran).
 async function boot(): Promise<void> {
-  root.render(
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
-      <LoadingState label="Starting…" />
-    </MantineProvider>,
-  );
   try {
     const config = await loadConfig();
     const auth = createAuthServices(config);
+    // A link opened in a new tab: another open tab may hand over its session before any route decides.
+    await auth.manager.ready;
     const api = new GovernanceApi(new ApiClient(config.apiUrl, auth.manager));
     root.render(
       <StrictMode>

@@ -74,3 +74,19 @@ def test_sign_in_works_from_the_keyboard_alone(page: Page, stack: dict[str, Any]
             break
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+
+def test_a_link_opened_in_a_new_tab_keeps_the_session(page: Page, sign_in: Callable[[str], None]) -> None:
+    # Given a signed-in auditor
+    sign_in("auditor")
+    # When they open a deep link in a new tab (its own, empty session storage)
+    tab = page.context.new_page()
+    tab.goto("/audit")
+    # Then the new tab shows the page, signed in, without asking for the password again
+    expect(tab.get_by_role("heading", level=1, name="Audit log")).to_be_visible()
+    expect(tab.get_by_test_id("current-role")).to_have_text("Auditor")
+    # And signing out in the new tab signs the first tab out as well
+    tab.get_by_role("button", name="Sign out").click()
+    page.goto("/models")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    tab.close()
