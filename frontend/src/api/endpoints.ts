@@ -1,6 +1,7 @@
 /** One typed function per route of docs/api.md that the dashboard uses. */
 import type { ApiClient } from './client';
 import type {
+  ActivePolicy,
   AuditQuery,
   AuditRecord,
   AuditVerification,
@@ -94,8 +95,13 @@ export class GovernanceApi {
     return this.http.get(`/models/${modelId}/audit-logs/verify`, { signal });
   }
 
-  complianceCheck(modelId: number, signal?: AbortSignal): Promise<ComplianceCheck> {
-    return this.http.get(`/models/${modelId}/compliance-check`, { signal });
+  /** The active policy's checklist for the model's next step, or for `target` when given. */
+  complianceCheck(modelId: number, signal?: AbortSignal, target?: ComplianceStatus): Promise<ComplianceCheck> {
+    return this.http.get(`/models/${modelId}/compliance-check`, { query: target ? { target } : undefined, signal });
+  }
+
+  activePolicy(signal?: AbortSignal): Promise<ActivePolicy> {
+    return this.http.get('/policies/active', { signal });
   }
 
   obligations(modelId: number, signal?: AbortSignal): Promise<Obligations> {

@@ -212,3 +212,29 @@ export interface Obligations {
   summary: Record<string, number>;
   items: Obligation[];
 }
+
+/** One rule of a policy set (`GET /policies/active` → `document.rules`); kinds carry their own fields. */
+export interface PolicyRule {
+  id: string;
+  kind: string;
+  article: string;
+  description: string;
+  risk_levels: RiskLevel[];
+  transitions: ComplianceStatus[];
+  fields?: string[];
+  metric?: string;
+  min?: number | null;
+  max?: number | null;
+  when_missing?: string;
+  any_of?: string[];
+  max_age_days?: number;
+  metrics?: string[] | null;
+}
+
+/** `GET /policies/active`: the policy set the hub enforces now. */
+export interface ActivePolicy {
+  version: number;
+  name: string;
+  description?: string | null;
+  document: { name: string; rules: PolicyRule[] };
+}

@@ -136,6 +136,7 @@ export function MetricsPanel({ model, versions, canWrite }: { model: Model; vers
       )}
       {canWrite && (
         <AddMetricModal
+          riskLevel={model.risk_level}
           versions={versions}
           knownNames={series.map((s) => s.name)}
           opened={opened}
