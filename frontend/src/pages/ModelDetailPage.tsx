@@ -266,7 +266,7 @@ export default function ModelDetailPage() {
         </Tabs.Panel>
 
         <Tabs.Panel value="compliance">
-          <CompliancePanel modelId={m.id} revision={m.revision} />
+          <CompliancePanel modelId={m.id} revision={m.revision} status={m.compliance_status} />
         </Tabs.Panel>
 
         <Tabs.Panel value="audit">
@@ -287,6 +287,9 @@ export default function ModelDetailPage() {
           <StatusDialog model={m} opened={statusOpened} onClose={status.close} onReload={reloadModel} onSaved={(next) => {
             status.close();
             saved(`Status changed to ${statusLabel(next.compliance_status)}`)(next);
+            // The approved and latest versions, as the registry now records them.
+            void reloadModel();
+            versions.reload();
           }} />
         </>
       )}

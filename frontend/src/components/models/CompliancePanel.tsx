@@ -1,10 +1,11 @@
-import { Alert, Badge, Card, Group, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Badge, Card, Group, List, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconCheck, IconMinus, IconX } from '@tabler/icons-react';
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/client';
-import type { CheckStatus, ComplianceCheck, Obligation, Obligations } from '../../api/types';
+import type { CheckStatus, ComplianceCheck, ComplianceCheckItem, ComplianceStatus, Obligation, Obligations } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
-import { formatDateTime, statusLabel } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
+import { checkTitle, humanReason, openObligations, readiness, stepName } from '../../lib/readiness';
 import { ErrorState, LoadingState, NotAvailable } from '../States';
 
 const CHECK_ICONS: Record<CheckStatus, { color: string; icon: typeof IconCheck; label: string }> = {
@@ -21,26 +22,53 @@ const OBLIGATION_LABELS: Record<Obligation['status'], string> = {
   manual: 'Manual check',
 };
 
-function Checklist({ check }: { check: ComplianceCheck }) {
-  const failing = check.items.filter((i) => i.status === 'fail').length;
+/** One rule's line: an icon with its meaning, the rule and article, and why it passes or fails, in words. */
+function RuleLine({ item }: { item: ComplianceCheckItem }) {
+  const look = CHECK_ICONS[item.status] ?? CHECK_ICONS.not_applicable;
+  const Icon = look.icon;
   return (
-    <Card padding="lg" component="section" aria-label="Policy checklist">
+    <Group component="li" gap="sm" wrap="nowrap" align="flex-start">
+      <ThemeIcon color={look.color} variant="light" size={22} radius="xl" role="img" aria-label={look.label}>
+        <Icon size={14} />
+      </ThemeIcon>
+      <Stack gap={0} style={{ minWidth: 0 }}>
+        <Text size="sm">
+          <Text span fw={600} ff="monospace" size="sm">
+            {item.rule_id}
+          </Text>
+          <Text span c="dimmed" size="xs">
+            {' '}
+            {item.article}
+          </Text>
+        </Text>
+        <Text size="sm" c={item.status === 'fail' ? 'red.9' : 'dimmed'}>
+          {humanReason(item.reason || item.description || '')}
+        </Text>
+      </Stack>
+    </Group>
+  );
+}
+
+function Checklist({ check, obligations, label }: { check: ComplianceCheck; obligations?: Obligations; label?: string }) {
+  const failing = check.items.filter((i) => i.status === 'fail').length;
+  const applicable = check.items.filter((i) => i.status !== 'not_applicable');
+  const skipped = check.items.filter((i) => i.status === 'not_applicable');
+  const laterStep = skipped.filter((i) => /^Checked on the way to /.test(i.reason)).length;
+  const open = openObligations(obligations);
+  return (
+    <Card padding="lg" component="section" aria-label={label ?? 'Policy checklist'}>
       <Group justify="space-between" mb="sm" align="flex-start">
         <Stack gap={2}>
           <Title order={3} fz="md">
-            {check.occasion === 'monitoring'
-              ? 'Ongoing compliance of the approval'
-              : check.target
-                ? `Ready for ${statusLabel(check.target)}?`
-                : 'Policy checklist'}
+            {checkTitle(check)}
           </Title>
           <Text size="xs" c="dimmed">
             {check.policy_name} (version {check.policy_version}), evaluated {formatDateTime(check.evaluated_at)}
           </Text>
         </Stack>
         {check.outcome === 'pass' && (
-          <Badge color="green" variant="light" size="lg">
-            All rules pass
+          <Badge color={open > 0 ? 'yellow' : 'green'} variant="light" size="lg">
+            {open > 0 ? `Rules pass · ${open} ${open === 1 ? 'obligation' : 'obligations'} open` : 'All rules pass'}
           </Badge>
         )}
         {check.outcome === 'fail' && (
@@ -54,34 +82,36 @@ function Checklist({ check }: { check: ComplianceCheck }) {
           The model has no next step to check.
         </Text>
       )}
-      <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Policy rules">
-        {check.items.map((item) => {
-          const look = CHECK_ICONS[item.status] ?? CHECK_ICONS.not_applicable;
-          const Icon = look.icon;
-          return (
-            <Group key={item.rule_id} component="li" gap="sm" wrap="nowrap" align="flex-start">
-              <ThemeIcon color={look.color} variant="light" size={22} radius="xl" role="img" aria-label={look.label}>
-                <Icon size={14} />
-              </ThemeIcon>
-              <Stack gap={0} style={{ minWidth: 0 }}>
-                <Text size="sm">
-                  <Text span fw={600} ff="monospace" size="sm">
-                    {item.rule_id}
-                  </Text>
-                  <Text span c="dimmed" size="xs">
-                    {' '}
-                    {item.article}
-                  </Text>
-                </Text>
-                <Text size="sm" c={item.status === 'fail' ? 'red.8' : 'dimmed'}>
-                  {item.reason || item.description}
-                </Text>
-              </Stack>
-            </Group>
-          );
-        })}
+      <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={`${label ?? 'Policy'} rules`}>
+        {applicable.map((item) => (
+          <RuleLine key={item.rule_id} item={item} />
+        ))}
       </Stack>
+      {laterStep > 0 && (
+        <Text size="sm" c="dimmed" mt="sm">
+          {laterStep} more {laterStep === 1 ? 'rule applies' : 'rules apply'} only at a later step{check.target === 'under_review' ? ' (approval, checked below)' : ''}.
+        </Text>
+      )}
+      {skipped.length > laterStep && (
+        <Text size="sm" c="dimmed" mt={4}>
+          Not applicable to this model: {skipped.filter((i) => !/^Checked on the way to /.test(i.reason)).map((i) => i.rule_id).join(', ')}.
+        </Text>
+      )}
     </Card>
+  );
+}
+
+/** The verdict first: where the model stands for its next step and for approval, and what is left. */
+function Readiness({ next, approval, obligations }: { next: ComplianceCheck; approval?: ComplianceCheck; obligations?: Obligations }) {
+  const verdict = readiness(next, approval, obligations);
+  return (
+    <Alert color={verdict.color} variant="light" title={verdict.title} role="status">
+      <List size="sm" spacing={2}>
+        {verdict.lines.map((line) => (
+          <List.Item key={line}>{line}</List.Item>
+        ))}
+      </List>
+    </Alert>
   );
 }
 
@@ -160,17 +190,26 @@ function ObligationTable({ obligations }: { obligations: Obligations }) {
 }
 
 /** What the active compliance policy asks of this model now, and which EU AI Act duties are covered. */
-export function CompliancePanel({ modelId, revision }: { modelId: number; revision: number }) {
+export function CompliancePanel({ modelId, revision, status }: { modelId: number; revision: number; status?: ComplianceStatus }) {
   const api = useApi();
   const check = useAsync<ComplianceCheck>((signal) => api.complianceCheck(modelId, signal), [modelId, revision]);
+  // From draft, the next step (review) asks little: show what approval will require as well.
+  const approval = useAsync<ComplianceCheck | undefined>(
+    async (signal) => (status === 'draft' ? api.complianceCheck(modelId, signal, 'approved') : undefined),
+    [modelId, revision, status],
+  );
   const obligations = useAsync<Obligations>((signal) => api.obligations(modelId, signal), [modelId, revision]);
   const missing = (error: unknown) => error instanceof ApiError && error.status === 404;
 
   return (
     <Stack gap="md">
       <Text c="dimmed" size="sm">
-        The compliance policy's checks for this model's next lifecycle step, and the obligations of its risk level.
+        The compliance policy's checks for this model's next lifecycle step{status === 'draft' ? ' and for approval' : ''}, and the
+        obligations of its risk level.
       </Text>
+      {check.data && !obligations.loading && !approval.loading && (
+        <Readiness next={check.data} approval={approval.data} obligations={obligations.data} />
+      )}
       {check.loading ? (
         <LoadingState label="Checking the policy…" />
       ) : missing(check.error) ? (
@@ -180,8 +219,9 @@ export function CompliancePanel({ modelId, revision }: { modelId: number; revisi
       ) : check.error || !check.data ? (
         <ErrorState error={check.error} onRetry={check.reload} title="Could not run the policy check" />
       ) : (
-        <Checklist check={check.data} />
+        <Checklist check={check.data} obligations={obligations.data} label={`Checklist for ${stepName(check.data.target)}`} />
       )}
+      {approval.data && <Checklist check={approval.data} obligations={obligations.data} label="Checklist for approval" />}
       {obligations.loading ? (
         <LoadingState label="Loading obligations…" />
       ) : missing(obligations.error) ? null : obligations.error || !obligations.data ? (
