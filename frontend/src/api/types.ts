@@ -31,6 +31,22 @@ export interface Model {
   updated_at: string;
   updated_by?: string | null;
   last_change_reason?: string | null;
+  approved_at?: string | null;
+  approved_by?: string | null;
+  submitted_by?: string | null;
+  /** The owning team (a `team-<slug>` group), where the deployment records teams. */
+  team?: string | null;
+  /** Rules of the active policy an approved model no longer meets, as the policy monitor found them. */
+  policy_violations?: PolicyViolation[];
+}
+
+export interface PolicyViolation {
+  rule_id: string;
+  kind: string;
+  reason: string;
+  article: string;
+  policy_version: number;
+  detected_at: string;
 }
 
 export interface ModelCreate {
