@@ -3,6 +3,7 @@ import type { ApiClient } from './client';
 import type {
   ActivePolicy,
   AuditQuery,
+  AuditExportLink,
   AuditRecord,
   AuditVerification,
   ComplianceCheck,
@@ -62,6 +63,10 @@ export class GovernanceApi {
     return this.http.get(`/models/${modelId}/versions`, { query: { limit: 100 }, signal });
   }
 
+  getVersion(id: number, signal?: AbortSignal): Promise<Version> {
+    return this.http.get(`/versions/${id}`, { signal });
+  }
+
   createVersion(body: VersionCreate): Promise<Version> {
     return this.http.post('/versions', body);
   }
@@ -96,6 +101,11 @@ export class GovernanceApi {
   }
 
   /** The active policy's checklist for the model's next step, or for `target` when given. */
+  /** The model's audit bundle (records + manifest) for offline verification, as an expiring link. */
+  exportModelAudit(modelId: number): Promise<AuditExportLink> {
+    return this.http.get(`/models/${modelId}/audit-logs/export`, { headers: { Accept: 'application/json' } });
+  }
+
   complianceCheck(modelId: number, signal?: AbortSignal, target?: ComplianceStatus): Promise<ComplianceCheck> {
     return this.http.get(`/models/${modelId}/compliance-check`, { query: target ? { target } : undefined, signal });
   }

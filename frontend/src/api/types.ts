@@ -142,6 +142,16 @@ export interface AuditVerification {
   first_break: null | ChainBreak;
 }
 
+/** `GET /models/{id}/audit-logs/export`: an expiring link to the model's verifiable audit bundle. */
+export interface AuditExportLink {
+  download_url: string;
+  expires_at: string;
+  size_bytes: number;
+  sha256: string;
+  records: number;
+  head_hash: string | null;
+}
+
 export interface ComplianceReportLink {
   url: string;
   expires_at: string;

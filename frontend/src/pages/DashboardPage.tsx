@@ -10,6 +10,7 @@ import { ApprovalTrend, NeedsAttention, TeamBreakdown } from '../components/dash
 import { PageHeader } from '../components/PageHeader';
 import { ErrorState, LoadingState, NotAvailable } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
+import { useModelNames } from '../hooks/useNames';
 import { STATUS_COLORS, STATUS_LABELS, formatRelative, humanizeAction } from '../lib/format';
 import { DASHBOARD_MARKS, markOnce } from '../lib/perf';
 
@@ -45,6 +46,7 @@ function StatCard({ label, value, icon, color }: { label: string; value: number;
 function RecentChanges() {
   const api = useApi();
   const recent = useAsync<Page<AuditRecord>>((signal) => api.listAuditLogs({}, null, 10, signal), []);
+  const names = useModelNames((recent.data?.items ?? []).map((r) => r.model_id));
   if (recent.loading) return <LoadingState label="Loading recent changes…" />;
   if (recent.error instanceof ApiError && recent.error.status === 404) return <NotAvailable what="The change feed" />;
   if (recent.error) return <ErrorState error={recent.error} onRetry={recent.reload} title="Could not load recent changes" />;
@@ -59,7 +61,7 @@ function RecentChanges() {
               {humanizeAction(item.action)}
               {item.entity && item.entity !== 'model' ? ` ${item.entity} on` : ''}{' '}
               <Anchor component={Link} to={`/models/${item.model_id}`} size="sm">
-                model #{item.model_id}
+                {names[item.model_id] ?? `model #${item.model_id}`}
               </Anchor>
             </Text>
             <Text size="xs" c="dimmed" truncate>

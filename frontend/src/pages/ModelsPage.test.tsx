@@ -57,8 +57,9 @@ describe('ModelsPage', () => {
       routes: { 'GET /models': json(200, { items: [], next_cursor: null }) },
     });
     expect(await screen.findByText('No models match these filters')).toBeInTheDocument();
-    expect(requests[0].query.get('risk_level')).toBe('high');
-    expect(requests[0].query.get('compliance_status')).toBe('draft');
+    const listing = requests.find((r) => r.path === '/models');
+    expect(listing?.query.get('risk_level')).toBe('high');
+    expect(listing?.query.get('compliance_status')).toBe('draft');
   });
 
   it('shows an auditor no way to register a model', async () => {
