@@ -286,7 +286,7 @@ export default function AuditLogPage() {
                       record {record.sequence}
                     </Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
                     <Text size="sm" fw={600}>
                       {humanizeAction(record.action)}
                     </Text>
