@@ -75,5 +75,6 @@ export function readiness(next: ComplianceCheck, approval: ComplianceCheck | und
   if (!nextOk) return { color: 'red', title: `Not ready for ${stepName(next.target)}`, lines };
   if (approval && !finalOk) return { color: 'yellow', title: 'Ready to send to review; not yet ready for approval', lines };
   if (!finalOk) return { color: 'yellow', title: `Rules pass for ${stepName(next.target)}; obligations still open`, lines };
+  if (approval) return { color: 'green', title: 'Ready to send to review; the rules of approval pass as of now', lines };
   return { color: 'green', title: `Ready for ${stepName(finalCheck.target)}`, lines };
 }

@@ -152,7 +152,7 @@ export default function DashboardPage() {
         <ErrorState error={stats.error} onRetry={stats.reload} title="Could not load the dashboard" />
       ) : (
         <Stack gap="md">
-          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md">
+          <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
             <StatCard label="Total models" value={stats.data.total} icon={<IconCube size={22} />} color="indigo" />
             <StatCard
               label="High risk or above"
