@@ -5,6 +5,7 @@ import type { AuditRecord, Model, Page } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
 import { approvalsPerWeek, byTeam, flaggedApprovals, waitingForReview, type Flagged } from '../../lib/attention';
 import { RiskBadge } from '../Badges';
+import { ScrollRegion } from '../ScrollRegion';
 import { EmptyState, ErrorState, LoadingState } from '../States';
 
 /** At most this many models of a status are read for the panel (one page); the panel says when there are more. */
@@ -205,7 +206,7 @@ export function TeamBreakdown({ total }: { total: number }) {
           Counted over the first {models.data.items.length} of {total} models, by name.
         </Text>
       )}
-      <Table.ScrollContainer minWidth={420}>
+      <ScrollRegion label="Models by team, scrollable" minWidth={420}>
         <Table verticalSpacing={4} aria-label="Models by team">
           <Table.Thead>
             <Table.Tr>
@@ -232,7 +233,7 @@ export function TeamBreakdown({ total }: { total: number }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollRegion>
     </Stack>
   );
 }

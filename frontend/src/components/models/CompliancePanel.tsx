@@ -6,6 +6,7 @@ import type { CheckStatus, ComplianceCheck, ComplianceCheckItem, ComplianceStatu
 import { useAsync } from '../../hooks/useAsync';
 import { formatDateTime } from '../../lib/format';
 import { checkTitle, humanReason, openObligations, readiness, stepName } from '../../lib/readiness';
+import { ScrollRegion } from '../ScrollRegion';
 import { ErrorState, LoadingState, NotAvailable } from '../States';
 
 const CHECK_ICONS: Record<CheckStatus, { color: string; icon: typeof IconCheck; label: string }> = {
@@ -147,7 +148,7 @@ function ObligationTable({ obligations }: { obligations: Obligations }) {
           No specific obligations apply at this risk level.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <ScrollRegion label="Obligations, scrollable" minWidth={560}>
           <Table verticalSpacing="xs" aria-label="Obligations">
             <Table.Thead>
               <Table.Tr>
@@ -183,7 +184,7 @@ function ObligationTable({ obligations }: { obligations: Obligations }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollRegion>
       )}
     </Card>
   );
