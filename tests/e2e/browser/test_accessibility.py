@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .accessibility import axe_violations, describe
-from .steps import open_tab, register_model, unique_name
+from .steps import open_tab, register_model, register_version, unique_name
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -131,6 +131,7 @@ def test_keyboard_alone_signs_in_opens_a_model_and_changes_its_status(
     name = unique_name("keyboard-model")
     sign_in("model_owner")
     register_model(page, name, owner="A11y Team", domain="health", risk="Minimal", purpose="Sort support tickets")
+    register_version(page, "v1.0.0", f"s3://models/{name}/v1.0.0", "c" * 64)
     page.get_by_role("button", name="Sign out").click()
     # When the owner signs in with the keyboard only
     user = stack["users"]["model_owner"]
@@ -182,3 +183,4 @@ def test_keyboard_alone_signs_in_opens_a_model_and_changes_its_status(
     # Then the model is under review
     expect(dialog).to_be_hidden()
     expect(page.get_by_label("Status: Under review").first).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
