@@ -17,7 +17,7 @@ import { useModelNames } from '../hooks/useNames';
 import { usePagedList } from '../hooks/usePagedList';
 import { auditCsv, download } from '../lib/auditExport';
 import { errorMessage, formatDateTime, humanizeAction } from '../lib/format';
-import { NARROW } from './ModelsPage';
+import { NARROW } from '../lib/layout';
 
 const TEXT_KEYS = ['actor'] as const;
 /** The CSV export reads at most this many records (pages of 100). */

@@ -15,10 +15,9 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
 import { usePagedList } from '../hooks/usePagedList';
 import { STATUS_LABELS, formatRelative } from '../lib/format';
+import { NARROW } from '../lib/layout';
 import { totalFromCounters } from '../lib/totals';
 
-/** Phones and narrow windows: lists become cards, filters fold away (below 768 px). */
-export const NARROW = '(max-width: 47.99em)';
 
 const STATUS_OPTIONS = STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
 const FILTER_KEYS = ['q', 'risk_level', 'compliance_status', 'owner', 'domain', 'order'] as const;

@@ -143,7 +143,8 @@ def test_scenario_3_admin_retires_a_model_and_finds_it_in_the_audit_log(
     eventually(page, retirement_is_logged)
     row = page.get_by_role("table", name="Audit records").get_by_role("row").filter(has_text=reason)
     expect(row).to_contain_text("demo-admin")
-    expect(row).to_contain_text(f"#{model_id}")
+    # by the model's name, linked to its page, not by its id
+    expect(row.get_by_role("link", name=name, exact=True)).to_have_attribute("href", f"/models/{model_id}?tab=audit")
 
 
 def test_a_refused_status_change_lists_the_failed_policy_rules(

@@ -1,10 +1,12 @@
 import { Alert, Badge, Card, Group, List, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconCheck, IconMinus, IconX } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/client';
 import type { CheckStatus, ComplianceCheck, ComplianceCheckItem, ComplianceStatus, Obligation, Obligations } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
 import { formatDateTime } from '../../lib/format';
+import { NARROW } from '../../lib/layout';
 import { checkTitle, humanReason, openObligations, readiness, stepName } from '../../lib/readiness';
 import { ScrollRegion } from '../ScrollRegion';
 import { ErrorState, LoadingState, NotAvailable } from '../States';
@@ -137,7 +139,41 @@ function Coverage({ item }: { item: Obligation }) {
   );
 }
 
+function ObligationCards({ obligations }: { obligations: Obligations }) {
+  return (
+    <Stack gap="sm" component="ul" aria-label="Obligations" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+      {obligations.items.map((item) => (
+        <Card key={`${item.article}-${item.title}`} component="li" padding="sm">
+          <Group justify="space-between" wrap="nowrap" align="flex-start" mb={4}>
+            <Text size="sm" fw={600}>
+              {item.article} · {item.title}
+            </Text>
+            <Badge color={OBLIGATION_COLORS[item.status] ?? 'gray'} variant="light" styles={{ root: { minWidth: 'max-content' } }}>
+              {OBLIGATION_LABELS[item.status] ?? item.status}
+            </Badge>
+          </Group>
+          <Text size="xs" c="dimmed" mb={4}>
+            {item.summary}
+          </Text>
+          <Coverage item={item} />
+        </Card>
+      ))}
+    </Stack>
+  );
+}
+
 function ObligationTable({ obligations }: { obligations: Obligations }) {
+  const narrow = useMediaQuery(NARROW) ?? false;
+  if (narrow && obligations.items.length > 0) {
+    return (
+      <Card padding="md" component="section" aria-label="EU AI Act obligations">
+        <Title order={3} fz="md" mb="sm">
+          EU AI Act obligations for this risk level
+        </Title>
+        <ObligationCards obligations={obligations} />
+      </Card>
+    );
+  }
   return (
     <Card padding="lg" component="section" aria-label="EU AI Act obligations">
       <Title order={3} fz="md" mb="sm">
