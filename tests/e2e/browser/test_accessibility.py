@@ -38,8 +38,9 @@ class Scan:
         self.views: list[str] = []
 
     def __call__(self, where: str) -> None:
-        self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_timeout(300)  # transitions (Mantine's modal fade) settle before contrast is measured
+        # Everything loaded (no spinner left, not even the charts' skeletons), transitions (the modal's fade) settled
+        self.page.wait_for_function("!document.querySelector('.mantine-Loader-root, .mantine-Skeleton-root')")
+        self.page.wait_for_timeout(250)
         self.views.append(where)
         violations = axe_violations(self.page)
         if violations:
