@@ -23,6 +23,8 @@ class Settings(BaseModel):
     event_bus_name: str = ""
     report_url_ttl_seconds: int = 300
     max_body_bytes: int = 64 * 1024
+    mlflow_secret_arn: str = ""  # MLflow's tracking URI, credentials and webhook signing secret (integrations)
+    sagemaker_model_package_groups: tuple[str, ...] = ()  # the groups the SageMaker integration follows
 
     @property
     def issuer(self) -> str:
@@ -54,4 +56,6 @@ def settings() -> Settings:
         reports_bucket=env.get("REPORTS_BUCKET", ""),
         event_bus_name=env.get("EVENT_BUS_NAME", ""),
         report_url_ttl_seconds=int(env.get("REPORT_URL_TTL_SECONDS", "300")),
+        mlflow_secret_arn=env.get("MLFLOW_SECRET_ARN", ""),
+        sagemaker_model_package_groups=tuple(g.strip() for g in env.get("SAGEMAKER_MODEL_PACKAGE_GROUPS", "").split(",") if g.strip()),
     )

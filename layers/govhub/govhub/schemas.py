@@ -205,6 +205,11 @@ class VersionRefOut(Schema):
     version_tag: str
 
 
+class ExternalRefOut(Schema):
+    system: str = Field(description="The registry the model was imported from: `mlflow` or `sagemaker`.")
+    name: str = Field(description="The model's name there (MLflow registered model, SageMaker model package group).")
+
+
 class ModelOut(Schema):
     id: int
     name: str
@@ -230,6 +235,7 @@ class ModelOut(Schema):
     updated_by: str
     last_change_reason: str | None
     policy_violations: list[PolicyViolationOut] = []
+    external_ref: ExternalRefOut | None = None
 
     @classmethod
     def from_domain(cls, model: AIModel) -> ModelOut:
@@ -259,6 +265,7 @@ class ModelOut(Schema):
             updated_by=model.stamp.updated_by,
             last_change_reason=model.stamp.change_reason,
             policy_violations=[PolicyViolationOut.from_domain(v) for v in model.policy_violations],
+            external_ref=ExternalRefOut.model_validate(model.external_ref, from_attributes=True) if model.external_ref else None,
         )
 
 

@@ -44,6 +44,14 @@ class PolicyViolation:
     detected_at: datetime
 
 
+@dataclass(frozen=True)
+class ExternalRef:
+    """Where a model came from: the registry it lives in (``mlflow``, ``sagemaker``) and its name there."""
+
+    system: str
+    name: str
+
+
 @dataclass
 class AIModel:
     id: int
@@ -65,6 +73,7 @@ class AIModel:
     revision: int | None = None
     latest_version: VersionRef | None = None
     policy_violations: list[PolicyViolation] = field(default_factory=list)
+    external_ref: ExternalRef | None = None
 
     @property
     def allowed_transitions(self) -> list[ComplianceStatus]:

@@ -77,6 +77,13 @@ class PolicyViolationMap(MapAttribute):
     detected_at = UnicodeAttribute()
 
 
+class ExternalRefMap(MapAttribute):
+    """Where an imported model lives: its registry and its name there."""
+
+    system = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
 class ModelItem(_Stamped):
     class Meta(_TableMeta):
         pass
@@ -98,6 +105,7 @@ class ModelItem(_Stamped):
     approved_at = UnicodeAttribute(null=True)
     approved_version_id = NumberAttribute(null=True)
     policy_violations = ListAttribute(of=PolicyViolationMap, null=True)
+    external_ref = ExternalRefMap(null=True)
     latest_version_id = NumberAttribute(null=True)
     latest_version_tag = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")

@@ -13,6 +13,7 @@ STATS_PK = "STATS"
 COUNTERS_SK = "COUNTERS"
 SEQUENCE_PK = "SEQUENCE"
 MODELS_LIST = "MODELS"
+DELIVERY = "DELIVERY#"  # a webhook delivery already accepted (replay guard), removed by the table's TTL
 
 # Global secondary indexes (GSI1 is overloaded: list of models, versions of a model, metric by id).
 GSI_LIST = "gsi1"
@@ -156,3 +157,7 @@ def counter_names(risk_levels: list[str], statuses: list[str]) -> list[str]:
     names += [f"cell_{r}_{s}" for r in risk_levels for s in statuses]
     return names
 IDEMPOTENCY_PK = "IDEMPOTENCY"
+
+
+def delivery_pk(system: str, delivery_id: str) -> str:
+    return f"{DELIVERY}{system}#{delivery_id}"

@@ -21,6 +21,7 @@ from pynamodb.transactions import TransactWrite
 from govhub.config import settings
 from govhub.domain.entities import (
     AIModel,
+    ExternalRef,
     Metric,
     ModelVersion,
     Page,
@@ -35,6 +36,7 @@ from govhub.store.items import (
     COUNTER_NAMES,
     MODEL_POINTER_ATTRIBUTES,
     CounterItem,
+    ExternalRefMap,
     GuardItem,
     MetricItem,
     ModelItem,
@@ -315,6 +317,7 @@ class ModelRepository:
             approved_at=_iso(model.approved_at) if model.approved_at else None,
             approved_version_id=model.approved_version_id,
             policy_violations=[_violation_item(v) for v in model.policy_violations] or None,
+            external_ref=ExternalRefMap(system=model.external_ref.system, name=model.external_ref.name) if model.external_ref else None,
             gsi1pk=keys.MODELS_LIST,
             gsi1sk=name_key,
             gsi2pk=keys.risk_partition(risk),
@@ -353,6 +356,7 @@ class ModelRepository:
             approved_at=datetime.fromisoformat(item.approved_at) if item.approved_at else None,
             approved_version_id=int(item.approved_version_id) if item.approved_version_id is not None else None,
             policy_violations=[_violation(v) for v in item.policy_violations or []],
+            external_ref=ExternalRef(item.external_ref.system, item.external_ref.name) if item.external_ref else None,
             revision=int(item.revision) if item.revision is not None else None,
             latest_version=(
                 VersionRef(id=int(item.latest_version_id), version_tag=item.latest_version_tag or "")

@@ -1,0 +1,120 @@
+"""Apply a model described by another registry to the hub: idempotent, incremental, every change audited.
+
+Running the same import twice changes nothing the second time. A change there becomes a normal change here
+(the registry's own rules, revisions and audit trail), with a reason naming where it came from. Metrics are
+read once, when their version is imported: the hub's metrics are records of an evaluation, not a mirror.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from govhub.domain.entities import Actor, AIModel, ExternalRef
+from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.errors import DuplicateVersionError
+from govhub.integrations.external import ExternalModel, ExternalVersion, describe_version, profile_from_tags, version_order
+from govhub.schemas import METRIC_MAGNITUDE, SMALLEST_MAGNITUDE
+from govhub.services.registry import MAX_METRICS_PER_CALL, Registry
+
+Action = Literal["created", "updated", "unchanged", "skipped"]
+
+
+@dataclass
+class SyncOutcome:
+    model: str
+    action: Action
+    model_id: int | None = None
+    changed_fields: list[str] = field(default_factory=list)
+    versions_created: list[str] = field(default_factory=list)
+    versions_skipped: list[str] = field(default_factory=list)
+    metrics_recorded: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class ModelSync:
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+
+    def apply(self, external: ExternalModel, by: Actor, default_owner: str | None = None) -> SyncOutcome:
+        outcome = SyncOutcome(model=external.name, action="unchanged")
+        profile = profile_from_tags(external.effective_tags())
+        outcome.notes.extend(profile.notes)
+        reason = f"Synced from {external.label} model '{external.name}'"
+        ref = ExternalRef(external.system, external.name)
+        current = self._registry.find_model_by_name(external.name)
+        if current is not None and current.external_ref != ref:
+            where = f"imported from {current.external_ref.system}" if current.external_ref else "registered in the hub"
+            outcome.action = "skipped"
+            outcome.model_id = current.id
+            outcome.notes.append(f"a hub model named '{external.name}' already exists ({where}); nothing was changed")
+            return outcome
+        if current is not None and current.compliance_status is ComplianceStatus.RETIRED:
+            outcome.action, outcome.model_id = "skipped", current.id
+            outcome.notes.append("the hub model is retired; it takes no changes")
+            return outcome
+
+        wanted: dict[str, Any] = dict(profile.fields)
+        if external.description and external.description.strip():
+            wanted["description"] = external.description.strip()
+        if current is None:
+            current = self._create(external, ref, wanted, profile.risk_level, profile.risk_justification, by, reason, default_owner)
+            outcome.action = "created"
+        else:
+            outcome.changed_fields = self._update(current, wanted, profile.risk_level, profile.risk_justification, by, reason, external.label)
+            if outcome.changed_fields:
+                outcome.action = "updated"
+        outcome.model_id = current.id
+
+        for version in sorted(external.versions, key=lambda v: version_order(v.version)):
+            self._version(current.id, version, external.label, by, outcome)
+        if outcome.action == "unchanged" and outcome.versions_created:
+            outcome.action = "updated"
+        return outcome
+
+    def _create(self, external: ExternalModel, ref: ExternalRef, wanted: dict[str, Any], risk: RiskLevel | None,
+                justification: str | None, by: Actor, reason: str, default_owner: str | None) -> AIModel:
+        fields = {**wanted, "name": external.name, "external_ref": ref, "reason": reason}
+        fields.setdefault("owner", default_owner or external.label)
+        if risk is not None:
+            fields["risk_level"] = risk
+            fields["risk_justification"] = justification or f"Risk level set by a tag in {external.label}"
+        return self._registry.register_model(fields, by)
+
+    def _update(self, current: AIModel, wanted: dict[str, Any], risk: RiskLevel | None, justification: str | None,
+                by: Actor, reason: str, label: str) -> list[str]:
+        changed = sorted(name for name, value in wanted.items() if getattr(current, name) != value)
+        model = current
+        if changed:
+            model = self._registry.update_model(current.id, {n: wanted[n] for n in changed}, by, current.revision, reason)
+        if risk is not None and risk is not model.risk_level:
+            self._registry.change_risk(model.id, risk, justification or f"Risk level set by a tag in {label}", by, model.revision)
+            changed.append("risk_level")
+        return changed
+
+    def _version(self, model_id: int, version: ExternalVersion, label: str, by: Actor, outcome: SyncOutcome) -> None:
+        try:
+            created = self._registry.register_version(
+                model_id,
+                {"version_tag": version.version, "s3_path": version.source, "description": describe_version(version, label)},
+                by,
+            )
+        except DuplicateVersionError:
+            outcome.versions_skipped.append(version.version)
+            return
+        outcome.versions_created.append(version.version)
+        values = [(name, _stored(value)) for name, value in sorted(version.metrics.items()) if _storable(value)]
+        dropped = len(version.metrics) - len(values)
+        if dropped:
+            outcome.notes.append(f"version {version.version}: {dropped} metric(s) not finite or out of range, not recorded")
+        for start in range(0, len(values), MAX_METRICS_PER_CALL):
+            outcome.metrics_recorded += len(self._registry.record_metrics(created.id, values[start : start + MAX_METRICS_PER_CALL], by))
+
+
+def _storable(value: float) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value) and abs(value) <= METRIC_MAGNITUDE
+
+
+def _stored(value: float) -> float:
+    return 0.0 if abs(value) < SMALLEST_MAGNITUDE else float(value)  # as the metrics route stores it
