@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 
+from local_stack.demo import DEMO_PIPELINE_TEAM
 from local_stack.mlflow_server import MlflowServer
 
 WEBHOOK_EVENTS = ["model_version.created", "model_version_tag.set", "model_version_alias.created"]
@@ -54,7 +55,7 @@ def seed_demo_model(tracking_uri: str) -> str | None:
     client.log_inputs(run.info.run_id, datasets=[DatasetInput(dataset, tags=[InputTag("mlflow.data.context", "training")])])
     client.set_terminated(run.info.run_id)
     client.create_registered_model(DEMO_MODEL, description="Scores consumer loan applications (demo, from MLflow)", tags={
-        "govhub.owner": "Credit Risk ML", "govhub.domain": "finance", "govhub.risk_level": "high",
+        "govhub.owner": "Credit Risk ML", "govhub.team": DEMO_PIPELINE_TEAM, "govhub.domain": "finance", "govhub.risk_level": "high",
         "govhub.risk_justification": "Annex III 5(b): creditworthiness of natural persons",
         "govhub.intended_purpose": "Rank consumer loan applications for manual review",
     })

@@ -19,6 +19,7 @@ os.environ.update(
     # SageMaker model package groups the integration tests follow
     MLFLOW_SECRET_ARN="itest-MlflowSecret",
     SAGEMAKER_MODEL_PACKAGE_GROUPS="credit-scoring",
+    INTEGRATION_TEAM="ml-platform",  # the integration tests' owner team (tests/integration/conftest.py)
     POWERTOOLS_LOG_LEVEL=os.environ.get("TEST_LOG_LEVEL", "CRITICAL"),
     POWERTOOLS_DEV="false",
 )

@@ -196,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     mlflow.add_argument("--tracking-uri", required=True, metavar="URL", help="the MLflow tracking server")
     mlflow.add_argument("--model", metavar="NAME", help="only this registered model (default: all)")
     mlflow.add_argument("--owner", help="owner of new hub models without a govhub.owner tag (default: MLflow)")
+    mlflow.add_argument("--team", metavar="SLUG", help="team owning new hub models without a govhub.team tag "
+                        "(default: your one team)")
     return parser
 
 

@@ -72,6 +72,8 @@ def import_mlflow(args: argparse.Namespace, session: Any) -> int:
         body = describe(mlflow, model)
         if args.owner:
             body["default_owner"] = args.owner
+        if args.team:
+            body["team"] = args.team
         outcomes.append(session.client.post("/imports", body))
         progress.advance(1)
     progress.close()

@@ -19,11 +19,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from mlflow_rest import MlflowRest, MlflowUnavailableError, mlflow_secret
 from signature import TOLERANCE_SECONDS, DeliveryRefusedError, verify
 
-from govhub.domain.entities import Actor
+from govhub.config import settings
 from govhub.integrations.external import MLFLOW, WRITTEN_BACK_TAGS
 
 logger = Logger(service="mlflow-webhook")
-ACTOR = Actor(username="mlflow-sync", role="model_owner")
+ACTOR = "mlflow-sync"  # who the changes are recorded as, with the team of the model it changes
 # (entity, action) MLflow sends that the hub imports from
 IMPORTED = {("model_version", "created"), ("model_version_tag", "set"), ("model_version_alias", "created")}
 
@@ -86,7 +86,7 @@ def _import(payload: dict[str, Any], secret: Any) -> dict[str, Any]:
     if kind == ("model_version_tag", "set") and data.get("key") in WRITTEN_BACK_TAGS:
         return _answer(200, {"ignored": f"{data['key']} is written by the hub"})
     external = MlflowRest(secret).external_model(str(data["name"]), str(data["version"]))
-    outcome = _sync().apply(external, ACTOR)
+    outcome = _sync().apply_as_integration(external, ACTOR, settings().integration_team)
     logger.info("imported", extra={"model": outcome.model, "action": outcome.action, "versions": outcome.versions_created})
     return _answer(200, asdict(outcome))
 

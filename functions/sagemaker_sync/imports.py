@@ -14,10 +14,10 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from model_packages import external_model, followed
 
-from govhub.domain.entities import Actor
+from govhub.config import settings
 
 logger = Logger(service="sagemaker-import")
-ACTOR = Actor(username="sagemaker-sync", role="model_owner")
+ACTOR = "sagemaker-sync"  # who the changes are recorded as, with the team of the model it changes
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +33,7 @@ def handle(event: dict[str, Any]) -> dict[str, Any]:
     group, arn = detail.get("ModelPackageGroupName"), detail.get("ModelPackageArn")
     if not group or not arn or not followed(group):
         return {"imported": False, "reason": f"model package group {group!r} is not followed"}
-    outcome = _sync().apply(external_model(arn), ACTOR)
+    outcome = _sync().apply_as_integration(external_model(arn), ACTOR, settings().integration_team)
     logger.info("imported", extra={"model": outcome.model, "action": outcome.action, "versions": outcome.versions_created})
     return {"imported": True, **asdict(outcome)}
 

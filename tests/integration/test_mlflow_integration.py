@@ -144,6 +144,7 @@ def test_a_version_registered_in_mlflow_appears_in_the_hub_with_its_run(hub: Api
     assert (model["owner"], model["risk_level"], model["description"]) == ("Fraud ML", "high", "Card fraud scoring")
     assert model["intended_purpose"] == "Flag fraudulent card transactions"
     assert model["external_ref"] == {"system": "mlflow", "name": name}
+    assert model["team"] == "ml-platform"  # no govhub.team tag: the integration's default team
     version = hub.get(f"/api/v1/models/{model['id']}/versions").body["items"][0]
     assert (version["version_tag"], version["s3_path"]) == ("1", f"s3://models/{name}/1")
     assert "card-transactions-2025 (training, digest 9f2c1e)" in version["description"]

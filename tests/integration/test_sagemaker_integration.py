@@ -100,3 +100,24 @@ def test_the_hub_decision_becomes_the_package_approval_status(api: Api, sagemake
     assert "cd" * 32 in sagemaker.describe_model_package(ModelPackageName=arn)["ApprovalDescription"]
     assert status_after(_status_changed(model, "under_review", "approved")) == "PendingManualApproval"
     assert status_after(_status_changed(model, "retired", "under_review")) == "Rejected"
+
+
+def test_a_model_no_team_would_own_is_skipped_and_says_why(api: Api, sagemaker: Any) -> None:
+    from govhub.integrations.external import ExternalModel, ExternalVersion
+    from govhub.integrations.sync import ModelSync
+    from govhub.services.registry import default_registry
+
+    external = ExternalModel("sagemaker", "orphan-group", versions=[ExternalVersion("1", "s3://models/orphan/1")])
+    outcome = ModelSync(default_registry()).apply_as_integration(external, "sagemaker-sync", default_team=None)
+
+    assert outcome.action == "skipped" and "govhub.team" in outcome.notes[0]
+    assert _hub_model(api, "orphan-group") is None
+
+
+def test_a_govhub_team_property_names_the_owning_team(api: Api, sagemaker: Any, functions: dict[str, FunctionHost]) -> None:
+    arn = _package(sagemaker, metadata={"govhub.team": "credit-ml"})
+    answer = functions["SageMakerImportFunction"].invoke(_state_change(sagemaker, arn))
+    assert answer["action"] == "skipped" and "credit-ml" in answer["notes"][0]  # not a hub team (yet)
+    api.post("/api/v1/teams", {"slug": "credit-ml", "display_name": "Credit ML"}, role="admin")
+    answer = functions["SageMakerImportFunction"].invoke(_state_change(sagemaker, arn))
+    assert answer["action"] == "created" and _hub_model(api, GROUP)["team"] == "credit-ml"

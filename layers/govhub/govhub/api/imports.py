@@ -47,6 +47,7 @@ class ImportRequest(Schema):
                                          description="`govhub.risk_level`, `govhub.intended_purpose`, … set the hub's fields.")
     versions: list[ExternalVersionIn] = Field(default_factory=list, max_length=200)
     default_owner: Short | None = Field(default=None, description="The owner of a new model without a `govhub.owner` tag.")
+    team: Short | None = Field(default=None, description="The team that owns a new model (default: its `govhub.team` tag, else the caller's one team).")
 
 
 class ImportOutcome(Schema):
@@ -69,5 +70,5 @@ def import_model(body: Annotated[ImportRequest, Body()]) -> ImportOutcome:
         tags=dict(body.tags),
         versions=[ExternalVersion(**v.model_dump()) for v in body.versions],
     )
-    outcome = ModelSync(registry()).apply(external, principal(router).actor, body.default_owner)
+    outcome = ModelSync(registry()).apply(external, principal(router).actor, body.default_owner, body.team)
     return ImportOutcome.model_validate(outcome, from_attributes=True)

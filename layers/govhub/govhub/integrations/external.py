@@ -21,6 +21,7 @@ FIELD_TAGS = {
 }
 RISK_TAG = f"{TAG_PREFIX}risk_level"
 RISK_JUSTIFICATION_TAG = f"{TAG_PREFIX}risk_justification"
+TEAM_TAG = f"{TAG_PREFIX}team"  # the team that owns a model the hub has not seen yet (reassigning stays an admin's act)
 # Tags the hub itself writes back (status, approval hash): never read as input.
 WRITTEN_BACK_TAGS = frozenset({f"{TAG_PREFIX}status", f"{TAG_PREFIX}approval_sha256"})
 

@@ -13,8 +13,15 @@ from typing import Any, Literal
 
 from govhub.domain.entities import Actor, AIModel, ExternalRef
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
-from govhub.errors import DuplicateVersionError
-from govhub.integrations.external import ExternalModel, ExternalVersion, describe_version, profile_from_tags, version_order
+from govhub.errors import DuplicateVersionError, ForbiddenError, ValidationFailedError
+from govhub.integrations.external import (
+    TEAM_TAG,
+    ExternalModel,
+    ExternalVersion,
+    describe_version,
+    profile_from_tags,
+    version_order,
+)
 from govhub.schemas import METRIC_MAGNITUDE, SMALLEST_MAGNITUDE
 from govhub.services.registry import MAX_METRICS_PER_CALL, Registry
 
@@ -37,7 +44,23 @@ class ModelSync:
     def __init__(self, registry: Registry) -> None:
         self._registry = registry
 
-    def apply(self, external: ExternalModel, by: Actor, default_owner: str | None = None) -> SyncOutcome:
+    def apply_as_integration(self, external: ExternalModel, username: str, default_team: str | None) -> SyncOutcome:
+        """Apply as the integration itself: a member of the team that owns the model (or will own it), nothing more."""
+        current = self._registry.find_model_by_name(external.name)
+        team = current.team if current is not None else (external.effective_tags().get(TEAM_TAG) or default_team or None)
+        if team is None:
+            return SyncOutcome(model=external.name, action="skipped", notes=[
+                f"no team would own it: tag it {TEAM_TAG}=<team> in {external.label}, or set the integration's default team"])
+        return self.apply(external, Actor(username=username, role="model_owner", teams=frozenset({team})), team=team)
+
+    def apply(self, external: ExternalModel, by: Actor, default_owner: str | None = None, team: str | None = None) -> SyncOutcome:
+        try:
+            return self._apply(external, by, default_owner, team)
+        except (ForbiddenError, ValidationFailedError) as refused:  # the caller's team, or the model's, does not allow it
+            current = self._registry.find_model_by_name(external.name)
+            return SyncOutcome(model=external.name, action="skipped", model_id=current.id if current else None, notes=[refused.message])
+
+    def _apply(self, external: ExternalModel, by: Actor, default_owner: str | None, team: str | None) -> SyncOutcome:
         outcome = SyncOutcome(model=external.name, action="unchanged")
         profile = profile_from_tags(external.effective_tags())
         outcome.notes.extend(profile.notes)
@@ -59,7 +82,8 @@ class ModelSync:
         if external.description and external.description.strip():
             wanted["description"] = external.description.strip()
         if current is None:
-            current = self._create(external, ref, wanted, profile.risk_level, profile.risk_justification, by, reason, default_owner)
+            team = team or external.effective_tags().get(TEAM_TAG) or None
+            current = self._create(external, ref, {**wanted, "team": team}, profile.risk_level, profile.risk_justification, by, reason, default_owner)
             outcome.action = "created"
         else:
             outcome.changed_fields = self._update(current, wanted, profile.risk_level, profile.risk_justification, by, reason, external.label)
