@@ -45,22 +45,23 @@ class ModelSync:
         self._registry = registry
 
     def apply_as_integration(self, external: ExternalModel, username: str, default_team: str | None) -> SyncOutcome:
-        """Apply as the integration itself: a member of the team that owns the model (or will own it), nothing more."""
+        """Apply as the integration itself: a member of the team that owns the model (or will own it), nothing more.
+
+        What the registry refuses (a team that does not exist, say) is reported as skipped: the sender's retry
+        would be refused again.
+        """
         current = self._registry.find_model_by_name(external.name)
         team = current.team if current is not None else (external.effective_tags().get(TEAM_TAG) or default_team or None)
         if team is None:
             return SyncOutcome(model=external.name, action="skipped", notes=[
                 f"no team would own it: tag it {TEAM_TAG}=<team> in {external.label}, or set the integration's default team"])
-        return self.apply(external, Actor(username=username, role="model_owner", teams=frozenset({team})), team=team)
-
-    def apply(self, external: ExternalModel, by: Actor, default_owner: str | None = None, team: str | None = None) -> SyncOutcome:
         try:
-            return self._apply(external, by, default_owner, team)
-        except (ForbiddenError, ValidationFailedError) as refused:  # the caller's team, or the model's, does not allow it
-            current = self._registry.find_model_by_name(external.name)
+            return self.apply(external, Actor(username=username, role="model_owner", teams=frozenset({team})), team=team)
+        except (ForbiddenError, ValidationFailedError) as refused:
             return SyncOutcome(model=external.name, action="skipped", model_id=current.id if current else None, notes=[refused.message])
 
-    def _apply(self, external: ExternalModel, by: Actor, default_owner: str | None, team: str | None) -> SyncOutcome:
+    def apply(self, external: ExternalModel, by: Actor, default_owner: str | None = None, team: str | None = None) -> SyncOutcome:
+        """Apply as `by`, who must be allowed each change (a 403 or 422 from the registry propagates)."""
         outcome = SyncOutcome(model=external.name, action="unchanged")
         profile = profile_from_tags(external.effective_tags())
         outcome.notes.extend(profile.notes)
