@@ -9,6 +9,7 @@ does not install.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -68,9 +69,9 @@ class MlflowServer:
     def stop(self) -> None:
         if self._process is None or self._process.poll() is not None:
             return
-        os.killpg(self._process.pid, 15)  # its own session: the server and its gunicorn workers
+        os.killpg(self._process.pid, signal.SIGINT)  # its own session: the server and gunicorn (INT: quick shutdown)
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(self._process.pid, 9)
+            os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()

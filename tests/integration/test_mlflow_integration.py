@@ -125,6 +125,12 @@ def _hub_model(api: Api, name: str) -> dict[str, Any] | None:
     return items[0] if items else None
 
 
+def _imported(api: Api, name: str) -> dict[str, Any] | None:
+    """The hub model once its version is there too (the model is created first, then its versions)."""
+    model = _hub_model(api, name)
+    return model if model is not None and model["latest_version"] is not None else None
+
+
 def test_the_signature_checked_is_the_one_mlflow_sends() -> None:
     from mlflow.webhooks.delivery import _generate_hmac_signature
 
@@ -140,7 +146,7 @@ def test_a_version_registered_in_mlflow_appears_in_the_hub_with_its_run(hub: Api
                                    tags={"govhub.risk_level": "high", "govhub.owner": "Fraud ML"})
     _trained_version(client, name, tags={"govhub.intended_purpose": "Flag fraudulent card transactions"})
 
-    model = _wait_for(lambda: _hub_model(hub, name))
+    model = _wait_for(lambda: _imported(hub, name))
     assert (model["owner"], model["risk_level"], model["description"]) == ("Fraud ML", "high", "Card fraud scoring")
     assert model["intended_purpose"] == "Flag fraudulent card transactions"
     assert model["external_ref"] == {"system": "mlflow", "name": name}
@@ -148,7 +154,8 @@ def test_a_version_registered_in_mlflow_appears_in_the_hub_with_its_run(hub: Api
     version = hub.get(f"/api/v1/models/{model['id']}/versions").body["items"][0]
     assert (version["version_tag"], version["s3_path"]) == ("1", f"s3://models/{name}/1")
     assert "card-transactions-2025 (training, digest 9f2c1e)" in version["description"]
-    metrics = {m["metric_name"]: m["value"] for m in hub.get(f"/api/v1/versions/{version['id']}/metrics").body["items"]}
+    # recorded in the same delivery, just after the version
+    metrics = _wait_for(lambda: {m["metric_name"]: m["value"] for m in hub.get(f"/api/v1/versions/{version['id']}/metrics").body["items"]})
     assert metrics == {"accuracy": 0.93, "f1": 0.88}
 
     # a tag set later in MLflow is a normal audited change in the hub
@@ -215,7 +222,7 @@ def test_approving_and_reopening_in_the_hub_is_shown_on_the_mlflow_version(hub: 
     name = _unique("churn-model")
     client.create_registered_model(name)
     _trained_version(client, name)
-    model = _wait_for(lambda: _hub_model(hub, name))
+    model = _wait_for(lambda: _imported(hub, name))
     sha = "ab" * 32
 
     functions["MlflowBacksyncFunction"].invoke(_status_changed(model, "approved", "under_review", sha))
