@@ -34,7 +34,8 @@ def _eventually(check: Any, timeout: float = 30) -> Any:
 
 def test_the_mlflow_demo_model_arrives_and_its_approval_goes_back(mlflow_stack: dict[str, Any]) -> None:
     auditor = Client(mlflow_stack, "auditor")
-    found = _eventually(lambda: auditor.get("/models", params={"name": DEMO_MODEL}).json()["items"])
+    # the model is written first, then its version: wait for both
+    found = _eventually(lambda: [m for m in auditor.get("/models", params={"name": DEMO_MODEL}).json()["items"] if m["latest_version"]])
     model = found[0]
     assert model["external_ref"] == {"system": "mlflow", "name": DEMO_MODEL} and model["latest_version"]["version_tag"] == "1"
 
