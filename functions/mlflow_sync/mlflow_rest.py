@@ -125,7 +125,7 @@ def external_version(version: dict[str, Any], run: dict[str, Any]) -> ExternalVe
     datasets = [_dataset_line(d) for d in (run.get("inputs") or {}).get("dataset_inputs", [])]
     return ExternalVersion(
         version=str(version["version"]),
-        source=version.get("source") or "",
+        source=version.get("source") or f"models:/{version['name']}/{version['version']}",
         description=version.get("description") or None,
         run_id=version.get("run_id") or None,
         metrics=metrics,

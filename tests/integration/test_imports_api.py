@@ -48,3 +48,12 @@ def test_the_import_is_refused_to_auditors_and_for_a_team_not_the_callers(api: A
 def test_an_unknown_field_or_system_is_a_422(api: Api) -> None:
     assert _import(api, {**CREDIT, "stage": "Production"}).status == 422
     assert _import(api, {**CREDIT, "system": "vertex"}).status == 422
+
+
+def test_tag_values_the_models_api_would_refuse_are_reported_not_applied(api: Api) -> None:
+    answer = _import(api, {**CREDIT, "name": "long-owner", "tags": {"govhub.owner": "x" * 300, "govhub.domain": "lending",
+                                                                     "govhub.risk_level": "high", "govhub.risk_justification": "y" * 2500}})
+    assert answer.status == 200, answer.body
+    model = api.get(f"/api/v1/models/{answer.body['model_id']}").body
+    assert (model["owner"], model["domain"], model["risk_justification"]) == ("MLflow", "lending", "Risk level set by a tag in MLflow")
+    assert [note.split(":")[0] for note in answer.body["notes"]] == ["owner not applied", "risk_justification not applied"]

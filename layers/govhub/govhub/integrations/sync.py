@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pydantic import TypeAdapter, ValidationError
+
 from govhub.domain.entities import Actor, AIModel, ExternalRef
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import DuplicateVersionError, ForbiddenError, ValidationFailedError
@@ -22,7 +24,7 @@ from govhub.integrations.external import (
     profile_from_tags,
     version_order,
 )
-from govhub.schemas import METRIC_MAGNITUDE, SMALLEST_MAGNITUDE
+from govhub.schemas import METRIC_MAGNITUDE, SMALLEST_MAGNITUDE, ModelUpdate, Reason
 from govhub.services.registry import MAX_METRICS_PER_CALL, Registry
 
 Action = Literal["created", "updated", "unchanged", "skipped"]
@@ -82,12 +84,14 @@ class ModelSync:
         wanted: dict[str, Any] = dict(profile.fields)
         if external.description and external.description.strip():
             wanted["description"] = external.description.strip()
+        wanted = _as_the_api_takes_them(wanted, outcome.notes)
+        justification = _justification(profile.risk_justification, outcome.notes)
+        team = team or _as_the_api_takes_them({"team": external.effective_tags().get(TEAM_TAG)}, outcome.notes).get("team")
         if current is None:
-            team = team or external.effective_tags().get(TEAM_TAG) or None
-            current = self._create(external, ref, {**wanted, "team": team}, profile.risk_level, profile.risk_justification, by, reason, default_owner)
+            current = self._create(external, ref, {**wanted, "team": team}, profile.risk_level, justification, by, reason, default_owner)
             outcome.action = "created"
         else:
-            outcome.changed_fields = self._update(current, wanted, profile.risk_level, profile.risk_justification, by, reason, external.label)
+            outcome.changed_fields = self._update(current, wanted, profile.risk_level, justification, by, reason, external.label)
             if outcome.changed_fields:
                 outcome.action = "updated"
         outcome.model_id = current.id
@@ -135,6 +139,29 @@ class ModelSync:
             outcome.notes.append(f"version {version.version}: {dropped} metric(s) not finite or out of range, not recorded")
         for start in range(0, len(values), MAX_METRICS_PER_CALL):
             outcome.metrics_recorded += len(self._registry.record_metrics(created.id, values[start : start + MAX_METRICS_PER_CALL], by))
+
+
+def _as_the_api_takes_them(fields: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """The fields a person could have sent (lengths, characters), each checked as the models API checks it."""
+    kept = {}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        try:
+            kept[name] = getattr(ModelUpdate.model_validate({name: value}), name)
+        except ValidationError as error:
+            notes.append(f"{name} not applied: {error.errors()[0]['msg']}")
+    return kept
+
+
+def _justification(text: str | None, notes: list[str]) -> str | None:
+    if text is None:
+        return None
+    try:
+        return str(TypeAdapter(Reason).validate_python(text))
+    except ValidationError as error:
+        notes.append(f"risk_justification not applied: {error.errors()[0]['msg']}")
+        return None
 
 
 def _storable(value: float) -> bool:
