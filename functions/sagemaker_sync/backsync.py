@@ -27,11 +27,11 @@ def _repositories() -> tuple[Any, Any]:
     return ModelRepository(), VersionRepository()
 
 
-def handle(event: dict[str, Any], own_arn: str) -> dict[str, Any]:
+def handle(event: dict[str, Any]) -> dict[str, Any]:
     change = back_sync_for(event, SAGEMAKER, *_repositories())
     if change is None or not followed(change.name):
         return {"changed": False}
-    arn = package_arn(own_arn, change.name, change.version)
+    arn = package_arn(change.name, change.version)
     value = set_approval(arn, change.status, change.approval_sha256)
     logger.info("approval status set", extra={"package": arn, "status": value})
     return {"changed": True, "model_package_arn": arn, "approval_status": value}
@@ -39,4 +39,4 @@ def handle(event: dict[str, Any], own_arn: str) -> dict[str, Any]:
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return handle(event, context.invoked_function_arn)
+    return handle(event)

@@ -38,10 +38,10 @@ def followed(group: str) -> bool:
     return group in settings().sagemaker_model_package_groups
 
 
-def package_arn(same_account_arn: str, group: str, version: str) -> str:
-    """A package version's ARN, in the partition, region and account of another ARN (the function's own)."""
-    _, partition, _, region, account = same_account_arn.split(":")[:5]
-    return f"arn:{partition}:sagemaker:{region}:{account}:model-package/{group}/{version}"
+def package_arn(group: str, version: str) -> str:
+    """A package version's ARN, from its group's ARN as SageMaker spells it (it is not rebuilt from the name)."""
+    group_arn = sagemaker().describe_model_package_group(ModelPackageGroupName=group)["ModelPackageGroupArn"]
+    return f"{group_arn.replace(':model-package-group/', ':model-package/', 1)}/{version}"
 
 
 def external_model(package_arn_: str) -> ExternalModel:
