@@ -159,6 +159,8 @@ export interface AuditRecord {
   hash?: string;
   prev_hash?: string | null;
   changes?: Record<string, FieldChange> | null;
+  /** What a pipeline said about its run (repository, run id, commit): recorded as claimed, never verified. */
+  claimed_context?: Record<string, string> | null;
 }
 
 export interface ChainBreak {
