@@ -50,12 +50,15 @@ class Api:
         raw: bytes | None = None,
         headers: dict[str, str] | None = None,
         teams: str | None = None,
+        iam_arn: str | None = None,
     ) -> Answer:
         route = next((r for r in self._routes if r.matches(method, path)), None)
         if route is None:
             return Answer(404, {"message": "Not Found"}, {})
         authorizer = None
-        if role is not None:
+        if iam_arn is not None:  # a pipeline over the machine API (SigV4): API Gateway passes the caller's ARN
+            authorizer = {"iam": {"userArn": iam_arn}}
+        elif role is not None:
             authorizer = {"lambda": {
                 "username": user or ROLE_USERS.get(role, role),
                 "role": role,
@@ -102,7 +105,7 @@ def aws(template: Template) -> Iterator[dict[str, str]]:
 @pytest.fixture
 def api(aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> Api:
     api = Api(template, functions)
-    answer = api.post("/api/v1/teams", {"slug": OWNER_TEAM, "display_name": "ML Platform"}, role="admin")
+    answer = api.post("/api/v1/teams", {"slug": OWNER_TEAM, "display_name": "ML Platform"}, role="admin", user="setup.admin")
     assert answer.status == 201, answer.body
     return api
 

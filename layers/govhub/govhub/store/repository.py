@@ -291,7 +291,9 @@ class ModelRepository:
             self._stats.add_to(transaction, counters)
 
         _transact(build)
-        return self._to_domain(item)
+        saved = self._to_domain(item)
+        saved.latest_version = model.latest_version  # the pointer is not this write's: the answer keeps the one read
+        return saved
 
     def add_editor(self, model_id: int, username: str) -> None:
         """Count `username` among those who changed the model since its submission (no revision bump).
