@@ -30,8 +30,10 @@ class ExternalVersionIn(Schema):
     source: ArtifactUri = Field(description="Where the artifact is (the MLflow source URI, the model package's ModelDataUrl).")
     description: LongText | None = None
     run_id: Short | None = Field(default=None, description="The MLflow run that produced it.")
-    metrics: dict[MetricName, MetricValue] = Field(default_factory=dict, max_length=500,
-                                                   description="Recorded once, when the version is imported.")
+    metrics: dict[MetricName, MetricValue] = Field(
+        default_factory=dict, max_length=500, description="Recorded once, when the version is imported.",
+        # a name outside the pattern is refused: said in the document too, not only by the validator
+        json_schema_extra={"additionalProperties": False})
     datasets: list[Annotated[str, Field(max_length=1_000)]] = Field(default_factory=list, max_length=100,
                                                                      description="Dataset inputs, one line each.")
     tags: dict[TagKey, TagValue] = Field(default_factory=dict, max_length=200)
