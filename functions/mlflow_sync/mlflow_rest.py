@@ -83,7 +83,7 @@ class MlflowRest:
                 return json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             raise MlflowUnavailableError(f"MLflow answered {error.code} to {method} {path}: {error.read()[:300]!r}") from None
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: no usable tracking URI in the secret
             raise MlflowUnavailableError(f"MLflow did not answer {method} {path}: {error}") from None
 
     def registered_model(self, name: str) -> dict[str, Any]:
