@@ -235,7 +235,7 @@ export default function ModelDetailPage() {
                       </Field>
                     )}
                     <Field label="Latest version" emptyText="None registered">{m.latest_version?.version_tag}</Field>
-                    <Field label="Approved version" emptyText="None yet">
+                    <Field label={m.compliance_status === 'approved' ? 'Approved version' : 'Last approved version'} emptyText="None yet">
                       {m.approved_version_id
                         ? (versions.data?.find((v) => v.id === m.approved_version_id)?.version_tag ?? `#${m.approved_version_id}`)
                         : null}
