@@ -51,7 +51,9 @@ MetricName = Annotated[str, StringConstraints(min_length=1, max_length=64, patte
 Id = Annotated[int, Field(ge=1, le=2**53)]
 TeamSlug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$"),
-    Field(description="A team's slug: lower-case letters, digits and hyphens (its Cognito group is team-<slug>)."),
+    Field(description="A team's slug: lower-case letters, digits and hyphens (its Cognito group is team-<slug>). It must "
+                      "name a registered team (GET /api/v1/teams), one of the caller's unless they are an admin: else 422 "
+                      "or 403."),
 ]
 Revision = Annotated[int, Field(ge=1)]
 
