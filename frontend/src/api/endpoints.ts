@@ -2,6 +2,7 @@
 import type { ApiClient } from './client';
 import type {
   ActivePolicy,
+  ApprovalRecord,
   AuditQuery,
   AuditExportLink,
   AuditRecord,
@@ -18,6 +19,7 @@ import type {
   ModelQuery,
   Page,
   RiskLevel,
+  Team,
   Version,
   VersionCreate,
 } from './types';
@@ -100,12 +102,24 @@ export class GovernanceApi {
     return this.http.get(`/models/${modelId}/audit-logs/verify`, { signal });
   }
 
-  /** The active policy's checklist for the model's next step, or for `target` when given. */
+  approval(modelId: number, signal?: AbortSignal): Promise<ApprovalRecord> {
+    return this.http.get(`/models/${modelId}/approval`, { signal });
+  }
+
+  listTeams(signal?: AbortSignal): Promise<Page<Team>> {
+    return this.http.get('/teams', { query: { limit: 100 }, signal });
+  }
+
+  createTeam(slug: string, displayName: string): Promise<Team> {
+    return this.http.post('/teams', { slug, display_name: displayName });
+  }
+
   /** The model's audit bundle (records + manifest) for offline verification, as an expiring link. */
   exportModelAudit(modelId: number): Promise<AuditExportLink> {
     return this.http.get(`/models/${modelId}/audit-logs/export`, { headers: { Accept: 'application/json' } });
   }
 
+  /** The active policy's checklist for the model's next step, or for `target` when given. */
   complianceCheck(modelId: number, signal?: AbortSignal, target?: ComplianceStatus): Promise<ComplianceCheck> {
     return this.http.get(`/models/${modelId}/compliance-check`, { query: target ? { target } : undefined, signal });
   }

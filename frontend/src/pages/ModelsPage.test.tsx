@@ -57,9 +57,23 @@ describe('ModelsPage', () => {
       routes: { 'GET /models': json(200, { items: [], next_cursor: null }) },
     });
     expect(await screen.findByText('No models match these filters')).toBeInTheDocument();
-    const listing = requests.find((r) => r.path === '/models');
-    expect(listing?.query.get('risk_level')).toBe('high');
-    expect(listing?.query.get('compliance_status')).toBe('draft');
+    const [list] = requests.filter((r) => r.path === '/models');
+    expect(list.query.get('risk_level')).toBe('high');
+    expect(list.query.get('compliance_status')).toBe('draft');
+  });
+
+  it('filters by team, the user\'s own teams listed first', async () => {
+    const { requests } = renderPage(<ModelsPage />, {
+      path: '/models?team=payments-ml',
+      routes: {
+        'GET /models': json(200, { items: [sampleModel({ team: 'payments-ml' })], next_cursor: null }),
+        'GET /teams': json(200, { items: [{ slug: 'payments-ml', display_name: 'Payments ML', revision: 1 }], next_cursor: null }),
+      },
+    });
+    const table = await screen.findByRole('table', { name: 'Models' });
+    expect(within(table).getByText('team payments-ml')).toBeInTheDocument();
+    const [list] = requests.filter((r) => r.path === '/models');
+    expect(list.query.get('team')).toBe('payments-ml');
   });
 
   it('shows an auditor no way to register a model', async () => {
