@@ -13,10 +13,15 @@ describe('needs attention', () => {
         sampleModel({ id: 2, name: 'b', compliance_status: 'under_review', updated_at: '2026-11-20T12:00:00Z',
           last_change_reason: 'Approval invalidated: intended_purpose changed' }),
         sampleModel({ id: 3, name: 'c', compliance_status: 'draft' }),
+        sampleModel({ id: 4, name: 'd', compliance_status: 'under_review', updated_at: '2026-12-09T12:00:00Z',
+          approval: { required_signoffs: 2, signoffs: [{ by: 'x', role: 'admin', at: '2026-12-09T12:00:00Z', reason: 'ok', version_id: 1 }],
+            snapshot_sha256: null, sealed_at: null, policy_version: 1, invalidated: null } }),
       ],
       NOW,
     );
-    expect(waiting.map((w) => [w.model.name, w.days, w.reopened])).toEqual([['b', 20, true], ['a', 2, false]]);
+    expect(waiting.map((w) => [w.model.name, w.days, w.reopened, w.signoffs])).toEqual([
+      ['b', 20, true, null], ['a', 2, false, null], ['d', 1, false, '1 of 2 sign-offs'],
+    ]);
   });
 
   it('splits stale metrics from other policy violations', () => {

@@ -7,6 +7,8 @@ export interface Waiting {
   model: Model;
   days: number;
   reopened: boolean;
+  /** "1 of 2 sign-offs" when the policy wants several approvers and some have signed off. */
+  signoffs: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -15,11 +17,17 @@ const DAY_MS = 86_400_000;
 export function waitingForReview(models: Model[], now: number = Date.now()): Waiting[] {
   return models
     .filter((m) => m.compliance_status === 'under_review')
-    .map((model) => ({
-      model,
-      days: Math.max(0, Math.floor((now - new Date(model.updated_at).getTime()) / DAY_MS)),
-      reopened: (model.last_change_reason ?? '').toLowerCase().startsWith(REOPENED_PREFIX),
-    }))
+    .map((model) => {
+      const approval = model.approval;
+      const required = approval?.required_signoffs ?? 1;
+      const signed = approval?.signoffs.length ?? 0;
+      return {
+        model,
+        days: Math.max(0, Math.floor((now - new Date(model.updated_at).getTime()) / DAY_MS)),
+        reopened: Boolean(approval?.invalidated) || (model.last_change_reason ?? '').toLowerCase().startsWith(REOPENED_PREFIX),
+        signoffs: required > 1 && signed > 0 ? `${signed} of ${required} sign-offs` : null,
+      };
+    })
     .sort((a, b) => b.days - a.days || a.model.name.localeCompare(b.model.name));
 }
 

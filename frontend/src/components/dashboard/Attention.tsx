@@ -69,7 +69,7 @@ export function NeedsAttention() {
             Waiting for review, longest first
           </Title>
           <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Models awaiting review">
-            {waiting.slice(0, 8).map(({ model, days, reopened: again }) => (
+            {waiting.slice(0, 8).map(({ model, days, reopened: again, signoffs }) => (
               <Group key={model.id} justify="space-between" component="li" wrap="nowrap">
                 <Stack gap={0} style={{ minWidth: 0 }}>
                   <Anchor component={Link} to={`/models/${model.id}`} fw={600} size="sm" truncate>
@@ -78,6 +78,7 @@ export function NeedsAttention() {
                   <Text size="xs" c="dimmed" truncate>
                     {model.team || model.owner} · waiting {days === 0 ? 'since today' : plural(days, 'day', 'days')}
                     {again ? ' · approval reopened' : ''}
+                    {signoffs ? ` · ${signoffs}` : ''}
                   </Text>
                 </Stack>
                 <RiskBadge level={model.risk_level} />
@@ -106,7 +107,9 @@ export function NeedsAttention() {
                   {model.name}
                 </Anchor>
                 <Text size="xs" c="dimmed">
-                  {model.last_change_reason}
+                  {model.approval?.invalidated
+                    ? `${model.approval.invalidated.by} changed ${model.approval.invalidated.fields.join(', ')}`
+                    : model.last_change_reason}
                 </Text>
               </Box>
             ))}
