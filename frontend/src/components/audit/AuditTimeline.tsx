@@ -7,8 +7,8 @@ import { RoleBadge } from '../Badges';
 
 /** Bookkeeping fields that change on every write and say nothing to a reader. */
 const NOISE = new Set(['revision', 'updated_at', 'updated_by', 'last_change_reason', 'created_at', 'created_by']);
-/** Hashes, keys and storage paths: kept for evidence, shown only when the reader opens the details. */
-const TECHNICAL = /(sha256|hash|_key$|^key$|s3_|etag|object_version)/;
+/** Hashes, keys, storage paths and the approval bookkeeping (JSON): kept for evidence, shown when the reader opens the details. */
+const TECHNICAL = /(sha256|hash|_key$|^key$|s3_|etag|object_version|^approval$|snapshot)/;
 /** Fields holding a version id, shown as the version's tag. */
 const VERSION_FIELDS = new Set(['approved_version_id', 'version_id', 'latest_version_id']);
 const SHOWN_FIRST = 3;
