@@ -423,3 +423,18 @@ def test_query_answers_are_consistent_while_items_change_and_leave_the_items_as_
     # And answering with a projection did not take anything from the stored items
     stored = indexed.get_item(TableName="indexed", Key=key("P#0", "S#004"))["Item"]
     assert {"PK", "SK", "n", "a", "b", "GPK", "GSK"} <= set(stored)
+
+
+def test_the_patches_refuse_a_moto_release_they_were_not_written_for() -> None:
+    moto_patches.check_moto_version(moto_patches.MOTO_VERSION)
+    with pytest.raises(moto_patches.MotoVersionError, match=r"moto 5\.2\.5.*moto 5\.3\.0 is installed"):
+        moto_patches.check_moto_version("5.3.0")
+
+
+def test_the_pinned_moto_is_the_one_the_patches_were_written_for() -> None:
+    from importlib.metadata import version
+    from pathlib import Path
+
+    pins = Path(__file__).resolve().parents[2].joinpath("requirements-dev.txt").read_text()
+    assert f"moto[server]=={moto_patches.MOTO_VERSION}" in pins
+    assert version("moto") == moto_patches.MOTO_VERSION
