@@ -7,10 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel
-
-from govhub.auth.principal import Principal
 
 if TYPE_CHECKING:
     from govhub.domain.entities import Actor, AIModel
@@ -41,10 +38,6 @@ def policy_service() -> PolicyService:
 def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:
     """The registry's `check_policy` hook: every status change is judged by the active policy set."""
     return policy_service().check_transition
-
-
-def principal(router: Router) -> Principal:
-    return router.context["principal"]
 
 
 def created(body: BaseModel, location: str | None = None) -> Response:
