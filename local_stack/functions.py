@@ -130,9 +130,9 @@ class Container:
             self.alive = False
             raise FunctionError(f"the {self.name} container exited") from error
         if outcome == "error":
-            error = FunctionError(payload["message"])
-            error.add_note(payload["traceback"])
-            raise error
+            failure = FunctionError(payload["message"])
+            failure.add_note(payload["traceback"])
+            raise failure
         return payload
 
     def stop(self) -> None:

@@ -218,7 +218,7 @@ def build_chain(model_id: int, length: int) -> None:
             changes = {"metric_name": {"before": None, "after": "accuracy"}, "value": {"before": None, "after": 0.9 + sequence / 1e6},
                        "version_id": {"before": None, "after": sequence - 1}}
             entity, action, entity_id = "metric", "create", sequence
-        record = new_record(model_id=model_id, sequence=sequence, entity=entity, entity_id=entity_id, action=action,  # type: ignore[arg-type]
+        record = new_record(model_id=model_id, sequence=sequence, entity=entity, entity_id=entity_id, action=action,
                             actor={"username": "ada.admin", "role": "admin"}, reason="benchmark change",
                             time=f"2026-11-25T12:00:00.{sequence:06d}+00:00", changes=changes, event_id=f"bench-{model_id}-{sequence}")
         sealed = seal(record, prev)

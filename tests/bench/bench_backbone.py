@@ -165,7 +165,7 @@ def _scale_and_overhead() -> None:
             assert answer["statusCode"] == 200, answer
             figures.append(sum(items_read))
         print(f"   {label:<16} list page (limit 10): {figures[0]:3d}   detail: {figures[1]:3d}   dashboard: {figures[2]:3d}")
-        return tuple(figures)  # type: ignore[return-value]
+        return tuple(figures)
 
     print("\n2. Scale: DynamoDB items read per request")
     load(10, 1)

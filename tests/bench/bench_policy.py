@@ -88,8 +88,8 @@ class Meter:
                 meter.evaluations.append(time.perf_counter() - started)
                 meter._evaluating = False
 
-        botocore.client.BaseClient._make_api_call = timed_call  # type: ignore[method-assign]
-        service.evaluate = timed_evaluate  # type: ignore[assignment]
+        botocore.client.BaseClient._make_api_call = timed_call
+        service.evaluate = timed_evaluate
 
     def reset(self) -> None:
         self.calls.clear()

@@ -114,7 +114,7 @@ def test_a_committed_transaction_writes_everything_and_streams_it_in_order(aws: 
     ])
     # Then all three changes are stored and streamed in the transaction's order
     assert item(dynamodb, "one") is not None and item(dynamodb, "one", "B") is not None
-    assert item(dynamodb, "changed")["v"] == {"N": "2"}  # type: ignore[index]
+    assert item(dynamodb, "changed")["v"] == {"N": "2"}
     assert reader.new_records() == [("INSERT", "changed", "A"), ("INSERT", "one", "A"), ("INSERT", "one", "B"),
                                     ("MODIFY", "changed", "A")]
 
@@ -171,7 +171,7 @@ def test_concurrent_conditional_increments_from_many_threads_lose_nothing(aws: d
     # Then nothing failed, each increment applied once, and exactly the applied ones left their log item
     assert failures == []
     assert sorted(applied) == list(range(len(applied)))
-    assert int(item(dynamodb, "counter")["n"]["N"]) == len(applied)  # type: ignore[index]
+    assert int(item(dynamodb, "counter")["n"]["N"]) == len(applied)
     logs = dynamodb.query(TableName=TABLE, KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": "log"}})
     assert logs["Count"] == len(applied)
 
@@ -380,7 +380,7 @@ def test_events_are_transformed_for_their_targets_with_paths_parsed_once() -> No
                   for name, url in queues.items()}
         assert bodies["shaped"] == [{"text": "a is now approved"}, {"text": "b is now retired"}]
         assert [(b["detail-type"], b["detail"]["status"]) for b in bodies["whole"]] == [("Status Changed", "approved"), ("Status Changed", "retired")]
-        assert ext.parse.cache_info().hits > 0  # type: ignore[attr-defined]
+        assert ext.parse.cache_info().hits > 0
 
 
 def test_query_answers_are_consistent_while_items_change_and_leave_the_items_as_they_were(indexed: Any) -> None:

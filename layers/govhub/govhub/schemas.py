@@ -92,8 +92,9 @@ class ModelCreate(_Input):
 
 
 class ModelUpdate(_Input):
-    name: Name = Field(default=None)  # may be left out, never set to null: a model always has a name and owner
-    owner: Short = Field(default=None)
+    # may be left out, never set to null: a model always has a name and owner (the schema says string, not null)
+    name: Name = Field(default=None)  # type: ignore[assignment]  # None means "not sent", never a value
+    owner: Short = Field(default=None)  # type: ignore[assignment]  # as name
     description: LongText | None = None
     domain: Short | None = None
     intended_purpose: LongText | None = None

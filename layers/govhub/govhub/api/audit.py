@@ -247,7 +247,7 @@ def model_as_of(
         404: {"description": "The model does not exist and has no audit trail"},
     },
 )
-def export_model_audit_logs(model_id: int):
+def export_model_audit_logs(model_id: int) -> Response[Any]:
     audit().require_trail(model_id, _model_exists)
     files = audit().export(model_id)
     archive = bundle_to_zip(files, folder=f"audit-model-{model_id}")

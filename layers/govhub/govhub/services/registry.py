@@ -271,7 +271,7 @@ class Registry:
 
 
 def _matches(model: AIModel, filters: dict[str, str]) -> bool:
-    checks = {
+    checks: dict[str, Callable[[str], bool]] = {
         "risk_level": lambda v: model.risk_level.value == v,
         "compliance_status": lambda v: model.compliance_status.value == v,
         "owner": lambda v: model.owner.casefold() == v.casefold(),

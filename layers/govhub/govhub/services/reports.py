@@ -10,6 +10,7 @@ the report and the policy routes never disagree.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import importlib.util
 import json
@@ -489,7 +490,7 @@ class _Snapshot:
         self._store.activate(new, replaces)
         self._active = None  # read again: the snapshot follows the store it reads
 
-    def latest_evidence(self, model: AIModel) -> tuple[ModelVersion | None, list[Metric]]:
+    def latest_evidence(self, model: AIModel) -> tuple[ModelVersion | None, builtins.list[Metric]]:
         if model.id not in self._latest:
             self._latest[model.id] = self._evidence.latest_evidence(model)
         return self._latest[model.id]
