@@ -6,8 +6,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.models import router
 from govhub.api.resolver import create_app
+from govhub.config import require
 
 logger = Logger(service="models")
+require("models", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 app = create_app({"/models": router})
 
 
