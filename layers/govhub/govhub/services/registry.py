@@ -18,20 +18,46 @@ from govhub.errors import (
     StaleWriteError,
     TransitionNotAllowedError,
 )
-from govhub.store.repository import (
-    ConditionFailedError,
-    MetricRepository,
-    ModelRepository,
-    SequenceRepository,
-    StatsRepository,
-    VersionRepository,
-)
+from govhub.store.repository import ConditionFailedError
 
 MAX_METRICS_PER_CALL = 100
 
 
 class Clock(Protocol):
     def __call__(self) -> datetime: ...
+
+
+# The registry's ports: what it asks of its stores (govhub.store.repository implements them over DynamoDB;
+# tests/unit/registry over dicts). A write that loses a race (a moved revision, a taken name or tag, a model
+# gone or retired) raises ConditionFailedError and changes nothing.
+class ModelStore(Protocol):
+    def get(self, model_id: int) -> AIModel | None: ...
+    def id_for_name(self, name: str) -> int | None: ...
+    def list(self, filters: dict[str, str], limit: int, cursor: str | None) -> Page: ...
+    def create(self, model: AIModel, counters: dict[str, int]) -> AIModel: ...
+    def save(self, model: AIModel, counters: dict[str, int], previous_name: str | None = None) -> AIModel: ...
+    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None: ...
+
+
+class VersionStore(Protocol):
+    def get(self, version_id: int) -> ModelVersion | None: ...
+    def tag_taken(self, model_id: int, tag: str) -> bool: ...
+    def list_for_model(self, model_id: int, limit: int, cursor: str | None) -> Page: ...
+    def create(self, version: ModelVersion) -> ModelVersion: ...
+
+
+class MetricStore(Protocol):
+    def get(self, metric_id: int) -> Metric | None: ...
+    def list_for_version(self, version_id: int, limit: int, cursor: str | None) -> Page: ...
+    def create_many(self, metrics: list[Metric]) -> list[Metric]: ...
+
+
+class StatsStore(Protocol):
+    def read(self) -> dict[str, int]: ...
+
+
+class SequenceStore(Protocol):
+    def allocate(self, kind: str, count: int = 1) -> list[int]: ...
 
 
 def utc_now() -> datetime:
@@ -41,11 +67,11 @@ def utc_now() -> datetime:
 class Registry:
     def __init__(
         self,
-        models: ModelRepository,
-        versions: VersionRepository,
-        metrics: MetricRepository,
-        stats: StatsRepository,
-        sequences: SequenceRepository,
+        models: ModelStore,
+        versions: VersionStore,
+        metrics: MetricStore,
+        stats: StatsStore,
+        sequences: SequenceStore,
         clock: Clock = utc_now,
     ) -> None:
         self._models = models
@@ -282,5 +308,7 @@ def _matches(model: AIModel, filters: dict[str, str]) -> bool:
 
 
 def default_registry() -> Registry:
+    from govhub.store.repository import MetricRepository, ModelRepository, SequenceRepository, StatsRepository, VersionRepository
+
     stats = StatsRepository()
     return Registry(ModelRepository(stats), VersionRepository(), MetricRepository(), stats, SequenceRepository())
