@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from local_stack import moto_patches
+from tests.harness import TableStream
 
 TABLE = "patches"
 
@@ -33,23 +34,18 @@ def aws() -> Iterator[dict[str, Any]]:
             AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}, {"AttributeName": "SK", "AttributeType": "S"}],
             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
         )
-        streams = boto3.client("dynamodbstreams", region_name="us-east-1")
         arn = dynamodb.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
-        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        yield {"dynamodb": dynamodb, "reader": StreamReader(streams, iterator)}
+        yield {"dynamodb": dynamodb, "reader": StreamReader(TableStream(arn))}
 
 
 class StreamReader:
-    """Reads on from where it was, like the pump: one iterator, then each answer's next one."""
+    """Reads on from where it was, like the pump; each record as (event, PK, SK)."""
 
-    def __init__(self, streams: Any, iterator: str) -> None:
-        self._streams, self._iterator = streams, iterator
+    def __init__(self, stream: TableStream) -> None:
+        self._stream = stream
 
     def new_records(self) -> list[tuple[str, str, str]]:
-        answer = self._streams.get_records(ShardIterator=self._iterator)
-        self._iterator = answer["NextShardIterator"]
-        return [(r["eventName"], r["dynamodb"]["Keys"]["PK"]["S"], r["dynamodb"]["Keys"]["SK"]["S"]) for r in answer["Records"]]
+        return [(r["eventName"], r["dynamodb"]["Keys"]["PK"]["S"], r["dynamodb"]["Keys"]["SK"]["S"]) for r in self._stream.new_records()]
 
 
 def key(pk: str, sk: str = "A") -> dict[str, Any]:

@@ -13,7 +13,7 @@ import pytest
 from local_stack.emulator import Emulator
 from local_stack.pump import StreamPump
 from local_stack.template import StreamSubscription
-from tests.infra.proof_stack import free_port
+from tests.harness import free_port
 
 REGION = "us-east-1"
 CREDENTIALS = {"region_name": REGION, "aws_access_key_id": "local", "aws_secret_access_key": "local"}

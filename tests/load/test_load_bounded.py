@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.helpers import Client
-from tests.infra.proof_stack import ROOT
+from tests.harness import ROOT
 from tests.infra.results import long_run, note, record
 from tests.load.loadgen import format_report
 from tests.load.verify import lost_writes, unaudited_writes

@@ -13,7 +13,7 @@ import pytest
 
 from local_stack.gateway import ApiConfig, Gateway
 from local_stack.template import Route
-from tests.infra.proof_stack import free_port
+from tests.harness import free_port
 
 
 class Health:
