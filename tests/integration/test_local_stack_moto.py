@@ -434,3 +434,60 @@ def test_the_pinned_moto_is_the_one_the_patches_were_written_for() -> None:
     pins = Path(__file__).resolve().parents[2].joinpath("requirements-dev.txt").read_text()
     assert f"moto[server]=={moto_patches.MOTO_VERSION}" in pins
     assert version("moto") == moto_patches.MOTO_VERSION
+
+
+def plain_moto(script: str) -> Any:
+    """What `script` prints as JSON, run in a fresh interpreter where moto is not patched."""
+    import json
+    import subprocess
+    import textwrap
+
+    env = {"AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t", "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled", "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_plain_moto_still_streams_a_cancelled_transaction_and_loses_the_reader() -> None:
+    # Given plain moto, a reader that has read the first write, a cancelled transaction and then a committed write
+    seen = plain_moto("""
+        import json, boto3
+        from botocore.exceptions import ClientError
+        from moto import mock_aws
+        key = lambda pk: {"PK": {"S": pk}, "SK": {"S": "A"}}
+        with mock_aws():
+            db, streams = boto3.client("dynamodb"), boto3.client("dynamodbstreams")
+            db.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+                            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("PK", "SK")],
+                            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+            arn = db.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+            shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            state = {"it": streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]}
+            def read():
+                answer = streams.get_records(ShardIterator=state["it"])
+                state["it"] = answer["NextShardIterator"]
+                return [r["dynamodb"]["Keys"]["PK"]["S"] for r in answer["Records"]]
+            db.put_item(TableName="t", Item=key("first"))
+            read()
+            try:
+                db.transact_write_items(TransactItems=[
+                    {"Put": {"TableName": "t", "Item": key("phantom")}},
+                    {"ConditionCheck": {"TableName": "t", "Key": key("missing"), "ConditionExpression": "attribute_exists(PK)"}}])
+            except ClientError:
+                pass
+            db.put_item(TableName="t", Item=key("after"))
+            print(json.dumps(read()))
+    """)
+    # Then the reader sees the write that never happened and not the one that did: patch 2 is still needed
+    # (the patched moto answers ["after"]: test_a_cancelled_transaction_never_reaches_the_stream_and_the_reader_reads_on)
+    assert seen == ["phantom"], f"moto {moto_patches.MOTO_VERSION} fixed this itself ({seen}): drop patch 2 from moto_patches"
+
+
+def test_the_service_folders_looked_up_once_are_those_plain_moto_finds() -> None:
+    moto_patches.apply()
+    from moto import backends
+
+    plain = plain_moto("import json; from moto import backends; print(json.dumps(list(backends.list_of_moto_modules())))")
+    assert list(backends.list_of_moto_modules()) == plain
