@@ -68,19 +68,19 @@ def _role_map(raw: str) -> dict[str, str]:
 def settings() -> Settings:
     env = os.environ
     try:
-        return Settings(
-            table_name=env.get("TABLE_NAME", ""),
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
-            user_pool_id=env.get("USER_POOL_ID", ""),
-            app_client_ids=tuple(c for c in env.get("APP_CLIENT_IDS", "").split(",") if c),
-            jwks_url=env.get("JWKS_URL", ""),
-            token_issuer=env.get("TOKEN_ISSUER", ""),
-            machine_role_map=_role_map(env.get("MACHINE_ROLE_MAP", "")),
-            audit_bucket=env.get("AUDIT_BUCKET", ""),
-            reports_bucket=env.get("REPORTS_BUCKET", ""),
-            event_bus_name=env.get("EVENT_BUS_NAME", ""),
-            report_url_ttl_seconds=env.get("REPORT_URL_TTL_SECONDS", "300"),  # type: ignore[arg-type]  # pydantic parses the text
-        )
+        return Settings.model_validate({  # from the text of the environment: pydantic parses and checks each value
+            "table_name": env.get("TABLE_NAME", ""),
+            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            "user_pool_id": env.get("USER_POOL_ID", ""),
+            "app_client_ids": tuple(c for c in env.get("APP_CLIENT_IDS", "").split(",") if c),
+            "jwks_url": env.get("JWKS_URL", ""),
+            "token_issuer": env.get("TOKEN_ISSUER", ""),
+            "machine_role_map": _role_map(env.get("MACHINE_ROLE_MAP", "")),
+            "audit_bucket": env.get("AUDIT_BUCKET", ""),
+            "reports_bucket": env.get("REPORTS_BUCKET", ""),
+            "event_bus_name": env.get("EVENT_BUS_NAME", ""),
+            "report_url_ttl_seconds": env.get("REPORT_URL_TTL_SECONDS", "300"),
+        })
     except ValidationError as error:
         problems = "; ".join(f"{ENVIRONMENT.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in error.errors())
         raise SettingsError(f"Malformed setting: {problems}.") from None
