@@ -128,6 +128,40 @@ export interface paths {
         patch: operations["patch_model_api_v1_models__model_id__patch"];
         trace?: never;
     };
+    "/api/v1/models/{model_id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/approval */
+        get: operations["get_approval_api_v1_models__model_id__approval_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/approvals */
+        get: operations["list_approvals_api_v1_models__model_id__approvals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model_id}/as-of": {
         parameters: {
             query?: never;
@@ -459,6 +493,41 @@ export interface components {
             /** Username */
             username: string;
         };
+        /**
+         * ApprovalOut
+         * @description GET /models/{id}/approval: what was approved (the latest sealed snapshot), whether it is still in force,
+         *     what invalidated it, and the sign-offs of the current review round.
+         */
+        ApprovalOut: {
+            compliance_status: components["schemas"]["ComplianceStatus"];
+            /** In Force */
+            in_force: boolean;
+            invalidated: components["schemas"]["InvalidationOut"] | null;
+            /** Model Id */
+            model_id: number;
+            /** Required Signoffs */
+            required_signoffs: number;
+            sealed: components["schemas"]["SealedApprovalOut"] | null;
+            /** Signoffs */
+            signoffs: components["schemas"]["SignoffOut"][];
+        };
+        /**
+         * ApprovalStateOut
+         * @description Sign-offs of the current review round, and the sealed snapshot in force (null when not approved).
+         */
+        ApprovalStateOut: {
+            invalidated: components["schemas"]["InvalidationOut"] | null;
+            /** Policy Version */
+            policy_version: number | null;
+            /** Required Signoffs */
+            required_signoffs: number;
+            /** Sealed At */
+            sealed_at: string | null;
+            /** Signoffs */
+            signoffs: components["schemas"]["SignoffOut"][];
+            /** Snapshot Sha256 */
+            snapshot_sha256: string | null;
+        };
         /** AsOfOut */
         AsOfOut: {
             /**
@@ -528,7 +597,7 @@ export interface components {
         AuditRecordOut: {
             /**
              * Action
-             * @description create, update, status_change, risk_change, delete or report_generated
+             * @description create, update, status_change, risk_change, delete, report_generated or approval_sealed
              */
             action: string;
             actor: components["schemas"]["AuditActorOut"];
@@ -537,8 +606,15 @@ export interface components {
                 [key: string]: components["schemas"]["FieldChangeOut"];
             };
             /**
+             * Claimed Context
+             * @description What a pipeline said about its run (repository, run id, commit...), recorded as claimed: never verified and never used for authorization or four eyes. Absent when the caller sent none.
+             */
+            claimed_context?: {
+                [key: string]: string;
+            } | null;
+            /**
              * Entity
-             * @description model, version, metric, report or policy
+             * @description model, version, metric, report, policy, approval or team
              */
             entity: string;
             /** Entity Id */
@@ -781,6 +857,23 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * InvalidationOut
+         * @description The approval that stopped being in force, when and why: a governed field changed after it was sealed.
+         */
+        InvalidationOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** Fields */
+            fields: string[];
+            /** Snapshot Sha256 */
+            snapshot_sha256: string;
+        };
         /** MetricBatchOut */
         MetricBatchOut: {
             /** Items */
@@ -862,11 +955,17 @@ export interface components {
             risk_justification?: string | null;
             /** @default minimal */
             risk_level: components["schemas"]["RiskLevel"];
+            /**
+             * Team
+             * @description The owning team; a model owner's only team when left out.
+             */
+            team?: string | null;
         };
         /** ModelOut */
         ModelOut: {
             /** Allowed Transitions */
             allowed_transitions: components["schemas"]["ComplianceStatus"][];
+            approval: components["schemas"]["ApprovalStateOut"];
             /** Approved At */
             approved_at: string | null;
             /** Approved By */
@@ -912,6 +1011,8 @@ export interface components {
             risk_level: components["schemas"]["RiskLevel"];
             /** Submitted By */
             submitted_by: string | null;
+            /** Team */
+            team: string | null;
             /**
              * Updated At
              * Format: date-time
@@ -947,7 +1048,12 @@ export interface components {
             owner?: string;
             /** Reason */
             reason?: string | null;
-        } | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
+            /**
+             * Team
+             * @description Reassign the model to another team (administrators only); null unassigns it.
+             */
+            team?: string | null;
+        } | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
         /** ObligationOut */
         ObligationOut: {
             /** Article */
@@ -991,6 +1097,12 @@ export interface components {
              * @description The whole policy document (docs/policies.md). Besides this schema, a policy set keeps a `four_eyes` rule (for approval, every risk level) and a `prohibited` rule for risk level `unacceptable` on approval, its rule ids are unique, a list names each value once, a threshold gives min or max and min is not above max; a document that breaks any of these is refused with 422 `invalid_policy`, each problem named by its JSON path.
              */
             document: {
+                /**
+                 * Approved Changes
+                 * @default reopen_review
+                 * @enum {string}
+                 */
+                approved_changes: "reopen_review" | "refuse";
                 /** Description */
                 description?: string | null;
                 /** Name */
@@ -1231,6 +1343,37 @@ export interface components {
                      *     ]
                      */
                     transitions: ("draft" | "under_review" | "approved" | "retired")[];
+                } | {
+                    /** Article */
+                    article: string;
+                    /** Count */
+                    count: number;
+                    /** Description */
+                    description?: string | null;
+                    /** Id */
+                    id: string;
+                    /**
+                     * Kind
+                     * @constant
+                     */
+                    kind: "sign_off";
+                    /**
+                     * Risk Levels
+                     * @default [
+                     *       "minimal",
+                     *       "limited",
+                     *       "high",
+                     *       "unacceptable"
+                     *     ]
+                     */
+                    risk_levels: ("minimal" | "limited" | "high" | "unacceptable")[];
+                    /**
+                     * Transitions
+                     * @default [
+                     *       "approved"
+                     *     ]
+                     */
+                    transitions: ("draft" | "under_review" | "approved" | "retired")[];
                 })[];
                 /**
                  * Schema
@@ -1383,6 +1526,51 @@ export interface components {
             justification: string;
             risk_level: components["schemas"]["RiskLevel"];
         };
+        /**
+         * SealedApprovalOut
+         * @description One sealed approval snapshot: the canonical JSON document and its SHA-256 (recomputed on every read).
+         */
+        SealedApprovalOut: {
+            /**
+             * Sealed At
+             * Format: date-time
+             */
+            sealed_at: string;
+            /**
+             * Sha256 Verified
+             * @description The SHA-256 recomputed from the stored document equals snapshot_sha256.
+             */
+            sha256_verified: boolean;
+            /** Snapshot */
+            snapshot: {
+                [key: string]: unknown;
+            };
+            /** Snapshot Sha256 */
+            snapshot_sha256: string;
+        };
+        /** SealedApprovalPage */
+        SealedApprovalPage: {
+            /** Items */
+            items: components["schemas"]["SealedApprovalOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** SignoffOut */
+        SignoffOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** Reason */
+            reason: string;
+            /** Role */
+            role: string;
+            /** Version Id */
+            version_id: number | null;
+        };
         /** SkippedModel */
         SkippedModel: {
             /** Model Id */
@@ -1469,13 +1657,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only records of this action. */
-                action?: ("create" | "update" | "status_change" | "risk_change" | "delete" | "report_generated") | null;
+                action?: ("create" | "update" | "status_change" | "risk_change" | "delete" | "report_generated" | "approval_sealed") | null;
                 /** @description Username of who made the change (case-insensitive). */
                 actor?: string | null;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -1934,6 +2122,8 @@ export interface operations {
                 /** @description Name prefix, case-insensitive. */
                 q?: string | null;
                 risk_level?: components["schemas"]["RiskLevel"] | null;
+                /** @description The owning team's slug. */
+                team?: string | null;
             };
             header?: never;
             path?: never;
@@ -2459,6 +2649,172 @@ export interface operations {
             };
         };
     };
+    get_approval_api_v1_models__model_id__approval_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_approvals_api_v1_models__model_id__approvals_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Page size (1..100). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SealedApprovalPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     model_as_of_api_v1_models__model_id__as_of_get: {
         parameters: {
             query?: {
@@ -2542,13 +2898,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only records of this action. */
-                action?: ("create" | "update" | "status_change" | "risk_change" | "delete" | "report_generated") | null;
+                action?: ("create" | "update" | "status_change" | "risk_change" | "delete" | "report_generated" | "approval_sealed") | null;
                 /** @description Username of who made the change (case-insensitive). */
                 actor?: string | null;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */

@@ -102,6 +102,8 @@ export function sampleModel(overrides: Partial<Model> = {}): Model {
     approved_version_id: null,
     approved_at: null,
     approved_by: null,
+    approval: { invalidated: null, policy_version: null, required_signoffs: 1, sealed_at: null, signoffs: [], snapshot_sha256: null },
+    team: 'payments-ml',
     policy_violations: [],
     submitted_by: null,
     revision: 3,

@@ -7,7 +7,7 @@ nothing, as the table's transactions do; counters move in the same step as the c
 from __future__ import annotations
 
 import copy
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -50,6 +50,7 @@ class FakeModels:
         self.items: dict[int, AIModel] = {}
         self.names: dict[str, int] = {}
         self.tombstones: list[tuple[AIModel, Stamp]] = []
+        self.snapshots: dict[int, list[tuple[str, str]]] = defaultdict(list)  # newest last
         self._stats = stats
 
     def get(self, model_id: int) -> AIModel | None:
@@ -72,7 +73,8 @@ class FakeModels:
         self._stats.add(counters)
         return copy.deepcopy(stored)
 
-    def save(self, model: AIModel, counters: dict[str, int], previous_name: str | None = None) -> AIModel:
+    def save(self, model: AIModel, counters: dict[str, int], previous_name: str | None = None,
+             sealed: tuple[str, str] | None = None) -> AIModel:
         current = self.items.get(model.id)
         if current is None or current.revision != model.revision:
             raise ConditionFailedError("revision moved on")
@@ -82,10 +84,21 @@ class FakeModels:
         if renamed:
             del self.names[(previous_name or "").casefold()]
             self.names[model.name.casefold()] = model.id
-        stored = replace(model, revision=(model.revision or 0) + 1, latest_version=current.latest_version)
+        stored = replace(model, revision=(model.revision or 0) + 1, latest_version=current.latest_version)  # not the pointer
         self.items[model.id] = stored
+        if sealed is not None:
+            self.snapshots[model.id].append(sealed)
         self._stats.add(counters)
         return copy.deepcopy(stored)
+
+    def add_editor(self, model_id: int, username: str) -> None:
+        current = self.items.get(model_id)
+        if current is None or current.compliance_status is ComplianceStatus.RETIRED:
+            raise ConditionFailedError("model gone or retired")
+        current.editors_since_submission = current.editors_since_submission | {username}  # no revision bump
+
+    def sealed_snapshots(self, model_id: int, limit: int, cursor: str | None) -> Page:
+        return _page(list(reversed(self.snapshots[model_id])), limit, cursor)
 
     def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None:
         current = self.items.get(model.id)
@@ -118,6 +131,14 @@ class FakeVersions:
         model.latest_version = VersionRef(version.id, version.version_tag)  # the pointer, not a revision of the model
         self.items[version.id] = replace(version, revision=1)
         return self.items[version.id]
+
+
+class FakeTeams:
+    def __init__(self, slugs: tuple[str, ...] = ()) -> None:
+        self.slugs = set(slugs)
+
+    def exists(self, slug: str) -> bool:
+        return slug in self.slugs
 
 
 class FakeMetrics:
@@ -155,5 +176,6 @@ class Stores:
         self.models = FakeModels(self.stats)
         self.versions = FakeVersions(self.models)
         self.metrics = FakeMetrics()
+        self.teams = FakeTeams(("payments-ml",))
         self.clock = Clock()
-        self.registry = Registry(self.models, self.versions, self.metrics, self.stats, self.sequences, self.clock)
+        self.registry = Registry(self.models, self.versions, self.metrics, self.stats, self.sequences, self.teams, self.clock)

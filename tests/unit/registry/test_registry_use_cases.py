@@ -19,7 +19,8 @@ from govhub.errors import (
     ValidationFailedError,
 )
 
-OWNER = Actor("omar.owner", "model_owner")
+TEAM = "payments-ml"
+OWNER = Actor("omar.owner", "model_owner", frozenset({TEAM}))
 ADMIN = Actor("ada.admin", "admin")
 
 
@@ -29,7 +30,7 @@ def stores() -> Stores:
 
 
 def register(stores: Stores, name: str = "fraud-detector", **fields: Any) -> AIModel:
-    return stores.registry.register_model({"name": name, "owner": "ML Team", "risk_level": RiskLevel.HIGH, **fields}, OWNER)
+    return stores.registry.register_model({"name": name, "owner": "ML Team", "team": TEAM, "risk_level": RiskLevel.HIGH, **fields}, OWNER)
 
 
 def test_a_registered_model_starts_as_a_draft_stamped_with_who_registered_it(stores: Stores) -> None:
@@ -70,7 +71,7 @@ def test_a_forbidden_step_is_refused_listing_the_allowed_ones(stores: Stores) ->
     assert stores.models.items[model.id].compliance_status is ComplianceStatus.DRAFT
 
 
-def test_approval_records_the_approver_and_the_version_approved(stores: Stores) -> None:
+def test_approval_records_the_approver_and_the_version_approved_and_seals_a_snapshot(stores: Stores) -> None:
     model = register(stores)
     version = stores.registry.register_version(model.id, {"version_tag": "v1", "s3_path": "s3://m/v1"}, OWNER)
     stores.registry.change_status(model.id, ComplianceStatus.UNDER_REVIEW, "ready", OWNER, None)
@@ -79,6 +80,8 @@ def test_approval_records_the_approver_and_the_version_approved(stores: Stores) 
 
     assert (approved.approved_by, approved.approved_version_id) == ("ada.admin", version.id)
     assert approved.approved_at == approved.stamp.updated_at
+    ((sha256, _),) = stores.registry.sealed_approvals(model.id, 10, None).items
+    assert sha256 == approved.approval.snapshot_sha256
 
 
 def test_a_stale_expected_revision_is_refused_and_changes_nothing(stores: Stores) -> None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from govhub.domain.entities import Actor, AIModel
     from govhub.domain.lifecycle import ComplianceStatus
-    from govhub.policy.service import PolicyService
+    from govhub.policy.service import PolicyService, TransitionVerdict
     from govhub.services.registry import Registry
 
 
@@ -35,9 +35,14 @@ def policy_service() -> PolicyService:
     return PolicyService(PolicyRepository(), EvidenceRepository())
 
 
-def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:
+def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], TransitionVerdict]:
     """The registry's `check_policy` hook: every status change is judged by the active policy set."""
     return policy_service().check_transition
+
+
+def approved_changes_rule() -> Callable[[], str]:
+    """What the active policy does with a change to an approved model's governed fields, read only when one happens."""
+    return lambda: policy_service().approved_changes()
 
 
 def created(body: BaseModel, location: str | None = None) -> Response:
