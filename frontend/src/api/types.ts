@@ -29,6 +29,14 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+export type Signoff = Schemas['SignoffOut'];
+/** Why the last approval stopped being in force: a governed field changed after it was sealed. */
+export type ApprovalInvalidation = Schemas['InvalidationOut'];
+/** The model's approval: sign-offs of the current review round, and the sealed snapshot in force. */
+export type ApprovalState = Schemas['ApprovalStateOut'];
+/** `GET /models/{id}/approval`: what was approved (the latest sealed snapshot) and whether it is in force. */
+export type ApprovalRecord = Schemas['ApprovalOut'];
+export type Team = Schemas['TeamOut'];
 export type Model = Schemas['ModelOut'];
 export type ModelCreate = Schemas['ModelCreate'];
 export type ModelProfileUpdate = Schemas['ModelUpdate'];
@@ -64,6 +72,7 @@ export interface AuditQuery {
 }
 
 export interface ModelQuery {
+  team?: string;
   risk_level?: string;
   compliance_status?: string;
   owner?: string;

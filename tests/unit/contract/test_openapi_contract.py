@@ -67,3 +67,11 @@ def test_a_field_added_to_an_output_schema_alone_is_drift(field_added_to_model_o
 def test_the_dashboards_api_types_are_generated_from_the_committed_contract() -> None:
     check = subprocess.run(["node", "scripts/api-types.mjs", "--check"], cwd=FRONTEND, capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stderr
+
+
+def test_every_route_in_the_permission_table_is_in_the_contract() -> None:
+    # the permission table lists every route the functions serve (a route missing from it is refused)
+    from govhub.auth.permissions import ROUTE_PERMISSIONS
+
+    documented = {(method.upper(), path) for path, operations in json.loads(CONTRACT.read_text())["paths"].items() for method in operations}
+    assert set(ROUTE_PERMISSIONS) - documented == set(), f"served but not in docs/openapi.json: add its router to govhub/api/openapi.py, then {REGENERATE}"
