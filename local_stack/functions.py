@@ -74,6 +74,9 @@ class FunctionHost:
         sys.path.insert(0, folder)
         try:
             spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[module_name]  # a failed cold start leaves nothing half-loaded, as a failed import does
+            raise
         finally:
             sys.path.remove(folder)
         self._module = module

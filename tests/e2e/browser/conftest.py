@@ -20,7 +20,7 @@ from .steps import sign_in_as
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-ROLE_LABELS = {"admin": "Admin", "model_owner": "Model owner", "auditor": "Auditor"}
+ROLE_LABELS = {"admin": "Admin", "reviewer": "Admin", "model_owner": "Model owner", "auditor": "Auditor"}
 
 expect.set_options(timeout=15_000)
 
