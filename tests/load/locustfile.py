@@ -3,7 +3,7 @@
     GOVHUB_STACK=.local/stack.json LOAD_REPORT=load.json \
         locust -f tests/load/locustfile.py --headless --users 12 --spawn-rate 12 --run-time 20s --only-summary
 
-Admins and model owners write and read, auditors read (each role signs in once per run). Reads dominate, as on a
+Admins and model owners write and read (models of the owner's team), auditors read (each role signs in once per run). Reads dominate, as on a
 dashboard-driven registry with CI pipelines writing. Refusals a correct client can get under contention (409
 stale revision, 422 from the active policy set) count as answered, apart from errors. At the end the run writes
 LOAD_REPORT: throughput and latency per request kind (Locust's timings), the errors, and every write the API
@@ -24,11 +24,13 @@ from typing import Any
 
 from locust import HttpUser, constant, events, task
 
+from local_stack.demo import DEMO_PIPELINE_TEAM
 from tests.load.report import summary
 
 # Answers a correct API gives to a correct client under contention: not errors, counted apart.
 EXPECTED_REFUSALS = {409: {"stale_revision", "transition_not_allowed", "model_retired"}, 422: {"policy_violation"}}
 RISK_LEVELS = ["minimal", "limited", "high"]
+TEAM = DEMO_PIPELINE_TEAM  # the demo model owner's team (the stack creates it): admins and the owner both write its models
 
 
 class Run:
@@ -171,7 +173,8 @@ class Writer(GovhubUser):
     @task(8)
     def create_model(self) -> None:
         name = f"load-{uuid.uuid4().hex[:12]}"
-        model = self.call("create model", "POST", "/models", json={"name": name, "owner": "Load", "risk_level": self.rng.choice(RISK_LEVELS)})
+        model = self.call("create model", "POST", "/models",
+                          json={"name": name, "owner": "Load", "team": TEAM, "risk_level": self.rng.choice(RISK_LEVELS)})
         if model is not None:
             Run.models.append(model["id"])
             self.acknowledged({"kind": "create model", "model_id": model["id"], "name": name})
