@@ -227,7 +227,7 @@ export default function ModelDetailPage() {
                       {m.allowed_transitions.length ? m.allowed_transitions.map(statusLabel).join(', ') : 'None (final)'}
                     </Field>
                     <Field label="Latest version" emptyText="None registered">{m.latest_version?.version_tag}</Field>
-                    <Field label="Approved version" emptyText="None yet">
+                    <Field label={m.compliance_status === 'approved' ? 'Approved version' : 'Last approved version'} emptyText="None yet">
                       {m.approved_version_id
                         ? (versions.data?.find((v) => v.id === m.approved_version_id)?.version_tag ?? `#${m.approved_version_id}`)
                         : null}

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     AliasPath,
     BaseModel,
     BeforeValidator,
@@ -15,6 +16,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -326,6 +328,25 @@ class TeamOut(_Output):
     created_by: str = _stamp("created_by")
     updated_at: datetime = _stamp("updated_at")
     updated_by: str = _stamp("updated_by")
+
+
+class ModelRefOut(_Output):
+    """The model an event speaks of, as its item or the API names it (the notifier's payloads use this shape)."""
+
+    model_config = ConfigDict(from_attributes=True, defer_build=True, populate_by_name=True)
+
+    id: int | None = Field(default=None, validation_alias=AliasChoices("id", "model_id"))
+    name: str | None = None
+    owner: str | None = None
+    team: str | None = None
+    domain: str | None = None
+    risk_level: str | None = None
+    compliance_status: str | None = None
+
+    @field_validator("risk_level", "compliance_status", mode="before")
+    @classmethod
+    def _enum_text(cls, value: Any) -> Any:
+        return getattr(value, "value", value)
 
 
 class TeamPage(Schema):

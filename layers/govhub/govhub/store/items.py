@@ -218,27 +218,15 @@ class ApprovalItem(_Stamped):
     version_id = NumberAttribute(null=True)
 
 
-class TeamItem(Model):
+class TeamItem(_Stamped):
     """A team (slug + display name); audited in the global chain (model id 0), like policy versions."""
 
     class Meta(_TableMeta):
         pass
 
-    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
-    sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    entity = UnicodeAttribute()
-    model_id = NumberAttribute()
     revision = VersionAttribute()
     slug = UnicodeAttribute()
     display_name = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    created_by = UnicodeAttribute()
-    updated_at = UnicodeAttribute()
-    updated_by = UnicodeAttribute()
-    updated_by_role = UnicodeAttribute()
-    change_reason = UnicodeAttribute(null=True)
-    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
-    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
 
     by_list = ListIndex()
 
