@@ -36,7 +36,8 @@ describe('needs attention', () => {
 
   it('counts approvals per week, empty weeks included, other status changes not', () => {
     const record = (time: string, after: string): AuditRecord => ({
-      model_id: 1, sequence: 1, time, actor: { username: 'x' }, action: 'status_change',
+      model_id: 1, sequence: 1, time, actor: { username: 'x', role: 'admin' }, action: 'status_change', schema: 'govhub.audit/1', event_id: time,
+      entity: 'model', entity_id: 1, reason: 'r', hash: 'h', prev_hash: 'g',
       changes: { compliance_status: { before: 'under_review', after } },
     });
     const weeks = approvalsPerWeek([record('2026-12-09T10:00:00Z', 'approved'), record('2026-12-08T10:00:00Z', 'approved'),

@@ -6,7 +6,7 @@ describe('auditCsv', () => {
     const csv = auditCsv(
       [
         { model_id: 7, sequence: 2, time: '2026-12-01T10:00:00Z', actor: { username: 'demo-admin', role: 'admin' }, action: 'status_change',
-          entity: 'model', entity_id: 7, reason: '=HYPERLINK("x") "quoted"', changes: { compliance_status: { before: 'draft', after: 'under_review' } }, hash: 'h2', prev_hash: 'h1' },
+          schema: 'govhub.audit/1', event_id: 'e5', entity: 'model', entity_id: 7, reason: '=HYPERLINK("x") "quoted"', changes: { compliance_status: { before: 'draft', after: 'under_review' } }, hash: 'h2', prev_hash: 'h1' },
       ],
       { 7: 'fraud-detector' },
     );

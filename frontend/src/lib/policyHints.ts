@@ -1,4 +1,7 @@
 import type { ActivePolicy, ComplianceStatus, RiskLevel } from '../api/types';
+
+/** What the hints read of a policy: its rules. */
+type Rules = Pick<ActivePolicy, 'document'>;
 import { statusLabel } from './format';
 
 /** What the active policy asks of one metric at a risk level, in words for the form. */
@@ -16,7 +19,7 @@ export interface PolicyHints {
   summary: string;
 }
 
-function rulesFor(policy: ActivePolicy | undefined, risk: RiskLevel) {
+function rulesFor(policy: Rules | undefined, risk: RiskLevel) {
   return (policy?.document.rules ?? []).filter((rule) => rule.risk_levels.includes(risk));
 }
 
@@ -25,7 +28,7 @@ function stepText(transitions: ComplianceStatus[]): string {
 }
 
 /** The metric names, thresholds and required fields of the active policy for a model of `risk`. */
-export function policyHints(policy: ActivePolicy | undefined, risk: RiskLevel): PolicyHints {
+export function policyHints(policy: Rules | undefined, risk: RiskLevel): PolicyHints {
   const metrics = new Map<string, MetricHint>();
   const fields: Record<string, string> = {};
   const asked: string[] = [];

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from local_stack.gateway import ApiConfig, Gateway
-from tests.infra.proof_stack import free_port
+from tests.harness import free_port
 
 SCRIPT = ("export const rows = [" + ",".join(f'"row {i}"' for i in range(2000)) + "];\n").encode()
 
