@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
+from govhub.domain.classification import ClassificationSummary, OperatorRole
 from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion, PolicyViolation
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 
@@ -89,6 +90,7 @@ class ModelCreate(_Input):
     intended_purpose: LongText | None = None
     data_sources: LongText | None = None
     oversight_plan: LongText | None = None
+    operator_role: OperatorRole | None = None
 
 
 class ModelUpdate(_Input):
@@ -99,13 +101,14 @@ class ModelUpdate(_Input):
     intended_purpose: LongText | None = None
     data_sources: LongText | None = None
     oversight_plan: LongText | None = None
+    operator_role: OperatorRole | None = None
     expected_revision: Revision | None = None
     reason: Reason | None = None
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"anyOf": [{"required": [field]} for field in (
-            "name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")]},
+            "name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan", "operator_role")]},
     )
 
     def changes(self) -> dict[str, Any]:
@@ -200,6 +203,25 @@ class PolicyViolationOut(Schema):
         )
 
 
+class ClassificationSummaryOut(Schema):
+    """The questionnaire's verdict recorded on the model (GET /models/{id}/classification has its basis)."""
+
+    suggested_risk_level: RiskLevel
+    questionnaire_version: str
+    classified_by: str
+    classified_at: datetime
+    override: bool
+    justification: str | None
+
+    @classmethod
+    def from_domain(cls, summary: ClassificationSummary | None) -> ClassificationSummaryOut | None:
+        if summary is None:
+            return None
+        return cls(suggested_risk_level=summary.suggested_risk_level, questionnaire_version=summary.questionnaire_version,
+                   classified_by=summary.classified_by, classified_at=summary.classified_at, override=summary.override,
+                   justification=summary.justification)
+
+
 class VersionRefOut(Schema):
     id: int
     version_tag: str
@@ -230,6 +252,8 @@ class ModelOut(Schema):
     updated_by: str
     last_change_reason: str | None
     policy_violations: list[PolicyViolationOut] = []
+    operator_role: OperatorRole | None = None
+    classification: ClassificationSummaryOut | None = None
 
     @classmethod
     def from_domain(cls, model: AIModel) -> ModelOut:
@@ -259,6 +283,8 @@ class ModelOut(Schema):
             updated_by=model.stamp.updated_by,
             last_change_reason=model.stamp.change_reason,
             policy_violations=[PolicyViolationOut.from_domain(v) for v in model.policy_violations],
+            operator_role=model.operator_role,
+            classification=ClassificationSummaryOut.from_domain(model.classification),
         )
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from govhub.auth.principal import Principal
 
 if TYPE_CHECKING:
+    from govhub.classification.service import ClassificationService
     from govhub.domain.entities import Actor, AIModel
     from govhub.domain.lifecycle import ComplianceStatus
     from govhub.policy.service import PolicyService
@@ -35,7 +36,18 @@ def policy_service() -> PolicyService:
     from govhub.policy.service import PolicyService
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
-    return PolicyService(PolicyRepository(), EvidenceRepository())
+    return PolicyService(PolicyRepository(), EvidenceRepository(), obligation_sources=classification_service())
+
+
+@lru_cache(maxsize=1)
+def classification_service() -> ClassificationService:
+    """The questionnaire, the timeline, attestations and overrides (govhub.classification), built on first use."""
+    from govhub.classification.service import ClassificationService
+    from govhub.store.classification import AttestationRepository, OverrideRepository, TimelineRepository
+    from govhub.store.repository import ConditionFailedError, ModelRepository
+
+    return ClassificationService(ModelRepository(), TimelineRepository(), AttestationRepository(), OverrideRepository(),
+                                 conflict=ConditionFailedError)
 
 
 def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:

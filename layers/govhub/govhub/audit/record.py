@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from govhub.audit.chain import SCHEMA
 
-Entity = Literal["model", "version", "metric", "report", "policy"]
+Entity = Literal["model", "version", "metric", "report", "policy", "timeline", "attestation"]
 Action = Literal["create", "update", "status_change", "risk_change", "delete", "report_generated"]
-ENTITIES: tuple[str, ...] = ("model", "version", "metric", "report", "policy")
+ENTITIES: tuple[str, ...] = ("model", "version", "metric", "report", "policy", "timeline", "attestation")
 ACTIONS: tuple[str, ...] = ("create", "update", "status_change", "risk_change", "delete", "report_generated")
 
 AUDIT_PREFIX = "audit/"

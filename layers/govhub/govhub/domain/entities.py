@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from govhub.domain.classification import ClassificationSummary, OperatorRole
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel, allowed_transitions
 
 
@@ -65,13 +66,16 @@ class AIModel:
     revision: int | None = None
     latest_version: VersionRef | None = None
     policy_violations: list[PolicyViolation] = field(default_factory=list)
+    # EU AI Act: the organisation's role for the system, and the questionnaire's verdict (govhub.classification)
+    operator_role: OperatorRole | None = None
+    classification: ClassificationSummary | None = None
 
     @property
     def allowed_transitions(self) -> list[ComplianceStatus]:
         return list(allowed_transitions(self.compliance_status))
 
 
-DESCRIPTIVE_FIELDS = ("name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")
+DESCRIPTIVE_FIELDS = ("name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan", "operator_role")
 
 
 @dataclass

@@ -132,6 +132,14 @@ class FourEyesRule(_Rule):
         return values
 
 
+class ClassificationRule(_Rule):
+    """The model is classified with the questionnaire; an override of its suggestion carries a justification
+    (or, with `allow_override: false`, there is none); a suggested prohibited practice never passes."""
+
+    kind: Literal["classification"]
+    allow_override: bool = True
+
+
 Rule = Annotated[
     RequiredFieldsRule
     | RegisteredVersionRule
@@ -139,7 +147,8 @@ Rule = Annotated[
     | MetricPresentRule
     | MetricFreshnessRule
     | ProhibitedRule
-    | FourEyesRule,
+    | FourEyesRule
+    | ClassificationRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: tuple[str, ...] = (
@@ -150,6 +159,7 @@ RULE_KINDS: tuple[str, ...] = (
     "metric_freshness",
     "prohibited",
     "four_eyes",
+    "classification",
 )
 
 

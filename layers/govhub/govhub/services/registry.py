@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from govhub.domain.classification import reconcile
 from govhub.domain.counters import counter_delta
 from govhub.domain.entities import DESCRIPTIVE_FIELDS, Actor, AIModel, DashboardStats, Metric, ModelVersion, Page, Stamp
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel, allowed_transitions, is_allowed
@@ -113,6 +114,7 @@ class Registry:
             current,
             risk_level=risk_level,
             risk_justification=justification,
+            classification=reconcile(current.classification, risk_level, justification),
             stamp=self._touch(current.stamp, by, justification),
         )
         return self._save(current, updated)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -47,6 +48,7 @@ StatusIndex = _index(keys.GSI_STATUS)
 OwnerIndex = _index(keys.GSI_OWNER)
 DomainIndex = _index(keys.GSI_DOMAIN)
 RiskStatusIndex = _index(keys.GSI_RISK_STATUS)
+OverridesIndex = _index(keys.GSI_OVERRIDES)
 
 
 class _Stamped(Model):
@@ -77,6 +79,18 @@ class PolicyViolationMap(MapAttribute):
     detected_at = UnicodeAttribute()
 
 
+class ClassificationMap(MapAttribute):
+    """The questionnaire's verdict on the model: the yes answers, the suggestion, who, when, any override and why."""
+
+    suggested_risk_level = UnicodeAttribute()
+    questionnaire_version = UnicodeAttribute()
+    classified_by = UnicodeAttribute()
+    classified_at = UnicodeAttribute()
+    answered_yes = ListAttribute(of=UnicodeAttribute, default=list)
+    override = BooleanAttribute(default=False)
+    justification = UnicodeAttribute(null=True)
+
+
 class ModelItem(_Stamped):
     class Meta(_TableMeta):
         pass
@@ -100,6 +114,10 @@ class ModelItem(_Stamped):
     policy_violations = ListAttribute(of=PolicyViolationMap, null=True)
     latest_version_id = NumberAttribute(null=True)
     latest_version_tag = UnicodeAttribute(null=True)
+    operator_role = UnicodeAttribute(null=True)
+    classification = ClassificationMap(null=True)
+    gsi7pk = UnicodeAttribute(null=True, attr_name="GSI7PK")
+    gsi7sk = UnicodeAttribute(null=True, attr_name="GSI7SK")
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
     gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
@@ -117,6 +135,7 @@ class ModelItem(_Stamped):
     by_owner = OwnerIndex()
     by_domain = DomainIndex()
     by_risk_status = RiskStatusIndex()
+    by_override = OverridesIndex()
 
 
 class ModelPointerItem(Model):
