@@ -97,7 +97,7 @@ PROVIDER_HIGH = (
        fields=("intended_purpose", "description"), platform=("compliance_report",)),
     _o("art-12", "Art. 12", "Record-keeping",
        "The system records events automatically over its lifetime, so its functioning can be traced.",
-       platform=("audit_trail",), manual="Runtime logging inside the deployed system itself is outside the hub: attest it."),
+       platform=("audit_trail",), evidenceable=False, manual="Runtime logging inside the deployed system itself is outside the hub: attest it."),
     _o("art-13", "Art. 13", "Transparency and information to deployers",
        "Deployers get instructions for use: identity, intended purpose, accuracy, limitations, oversight measures.",
        fields=("intended_purpose", "description"), manual="Write and ship the instructions for use."),
