@@ -34,9 +34,10 @@ def policy_service() -> PolicyService:
     """The policy set and its evaluation, built on first use like the registry: a function whose requests never
     change a status (most of the models function's) never loads the policy engine."""
     from govhub.policy.service import PolicyService
+    from govhub.store.classification import ObligationSourcesOfTheTable
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
-    return PolicyService(PolicyRepository(), EvidenceRepository(), obligation_sources=classification_service())
+    return PolicyService(PolicyRepository(), EvidenceRepository(), obligation_sources=ObligationSourcesOfTheTable())
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.transactions import TransactWrite
 
-from govhub.classification.timeline import TimelineVersion, parse_timeline
+from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
 from govhub.domain.classification import Attestation
 from govhub.domain.entities import Page
 from govhub.policy.versions import StoreConflictError
@@ -116,3 +116,19 @@ class OverrideRepository:
                                               last_evaluated_key=decode_cursor(cursor))
         items = [ModelRepository._to_domain(item) for item in results]
         return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
+
+
+class ObligationSourcesOfTheTable:
+    """The policy service's port for dating obligations and reading attestations: the active timeline (or the
+    shipped one) and the model's attestations, each one read."""
+
+    def __init__(self, timelines: TimelineRepository | None = None, attestations: AttestationRepository | None = None) -> None:
+        self._timelines = timelines or TimelineRepository()
+        self._attestations = attestations or AttestationRepository()
+
+    def timeline_document(self) -> TimelineDocument:
+        active = self._timelines.active()
+        return active.document if active else default_timeline()
+
+    def attestations(self, model_id: int) -> list[Attestation]:
+        return self._attestations.for_model(model_id)
