@@ -31,6 +31,81 @@ export interface Model {
   updated_at: string;
   updated_by?: string | null;
   last_change_reason?: string | null;
+  operator_role?: OperatorRole | null;
+  classification?: ClassificationSummary | null;
+}
+
+export const OPERATOR_ROLES = ['provider', 'deployer', 'importer', 'distributor', 'authorised_representative', 'product_manufacturer'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/** The questionnaire's verdict recorded on a model. */
+export interface ClassificationSummary {
+  suggested_risk_level: RiskLevel;
+  questionnaire_version: string;
+  classified_by: string;
+  classified_at: string;
+  override: boolean;
+  justification: string | null;
+}
+
+export interface Question {
+  id: string;
+  section: string;
+  provision: string;
+  text: string;
+  help?: string;
+  area?: string;
+  ask_if?: string | string[];
+}
+
+/** `GET /classification/questionnaire`. */
+export interface Questionnaire {
+  version: string;
+  title: string;
+  law: string;
+  sections: { id: string; title: string; provision: string }[];
+  areas: Record<string, string>;
+  questions: Question[];
+}
+
+export interface ClassificationBasis {
+  provision: string;
+  reason: string;
+  question_id: string | null;
+  effect: 'level' | 'derogation' | 'flag';
+}
+
+/** `GET|POST /models/{id}/classification`. */
+export interface ClassificationResult {
+  model_id: number;
+  model_name: string;
+  revision: number;
+  risk_level: RiskLevel;
+  operator_role: OperatorRole | null;
+  classified: boolean;
+  suggested_risk_level: RiskLevel | null;
+  questionnaire_version: string | null;
+  basis: ClassificationBasis[];
+  flags: Record<string, unknown>;
+  answered_yes: string[];
+  summary: ClassificationSummary | null;
+}
+
+export interface ClassificationRequest {
+  answers: Record<string, boolean>;
+  operator_role?: OperatorRole;
+  risk_level?: RiskLevel;
+  justification?: string;
+  expected_revision?: number;
+}
+
+/** `GET /models/{id}/eu-database-record`: the Annex VIII data filled from the registry. */
+export interface EuDatabaseRecord {
+  model_id: number;
+  required: boolean;
+  why: string;
+  sections: { section: string; title: string; provision: string; fields: { item: string; field: string; missing: boolean }[] }[];
+  missing: string[];
 }
 
 export interface ModelCreate {
@@ -190,21 +265,31 @@ export interface Coverage {
   detail: string;
 }
 
+export type ObligationStatus = 'evidenced' | 'attested' | 'open' | 'not_in_force';
+
 export interface Obligation {
+  id?: string;
   article: string;
   title: string;
   summary: string;
   mandatory: boolean;
-  status: 'met' | 'partial' | 'open' | 'manual';
+  status: ObligationStatus;
+  applies_from?: string;
+  in_force?: boolean;
+  days_until?: number;
+  evidenceable?: boolean;
   covered_by?: Coverage[];
-  /** What is left to the provider, outside the hub. */
+  attestation?: { statement: string; reason: string; attested_by: string; attested_at: string } | null;
+  /** What is left to the operator, outside the hub. */
   manual?: string | null;
 }
 
-/** `GET /models/{id}/obligations`: the EU AI Act obligations of the model's risk level. */
+/** `GET /models/{id}/obligations`: the EU AI Act obligations of the model's risk level and operator role. */
 export interface Obligations {
   model_id: number;
   risk_level: RiskLevel;
+  operator_role?: OperatorRole;
+  role_assumed?: boolean;
   policy_version: number;
   summary: Record<string, number>;
   items: Obligation[];

@@ -38,9 +38,10 @@ describe('CompliancePanel', () => {
 
   it('lists each obligation with what covers it and what is left outside the hub', async () => {
     const obligations = {
-      model_id: 7, risk_level: 'high', policy_version: 2, summary: { met: 1, open: 1 },
+      model_id: 7, risk_level: 'high', operator_role: 'provider', role_assumed: false, policy_version: 2, summary: { evidenced: 1, open: 1 },
       items: [
-        { article: 'Art. 12', title: 'Record-keeping', summary: 'Events are recorded automatically.', mandatory: true, status: 'met',
+        { article: 'Art. 12', title: 'Record-keeping', summary: 'Events are recorded automatically.', mandatory: true, status: 'evidenced',
+          applies_from: '2027-12-02', in_force: false, days_until: 361,
           covered_by: [{ source: 'hub', ref: 'audit-trail', satisfied: true, detail: 'Every change is in the hash-chained audit trail.' }],
           manual: 'Runtime logging inside the deployed system.' },
         { article: 'Art. 14', title: 'Human oversight', summary: 'The system can be overseen by people.', mandatory: true, status: 'open',
@@ -54,7 +55,8 @@ describe('CompliancePanel', () => {
     const table = await screen.findByRole('table', { name: 'Obligations' });
     const [, recordKeeping, oversight] = within(table).getAllByRole('row');
     expect(recordKeeping).toHaveTextContent('Art. 12');
-    expect(recordKeeping).toHaveTextContent('Met');
+    expect(recordKeeping).toHaveTextContent('Evidenced');
+    expect(recordKeeping).toHaveTextContent('from 2027-12-02 (in 361 days)');
     expect(within(recordKeeping).getByLabelText('There')).toBeInTheDocument();
     expect(recordKeeping).toHaveTextContent('Every change is in the hash-chained audit trail.');
     expect(recordKeeping).toHaveTextContent('Outside the hub: Runtime logging inside the deployed system.');

@@ -13,12 +13,12 @@ const CHECK_ICONS: Record<CheckStatus, { color: string; icon: typeof IconCheck; 
   not_applicable: { color: 'gray', icon: IconMinus, label: 'Not applicable' },
 };
 
-const OBLIGATION_COLORS: Record<Obligation['status'], string> = { met: 'green', partial: 'yellow', open: 'red', manual: 'gray' };
+const OBLIGATION_COLORS: Record<Obligation['status'], string> = { evidenced: 'green', attested: 'teal', open: 'red', not_in_force: 'gray' };
 const OBLIGATION_LABELS: Record<Obligation['status'], string> = {
-  met: 'Met',
-  partial: 'Partly met',
+  evidenced: 'Evidenced',
+  attested: 'Attested',
   open: 'Open',
-  manual: 'Manual check',
+  not_in_force: 'Not in force',
 };
 
 function Checklist({ check }: { check: ComplianceCheck }) {
@@ -97,7 +97,12 @@ function Coverage({ item }: { item: Obligation }) {
           <Text size="xs">{c.detail}</Text>
         </Group>
       ))}
-      {item.manual && (
+      {item.attestation && (
+        <Text size="xs">
+          Attested by {item.attestation.attested_by} on {item.attestation.attested_at.slice(0, 10)}: {item.attestation.statement}
+        </Text>
+      )}
+      {item.manual && item.status !== 'attested' && (
         <Text size="xs" c="dimmed">
           Outside the hub: {item.manual}
         </Text>
@@ -109,9 +114,15 @@ function Coverage({ item }: { item: Obligation }) {
 function ObligationTable({ obligations }: { obligations: Obligations }) {
   return (
     <Card padding="lg" component="section" aria-label="EU AI Act obligations">
-      <Title order={3} fz="md" mb="sm">
+      <Title order={3} fz="md" mb={2}>
         EU AI Act obligations for this risk level
       </Title>
+      <Text size="xs" c="dimmed" mb="sm">
+        As {obligations.operator_role ?? 'provider'}
+        {obligations.role_assumed ? ' (assumed: no operator role is recorded)' : ''}. Evidenced: the hub holds the evidence;
+        attested: a person attested it; registration, conformity assessment and incident reports are never evidenced by
+        the hub alone.
+      </Text>
       {obligations.items.length === 0 ? (
         <Text size="sm" c="dimmed">
           No specific obligations apply at this risk level.
@@ -145,6 +156,11 @@ function ObligationTable({ obligations }: { obligations: Obligations }) {
                     <Badge color={OBLIGATION_COLORS[item.status] ?? 'gray'} variant="light" styles={{ root: { minWidth: 'max-content' } }}>
                       {OBLIGATION_LABELS[item.status] ?? item.status}
                     </Badge>
+                    {item.applies_from && (
+                      <Text size="xs" c="dimmed" mt={2} style={{ whiteSpace: 'nowrap' }}>
+                        {item.in_force ? `since ${item.applies_from}` : `from ${item.applies_from} (in ${item.days_until} days)`}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Coverage item={item} />
