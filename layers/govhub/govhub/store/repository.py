@@ -392,7 +392,7 @@ def _classification(item: ClassificationMap | None) -> ClassificationSummary | N
         questionnaire_version=item.questionnaire_version,
         classified_by=item.classified_by,
         classified_at=datetime.fromisoformat(item.classified_at),
-        answers={qid: True for qid in item.answered_yes or []},
+        answers={str(qid): True for qid in item.answered_yes or []},
         override=bool(item.override),
         justification=item.justification,
     )
