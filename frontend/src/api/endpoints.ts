@@ -122,6 +122,10 @@ export class GovernanceApi {
     return this.http.get('/classification/overrides', { query: { limit: PAGE_SIZE, cursor }, signal });
   }
 
+  attest(modelId: number, body: { obligation_id: string; statement: string; reason: string }): Promise<unknown> {
+    return this.http.post(`/models/${modelId}/attestations`, body);
+  }
+
   euDatabaseRecord(modelId: number): Promise<EuDatabaseRecord> {
     return this.http.get(`/models/${modelId}/eu-database-record`);
   }

@@ -283,7 +283,7 @@ export default function ModelDetailPage() {
         </Tabs.Panel>
 
         <Tabs.Panel value="compliance">
-          <CompliancePanel modelId={m.id} revision={m.revision} />
+          <CompliancePanel modelId={m.id} revision={m.revision} canWrite={auth.canWrite} />
         </Tabs.Panel>
 
         <Tabs.Panel value="audit">

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { json, renderPage } from '../../test/helpers';
 import { CompliancePanel } from './CompliancePanel';
@@ -63,6 +63,30 @@ describe('CompliancePanel', () => {
     expect(oversight).toHaveTextContent('Open');
     expect(within(oversight).getByLabelText('Missing')).toBeInTheDocument();
     expect(oversight).toHaveTextContent('Human oversight plan: empty.');
+  });
+
+  it('lets a model owner attest an obligation with what was done and why', async () => {
+    const item = { id: 'art-49', article: 'Art. 49(1)', title: 'Registration in the EU database', summary: 'Registered before the market.',
+      mandatory: true, status: 'open', applies_from: '2025-01-01', in_force: true, days_until: 0, covered_by: [], manual: 'Register it.' };
+    const attested = { ...item, status: 'attested', attestation: { statement: 'Registered under EU-AI-1', reason: 'I did it',
+      attested_by: 'demo-owner', attested_at: '2026-12-01T10:00:00+00:00' } };
+    let calls = 0;
+    const { requests } = renderPage(<CompliancePanel modelId={7} revision={3} canWrite />, {
+      role: 'model_owner',
+      routes: {
+        'GET /models/7/compliance-check': json(200, check),
+        'GET /models/7/obligations': () => json(200, { model_id: 7, risk_level: 'high', policy_version: 2, summary: {},
+          items: [calls++ === 0 ? item : attested] }),
+        'POST /models/7/attestations': json(201, {}),
+      },
+    });
+    (await screen.findByRole('button', { name: 'Attest Art. 49(1)' })).click();
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText(/What was done/), { target: { value: 'Registered under EU-AI-1' } });
+    fireEvent.change(within(dialog).getByLabelText(/Why you can attest it/), { target: { value: 'I did it' } });
+    within(dialog).getByRole('button', { name: 'Attest' }).click();
+    expect(await screen.findByText(/Attested by demo-owner on 2026-12-01: Registered under EU-AI-1/)).toBeInTheDocument();
+    expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ obligation_id: 'art-49', statement: 'Registered under EU-AI-1', reason: 'I did it' });
   });
 
   it('is quiet where the policy engine is not deployed', async () => {
