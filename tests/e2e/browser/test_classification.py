@@ -37,6 +37,15 @@ def test_an_owner_classifies_cv_screening_and_sees_the_basis_and_dated_obligatio
     registration = obligations.get_by_role("row").filter(has_text="Art. 49(1)")
     expect(registration).to_contain_text("2027-12-02")
     expect(registration).not_to_contain_text("Evidenced")
+    # And once registered, she attests it with the number; the obligation says attested, by whom
+    registration.get_by_role("button", name="Attest Art. 49(1)").click()
+    dialog = page.get_by_role("dialog", name="Attest Art. 49(1)")
+    dialog.get_by_label("What was done").fill("Registered in the EU database under EU-AI-000123")
+    dialog.get_by_label("Why you can attest it").fill("I submitted the registration")
+    dialog.get_by_role("button", name="Attest", exact=True).click()
+    registration = page.get_by_role("table", name="Obligations").get_by_role("row").filter(has_text="Art. 49(1)")
+    expect(registration).to_contain_text("Attested")
+    expect(registration).to_contain_text("Registered in the EU database under EU-AI-000123")
     # And the EU database record downloads as JSON, Section A with what is missing
     open_tab(page, "Classification")
     with page.expect_download() as download:
