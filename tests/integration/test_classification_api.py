@@ -160,6 +160,8 @@ def test_the_eu_database_record_fills_annex_viii_and_lists_what_is_missing(api: 
     unclassified = create(api, {**CV_SCREENING, "name": "plain"})
     none = api.get(f"/api/v1/models/{unclassified['id']}/eu-database-record").body
     assert none["required"] is False and none["why"].startswith("Not classified")
+    nothing = api.get(f"/api/v1/models/{unclassified['id']}/classification").body
+    assert (nothing["classified"], nothing["summary"], nothing["basis"]) == (False, None, [])
 
 
 def test_classification_routes_never_scan(api: Api, dynamodb_calls: list[str]) -> None:

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import ConfigDict, Field, StringConstraints
 
-from govhub.api.context import classification_service, created, policy_service, registry
+from govhub.api.context import approved_changes_rule, classification_service, created, policy_service, registry
 from govhub.classification.classifier import Classification
 from govhub.classification.service import result_of
 from govhub.classification.timeline import TimelineVersion
@@ -130,7 +130,7 @@ class ClassificationOut(Schema):
             basis=[BasisOut(**b) for b in data.get("basis", [])],
             flags=data.get("flags", {}),
             answered_yes=sorted(summary.answers) if summary else [],
-            summary=ClassificationSummaryOut.from_domain(summary),
+            summary=ClassificationSummaryOut.from_domain(summary) if summary else None,
             obligations=ObligationsOut.from_domain(model, checklist) if checklist else None,
         )
 
@@ -263,7 +263,8 @@ def get_classification(model_id: int) -> ClassificationOut:
 def classify_model(model_id: int, body: Annotated[ClassificationRequest, Body()]) -> ClassificationOut:
     """Answer the questionnaire for the model: stores the answers, the suggestion and any override on the model (audited)."""
     model, result = classification_service().classify(
-        model_id, body.answers, _caller(), body.operator_role, body.risk_level, body.justification, body.expected_revision
+        model_id, body.answers, _caller(), body.operator_role, body.risk_level, body.justification, body.expected_revision,
+        approved_changes=approved_changes_rule(),
     )
     return ClassificationOut.from_domain(model, result, policy_service().obligations(model))
 

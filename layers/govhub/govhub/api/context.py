@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from govhub.classification.service import ClassificationService
     from govhub.domain.entities import Actor, AIModel
     from govhub.domain.lifecycle import ComplianceStatus
-    from govhub.policy.service import PolicyService
+    from govhub.policy.service import PolicyService, TransitionVerdict
     from govhub.services.registry import Registry
 
 
@@ -45,15 +45,18 @@ def classification_service() -> ClassificationService:
     """The questionnaire, the timeline, attestations and overrides (govhub.classification), built on first use."""
     from govhub.classification.service import ClassificationService
     from govhub.store.classification import AttestationRepository, OverrideRepository, TimelineRepository
-    from govhub.store.repository import ConditionFailedError, ModelRepository
 
-    return ClassificationService(ModelRepository(), TimelineRepository(), AttestationRepository(), OverrideRepository(),
-                                 conflict=ConditionFailedError)
+    return ClassificationService(registry(), TimelineRepository(), AttestationRepository(), OverrideRepository())
 
 
-def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:
+def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], TransitionVerdict]:
     """The registry's `check_policy` hook: every status change is judged by the active policy set."""
     return policy_service().check_transition
+
+
+def approved_changes_rule() -> Callable[[], str]:
+    """What the active policy does with a change to an approved model's governed fields, read only when one happens."""
+    return lambda: policy_service().approved_changes()
 
 
 def principal(router: Router) -> Principal:

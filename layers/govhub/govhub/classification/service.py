@@ -16,16 +16,19 @@ from govhub.classification.classifier import Classification, classify
 from govhub.classification.questionnaire import Questionnaire, questionnaire
 from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
 from govhub.domain.classification import Attestation, ClassificationSummary, OperatorRole
-from govhub.domain.counters import counter_delta
 from govhub.domain.entities import Actor, AIModel, ModelVersion, Page
-from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
-from govhub.errors import ModelRetiredError, NotFoundError, StaleWriteError, ValidationFailedError
+from govhub.domain.lifecycle import RiskLevel
+from govhub.errors import StaleWriteError, ValidationFailedError
 from govhub.policy.versions import StoreConflictError
 
 
-class ModelStore(Protocol):
-    def get(self, model_id: int) -> AIModel | None: ...
-    def save(self, model: AIModel, counters: dict[str, int], previous_name: str | None = None) -> AIModel: ...
+class ModelRegistry(Protocol):
+    """The registry's side of a classification: it reads the model and writes it under the rules of every change."""
+
+    def get_model(self, model_id: int) -> AIModel: ...
+    def record_classification(self, model_id: int, classify: Callable[[AIModel], AIModel], by: Actor,
+                              expected_revision: int | None, approved_changes: Callable[[], str] | None = None) -> AIModel: ...
+    def ensure_may_change(self, model: AIModel, by: Actor) -> None: ...
 
 
 class TimelineStore(Protocol):
@@ -41,10 +44,6 @@ class AttestationStore(Protocol):
 
 class OverrideReader(Protocol):
     def list(self, limit: int, cursor: str | None) -> Page: ...
-
-
-class WriteConflict(Exception):
-    """The store refused a write because the item changed since it was read (ConditionFailedError)."""
 
 
 def utc_now() -> datetime:
@@ -63,30 +62,22 @@ def result_of(model: AIModel) -> Classification | None:
 class ClassificationService:
     def __init__(
         self,
-        models: ModelStore,
+        models: ModelRegistry,
         timelines: TimelineStore,
         attestations: AttestationStore,
         overrides: OverrideReader,
         clock: Callable[[], datetime] = utc_now,
-        conflict: type[Exception] = WriteConflict,
     ) -> None:
         self._models = models
         self._timelines = timelines
         self._attestations = attestations
         self._overrides = overrides
         self._clock = clock
-        self._conflict = conflict
 
     # -- the questionnaire and classifying --------------------------------------------------
     @staticmethod
     def questionnaire() -> Questionnaire:
         return questionnaire()
-
-    def model(self, model_id: int) -> AIModel:
-        model = self._models.get(model_id)
-        if model is None:
-            raise NotFoundError(f"Model {model_id} does not exist.", {"model_id": model_id})
-        return model
 
     def classify(
         self,
@@ -97,14 +88,10 @@ class ClassificationService:
         risk_level: RiskLevel | None = None,
         justification: str | None = None,
         expected_revision: int | None = None,
+        approved_changes: Callable[[], str] | None = None,
     ) -> tuple[AIModel, Classification]:
         """Store the answers and the verdict on the model. Without `risk_level` the model takes the suggested level;
         with another level than the suggestion, `justification` is required and the model shows an override."""
-        current = self.model(model_id)
-        if expected_revision is not None and expected_revision != current.revision:
-            raise _stale(current, expected_revision)
-        if current.compliance_status is ComplianceStatus.RETIRED:
-            raise ModelRetiredError(f"Model {model_id} is retired; it can no longer be classified.", {"model_id": model_id})
         document = questionnaire()
         answers = document.validate_answers(raw_answers)
         result = classify(answers, document)
@@ -123,28 +110,22 @@ class ClassificationService:
                                         {qid: True for qid, yes in answers.items() if yes}, override, justification if override else None)
         reason = f"Classified with questionnaire {document.version}: suggests {result.suggested_risk_level.value}"
         reason += f"; risk level {level.value} kept as an override: {justification}" if override else f"; risk level {level.value}"
-        risk_justification = current.risk_justification
-        if level is not current.risk_level or justification:
-            provisions = "; ".join(dict.fromkeys(b.provision for b in result.basis if b.effect == "level"))
-            risk_justification = justification or f"Classification questionnaire {document.version}: {provisions}."
-        updated = replace(
-            current,
-            risk_level=level,
-            risk_justification=risk_justification,
-            operator_role=operator_role or current.operator_role,
-            classification=summary,
-            stamp=replace(current.stamp, updated_at=now, updated_by=by.username, updated_by_role=by.role, change_reason=reason),
-        )
-        return self._save(current, updated), result
 
-    def _save(self, current: AIModel, updated: AIModel) -> AIModel:
-        try:
-            return self._models.save(updated, counter_delta(current, updated))
-        except self._conflict:
-            fresh = self._models.get(current.id)
-            if fresh is None:
-                raise NotFoundError(f"Model {current.id} does not exist.", {"model_id": current.id}) from None
-            raise _stale(fresh) from None
+        def apply(current: AIModel) -> AIModel:
+            risk_justification = current.risk_justification
+            if level is not current.risk_level or justification:
+                provisions = "; ".join(dict.fromkeys(b.provision for b in result.basis if b.effect == "level"))
+                risk_justification = justification or f"Classification questionnaire {document.version}: {provisions}."
+            return replace(
+                current,
+                risk_level=level,
+                risk_justification=risk_justification,
+                operator_role=operator_role or current.operator_role,
+                classification=summary,
+                stamp=replace(current.stamp, updated_at=now, updated_by=by.username, updated_by_role=by.role, change_reason=reason),
+            )
+
+        return self._models.record_classification(model_id, apply, by, expected_revision, approved_changes), result
 
     def overrides(self, limit: int, cursor: str | None) -> Page:
         return self._overrides.list(limit, cursor)
@@ -184,6 +165,7 @@ class ClassificationService:
         expected_revision: int | None = None,
     ) -> Attestation:
         """Record that a person attests the obligation is met (statement: what was done, e.g. the registration number)."""
+        self._models.ensure_may_change(model, by)
         if obligation_id not in known_ids:
             raise ValidationFailedError(
                 f"Obligation '{obligation_id}' does not apply to model {model.id}; it has: {', '.join(sorted(known_ids))}.",
@@ -209,13 +191,6 @@ class ClassificationService:
     @staticmethod
     def eu_database_record(model: AIModel, latest_version: ModelVersion | None) -> dict[str, Any]:
         return eu_database.record(model, result_of(model), latest_version)
-
-
-def _stale(model: AIModel, expected: int | None = None) -> StaleWriteError:
-    return StaleWriteError(
-        f"Model {model.id} has changed since you read it (now at revision {model.revision}). Reload and try again.",
-        {"current_revision": model.revision, "expected_revision": expected},
-    )
 
 
 def _stale_timeline(current: int, expected: int | None) -> StaleWriteError:

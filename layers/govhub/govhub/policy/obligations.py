@@ -371,7 +371,7 @@ def _coverage(obligation: Obligation, model: AIModel, check: Checklist) -> list[
         if obligation.blocks_approval and check_item.kind == "prohibited":
             blocked = model.compliance_status is not ComplianceStatus.APPROVED
             coverage.append(Coverage("policy_rule", check_item.rule_id, blocked, f"Approval is blocked: {check_item.reason}"))
-        elif check_item.status is not CheckStatus.NOT_APPLICABLE and check_item.kind != "four_eyes":
+        elif check_item.status is not CheckStatus.NOT_APPLICABLE and check_item.kind not in ("four_eyes", "sign_off"):
             coverage.append(Coverage("policy_rule", check_item.rule_id, check_item.status is CheckStatus.PASS, check_item.reason))
     for feature in obligation.platform:
         coverage.append(Coverage("platform", feature, True, PLATFORM[feature]))

@@ -5,7 +5,7 @@
   the document (one GetItem to read it). Same shapes and same transaction as the policy set's.
 - `PK=MODEL#<id> SK=ATTESTATION#<obligation>` (entity `attestation`): the current attestation of one obligation,
   revisioned; each write is a change in the model's chain (who, why, the statement).
-- GSI7 `CLASSIFICATION#OVERRIDE`: the model items whose risk level overrides the questionnaire (sparse).
+- GSI8 `CLASSIFICATION#OVERRIDE`: the model items whose risk level overrides the questionnaire (sparse).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class AttestationRepository:
 
 
 class OverrideRepository:
-    """Models whose risk level overrides the questionnaire's suggestion: a Query of the sparse GSI7."""
+    """Models whose risk level overrides the questionnaire's suggestion: a Query of the sparse GSI8."""
 
     def list(self, limit: int, cursor: str | None) -> Page:
         results = ModelItem.by_override.query(keys.CLASSIFICATION_OVERRIDES, limit=limit, page_size=limit,
