@@ -174,3 +174,20 @@ def test_classification_routes_never_scan(api: Api, dynamodb_calls: list[str]) -
     api.get(f"/api/v1/models/{model['id']}/eu-database-record")
     api.post(f"/api/v1/models/{model['id']}/attestations", {"obligation_id": "art-4", "statement": "trained", "reason": "records"})
     assert dynamodb_calls and "Scan" not in dynamodb_calls
+
+
+def test_reclassifying_an_approved_model_to_another_level_reopens_its_review(api: Api) -> None:
+    # Given an approved, classified minimal-risk model
+    model = create(api, {**CV_SCREENING, "name": "approved-then-reclassified"})
+    assert classify(api, model["id"], {"answers": {}}).status == 200
+    api.post("/api/v1/versions", {"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://m/v1"}, role="model_owner")
+    assert api.patch(f"/api/v1/models/{model['id']}/compliance-status", {"status": "under_review", "reason": "r"}, role="model_owner").status == 200
+    approved = api.patch(f"/api/v1/models/{model['id']}/compliance-status", {"status": "approved", "reason": "ok"})
+    assert approved.status == 200, approved.body
+    # When the questionnaire is answered again and now suggests high risk
+    answer = classify(api, model["id"], {"answers": {"annex3_4_a_recruitment": True}})
+    # Then the model takes the level and its approval is no longer in force: review reopened in the same write
+    assert answer.status == 200
+    shown = api.get(f"/api/v1/models/{model['id']}").body
+    assert (shown["risk_level"], shown["compliance_status"]) == ("high", "under_review")
+    assert shown["approval"]["invalidated"]["fields"] == ["risk_level", "risk_justification"]
