@@ -101,6 +101,7 @@ DEMO_MODELS: list[dict[str, Any]] = [
         },
         "versions": [("v2.0.0", "s3://demo-models/credit-limit-advisor/v2.0.0/model.tar.gz",
                       {"accuracy": 0.94, "f1": 0.9, "demographic_parity_difference": 0.05})],
+        "classification": {"answers": {"annex3_5_b_credit_scoring": True}, "operator_role": "provider"},
         "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner")],
     },
     {
