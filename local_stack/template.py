@@ -23,8 +23,10 @@ def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dic
         value: Any = loader.construct_scalar(node)
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
-    else:
+    elif isinstance(node, yaml.MappingNode):
         value = loader.construct_mapping(node, deep=True)
+    else:
+        raise yaml.constructor.ConstructorError(None, None, f"unexpected node for !{tag_suffix}", node.start_mark)
     if tag_suffix == "Ref":
         return {"Ref": value}
     if tag_suffix == "GetAtt" and isinstance(value, str):
@@ -132,5 +134,7 @@ def resolve(value: Any, refs: dict[str, str]) -> str:
         return resolve(when_true if refs.get(f"Condition:{condition}") == "true" else when_false, refs)
     if "Fn::Join" in value:
         separator, parts = value["Fn::Join"]
+        if isinstance(parts, dict):  # a list parameter (CommaDelimitedList): its value is already joined by commas
+            return resolve(parts, refs)
         return separator.join(resolve(part, refs) for part in parts)
     raise ValueError(f"unsupported intrinsic in the local stack: {value}")

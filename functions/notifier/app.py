@@ -21,12 +21,13 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from notifications import entry, governance_events
 
-from govhub.config import settings
+from govhub.config import require, settings
 
 if TYPE_CHECKING:
     from govhub.store.repository import ModelRepository
 
 logger = Logger(service="notifier")
+require("notifier", "table_name", "event_bus_name")  # at cold start: a function without a setting it needs fails here, naming it
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, logger=logger)  # type: ignore[arg-type]  # powertools Logger logs like logging.Logger
 
 
@@ -50,11 +51,10 @@ def _models() -> ModelRepository:
 
 
 def _model(model_id: int) -> dict[str, Any] | None:
+    from govhub.schemas import ModelRefOut
+
     model = _models().get(model_id)
-    if model is None:
-        return None
-    return {"id": model.id, "name": model.name, "owner": model.owner, "domain": model.domain,
-            "risk_level": model.risk_level.value, "compliance_status": model.compliance_status.value}
+    return ModelRefOut.from_domain(model).model_dump(mode="json") if model is not None else None
 
 
 def announce(record: DynamoDBRecord) -> int:

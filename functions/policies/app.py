@@ -12,8 +12,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from govhub.api.classification import router as classification_router
 from govhub.api.policies import router
 from govhub.api.resolver import API_PREFIX, create_app
+from govhub.config import require
 
 logger = Logger(service="policies")
+require("policies", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 app = create_app({"": router})
 app.include_router(classification_router, prefix=API_PREFIX)
 

@@ -2,6 +2,7 @@
 import type { ApiClient } from './client';
 import type {
   ApprovalRecord,
+  AttestationRequest,
   ClassificationRequest,
   ClassificationResult,
   EuDatabaseRecord,
@@ -136,7 +137,7 @@ export class GovernanceApi {
     return this.http.get('/classification/overrides', { query: { limit: PAGE_SIZE, cursor }, signal });
   }
 
-  attest(modelId: number, body: { obligation_id: string; statement: string; reason: string }): Promise<unknown> {
+  attest(modelId: number, body: AttestationRequest): Promise<unknown> {
     return this.http.post(`/models/${modelId}/attestations`, body);
   }
 

@@ -43,11 +43,39 @@ class ClassificationRequest(Schema):
     expected_revision: Annotated[int | None, Field(ge=1)] = None
 
 
+class SectionOut(Schema):
+    id: str
+    title: str
+    provision: str
+
+
+class QuestionOut(Schema):
+    id: str
+    section: str
+    provision: str
+    text: str
+    help: str | None = None
+    area: str | None = None
+    ask_if: str | list[str] | None = Field(default=None, description="Asked only when this question (or any of these) is answered yes.")
+
+
+class QuestionnaireOut(Schema):
+    """The classification questionnaire (versioned data shipped with the hub; docs/classification.md)."""
+
+    version: str
+    title: str
+    law: str
+    answer_type: str
+    sections: list[SectionOut]
+    areas: dict[str, str]
+    questions: list[QuestionOut]
+
+
 class BasisOut(Schema):
     provision: str
     reason: str
     question_id: str | None
-    effect: str
+    effect: Literal["level", "derogation", "flag"]
 
 
 class CoverageOut(Schema):
@@ -216,9 +244,11 @@ def _caller() -> Actor:
 
 
 @router.get("/classification/questionnaire")
-def get_questionnaire() -> dict[str, Any]:
+def get_questionnaire() -> QuestionnaireOut:
     """The classification questionnaire (versioned data): sections, questions with ids, help and the provision each serves."""
-    return classification_service().questionnaire().to_json()
+    document = classification_service().questionnaire().to_json()
+    document.pop("schema", None)
+    return QuestionnaireOut.model_validate(document)
 
 
 @router.get("/classification/timeline")

@@ -81,6 +81,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("GET", "/api/v1/models/{model_id}/attestations"): Permission.READ,
     ("POST", "/api/v1/models/{model_id}/attestations"): Permission.WRITE,
     ("GET", "/api/v1/models/{model_id}/eu-database-record"): Permission.READ,
+    ("POST", "/api/v1/imports"): Permission.WRITE,  # a model from MLflow / SageMaker, applied as normal changes
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -101,6 +102,7 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/metrics"),
         ("POST", "/api/v1/metrics"),
         ("GET", "/api/v1/metrics/{metric_id}"),
+        ("POST", "/api/v1/imports"),  # `govhub import mlflow` from a pipeline
         ("GET", "/api/v1/models/{model_id}/compliance-check"),  # will review / approval pass? (CI asks before it requests one)
         ("GET", "/api/v1/classification/questionnaire"),
         ("GET", "/api/v1/models/{model_id}/classification"),

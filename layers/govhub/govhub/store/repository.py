@@ -23,6 +23,7 @@ from govhub.domain.classification import ClassificationSummary, OperatorRole
 from govhub.domain.entities import (
     AIModel,
     ApprovalState,
+    ExternalRef,
     Invalidation,
     Metric,
     ModelVersion,
@@ -42,6 +43,7 @@ from govhub.store.items import (
     ApprovalMap,
     ClassificationMap,
     CounterItem,
+    ExternalRefMap,
     GuardItem,
     MetricItem,
     ModelItem,
@@ -390,6 +392,7 @@ class ModelRepository:
             approved_at=_iso(model.approved_at) if model.approved_at else None,
             approved_version_id=model.approved_version_id,
             policy_violations=[_violation_item(v) for v in model.policy_violations] or None,
+            external_ref=ExternalRefMap(system=model.external_ref.system, name=model.external_ref.name) if model.external_ref else None,
             approval=_approval_map(model.approval),
             editors_since_submission=set(model.editors_since_submission) or None,
             gsi1pk=keys.MODELS_LIST,
@@ -437,6 +440,7 @@ class ModelRepository:
             approved_at=datetime.fromisoformat(item.approved_at) if item.approved_at else None,
             approved_version_id=int(item.approved_version_id) if item.approved_version_id is not None else None,
             policy_violations=[_violation(v) for v in item.policy_violations or []],
+            external_ref=ExternalRef(item.external_ref.system, item.external_ref.name) if item.external_ref else None,
             approval=_approval(item.approval),
             editors_since_submission=frozenset(item.editors_since_submission or ()),
             revision=int(item.revision) if item.revision is not None else None,
@@ -533,7 +537,7 @@ def _approval(item: ApprovalMap | None) -> ApprovalState:
         sealed_at=datetime.fromisoformat(item.sealed_at) if item.sealed_at else None,
         policy_version=int(item.policy_version) if item.policy_version is not None else None,
         invalidated=Invalidation(
-            datetime.fromisoformat(invalidated.at), invalidated.by, tuple(invalidated.fields or ()), invalidated.snapshot_sha256
+            datetime.fromisoformat(invalidated.at), invalidated.by, tuple(str(name) for name in invalidated.fields or ()), invalidated.snapshot_sha256
         ) if invalidated else None,
     )
 
