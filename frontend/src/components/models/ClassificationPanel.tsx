@@ -303,7 +303,10 @@ export function ClassificationPanel({
     }
   }
 
-  if (questionnaire.loading || result.loading) return <LoadingState label="Loading the classification…" />;
+  // after a classification the model's new revision reloads the verdict: keep showing the one there is meanwhile
+  if ((questionnaire.loading && !questionnaire.data) || (result.loading && !result.data)) {
+    return <LoadingState label="Loading the classification…" />;
+  }
   if (questionnaire.error || !questionnaire.data) {
     return <ErrorState error={questionnaire.error} onRetry={questionnaire.reload} title="Could not load the questionnaire" />;
   }
