@@ -25,9 +25,9 @@ export function humanReason(reason: string): string {
   return reason.replace(/\b(under_review|approved|draft|retired)\b/g, (word) => STATUS_WORDS[word] ?? word);
 }
 
-/** Obligations still to do: open or partly met (manual ones are the provider's, outside the hub). */
+/** Obligations in force and still open (neither evidenced by the hub nor attested by a person). */
 export function openObligations(obligations: Obligations | undefined): number {
-  return (obligations?.items ?? []).filter((o) => o.status === 'open' || o.status === 'partial').length;
+  return (obligations?.items ?? []).filter((o) => o.status === 'open').length;
 }
 
 export interface Verdict {
@@ -53,22 +53,22 @@ export function readiness(next: ComplianceCheck, approval: ComplianceCheck | und
     const open = openObligations(obligations);
     const fails = next.items.filter((i) => i.status === 'fail').length;
     const lines = [fails ? `${fails} ${fails === 1 ? 'rule of the active policy fails' : 'rules of the active policy fail'} now` : 'The active policy still passes'];
-    if (open) lines.push(`${open} EU AI Act ${open === 1 ? 'obligation is' : 'obligations are'} open or partly met`);
+    if (open) lines.push(`${open} EU AI Act ${open === 1 ? 'obligation is' : 'obligations are'} open`);
     const ok = fails === 0 && open === 0;
     return { color: ok ? 'green' : fails ? 'red' : 'yellow', title: ok ? 'Compliant with the active policy' : 'Attention needed', lines };
   }
   const open = openObligations(obligations);
   const lines = [capital(ruleLine(next))];
   if (approval) lines.push(capital(ruleLine(approval)));
-  const manual = (obligations?.items ?? []).filter((o) => o.status === 'manual').length;
+  const later = (obligations?.items ?? []).filter((o) => o.status === 'not_in_force').length;
   if (obligations) {
     lines.push(
       open > 0
-        ? `${open} EU AI Act ${open === 1 ? 'obligation is' : 'obligations are'} open or partly met`
-        : 'Every obligation the hub can evidence is met',
+        ? `${open} EU AI Act ${open === 1 ? 'obligation is' : 'obligations are'} open`
+        : 'Every obligation in force is evidenced or attested',
     );
   }
-  if (manual > 0) lines.push(`${manual} ${manual === 1 ? 'obligation is' : 'obligations are'} checked outside the hub`);
+  if (later > 0) lines.push(`${later} ${later === 1 ? 'obligation applies' : 'obligations apply'} from a later date`);
   const nextOk = next.outcome !== 'fail';
   const finalCheck = approval ?? next;
   const finalOk = finalCheck.outcome !== 'fail' && open === 0;

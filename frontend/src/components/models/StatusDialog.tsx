@@ -233,7 +233,7 @@ export function StatusDialog({
 /** The rules that would block the chosen step and the obligations still open, before anything is sent. */
 function Preview({ check, obligations }: { check: ComplianceCheck; obligations: Obligations | null }) {
   const failing = check.items.filter((i) => i.status === 'fail');
-  const open = (obligations?.items ?? []).filter((o) => o.status === 'open' || o.status === 'partial');
+  const open = (obligations?.items ?? []).filter((o) => o.status === 'open');
   if (failing.length === 0 && open.length === 0) {
     return (
       <Alert color="green" variant="light" title="The active policy allows this step" role="status">
