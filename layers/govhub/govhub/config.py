@@ -22,6 +22,10 @@ class Settings(BaseModel):
     reports_bucket: str = ""
     event_bus_name: str = ""
     report_url_ttl_seconds: int = 300
+    audit_signing_key_id: str = ""
+    audit_digest_every_records: int = 1000
+    audit_digest_every_minutes: int = 60
+    audit_verify_sample: int = 16
     max_body_bytes: int = 64 * 1024
 
     @property
@@ -54,4 +58,8 @@ def settings() -> Settings:
         reports_bucket=env.get("REPORTS_BUCKET", ""),
         event_bus_name=env.get("EVENT_BUS_NAME", ""),
         report_url_ttl_seconds=int(env.get("REPORT_URL_TTL_SECONDS", "300")),
+        audit_signing_key_id=env.get("AUDIT_SIGNING_KEY_ID", ""),
+        audit_digest_every_records=int(env.get("AUDIT_DIGEST_EVERY_RECORDS", "1000")),
+        audit_digest_every_minutes=int(env.get("AUDIT_DIGEST_EVERY_MINUTES", "60")),
+        audit_verify_sample=int(env.get("AUDIT_VERIFY_SAMPLE", "16")),
     )

@@ -29,7 +29,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
-from govhub.audit import GENESIS_HASH, audit_model_prefix, parse_audit_record_key
+from govhub.audit import GENESIS_HASH, audit_model_prefix, audit_record_key, parse_audit_record_key
 from govhub.config import settings
 from govhub.domain.entities import Page
 from govhub.store import keys
@@ -61,6 +61,32 @@ class AuditHeadItem(Model):
     last_sequence = NumberAttribute()
     head_hash = UnicodeAttribute()
     updated_at = NumberAttribute()
+
+
+class AuditDigestHeadItem(Model):
+    """The last signed digest of a model's chain: which number, up to which record, its hash and time."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    model_id = NumberAttribute()
+    number = NumberAttribute()
+    last_sequence = NumberAttribute()
+    digest_hash = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+@dataclass(frozen=True)
+class DigestHead:
+    """The last digest of a chain as the table knows it (number 0: none yet)."""
+
+    model_id: int
+    number: int = 0
+    last_sequence: int = 0
+    hash: str = GENESIS_HASH
+    created_at: str = ""
 
 
 class AuditIndexItem(Model):
@@ -144,6 +170,44 @@ class AuditIndexRepository:
             AuditHeadItem.pk.does_not_exist()
             if current.sequence == 0
             else (AuditHeadItem.last_sequence == current.sequence) & (AuditHeadItem.head_hash == current.hash)
+        )
+        try:
+            item.save(condition=condition)
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    # -- digests ---------------------------------------------------------------------------------
+    def digest_heads(self, model_ids: Iterable[int]) -> dict[int, DigestHead]:
+        wanted = sorted(set(model_ids))
+        found: dict[int, DigestHead] = {}
+        if not wanted:
+            return found
+        pairs = [(keys.audit_digest_head_pk(m), keys.AUDIT_DIGEST_HEAD_SK) for m in wanted]
+        for item in AuditDigestHeadItem.batch_get(pairs, consistent_read=True):
+            found[int(item.model_id)] = DigestHead(
+                int(item.model_id), int(item.number), int(item.last_sequence), item.digest_hash, item.created_at
+            )
+        return found
+
+    def digest_head(self, model_id: int) -> DigestHead:
+        return self.digest_heads([model_id]).get(model_id, DigestHead(model_id))
+
+    def advance_digest(self, current: DigestHead, new: DigestHead) -> bool:
+        """Move the digest head from ``current`` to ``new``; False if it is no longer at ``current``."""
+        item = AuditDigestHeadItem(
+            keys.audit_digest_head_pk(new.model_id),
+            keys.AUDIT_DIGEST_HEAD_SK,
+            model_id=new.model_id,
+            number=new.number,
+            last_sequence=new.last_sequence,
+            digest_hash=new.hash,
+            created_at=new.created_at,
+        )
+        condition = (
+            AuditDigestHeadItem.pk.does_not_exist() if current.number == 0 else AuditDigestHeadItem.number == current.number
         )
         try:
             item.save(condition=condition)
@@ -301,6 +365,40 @@ class AuditArchive:
         body: bytes = s3_client().get_object(Bucket=self._bucket, Key=key)["Body"].read()
         return body
 
+    def get_if_present(self, key: str) -> bytes | None:
+        try:
+            return self.get(key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+
+    def read_present(self, keys_in_order: list[str]) -> list[bytes | None]:
+        """The stored bytes of each key (None where there is no object), read in parallel, in the order given."""
+        if len(keys_in_order) <= 1:
+            return [self.get_if_present(key) for key in keys_in_order]
+        with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(keys_in_order))) as pool:
+            return list(pool.map(self.get_if_present, keys_in_order))
+
+    def keys_after(self, model_id: int, sequence: int) -> list[str]:
+        """The keys of a model's records after ``sequence``, in order (one listing from there, not from the start)."""
+        found: list[tuple[int, str]] = []
+        paginator = s3_client().get_paginator("list_objects_v2")
+        start = audit_record_key(model_id, sequence) if sequence > 0 else ""
+        arguments = {"Bucket": self._bucket, "Prefix": audit_model_prefix(model_id)} | ({"StartAfter": start} if start else {})
+        for page in paginator.paginate(**arguments):
+            for entry in page.get("Contents", []):
+                try:
+                    _, number = parse_audit_record_key(entry["Key"])
+                except ValueError:
+                    continue
+                found.append((number, entry["Key"]))
+        return [key for _, key in sorted(found)]
+
+    def has_any(self, model_id: int) -> bool:
+        page = s3_client().list_objects_v2(Bucket=self._bucket, Prefix=audit_model_prefix(model_id), MaxKeys=1)
+        return bool(page.get("Contents"))
+
     def keys(self, model_id: int) -> list[str]:
         """The keys of a model's records, in sequence order (other objects under the prefix are ignored)."""
         found: list[tuple[int, str]] = []
@@ -320,3 +418,41 @@ class AuditArchive:
             return [self.get(key) for key in keys_in_order]
         with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(keys_in_order))) as pool:
             return list(pool.map(self.get, keys_in_order))
+
+
+# -- the signing key ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def kms_client() -> Any:
+    return boto3.client("kms", region_name=settings().region, config=Config(retries={"mode": "standard", "max_attempts": 3}))
+
+
+class AuditSigningKey:
+    """The asymmetric KMS key (RSA_2048, SIGN_VERIFY) that signs digests: the writer may Sign, readers get the
+    public key once per container and verify locally (the same check an auditor makes offline)."""
+
+    def __init__(self, key_id: str | None = None) -> None:
+        self._given_key_id = key_id
+
+    @property
+    def key_id(self) -> str:
+        return self._given_key_id if self._given_key_id is not None else settings().audit_signing_key_id
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.key_id)
+
+    def sign(self, message: bytes) -> bytes:
+        answer = kms_client().sign(KeyId=self.key_id, Message=message, MessageType="RAW", SigningAlgorithm="RSASSA_PSS_SHA_256")
+        signature: bytes = answer["Signature"]
+        return signature
+
+    def public_key_der(self) -> bytes:
+        return _public_key(self.key_id)
+
+
+@lru_cache(maxsize=8)
+def _public_key(key_id: str) -> bytes:
+    key: bytes = kms_client().get_public_key(KeyId=key_id)["PublicKey"]
+    return key

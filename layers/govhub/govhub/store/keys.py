@@ -52,6 +52,8 @@ AUDIT_HEAD_SK = "HEAD"
 AUDIT_EVENT_SK = "EVENT"
 AUDIT_LIST = "AUDIT"  # GSI1 partition of every record, sorted by time
 ACTOR = "ACTOR#"  # GSI2 partition of one actor's records, sorted by time
+AUDIT_DIGEST_HEAD = "AUDITDIGEST#"  # the last signed digest of a model's chain
+AUDIT_DIGEST_HEAD_SK = "HEAD"
 
 
 def model_pk(model_id: int) -> str:
@@ -113,6 +115,10 @@ def audit_records_pk(model_id: int) -> str:
 
 def audit_sequence_sk(sequence: int) -> str:
     return f"{sequence:010d}"
+
+
+def audit_digest_head_pk(model_id: int) -> str:
+    return f"{AUDIT_DIGEST_HEAD}{model_id}"
 
 
 def audit_event_pk(event_id: str) -> str:
