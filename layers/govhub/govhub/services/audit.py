@@ -477,10 +477,10 @@ class DigestWriter:
         if any(data is None for data in stored):
             raise ChainConflictError(f"records {first}-{last} of model {model_id} are not all in the bucket")
         records = [load_record(cast(bytes, data)) for data in stored]
-        check = verify_chain(records, start_sequence=first, start_prev_hash=digest_head.hash)
+        previous, previous_state = self._previous(digest_head)
+        check = verify_chain(records, start_sequence=first, start_prev_hash=str(previous["head_hash"]) if previous else GENESIS_HASH)
         if not check.intact:
             raise ChainConflictError(f"records {first}-{last} of model {model_id} do not chain: {check.first_break}")
-        previous, previous_state = self._previous(digest_head)
         number = digest_head.number + 1
         made = digest_files(
             model_id=model_id, number=number, records=records, previous=previous, previous_state=previous_state,
