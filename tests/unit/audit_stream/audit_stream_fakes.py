@@ -73,7 +73,7 @@ class FakeArchive:
 class FakeSigningKey:
     """An RSA key in memory, signing as KMS does (RSASSA-PSS, SHA-256, salt of the digest's length)."""
 
-    key_id = "fake-audit-signing-key"
+    key_id = "alias/fake-audit-signing"
     configured = True
 
     def __init__(self) -> None:
@@ -89,10 +89,16 @@ class FakeSigningKey:
         self.signed += 1
         return self._private.sign(message, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256())
 
+    def arn(self) -> str:
+        return f"arn:aws:kms:eu-central-1:123456789012:key/fake-{id(self)}"
+
     def public_key_der(self) -> bytes:
         from cryptography.hazmat.primitives import serialization
 
         return self._private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    def public_key_for(self, key_arn: str) -> bytes | None:
+        return self.public_key_der() if key_arn == self.arn() else None
 
 
 class FakeIndex:

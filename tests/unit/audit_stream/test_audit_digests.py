@@ -4,6 +4,7 @@ a digest or a signature is detected. The bucket and the table are fakes; the wri
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,7 @@ from audit_stream_fakes import FakeArchive, FakeIndex, FakeSigningKey, metric_it
 from govhub.audit import audit_record_key, encode_record, load_record, seal, state_as_of
 from govhub.audit.digest import digest_hash, digest_key, signed_bytes
 from govhub.services.audit import AuditBatchProcessor, AuditService, AuditWriter, DigestCadence, audit_batch
+from govhub_cli.bundle import verify_bundle
 
 START = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 KEY = FakeSigningKey()
@@ -167,3 +169,75 @@ def test_the_summary_counts_every_record_and_keeps_the_approval_history(trail: T
     assert summary["approval_history"][-1]["approved_version_id"] == 3
     assert [r["sequence"] for r in summary["last_records"]] == [8, 9, 10]
     assert summary["verification"]["intact"] is True
+
+
+# -- offline, from the export bundle ------------------------------------------------------------------
+
+
+def _write(files: dict[str, bytes], folder) -> None:  # noqa: ANN001 - a pytest tmp_path
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+
+def _relist(files: dict[str, bytes]) -> None:
+    """What a forger with the whole bundle does: rewrite the manifest's file hashes to match."""
+    manifest = json.loads(files["manifest.json"])
+    manifest["files"] = {n: hashlib.sha256(d).hexdigest() for n, d in files.items() if n != "manifest.json"}
+    files["manifest.json"] = json.dumps(manifest).encode()
+
+
+def test_the_bundle_carries_the_digests_and_key_and_verifies_offline(trail: Trail, tmp_path) -> None:  # noqa: ANN001
+    files = trail.service().export(7)
+    _write(files, tmp_path)
+    result = verify_bundle(tmp_path, expected_key=hashlib.sha256(KEY.public_key_der()).hexdigest())
+    assert result["intact"] is True and result["digests"] == 3 and result["records"] == 10
+
+
+def test_offline_a_re_sealed_chain_is_caught_by_the_signed_digests(trail: Trail, tmp_path) -> None:  # noqa: ANN001
+    # Given a forger who rewrites record 2 and re-seals every record after it, and the manifest
+    files = trail.service().export(7)
+    previous = json.loads(files["records/00000001.json"])["hash"]
+    for sequence in range(2, 11):
+        record = json.loads(files[f"records/{sequence:08d}.json"])
+        if sequence == 2:
+            record["changes"]["version_tag"]["after"] = "v9"
+        sealed = seal(record, previous)
+        files[f"records/{sequence:08d}.json"] = encode_record(sealed)
+        previous = sealed["hash"]
+    manifest = json.loads(files["manifest.json"])
+    manifest["head_hash"] = previous
+    files["manifest.json"] = json.dumps(manifest).encode()
+    _relist(files)
+    _write(files, tmp_path)
+    # Then the chain links, but the first digest's Merkle root is not that of the records
+    problems = verify_bundle(tmp_path)["problems"]
+    assert [(p["file"], p["problem"]) for p in problems] == [("digests/00000001.json", "modified")]
+
+
+def test_offline_digests_re_signed_with_another_key_are_forged_against_the_expected_key(trail: Trail, tmp_path) -> None:  # noqa: ANN001
+    files = trail.service().export(7)
+    forger = FakeSigningKey()
+    manifest = json.loads(files["manifest.json"])
+    manifest["signing_keys"] = {KEY.arn(): base64.b64encode(forger.public_key_der()).decode()}
+    files["manifest.json"] = json.dumps(manifest).encode()
+    for number in (1, 2, 3):
+        digest = json.loads(files[f"digests/{number:08d}.json"])
+        digest["signature"] = base64.b64encode(forger.sign(signed_bytes(digest))).decode()
+        files[f"digests/{number:08d}.json"] = encode_record(digest)
+    _relist(files)
+    _write(files, tmp_path)
+    assert verify_bundle(tmp_path)["intact"] is True  # self-consistent: only the key's fingerprint tells
+    result = verify_bundle(tmp_path, expected_key=hashlib.sha256(KEY.public_key_der()).hexdigest())
+    assert [(p["file"], p["problem"]) for p in result["problems"]] == [("manifest.json", "forged")]
+
+
+def test_offline_a_digest_with_a_garbled_signature_is_forged(trail: Trail, tmp_path) -> None:  # noqa: ANN001
+    files = trail.service().export(7)
+    digest = json.loads(files["digests/00000002.json"])
+    digest["signature"] = base64.b64encode(b"\x01" * 256).decode()
+    files["digests/00000002.json"] = encode_record(digest)
+    _relist(files)
+    _write(files, tmp_path)
+    problems = verify_bundle(tmp_path)["problems"]
+    assert [(p["file"], p["problem"]) for p in problems] == [("digests/00000002.json", "forged")]

@@ -97,15 +97,45 @@ class AuditLogPage(Schema):
 
 class ChainBreakOut(Schema):
     sequence: int
-    problem: Literal["modified", "missing", "reordered", "inserted", "duplicate"]
+    problem: Literal["modified", "missing", "reordered", "inserted", "duplicate", "forged"] = Field(
+        description="`forged`: a digest whose signature is not the audit signing key's.")
     detail: str
+    digest: int | None = Field(default=None, description="The digest concerned, when the break is in the digest chain.")
+
+
+class SequenceRangeOut(Schema):
+    from_: int = Field(alias="from")
+    to: int
+    count: int
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class DigestsCheckedOut(Schema):
+    count: int = Field(description="Digests whose hash, signature and link to the previous digest were verified.")
+    last_sequence: int = Field(description="The last record the digests cover (0: none yet).")
+    signatures_verified: int
+    key_id: str | None = Field(description="The KMS key that signed them.")
+
+
+class SampleOut(Schema):
+    size: int
+    sequences: list[int] = Field(description="The digested records checked against their digest's Merkle leaves.")
 
 
 class ChainVerificationOut(Schema):
     intact: bool
-    records: int = Field(description="How many records the bucket holds for the model.")
+    records: int = Field(description="How many records the chain holds (committed plus pending).")
     head_hash: str | None = Field(description="Hash of the last record of the verified part of the chain.")
     first_break: ChainBreakOut | None
+    mode: Literal["incremental", "full"] = Field(
+        default="full", description="`incremental`: digests, the records since the last one and a sample; `full`: every record.")
+    digests: DigestsCheckedOut | None = None
+    verified_records: SequenceRangeOut | None = Field(default=None, description="The records read and chained in full.")
+    sample: SampleOut | None = None
+    pending: SequenceRangeOut | None = Field(
+        default=None, description="Records stored after the head that the writer has not finished committing: checked to "
+                                  "continue the chain, never reported missing.")
 
 
 class AsOfOut(Schema):
@@ -213,7 +243,7 @@ def list_model_audit_logs(
 def verify_model_audit_logs(model_id: int) -> ChainVerificationOut:
     """Recompute the model's hash chain from the stored records and compare its end with the head."""
     audit().require_trail(model_id, _model_exists)
-    return ChainVerificationOut.model_validate(audit().verify(model_id).to_dict())
+    return ChainVerificationOut.model_validate(audit().verify(model_id))
 
 
 @router.get("/models/<model_id>/as-of")

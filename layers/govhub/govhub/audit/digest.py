@@ -134,10 +134,10 @@ class DigestProblem:
 def check_digest_chain(
     model_id: int,
     documents: Sequence[bytes | None],
-    verify_signature: Callable[[bytes, bytes], bool],
+    verify_signature: Callable[[str, bytes, bytes], bool],
 ) -> tuple[list[dict[str, Any]], DigestProblem | None]:
-    """Check digests 1..n (stored bytes, None where absent) in order: each parses, hashes, is signed, and
-    links to the previous one over a contiguous range from sequence 1. Answers the parsed digests up to the
+    """Check digests 1..n (stored bytes, None where absent) in order: each parses, hashes, is signed
+    (``verify_signature(key_id, message, signature)``), and links to the previous one over a contiguous range from sequence 1. Answers the parsed digests up to the
     first problem, and that problem (or None)."""
     checked: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None
@@ -156,7 +156,8 @@ def check_digest_chain(
             signature = base64.b64decode(str(digest.get("signature")), validate=True)
         except ValueError:
             signature = b""
-        if not verify_signature(signed_bytes(digest), signature):
+        key_id = str((digest.get("signing") or {}).get("key_id"))
+        if not verify_signature(key_id, signed_bytes(digest), signature):
             return checked, DigestProblem(number, "signature", f"digest {number} is not signed by the audit signing key")
         well_placed = (
             digest.get("schema") == DIGEST_SCHEMA

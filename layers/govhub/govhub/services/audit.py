@@ -484,7 +484,7 @@ class DigestWriter:
         number = digest_head.number + 1
         made = digest_files(
             model_id=model_id, number=number, records=records, previous=previous, previous_state=previous_state,
-            created_at=format_time(self._clock()), key_id=self._signer.key_id, sign=self._signer.sign,
+            created_at=format_time(self._clock()), key_id=self._signer.arn(), sign=self._signer.sign,
         )
         for key, data in made.files.items():
             try:
@@ -693,12 +693,16 @@ class AuditService:
         return TrailInspection(result, digests, records, result["records"])
 
     # -- the pieces of an incremental verification --------------------------------------------------
-    def _verify_signature(self) -> Callable[[bytes, bytes], bool]:
+    def _verify_signature(self) -> Callable[[str, bytes, bytes], bool]:
         key = self._signing_key or AuditSigningKey()
         if not key.configured:
-            return lambda message, signature: False
-        public_key = key.public_key_der()
-        return lambda message, signature: verify_pss_signature(public_key, message, signature)
+            return lambda key_id, message, signature: False
+
+        def verify(key_id: str, message: bytes, signature: bytes) -> bool:
+            public_key = key.public_key_for(key_id)
+            return public_key is not None and verify_pss_signature(public_key, message, signature)
+
+        return verify
 
     def _digest_chain(self, model_id: int, digest_head: DigestHead) -> tuple[list[dict[str, Any]], DigestProblem | None]:
         """Digests 1..n the table names, plus n+1 if one was stored before the table was moved."""
@@ -844,12 +848,23 @@ class AuditService:
         }
 
     def export(self, model_id: int) -> dict[str, bytes]:
-        """The export bundle's files (``govhub audit verify`` checks them offline)."""
+        """The export bundle's files (``govhub audit verify`` checks them offline): every record, every digest
+        and the public key that signed them."""
         stored = self.stored(model_id)
         records = [r for r in (_parsed_or_reason(s.data) for s in stored) if isinstance(r, dict)]
         name = _model_name(records, model_id)
+        digest_head = self._index.digest_head(model_id)
+        digests = [d for d in self._archive.read_present([digest_key(model_id, n) for n in range(1, digest_head.number + 2)]) if d]
+        key = self._signing_key or AuditSigningKey()
+        signing_keys: dict[str, bytes] = {}
+        for data in digests:
+            key_id = str(((_json_or_none(data) or {}).get("signing") or {}).get("key_id"))
+            public = key.public_key_for(key_id) if key.configured and key_id not in signing_keys else None
+            if public is not None:
+                signing_keys[key_id] = public
         try:
-            return build_bundle([s.data for s in stored], {"id": model_id, "name": name}, self._clock())
+            return build_bundle([s.data for s in stored], {"id": model_id, "name": name}, self._clock(),
+                                digests=digests, signing_keys=signing_keys)
         except ValueError as error:
             raise AuditTrailDamagedError(
                 f"The audit trail of model {model_id} holds an object that is not a record ({error}); "

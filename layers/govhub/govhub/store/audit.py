@@ -429,8 +429,12 @@ def kms_client() -> Any:
 
 
 class AuditSigningKey:
-    """The asymmetric KMS key (RSA_2048, SIGN_VERIFY) that signs digests: the writer may Sign, readers get the
-    public key once per container and verify locally (the same check an auditor makes offline)."""
+    """The asymmetric KMS key (RSA_2048, SIGN_VERIFY) that signs digests, named by its alias.
+
+    The writer may Sign (and DescribeKey, to name the key's ARN in each digest); readers get the public key
+    and verify locally (the same check an auditor makes offline), accepting only digests signed by the key
+    the alias names now.
+    """
 
     def __init__(self, key_id: str | None = None) -> None:
         self._given_key_id = key_id
@@ -443,16 +447,23 @@ class AuditSigningKey:
     def configured(self) -> bool:
         return bool(self.key_id)
 
+    def arn(self) -> str:
+        """The ARN of the key the alias names (asked each time: a digest is written once per N records)."""
+        arn: str = kms_client().describe_key(KeyId=self.key_id)["KeyMetadata"]["Arn"]
+        return arn
+
     def sign(self, message: bytes) -> bytes:
         answer = kms_client().sign(KeyId=self.key_id, Message=message, MessageType="RAW", SigningAlgorithm="RSASSA_PSS_SHA_256")
         signature: bytes = answer["Signature"]
         return signature
 
-    def public_key_der(self) -> bytes:
-        return _public_key(self.key_id)
+    def public_key_for(self, key_arn: str) -> bytes | None:
+        """The DER public key of ``key_arn`` if that is the key the alias names, else None (kept per container)."""
+        cached = _PUBLIC_KEYS.get(self.key_id)
+        if cached is None or cached[0] != key_arn:
+            answer = kms_client().get_public_key(KeyId=self.key_id)
+            cached = _PUBLIC_KEYS[self.key_id] = (str(answer["KeyId"]), bytes(answer["PublicKey"]))
+        return cached[1] if cached[0] == key_arn else None
 
 
-@lru_cache(maxsize=8)
-def _public_key(key_id: str) -> bytes:
-    key: bytes = kms_client().get_public_key(KeyId=key_id)["PublicKey"]
-    return key
+_PUBLIC_KEYS: dict[str, tuple[str, bytes]] = {}
