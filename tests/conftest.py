@@ -15,6 +15,7 @@ os.environ.update(
     AUDIT_BUCKET="itest-auditbucket",
     REPORTS_BUCKET="itest-reportsbucket",
     EVENT_BUS_NAME="itest-governance",
+    AUDIT_SIGNING_KEY_ID="alias/itest-audit-signing",  # the alias of the template's AuditSigningKey in that stack
     POWERTOOLS_LOG_LEVEL=os.environ.get("TEST_LOG_LEVEL", "CRITICAL"),
     POWERTOOLS_DEV="false",
 )

@@ -460,10 +460,15 @@ class AuditSigningKey:
     def public_key_for(self, key_arn: str) -> bytes | None:
         """The DER public key of ``key_arn`` if that is the key the alias names, else None (kept per container)."""
         cached = _PUBLIC_KEYS.get(self.key_id)
-        if cached is None or cached[0] != key_arn:
+        if cached is None or not _same_key(cached[0], key_arn):
             answer = kms_client().get_public_key(KeyId=self.key_id)
             cached = _PUBLIC_KEYS[self.key_id] = (str(answer["KeyId"]), bytes(answer["PublicKey"]))
-        return cached[1] if cached[0] == key_arn else None
+        return cached[1] if _same_key(cached[0], key_arn) else None
+
+
+def _same_key(key_id: str, key_arn: str) -> bool:
+    """KMS answers GetPublicKey with the key's ARN (moto with its bare id): the id after the last '/' decides."""
+    return bool(key_id) and key_id.rsplit("/", 1)[-1] == key_arn.rsplit("/", 1)[-1]
 
 
 _PUBLIC_KEYS: dict[str, tuple[str, bytes]] = {}
