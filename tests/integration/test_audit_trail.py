@@ -423,9 +423,18 @@ def test_the_global_list_filters_by_model_actor_action_and_time_and_pages_with_a
         if not cursor:
             break
     assert len(seen) == 8 and len(set(seen)) == 8
-    # a model's own list filters the same way
-    owner_only = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="actor=omar.owner&action=create&limit=2").body
+    # a model's own list filters the same way, one filter (each an index) with a time range
+    owner_only = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="actor=omar.owner&limit=2").body
     assert len(owner_only["items"]) == 2 and owner_only["next_cursor"]
+    creates = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="action=create").body["items"]
+    assert [r["sequence"] for r in creates] == [4, 3, 2, 1]
+    metrics = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="entity=metric").body["items"]
+    assert {r["entity"] for r in metrics} == {"metric"} and len(metrics) == 2
+    versions = api.get("/api/v1/audit-logs", query="entity=version").body["items"]
+    assert {(r["model_id"], r["entity"]) for r in versions} == {(first["id"], "version"), (second["id"], "version")}
+    # and two of actor, action, entity together are refused, naming both
+    both = api.get("/api/v1/audit-logs", query="actor=omar.owner&action=create")
+    assert both.status == 422 and {d["field"] for d in both.body["error"]["details"]} == {"actor", "action"}
 
 
 def test_bad_filters_are_refused_with_the_field_named(api: Api) -> None:

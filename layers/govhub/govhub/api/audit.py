@@ -179,6 +179,12 @@ def _model_exists(model_id: int) -> bool:
 def _query(model_id: int | None, actor: str | None, action: str | None, entity: str | None,
            since: datetime | None, until: datetime | None) -> AuditQuery:
     start, end = _utc(since, "from"), _utc(until, "to")
+    combined = [name for name, value in (("actor", actor), ("action", action), ("entity", entity)) if value]
+    if len(combined) > 1:  # each filter is an index partition of its own; a combination would read past non-matches
+        raise ValidationFailedError(
+            f"Filter by one of actor, action and entity at a time (with model_id and from/to); got {', '.join(combined)}.",
+            [{"field": name, "message": "cannot be combined with " + ", ".join(n for n in combined if n != name)} for name in combined],
+        )
     from govhub.store.audit import AuditQuery
 
     return AuditQuery(

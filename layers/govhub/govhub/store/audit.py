@@ -33,7 +33,7 @@ from govhub.audit import GENESIS_HASH, audit_model_prefix, audit_record_key, par
 from govhub.config import settings
 from govhub.domain.entities import Page
 from govhub.store import keys
-from govhub.store.items import ListIndex, RiskIndex, StatusIndex, _TableMeta
+from govhub.store.items import DomainIndex, ListIndex, OwnerIndex, RiskIndex, RiskStatusIndex, StatusIndex, _TableMeta
 from govhub.store.repository import _page, decode_cursor
 
 READ_THREADS = 16
@@ -90,7 +90,13 @@ class DigestHead:
 
 
 class AuditIndexItem(Model):
-    """One record, keyed by its stream event; the filterable fields as attributes, the whole record as JSON text."""
+    """One record, keyed by its stream event; the filterable fields as attributes, the whole record as JSON text.
+
+    Every filter of the audit-log lists is a partition of an index, so a filtered page reads only matching
+    records: GSI1 ``AUDIT`` (all) by time, GSI2 ``ACTOR#<user>``, GSI3 ``AUDIT#<model>`` by sequence,
+    GSI4 ``AUDITENTITY#<entity>``, GSI5 ``AUDITACTION#<action>``, GSI6 ``AUDIT#<model>#ACTOR#<user>``, all by
+    time; the per-model entity, action and time partitions are on the record's ``AuditFilterItem``.
+    """
 
     class Meta(_TableMeta):
         pass
@@ -111,10 +117,45 @@ class AuditIndexItem(Model):
     gsi2sk = UnicodeAttribute(attr_name="GSI2SK")
     gsi3pk = UnicodeAttribute(attr_name="GSI3PK")
     gsi3sk = UnicodeAttribute(attr_name="GSI3SK")
+    gsi4pk = UnicodeAttribute(null=True, attr_name="GSI4PK")
+    gsi4sk = UnicodeAttribute(null=True, attr_name="GSI4SK")
+    gsi5pk = UnicodeAttribute(null=True, attr_name="GSI5PK")
+    gsi5sk = UnicodeAttribute(null=True, attr_name="GSI5SK")
+    gsi6pk = UnicodeAttribute(null=True, attr_name="GSI6PK")
+    gsi6sk = UnicodeAttribute(null=True, attr_name="GSI6SK")
 
     by_time = ListIndex()  # gsi1: AUDIT, by time
     by_actor = RiskIndex()  # gsi2: ACTOR#<username>, by time
     by_model = StatusIndex()  # gsi3: AUDIT#<model id>, by sequence
+    by_entity = OwnerIndex()  # gsi4: AUDITENTITY#<entity>, by time
+    by_action = DomainIndex()  # gsi5: AUDITACTION#<action>, by time
+    by_model_actor = RiskStatusIndex()  # gsi6: AUDIT#<model>#ACTOR#<username>, by time
+
+
+class AuditFilterItem(Model):
+    """A record's second index item (``AUDITFILTER#<event id>``): one model's records by entity, by action and by
+    time, each by time (GSI1, GSI2, GSI3), with the record as JSON text, so those pages read only what they show."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    record = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute(attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(attr_name="GSI1SK")
+    gsi2pk = UnicodeAttribute(attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(attr_name="GSI2SK")
+    gsi3pk = UnicodeAttribute(attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(attr_name="GSI3SK")
+
+    by_model_entity = ListIndex()  # gsi1: AUDIT#<model>#ENTITY#<entity>
+    by_model_action = RiskIndex()  # gsi2: AUDIT#<model>#ACTION#<action>
+    by_model_time = StatusIndex()  # gsi3: AUDITTIME#<model>
+
+
+class AuditFilterError(ValueError):
+    """A combination of filters no index serves."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +264,7 @@ class AuditIndexRepository:
         with AuditIndexItem.batch_write() as batch:
             for record in records:
                 batch.save(self._to_item(record))
+                batch.save(self._to_filter_item(record))  # same table: one batch writes both kinds
 
     def indexed_events(self, event_ids: Iterable[str]) -> dict[str, IndexedEvent]:
         """The events that have an index item, with the record it names (consistent reads)."""
@@ -236,48 +278,49 @@ class AuditIndexRepository:
         return found
 
     def list(self, query: AuditQuery, limit: int, cursor: str | None) -> Page:
-        """Records newest first, as dicts; one Query (plus what the filters skip)."""
-        filters: list[Condition] = []
-        if query.action:
-            filters.append(AuditIndexItem.action == query.action)
-        if query.entity:
-            filters.append(AuditIndexItem.audited_entity == query.entity)
-        if query.model_id is not None:
-            if query.actor:
-                filters.append(AuditIndexItem.gsi2pk == keys.actor_partition(query.actor))
-            if query.since:
-                filters.append(AuditIndexItem.time >= query.since)
-            if query.until:
-                filters.append(AuditIndexItem.time <= query.until)
-            results = AuditIndexItem.by_model.query(
-                keys.audit_records_pk(query.model_id),
-                filter_condition=_all(filters),
-                scan_index_forward=False,
-                limit=limit,
-                page_size=limit,
-                last_evaluated_key=decode_cursor(cursor),
-            )
-        else:
-            index, partition, sort_key = (
-                (AuditIndexItem.by_actor, keys.actor_partition(query.actor), AuditIndexItem.gsi2sk)
-                if query.actor
-                else (AuditIndexItem.by_time, keys.AUDIT_LIST, AuditIndexItem.gsi1sk)
-            )
-            results = index.query(
-                partition,
-                range_key_condition=_time_range(sort_key, query.since, query.until),
-                filter_condition=_all(filters),
-                scan_index_forward=False,
-                limit=limit,
-                page_size=limit,
-                last_evaluated_key=decode_cursor(cursor),
-            )
+        """Records newest first, as dicts: one Query of the index partition that holds exactly the matching
+        records (time ranges are sort-key conditions), so a page reads only what it shows."""
+        index, partition, sort_key = self._partition(query)
+        by_sequence = sort_key is AuditIndexItem.gsi3sk
+        results = index.query(
+            partition,
+            range_key_condition=None if by_sequence else _time_range(sort_key, query.since, query.until),
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
         return _page(results, lambda item: json.loads(item.record))
+
+    @staticmethod
+    def _partition(query: AuditQuery) -> tuple[Any, str, UnicodeAttribute]:
+        chosen = [name for name in ("actor", "action", "entity") if getattr(query, name)]
+        if len(chosen) > 1:
+            raise AuditFilterError(f"{' and '.join(chosen)} cannot be combined: each is an index of its own; "
+                                   "combine one of them with model_id and a time range")
+        model = query.model_id
+        if query.actor:
+            if model is not None:
+                return AuditIndexItem.by_model_actor, keys.audit_model_actor_partition(model, query.actor), AuditIndexItem.gsi6sk
+            return AuditIndexItem.by_actor, keys.actor_partition(query.actor), AuditIndexItem.gsi2sk
+        if query.entity:
+            if model is not None:
+                return AuditFilterItem.by_model_entity, keys.audit_entity_partition(query.entity, model), AuditFilterItem.gsi1sk
+            return AuditIndexItem.by_entity, keys.audit_entity_partition(query.entity), AuditIndexItem.gsi4sk
+        if query.action:
+            if model is not None:
+                return AuditFilterItem.by_model_action, keys.audit_action_partition(query.action, model), AuditFilterItem.gsi2sk
+            return AuditIndexItem.by_action, keys.audit_action_partition(query.action), AuditIndexItem.gsi5sk
+        if model is not None:
+            if query.since or query.until:
+                return AuditFilterItem.by_model_time, keys.audit_model_time_partition(model), AuditFilterItem.gsi3sk
+            return AuditIndexItem.by_model, keys.audit_records_pk(model), AuditIndexItem.gsi3sk
+        return AuditIndexItem.by_time, keys.AUDIT_LIST, AuditIndexItem.gsi1sk
 
     @staticmethod
     def _to_item(record: Mapping[str, Any]) -> AuditIndexItem:
         model_id, sequence, at = int(record["model_id"]), int(record["sequence"]), str(record["time"])
-        username = str(record["actor"]["username"])
+        username, action, entity = str(record["actor"]["username"]), str(record["action"]), str(record["entity"])
         time_key = keys.audit_time_sk(at, model_id, sequence)
         return AuditIndexItem(
             keys.audit_event_pk(str(record["event_id"])),
@@ -285,25 +328,44 @@ class AuditIndexRepository:
             model_id=model_id,
             sequence=sequence,
             time=at,
-            action=str(record["action"]),
-            audited_entity=str(record["entity"]),
+            action=action,
+            audited_entity=entity,
             username=username,
             record_hash=str(record["hash"]),
-            record=json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+            record=_record_text(record),
             gsi1pk=keys.AUDIT_LIST,
             gsi1sk=time_key,
             gsi2pk=keys.actor_partition(username),
             gsi2sk=time_key,
             gsi3pk=keys.audit_records_pk(model_id),
             gsi3sk=keys.audit_sequence_sk(sequence),
+            gsi4pk=keys.audit_entity_partition(entity),
+            gsi4sk=time_key,
+            gsi5pk=keys.audit_action_partition(action),
+            gsi5sk=time_key,
+            gsi6pk=keys.audit_model_actor_partition(model_id, username),
+            gsi6sk=time_key,
+        )
+
+    @staticmethod
+    def _to_filter_item(record: Mapping[str, Any]) -> AuditFilterItem:
+        model_id, sequence = int(record["model_id"]), int(record["sequence"])
+        time_key = keys.audit_time_sk(str(record["time"]), model_id, sequence)
+        return AuditFilterItem(
+            keys.audit_filter_pk(str(record["event_id"])),
+            keys.AUDIT_FILTER_SK,
+            record=_record_text(record),
+            gsi1pk=keys.audit_entity_partition(str(record["entity"]), model_id),
+            gsi1sk=time_key,
+            gsi2pk=keys.audit_action_partition(str(record["action"]), model_id),
+            gsi2sk=time_key,
+            gsi3pk=keys.audit_model_time_partition(model_id),
+            gsi3sk=time_key,
         )
 
 
-def _all(conditions: list[Condition]) -> Condition | None:
-    combined: Condition | None = None
-    for condition in conditions:
-        combined = condition if combined is None else combined & condition
-    return combined
+def _record_text(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _time_range(sort_key: UnicodeAttribute, since: str | None, until: str | None) -> Condition | None:
