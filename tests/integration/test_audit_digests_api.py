@@ -107,4 +107,4 @@ def test_as_of_and_the_report_summary_start_from_the_snapshot(api: Api, trail: d
     assert now["chain"]["mode"] == "incremental" and now["chain"]["intact"] is True
     summary = audit_summary(model_id)
     assert summary["counts"] == {"metric.create": 5, "model.create": 1, "model.status_change": 1, "version.create": 1}
-    assert [(h["from"], h["to"]) for h in summary["approval_history"]] == [("draft", "under_review")]
+    assert [(h["from"], h["to"]) for h in summary["approval_history"]] == [(None, "draft"), ("draft", "under_review")]

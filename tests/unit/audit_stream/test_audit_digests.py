@@ -165,7 +165,9 @@ def test_the_summary_counts_every_record_and_keeps_the_approval_history(trail: T
     summary = trail.service().summary(7, last=3)
     assert summary["records"] == 10
     assert summary["counts"] == {"metric.create": 6, "model.create": 1, "model.status_change": 2, "version.create": 1}
-    assert [(h["from"], h["to"]) for h in summary["approval_history"]] == [("draft", "under_review"), ("under_review", "approved")]
+    assert [(h["from"], h["to"]) for h in summary["approval_history"]] == [
+        (None, "draft"), ("draft", "under_review"), ("under_review", "approved")]
+    assert [(h["from"], h["to"]) for h in summary["risk_history"]] == [(None, "high")]
     assert summary["approval_history"][-1]["approved_version_id"] == 3
     assert [r["sequence"] for r in summary["last_records"]] == [8, 9, 10]
     assert summary["verification"]["intact"] is True

@@ -63,6 +63,7 @@ class Replay:
     last_change: dict[str, Any] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # "<entity>.<action>" -> records
     approval_history: list[dict[str, Any]] = field(default_factory=list)  # every status change, in order
+    risk_history: list[dict[str, Any]] = field(default_factory=list)  # every risk level change, in order
 
     def to_state(self) -> dict[str, Any]:
         """Plain JSON. Metrics keep only the last one recorded per version and name (all an answer shows)."""
@@ -79,6 +80,7 @@ class Replay:
             "last_change": self.last_change,
             "counts": dict(sorted(self.counts.items())),
             "approval_history": self.approval_history,
+            "risk_history": self.risk_history,
         }
 
     @classmethod
@@ -92,6 +94,7 @@ class Replay:
             last_change=state.get("last_change"),
             counts=dict(state.get("counts") or {}),
             approval_history=list(state.get("approval_history") or []),
+            risk_history=list(state.get("risk_history") or []),
         )
 
     def apply(self, record: Mapping[str, Any]) -> None:
@@ -115,6 +118,8 @@ class Replay:
         }
 
     def _apply_model(self, record: Mapping[str, Any], action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        self._history(self.approval_history, record, changes, "compliance_status", "approved_version_id")
+        self._history(self.risk_history, record, changes, "risk_level", "risk_justification")
         identity = {"id": record["model_id"]}
         if action == "create":
             self.model = identity | {name: change.get("after") for name, change in changes.items()}
@@ -129,12 +134,19 @@ class Replay:
         self.model = (self.model or identity) | {name: change.get("after") for name, change in changes.items()}
         if "compliance_status" in changes:
             self._status_changed(record)
-            status = changes["compliance_status"]
-            self.approval_history.append({
-                "sequence": record["sequence"], "time": record["time"], "actor": dict(record["actor"]),
-                "from": status.get("before"), "to": status.get("after"), "reason": record.get("reason"),
-                "approved_version_id": (self.approved or {}).get("version_id") if status.get("after") == "approved" else None,
-            })
+
+    @staticmethod
+    def _history(history: list[dict[str, Any]], record: Mapping[str, Any], changes: Mapping[str, Mapping[str, Any]],
+                 name: str, extra: str) -> None:
+        """A field's changes, as the report lists them (a create counts: from nothing to its first value)."""
+        change = changes.get(name)
+        if change is None or change.get("before") == change.get("after"):
+            return
+        history.append({
+            "sequence": record["sequence"], "time": record["time"], "actor": dict(record["actor"]),
+            "from": change.get("before"), "to": change.get("after"), "reason": record.get("reason"),
+            extra: (changes.get(extra) or {}).get("after"),
+        })
 
     def _status_changed(self, record: Mapping[str, Any]) -> None:
         assert self.model is not None

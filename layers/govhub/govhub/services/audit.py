@@ -843,6 +843,7 @@ class AuditService:
             "records": total,
             "counts": dict(replay.counts),
             "approval_history": list(replay.approval_history),
+            "risk_history": list(replay.risk_history),
             "last_records": [known[s] for s in range(first, total + 1) if s in known],
             "verification": inspection.verification,
         }
