@@ -77,10 +77,13 @@ def test_a_digest_forged_by_someone_without_the_key_is_reported(api: Api, trail:
     s3 = boto3.client("s3", region_name="us-east-1")
     key = digest_key(model_id, 1)
     digest = json.loads(s3.get_object(Bucket=trail["bucket"], Key=key)["Body"].read())
-    # Given someone with write access to the bucket (refused by its policy in AWS) but not to the key rewrites digest 1
+    # Given someone with write access to the bucket (refused by its policy in AWS) and the table, but not to the key,
+    # rewrites digest 1 and its copy consistently
     digest["created_at"] = "2020-01-01T00:00:00.000000+00:00"
     digest["hash"] = hashlib.sha256(signed_bytes(digest)).hexdigest()
-    s3.put_object(Bucket=trail["bucket"], Key=key, Body=json.dumps(digest, sort_keys=True, separators=(",", ":")).encode())
+    forged = json.dumps(digest, sort_keys=True, separators=(",", ":")).encode()
+    s3.put_object(Bucket=trail["bucket"], Key=key, Body=forged)
+    AuditIndexRepository().save_digest(model_id, 1, forged)
     verdict = api.get(f"/api/v1/models/{model_id}/audit-logs/verify", role="auditor").body
     assert verdict["intact"] is False
     assert (verdict["first_break"]["problem"], verdict["first_break"]["digest"]) == ("forged", 1)

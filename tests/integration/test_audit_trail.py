@@ -184,7 +184,7 @@ def test_only_audited_items_reach_the_function_and_index_items_never_feed_back(a
     assert echoed, "audit_stream writes to the table"
     # Then the template's filter lets none of them through
     assert subscribed(pipeline.template, "AuditStreamFunction", echoed) == []
-    assert {r["dynamodb"]["Keys"]["PK"]["S"].split("#")[0] for r in echoed} <= {"AUDIT", "AUDITHEAD", "AUDITEVENT"}
+    assert {r["dynamodb"]["Keys"]["PK"]["S"].split("#")[0] for r in echoed} <= {"AUDIT", "AUDITHEAD", "AUDITEVENT", "AUDITFILTER", "AUDITDIGEST"}
     assert len(pipeline.records(model["id"])) == 5
 
 

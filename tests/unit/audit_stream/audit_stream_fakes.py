@@ -105,6 +105,7 @@ class FakeIndex:
     def __init__(self) -> None:
         self.head_items: dict[int, AuditHead] = {}
         self.digest_head_items: dict[int, DigestHead] = {}
+        self.digest_copies: dict[tuple[int, int], bytes] = {}
         self.items: dict[str, dict[str, Any]] = {}  # event id -> the record its index item holds
         self.fail_save_records = 0  # how many save_records calls fail before they work again
         self.on_advance: list[Any] = []  # callbacks run before a head moves (to interleave another writer)
@@ -133,6 +134,12 @@ class FakeIndex:
 
     def digest_head(self, model_id: int) -> DigestHead:
         return self.digest_head_items.get(model_id, DigestHead(model_id))
+
+    def save_digest(self, model_id: int, number: int, document: bytes) -> None:
+        self.digest_copies[(model_id, number)] = document
+
+    def digests(self, model_id: int) -> list[bytes]:
+        return [d for (m, _), d in sorted(self.digest_copies.items()) if m == model_id]
 
     def advance_digest(self, current: DigestHead, new: DigestHead) -> bool:
         if self.digest_head(new.model_id).number != current.number:

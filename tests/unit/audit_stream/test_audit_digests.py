@@ -56,7 +56,9 @@ class Trail:
         return json.loads(self.archive.objects[digest_key(7, number)])
 
     def store_digest(self, number: int, digest: dict) -> None:
+        """What someone with write access to the bucket and the table (not to the key) can do: rewrite both copies."""
         self.archive.objects[digest_key(7, number)] = encode_record(digest)
+        self.index.digest_copies[(7, number)] = encode_record(digest)
 
 
 @pytest.fixture
@@ -111,6 +113,14 @@ def test_a_changed_digest_is_detected(trail: Trail) -> None:
     verdict = trail.service().verify(7)
     assert verdict["intact"] is False
     assert verdict["first_break"]["problem"] == "modified" and verdict["first_break"]["digest"] == 2
+
+
+def test_a_digest_object_that_differs_from_its_signed_copy_is_detected(trail: Trail) -> None:
+    digest = trail.digest(1)
+    digest["created_at"] = at(40)
+    trail.archive.objects[digest_key(7, 1)] = encode_record(digest)  # the bucket object only
+    verdict = trail.service(sample=9).verify(7)
+    assert (verdict["intact"], verdict["first_break"]["problem"], verdict["first_break"]["digest"]) == (False, "modified", 1)
 
 
 def test_a_digest_re_signed_without_the_key_is_detected_as_forged(trail: Trail) -> None:

@@ -50,6 +50,7 @@ from govhub.audit import (
     RecordFormatError,
     audit_record_key,
     build_bundle,
+    canonical_json,
     encode_record,
     field_changes,
     load_record,
@@ -493,6 +494,7 @@ class DigestWriter:
                 if key == digest_key(model_id, number):  # another writer signed digest `number` first: theirs stands
                     return self._adopt(digest_head, taken.stored)
                 # leaves and snapshots are named by their range, so a same-named one holds the same bytes
+        self._index.save_digest(model_id, number, made.files[digest_key(model_id, number)])
         moved = DigestHead(model_id, number, last, str(made.digest["hash"]), str(made.digest["created_at"]))
         return moved if self._index.advance_digest(digest_head, moved) else None
 
@@ -512,6 +514,7 @@ class DigestWriter:
         digest = load_record(stored)
         if digest.get("previous_digest_hash") != digest_head.hash or digest.get("hash") != digest_hash(digest):
             raise ChainConflictError(f"digest {digest_head.number + 1} of model {digest_head.model_id} does not continue the digests")
+        self._index.save_digest(digest_head.model_id, int(digest["number"]), stored)
         moved = DigestHead(digest_head.model_id, int(digest["number"]), int(digest["last_sequence"]), str(digest["hash"]),
                            str(digest["created_at"]))
         return moved if self._index.advance_digest(digest_head, moved) else None
@@ -705,13 +708,18 @@ class AuditService:
         return verify
 
     def _digest_chain(self, model_id: int, digest_head: DigestHead) -> tuple[list[dict[str, Any]], DigestProblem | None]:
-        """Digests 1..n the table names, plus n+1 if one was stored before the table was moved."""
-        stored = self._archive.read_present([digest_key(model_id, n) for n in range(1, digest_head.number + 2)])
-        if stored and stored[-1] is None:
-            stored.pop()
-        if not stored:
+        """The chain's digests from their signed copies in the table (one Query), plus one stored in the bucket
+        before its copy was made; the last one is compared with its object."""
+        copies = self._index.digests(model_id)
+        number = len(copies)
+        probes = self._archive.read_present([digest_key(model_id, n) for n in ([number] if number else []) + [number + 1]])
+        if probes[-1] is not None:
+            copies.append(probes[-1])
+        if not copies:
             return [], None
-        digests, problem = check_digest_chain(model_id, stored, self._verify_signature())
+        digests, problem = check_digest_chain(model_id, copies, self._verify_signature())
+        if problem is None and number and probes[0] != copies[number - 1]:
+            problem = DigestProblem(number, "modified", f"digest {number} in the bucket is not its signed copy")
         if problem is None and digest_head.number and (len(digests) < digest_head.number or digests[digest_head.number - 1]["hash"] != digest_head.hash):
             problem = DigestProblem(digest_head.number, "modified", f"digest {digest_head.number} is not the one the table anchors")
         return digests, problem
@@ -745,10 +753,15 @@ class AuditService:
         reads = self._archive.read_present(
             [audit_record_key(model_id, s) for s in sequences]
             + [leaves_key(model_id, n, int(by_number[n]["last_sequence"])) for n in wanted]
+            + [digest_key(model_id, n) for n in wanted]
         )
-        leaves = dict(zip(wanted, reads[len(sequences):], strict=True))
+        leaves = dict(zip(wanted, reads[len(sequences) : len(sequences) + len(wanted)], strict=True))
+        objects = dict(zip(wanted, reads[len(sequences) + len(wanted) :], strict=True))
         summary = {"size": len(sequences), "sequences": sequences}
         for number in wanted:
+            if objects[number] != canonical_json(by_number[number]):
+                return summary, {"sequence": int(by_number[number]["first_sequence"]), "problem": "modified",
+                                 "detail": f"digest {number} in the bucket is not its signed copy", "digest": number}
             data = leaves[number]
             why = "the leaves file is missing" if data is None else check_leaves(by_number[number], _json_or_none(data))
             if why:

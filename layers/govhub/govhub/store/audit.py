@@ -78,6 +78,19 @@ class AuditDigestHeadItem(Model):
     created_at = UnicodeAttribute()
 
 
+class AuditDigestCopyItem(Model):
+    """A signed digest's copy in the table (``AUDITDIGEST#<model>``, ``D#<number>``): verification reads a chain's
+    digests with one Query; their signatures make the copies as trustworthy as the objects, which a sample of
+    each verification compares byte for byte."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    document = UnicodeAttribute()
+
+
 @dataclass(frozen=True)
 class DigestHead:
     """The last digest of a chain as the table knows it (number 0: none yet)."""
@@ -235,6 +248,19 @@ class AuditIndexRepository:
 
     def digest_head(self, model_id: int) -> DigestHead:
         return self.digest_heads([model_id]).get(model_id, DigestHead(model_id))
+
+    def save_digest(self, model_id: int, number: int, document: bytes) -> None:
+        AuditDigestCopyItem(keys.audit_digest_head_pk(model_id), keys.audit_digest_copy_sk(number),
+                            document=document.decode("utf-8")).save()
+
+    def digests(self, model_id: int) -> list[bytes]:
+        """The copies of a chain's digests, in number order (one Query per MB: about a thousand digests)."""
+        results = AuditDigestCopyItem.query(
+            keys.audit_digest_head_pk(model_id),
+            AuditDigestCopyItem.sk.startswith(keys.AUDIT_DIGEST_COPY),
+            consistent_read=True,
+        )
+        return [item.document.encode("utf-8") for item in results]
 
     def advance_digest(self, current: DigestHead, new: DigestHead) -> bool:
         """Move the digest head from ``current`` to ``new``; False if it is no longer at ``current``."""

@@ -56,6 +56,7 @@ AUDIT_FILTER = "AUDITFILTER#"  # a record's second index item: the per-model fil
 AUDIT_FILTER_SK = "FILTER"
 AUDIT_DIGEST_HEAD = "AUDITDIGEST#"  # the last signed digest of a model's chain
 AUDIT_DIGEST_HEAD_SK = "HEAD"
+AUDIT_DIGEST_COPY = "D#"  # signed copies of a chain's digests, under AUDITDIGEST#<model>, by number
 
 
 def model_pk(model_id: int) -> str:
@@ -143,6 +144,10 @@ def audit_model_time_partition(model_id: int) -> str:
 
 def audit_digest_head_pk(model_id: int) -> str:
     return f"{AUDIT_DIGEST_HEAD}{model_id}"
+
+
+def audit_digest_copy_sk(number: int) -> str:
+    return f"{AUDIT_DIGEST_COPY}{number:08d}"
 
 
 def audit_event_pk(event_id: str) -> str:
