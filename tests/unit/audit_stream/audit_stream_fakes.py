@@ -63,9 +63,6 @@ class FakeArchive:
     def read_present(self, keys_in_order: list[str]) -> list[bytes | None]:
         return [self.objects.get(k) for k in keys_in_order]
 
-    def keys_after(self, model_id: int, sequence: int) -> list[str]:
-        return [k for k in self.keys(model_id) if parse_audit_record_key(k)[1] > sequence]
-
     def has_any(self, model_id: int) -> bool:
         return bool(self.keys(model_id))
 
@@ -138,8 +135,8 @@ class FakeIndex:
     def save_digest(self, model_id: int, number: int, document: bytes) -> None:
         self.digest_copies[(model_id, number)] = document
 
-    def digests(self, model_id: int) -> list[bytes]:
-        return [d for (m, _), d in sorted(self.digest_copies.items()) if m == model_id]
+    def digests(self, model_id: int, count: int) -> dict[int, bytes]:
+        return {n: d for (m, n), d in self.digest_copies.items() if m == model_id and n <= count}
 
     def advance_digest(self, current: DigestHead, new: DigestHead) -> bool:
         if self.digest_head(new.model_id).number != current.number:

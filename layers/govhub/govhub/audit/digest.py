@@ -29,6 +29,7 @@ import base64
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from govhub.audit.chain import GENESIS_HASH, canonical_json, load_record, record_hash
@@ -204,11 +205,11 @@ def verify_pss_signature(public_key_der: bytes, message: bytes, signature: bytes
     ``cryptography`` is imported here, on first use: only verification needs it.
     """
     from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
 
-    key = serialization.load_der_public_key(public_key_der)
-    if not isinstance(key, rsa.RSAPublicKey):
+    key = _rsa_public_key(public_key_der)
+    if key is None:
         return False
     try:
         key.verify(signature, message, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.AUTO), hashes.SHA256())
@@ -267,3 +268,12 @@ def digest_files(
             digest_key(model_id, number): canonical_json(digest),
         },
     )
+
+
+@lru_cache(maxsize=8)
+def _rsa_public_key(public_key_der: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = serialization.load_der_public_key(public_key_der)
+    return key if isinstance(key, rsa.RSAPublicKey) else None

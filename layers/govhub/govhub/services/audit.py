@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import bisect
 import hashlib
+import itertools
 import json
 import logging
 import random
@@ -596,6 +597,9 @@ class TrailInspection:
     records: int  # records in the chain (the head's sequence plus pending records)
 
 
+PENDING_PROBE = 16  # records probed at once after the head; a batch stores at most 100
+
+
 class AuditService:
     def __init__(
         self,
@@ -668,8 +672,7 @@ class AuditService:
         tail_records = [_parsed_or_reason(data) for data in tail_bytes if data is not None]
         verdict = verify_chain(tail_records, start_sequence=start, start_prev_hash=str(last["head_hash"]) if last else GENESIS_HASH,
                                expected_last_sequence=head.sequence, expected_head_hash=head.hash)
-        pending_keys = self._archive.keys_after(model_id, head.sequence)
-        pending = [_parsed_or_reason(data) for data in self._archive.read(pending_keys)]
+        pending = [_parsed_or_reason(data) for data in self._pending(model_id, head.sequence)]
         after_head = verify_chain(pending, start_sequence=head.sequence + 1, start_prev_hash=head.hash) if pending else None
         sample, sample_break = self._sample(model_id, digests)
         result: dict[str, Any] = {
@@ -696,6 +699,18 @@ class AuditService:
         return TrailInspection(result, digests, records, result["records"])
 
     # -- the pieces of an incremental verification --------------------------------------------------
+    def _pending(self, model_id: int, head_sequence: int) -> list[bytes]:
+        """The records stored after the head (the writer stores them in order before it moves the head): read by
+        key, PENDING_PROBE at a time, until the first absent one. No listing: its cost would grow with the chain."""
+        found: list[bytes] = []
+        while True:
+            start = head_sequence + len(found) + 1
+            probe = self._archive.read_present([audit_record_key(model_id, s) for s in range(start, start + PENDING_PROBE)])
+            present = list(itertools.takewhile(lambda data: data is not None, probe))
+            found += cast(list[bytes], present)
+            if len(present) < PENDING_PROBE:
+                return found
+
     def _verify_signature(self) -> Callable[[str, bytes, bytes], bool]:
         key = self._signing_key or AuditSigningKey()
         if not key.configured:
@@ -708,20 +723,24 @@ class AuditService:
         return verify
 
     def _digest_chain(self, model_id: int, digest_head: DigestHead) -> tuple[list[dict[str, Any]], DigestProblem | None]:
-        """The chain's digests from their signed copies in the table (one Query), plus one stored in the bucket
-        before its copy was made; the last one is compared with its object."""
-        copies = self._index.digests(model_id)
-        number = len(copies)
-        probes = self._archive.read_present([digest_key(model_id, n) for n in ([number] if number else []) + [number + 1]])
+        """Digests 1..n the table anchors, from their signed copies (read by key; a copy the writer did not get to
+        make is read from the bucket), plus n+1 if it was stored before the table moved. The last one is compared
+        with its object."""
+        number = digest_head.number
+        copies = self._index.digests(model_id, number)
+        absent = [n for n in range(1, number + 1) if n not in copies]
+        probes = self._archive.read_present([digest_key(model_id, n) for n in [*absent, *([number] if number else []), number + 1]])
+        copies |= {n: data for n, data in zip(absent, probes, strict=False) if data is not None}
+        stored: list[bytes | None] = [copies.get(n) for n in range(1, number + 1)]
         if probes[-1] is not None:
-            copies.append(probes[-1])
-        if not copies:
+            stored.append(probes[-1])
+        if not stored:
             return [], None
-        digests, problem = check_digest_chain(model_id, copies, self._verify_signature())
-        if problem is None and number and probes[0] != copies[number - 1]:
+        digests, problem = check_digest_chain(model_id, stored, self._verify_signature())
+        if problem is None and number and probes[-2] != stored[number - 1]:
             problem = DigestProblem(number, "modified", f"digest {number} in the bucket is not its signed copy")
-        if problem is None and digest_head.number and (len(digests) < digest_head.number or digests[digest_head.number - 1]["hash"] != digest_head.hash):
-            problem = DigestProblem(digest_head.number, "modified", f"digest {digest_head.number} is not the one the table anchors")
+        if problem is None and number and digests[number - 1]["hash"] != digest_head.hash:
+            problem = DigestProblem(number, "modified", f"digest {number} is not the one the table anchors")
         return digests, problem
 
     @staticmethod

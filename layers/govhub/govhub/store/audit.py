@@ -29,7 +29,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
-from govhub.audit import GENESIS_HASH, audit_model_prefix, audit_record_key, parse_audit_record_key
+from govhub.audit import GENESIS_HASH, audit_model_prefix, parse_audit_record_key
 from govhub.config import settings
 from govhub.domain.entities import Page
 from govhub.store import keys
@@ -80,7 +80,7 @@ class AuditDigestHeadItem(Model):
 
 class AuditDigestCopyItem(Model):
     """A signed digest's copy in the table (``AUDITDIGEST#<model>``, ``D#<number>``): verification reads a chain's
-    digests with one Query; their signatures make the copies as trustworthy as the objects, which a sample of
+    digests by key (100 a call) instead of one object each; their signatures make the copies as trustworthy as the objects, which a sample of
     each verification compares byte for byte."""
 
     class Meta(_TableMeta):
@@ -253,14 +253,13 @@ class AuditIndexRepository:
         AuditDigestCopyItem(keys.audit_digest_head_pk(model_id), keys.audit_digest_copy_sk(number),
                             document=document.decode("utf-8")).save()
 
-    def digests(self, model_id: int) -> list[bytes]:
-        """The copies of a chain's digests, in number order (one Query per MB: about a thousand digests)."""
-        results = AuditDigestCopyItem.query(
-            keys.audit_digest_head_pk(model_id),
-            AuditDigestCopyItem.sk.startswith(keys.AUDIT_DIGEST_COPY),
-            consistent_read=True,
-        )
-        return [item.document.encode("utf-8") for item in results]
+    def digests(self, model_id: int, count: int) -> dict[int, bytes]:
+        """The copies of digests 1..count by number (BatchGetItem, 100 keys a call); a number without a copy is absent."""
+        found: dict[int, bytes] = {}
+        pairs = [(keys.audit_digest_head_pk(model_id), keys.audit_digest_copy_sk(n)) for n in range(1, count + 1)]
+        for item in AuditDigestCopyItem.batch_get(pairs, consistent_read=True):
+            found[int(item.sk.removeprefix(keys.AUDIT_DIGEST_COPY))] = item.document.encode("utf-8")
+        return found
 
     def advance_digest(self, current: DigestHead, new: DigestHead) -> bool:
         """Move the digest head from ``current`` to ``new``; False if it is no longer at ``current``."""
@@ -467,21 +466,6 @@ class AuditArchive:
             return [self.get_if_present(key) for key in keys_in_order]
         with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(keys_in_order))) as pool:
             return list(pool.map(self.get_if_present, keys_in_order))
-
-    def keys_after(self, model_id: int, sequence: int) -> list[str]:
-        """The keys of a model's records after ``sequence``, in order (one listing from there, not from the start)."""
-        found: list[tuple[int, str]] = []
-        paginator = s3_client().get_paginator("list_objects_v2")
-        start = audit_record_key(model_id, sequence) if sequence > 0 else ""
-        arguments = {"Bucket": self._bucket, "Prefix": audit_model_prefix(model_id)} | ({"StartAfter": start} if start else {})
-        for page in paginator.paginate(**arguments):
-            for entry in page.get("Contents", []):
-                try:
-                    _, number = parse_audit_record_key(entry["Key"])
-                except ValueError:
-                    continue
-                found.append((number, entry["Key"]))
-        return [key for _, key in sorted(found)]
 
     def has_any(self, model_id: int) -> bool:
         page = s3_client().list_objects_v2(Bucket=self._bucket, Prefix=audit_model_prefix(model_id), MaxKeys=1)
