@@ -207,4 +207,5 @@ def test_only_the_audit_writer_may_sign_digests_and_readers_get_the_public_key(t
     assert (key["KeySpec"], key["KeyUsage"]) == ("RSA_2048", "SIGN_VERIFY")
     assert signers == [{"AWS": {"Fn::GetAtt": ["AuditStreamFunctionRole", "Arn"]}}]
     assert "kms:Sign" not in granted
-    assert granted["kms:GetPublicKey"] == granted["kms:Verify"] == {"AuditFunction", "ReportsFunction", "ReportJobsFunction"}
+    assert granted["kms:GetPublicKey"] == granted["kms:Verify"] == {
+        "AuditFunction", "AuditVerificationJobsFunction", "ReportsFunction", "ReportJobsFunction"}

@@ -111,3 +111,25 @@ def test_as_of_and_the_report_summary_start_from_the_snapshot(api: Api, trail: d
     summary = audit_summary(model_id)
     assert summary["counts"] == {"metric.create": 5, "model.create": 1, "model.status_change": 1, "version.create": 1}
     assert [(h["from"], h["to"]) for h in summary["approval_history"]] == [(None, "draft"), ("draft", "under_review")]
+
+
+def test_a_full_verification_is_a_job_whose_result_is_kept_with_who_asked(
+    api: Api, trail: dict[str, Any], aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]
+) -> None:
+    model_id = trail["model"]["id"]
+    stream = TableStream(aws["Table.StreamArn"])
+    stream.new_records()  # what the trail fixture wrote
+    # When an auditor asks for a full verification
+    asked = api.get(f"/api/v1/models/{model_id}/audit-logs/verify", role="auditor", query="full=true")
+    assert asked.status == 202 and asked.body["status"] == "queued" and asked.body["requested_by"] == "aude.auditor"
+    assert asked.headers["Location"] == asked.body["status_url"]
+    # and the verification jobs function gets the queued job from the stream (its template filter)
+    jobs = subscribed(template, "AuditVerificationJobsFunction", stream.new_records())
+    assert len(jobs) == 1
+    deliver_until_done(functions["AuditVerificationJobsFunction"], jobs)
+    # Then polling the job gives the full verification: every record and every digest's signature
+    job = api.get(asked.body["status_url"], role="auditor").body
+    assert job["status"] == "done" and job["requested_by_role"] == "auditor" and job["finished_at"]
+    assert job["result"]["intact"] is True and job["result"]["mode"] == "full"
+    assert job["result"]["verified_records"] == {"from": 1, "to": 8, "count": 8} and job["result"]["digests"]["count"] == 2
+    assert api.get(f"/api/v1/models/{model_id + 1}/audit-logs/verify/jobs/{job['job_id']}").status == 404

@@ -14,11 +14,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BeforeValidator, ConfigDict, Field
 
-from govhub.api.context import registry
+from govhub.api.context import principal, registry
 from govhub.audit import bundle_to_zip
 from govhub.audit.bundle import MANIFEST
 from govhub.audit.record import ACTIONS, ENTITIES, format_time
@@ -245,11 +245,62 @@ def list_model_audit_logs(
     return _page(_query(model_id, actor, action, entity, since, until), limit, cursor)
 
 
-@router.get("/models/<model_id>/audit-logs/verify")
-def verify_model_audit_logs(model_id: int) -> ChainVerificationOut:
-    """Recompute the model's hash chain from the stored records and compare its end with the head."""
+class VerificationJobOut(Schema):
+    job_id: str
+    model_id: int
+    status: Literal["queued", "running", "done", "failed"]
+    requested_by: str
+    requested_by_role: str
+    requested_at: str
+    finished_at: str | None
+    error: str | None
+    result: ChainVerificationOut | None = Field(description="The full verification, once done.")
+    status_url: str
+
+
+def _job_out(job: dict[str, Any]) -> VerificationJobOut:
+    url = f"/api/v1/models/{job['model_id']}/audit-logs/verify/jobs/{job['job_id']}"
+    return VerificationJobOut.model_validate({**job, "status_url": url})
+
+
+@router.get(
+    "/models/<model_id>/audit-logs/verify",
+    responses={
+        200: {"description": "The incremental verification", "content": {"application/json": {"model": ChainVerificationOut}}},
+        202: {"description": "With full=true: the queued full verification, to poll at status_url",
+              "content": {"application/json": {"model": VerificationJobOut}}},
+        404: {"description": "The model does not exist and has no audit trail"},
+    },
+)
+def verify_model_audit_logs(
+    model_id: int,
+    full: Annotated[bool, Query(description="Verify every record and digest, as a job (202 and a status_url to poll).")] = False,
+):
+    """Verify the model's chain: the signed digests, the records since the last one and a random sample (incremental);
+    records the writer has not finished are reported as pending. `full=true` queues a full verification."""
     audit().require_trail(model_id, _model_exists)
-    return ChainVerificationOut.model_validate(audit().verify(model_id))
+    if full:
+        from govhub.services.audit import request_full_verification
+
+        caller = principal(router)
+        job = request_full_verification(model_id, caller.username, caller.role.value if caller.role else "unknown")
+        out = _job_out(job)
+        return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out.model_dump_json(by_alias=True),
+                        headers={"Location": out.status_url, "Cache-Control": "no-store"})
+    verification = ChainVerificationOut.model_validate(audit().verify(model_id))
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON,
+                    body=verification.model_dump_json(by_alias=True), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/models/<model_id>/audit-logs/verify/jobs/<job_id>")
+def verification_job(model_id: int, job_id: Annotated[str, Path(pattern="^[0-9a-f]{32}$")]) -> VerificationJobOut:
+    """A full verification asked with `full=true`: queued, running, done (with its result) or failed."""
+    from govhub.store.audit import AuditVerificationJobs
+
+    job = AuditVerificationJobs().get(job_id)
+    if job is None or job["model_id"] != model_id:
+        raise NotFoundError(f"No verification job {job_id} for model {model_id}.", {"job_id": job_id})
+    return _job_out(job)
 
 
 @router.get("/models/<model_id>/as-of")

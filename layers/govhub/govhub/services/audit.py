@@ -653,7 +653,9 @@ class AuditService:
             result |= {"intact": False, "first_break": self._digest_break(digests, problem)}
         return result
 
-    def inspect(self, model_id: int) -> TrailInspection:
+    def inspect(self, model_id: int, sample: bool = True) -> TrailInspection:
+        """The incremental verification; without ``sample`` only what an as-of answer is replayed from (the
+        digests, the snapshot they sign, the records since the last one)."""
         head = self._index.head(model_id)  # first: every record up to the head is stored before the head moves
         if head is None:  # records stored, none committed to the table yet (or a trail without its table side)
             stored = self.stored(model_id)
@@ -674,7 +676,7 @@ class AuditService:
                                expected_last_sequence=head.sequence, expected_head_hash=head.hash)
         pending = [_parsed_or_reason(data) for data in self._pending(model_id, head.sequence)]
         after_head = verify_chain(pending, start_sequence=head.sequence + 1, start_prev_hash=head.hash) if pending else None
-        sample, sample_break = self._sample(model_id, digests)
+        sample, sample_break = self._sample(model_id, digests) if sample else (None, None)
         result: dict[str, Any] = {
             "intact": True,
             "records": head.sequence + len(pending),
@@ -841,11 +843,26 @@ class AuditService:
         sequences = [s for d in needed for s in range(int(d["first_sequence"]), int(d["last_sequence"]) + 1)]
         middle = [r for r in (_parsed_or_reason(b) for b in self._archive.read_present([audit_record_key(model_id, s) for s in sequences]) if b)
                   if isinstance(r, dict)]
+        self._check_ranges(model_id, digests, needed, middle)
         return replay_records(replay, middle + inspection.tail, at)  # the replay keeps only records up to `at`
+
+    @staticmethod
+    def _check_ranges(model_id: int, digests: list[dict[str, Any]], ranges: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+        """The records of digested ranges a replay reads must be the ones their (verified) digests sign."""
+        by_number = {int(d["number"]): d for d in digests}
+        for digest in ranges:
+            first, last = int(digest["first_sequence"]), int(digest["last_sequence"])
+            previous = by_number.get(int(digest["number"]) - 1)
+            check = verify_chain([r for r in records if first <= r["sequence"] <= last], start_sequence=first,
+                                 start_prev_hash=str(previous["head_hash"]) if previous else GENESIS_HASH,
+                                 expected_last_sequence=last, expected_head_hash=str(digest["head_hash"]))
+            if not check.intact:
+                raise AuditTrailDamagedError(f"The audit trail of model {model_id} does not verify: {check.first_break}",
+                                             {"model_id": model_id, "first_break": check.first_break})
 
     def as_of(self, model_id: int, at: datetime) -> dict[str, Any]:
         moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-        inspection = self.inspect(model_id)
+        inspection = self.inspect(model_id, sample=False)
         try:
             state = self._replay_since_snapshot(model_id, inspection, moment).answer()
         except (KeyError, TypeError, ValueError) as error:
@@ -931,6 +948,35 @@ def default_audit_service() -> AuditService:
 def audit_records(model_id: int) -> list[dict[str, Any]]:
     """A model's audit records, in sequence order, as stored in the audit bucket."""
     return default_audit_service().records(model_id)
+
+
+def request_full_verification(model_id: int, by: str, role: str) -> dict[str, Any]:
+    """Queue a full verification of the chain (``?full=true``): the verification jobs function runs it from the
+    table's stream and stores its outcome on the job, with who asked and when."""
+    from uuid import uuid4
+
+    from govhub.store.audit import AuditVerificationJobs
+
+    return AuditVerificationJobs().create(uuid4().hex, model_id, by, role, format_time(datetime.now(UTC)))
+
+
+def run_verification_job(job_id: str) -> dict[str, Any] | None:
+    """Run a queued full verification: every record and digest (``AuditService.verify_full``); answers the job."""
+    from govhub.store.audit import AuditVerificationJobs
+
+    jobs = AuditVerificationJobs()
+    job = jobs.get(job_id)
+    if job is None or job["status"] != "queued":
+        return job
+    try:
+        result = default_audit_service().verify_full(job["model_id"])
+    except Exception as error:  # noqa: BLE001 - recorded on the job, which the caller polls
+        logger.exception("full verification %s failed", job_id)
+        jobs.finish(job_id, "failed", format_time(datetime.now(UTC)), error=f"{type(error).__name__}: {error}")
+    else:
+        logger.info("full verification %s of model %s: intact=%s", job_id, job["model_id"], result["intact"])
+        jobs.finish(job_id, "done", format_time(datetime.now(UTC)), result=result)
+    return jobs.get(job_id)
 
 
 def verify_model(model_id: int) -> dict[str, Any]:

@@ -405,6 +405,67 @@ def _time_range(sort_key: UnicodeAttribute, since: str | None, until: str | None
     return None
 
 
+# -- full verification jobs ---------------------------------------------------------------------------
+
+
+class AuditVerificationJobItem(Model):
+    """A full verification asked through the API: who asked and when, then its outcome (kept for 90 days)."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    item_type = UnicodeAttribute(default=keys.AUDIT_VERIFICATION_JOB_TYPE)
+    job_id = UnicodeAttribute()
+    model_id = NumberAttribute()
+    status = UnicodeAttribute()  # queued, running, done, failed
+    requested_by = UnicodeAttribute()
+    requested_by_role = UnicodeAttribute()
+    requested_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+    result = UnicodeAttribute(null=True)  # the verification, JSON
+    error = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute()
+
+
+class AuditVerificationJobs:
+    FIELDS = ("job_id", "model_id", "status", "requested_by", "requested_by_role", "requested_at", "finished_at", "error")
+    KEEP_SECONDS = 90 * 24 * 3600
+
+    def create(self, job_id: str, model_id: int, by: str, role: str, at: str) -> dict[str, Any]:
+        item = AuditVerificationJobItem(
+            keys.audit_verification_job_pk(job_id), keys.AUDIT_VERIFICATION_JOB_SK, job_id=job_id, model_id=model_id,
+            status="queued", requested_by=by, requested_by_role=role, requested_at=at,
+            expires_at=int(time.time()) + self.KEEP_SECONDS,
+        )
+        item.save(condition=AuditVerificationJobItem.pk.does_not_exist())
+        return self._plain(item)
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        try:
+            item = AuditVerificationJobItem.get(keys.audit_verification_job_pk(job_id), keys.AUDIT_VERIFICATION_JOB_SK,
+                                                consistent_read=True)
+        except AuditVerificationJobItem.DoesNotExist:
+            return None
+        return self._plain(item)
+
+    def finish(self, job_id: str, status: str, at: str, result: Mapping[str, Any] | None = None, error: str | None = None) -> None:
+        item = AuditVerificationJobItem(keys.audit_verification_job_pk(job_id), keys.AUDIT_VERIFICATION_JOB_SK)
+        item.update(actions=[
+            AuditVerificationJobItem.status.set(status),
+            AuditVerificationJobItem.finished_at.set(at),
+            AuditVerificationJobItem.result.set(json.dumps(result, separators=(",", ":")) if result is not None else None),
+            AuditVerificationJobItem.error.set(error),
+        ])
+
+    def _plain(self, item: AuditVerificationJobItem) -> dict[str, Any]:
+        plain: dict[str, Any] = {name: getattr(item, name) for name in self.FIELDS}
+        plain["model_id"] = int(plain["model_id"])
+        plain["result"] = json.loads(item.result) if item.result else None
+        return plain
+
+
 # -- the bucket ----------------------------------------------------------------------------------
 
 

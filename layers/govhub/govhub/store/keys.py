@@ -56,7 +56,10 @@ AUDIT_FILTER = "AUDITFILTER#"  # a record's second index item: the per-model fil
 AUDIT_FILTER_SK = "FILTER"
 AUDIT_DIGEST_HEAD = "AUDITDIGEST#"  # the last signed digest of a model's chain
 AUDIT_DIGEST_HEAD_SK = "HEAD"
-AUDIT_DIGEST_COPY = "D#"  # signed copies of a chain's digests, under AUDITDIGEST#<model>, by number
+AUDIT_DIGEST_COPY = "D#"
+AUDIT_VERIFICATION_JOB = "AUDITVERIFYJOB#"  # a full verification asked with ?full=true (no `entity`: not audited as a change)
+AUDIT_VERIFICATION_JOB_SK = "JOB"
+AUDIT_VERIFICATION_JOB_TYPE = "audit_verification_job"  # the `item_type` the verification jobs function's filter selects  # signed copies of a chain's digests, under AUDITDIGEST#<model>, by number
 
 
 def model_pk(model_id: int) -> str:
@@ -148,6 +151,10 @@ def audit_digest_head_pk(model_id: int) -> str:
 
 def audit_digest_copy_sk(number: int) -> str:
     return f"{AUDIT_DIGEST_COPY}{number:08d}"
+
+
+def audit_verification_job_pk(job_id: str) -> str:
+    return f"{AUDIT_VERIFICATION_JOB}{job_id}"
 
 
 def audit_event_pk(event_id: str) -> str:
