@@ -4,11 +4,10 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from govhub.api.metrics import router
-from govhub.api.resolver import create_app
+from govhub.api.lazy import LazyApp
 
 logger = Logger(service="metrics")
-app = create_app({"/metrics": router})
+app = LazyApp({"/metrics": "govhub.api.metrics:router"})  # the resolver and routes load with the first request
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
