@@ -18,7 +18,8 @@ import pytest
 
 from govhub.audit.digest import digest_key, signed_bytes
 from govhub.services.audit import AuditBatchProcessor, AuditWriter, DigestCadence
-from govhub.store.audit import AuditArchive, AuditIndexRepository, AuditSigningKey
+from govhub.store import keys
+from govhub.store.audit import AuditArchive, AuditDigestPageItem, AuditIndexRepository, AuditSigningKey
 from govhub_cli.bundle import verify_bundle
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
@@ -83,7 +84,9 @@ def test_a_digest_forged_by_someone_without_the_key_is_reported(api: Api, trail:
     digest["hash"] = hashlib.sha256(signed_bytes(digest)).hexdigest()
     forged = json.dumps(digest, sort_keys=True, separators=(",", ":")).encode()
     s3.put_object(Bucket=trail["bucket"], Key=key, Body=forged)
-    AuditIndexRepository().save_digest(model_id, 1, forged)
+    page = AuditDigestPageItem.get(keys.audit_digest_head_pk(model_id), keys.audit_digest_page_sk(1))
+    page.documents = "\n".join([forged.decode(), *page.documents.split("\n")[1:]])
+    page.save()
     verdict = api.get(f"/api/v1/models/{model_id}/audit-logs/verify", role="auditor").body
     assert verdict["intact"] is False
     assert (verdict["first_break"]["problem"], verdict["first_break"]["digest"]) == ("forged", 1)

@@ -598,6 +598,7 @@ class TrailInspection:
 
 
 PENDING_PROBE = 16  # records probed at once after the head; a batch stores at most 100
+SAMPLE_PER_DIGEST = 4  # the verification sample is drawn from ceil(sample / 4) random digests
 
 
 class AuditService:
@@ -764,9 +765,12 @@ class AuditService:
         """A random sample of the digested records, each checked against its signed digest's Merkle leaves."""
         if not digests:
             return None, None
-        covered = int(digests[-1]["last_sequence"])
-        size = min(covered, self._sample_size if self._sample_size is not None else settings().audit_verify_sample)
-        sequences = sorted(self._rng.sample(range(1, covered + 1), size)) if size > 0 else []
+        size = self._sample_size if self._sample_size is not None else settings().audit_verify_sample
+        # a bounded number of digests, then records within them: the cost is the same for 10 or 1,000 digests
+        chosen = self._rng.sample(digests, min(len(digests), max(1, -(-size // SAMPLE_PER_DIGEST)))) if size > 0 else []
+        ranges = [range(int(d["first_sequence"]), int(d["last_sequence"]) + 1) for d in chosen]
+        population = [s for r in ranges for s in r]
+        sequences = sorted(self._rng.sample(population, min(size, len(population))))
         ends = [int(d["last_sequence"]) for d in digests]
         owners = [digests[bisect.bisect_left(ends, s)] for s in sequences]
         wanted = sorted({int(d["number"]) for d in owners})

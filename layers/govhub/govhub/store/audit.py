@@ -78,17 +78,19 @@ class AuditDigestHeadItem(Model):
     created_at = UnicodeAttribute()
 
 
-class AuditDigestCopyItem(Model):
-    """A signed digest's copy in the table (``AUDITDIGEST#<model>``, ``D#<number>``): verification reads a chain's
-    digests by key (100 a call) instead of one object each; their signatures make the copies as trustworthy as the objects, which a sample of
-    each verification compares byte for byte."""
+class AuditDigestPageItem(Model):
+    """Signed copies of up to 100 digests of a chain (``AUDITDIGEST#<model>``, ``DP#<page>``), one canonical JSON
+    document a line: verification reads a chain's digests with one GetItem per 100 (a page stays under 100 KB)
+    instead of one object each; the signatures make the copies as trustworthy as the objects, and each
+    verification compares a sample of them with their objects byte for byte."""
 
     class Meta(_TableMeta):
         pass
 
     pk = UnicodeAttribute(hash_key=True, attr_name="PK")
     sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    document = UnicodeAttribute()
+    count = NumberAttribute()
+    documents = UnicodeAttribute()
 
 
 @dataclass(frozen=True)
@@ -250,15 +252,38 @@ class AuditIndexRepository:
         return self.digest_heads([model_id]).get(model_id, DigestHead(model_id))
 
     def save_digest(self, model_id: int, number: int, document: bytes) -> None:
-        AuditDigestCopyItem(keys.audit_digest_head_pk(model_id), keys.audit_digest_copy_sk(number),
-                            document=document.decode("utf-8")).save()
+        """Append digest ``number``'s copy to its page (conditionally: a copy already there stands)."""
+        pk, sk = keys.audit_digest_head_pk(model_id), keys.audit_digest_page_sk(number)
+        position = (number - 1) % keys.AUDIT_DIGESTS_PER_PAGE
+        try:
+            page = AuditDigestPageItem.get(pk, sk, consistent_read=True)
+            lines, count = page.documents.split("\n"), int(page.count)
+        except AuditDigestPageItem.DoesNotExist:
+            lines, count = [], 0
+        if count > position:
+            return
+        if count < position:
+            raise ValueError(f"digest {number} of model {model_id} comes before digest {number - 1}'s copy")
+        item = AuditDigestPageItem(pk, sk, count=count + 1, documents="\n".join([*lines, document.decode("utf-8")]))
+        condition = AuditDigestPageItem.pk.does_not_exist() if count == 0 else AuditDigestPageItem.count == count
+        try:
+            item.save(condition=condition)
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     def digests(self, model_id: int, count: int) -> dict[int, bytes]:
-        """The copies of digests 1..count by number (BatchGetItem, 100 keys a call); a number without a copy is absent."""
+        """The copies of digests 1..count by number (one BatchGetItem for up to 10,000 digests)."""
         found: dict[int, bytes] = {}
-        pairs = [(keys.audit_digest_head_pk(model_id), keys.audit_digest_copy_sk(n)) for n in range(1, count + 1)]
-        for item in AuditDigestCopyItem.batch_get(pairs, consistent_read=True):
-            found[int(item.sk.removeprefix(keys.AUDIT_DIGEST_COPY))] = item.document.encode("utf-8")
+        if count <= 0:
+            return found
+        pk = keys.audit_digest_head_pk(model_id)
+        pages = sorted({keys.audit_digest_page_sk(n) for n in range(1, count + 1, keys.AUDIT_DIGESTS_PER_PAGE)})
+        for page in AuditDigestPageItem.batch_get([(pk, sk) for sk in pages], consistent_read=True):
+            first = int(page.sk.removeprefix(keys.AUDIT_DIGEST_PAGE)) * keys.AUDIT_DIGESTS_PER_PAGE + 1
+            for offset, line in enumerate(page.documents.split("\n")):
+                if first + offset <= count:
+                    found[first + offset] = line.encode("utf-8")
         return found
 
     def advance_digest(self, current: DigestHead, new: DigestHead) -> bool:

@@ -56,10 +56,11 @@ AUDIT_FILTER = "AUDITFILTER#"  # a record's second index item: the per-model fil
 AUDIT_FILTER_SK = "FILTER"
 AUDIT_DIGEST_HEAD = "AUDITDIGEST#"  # the last signed digest of a model's chain
 AUDIT_DIGEST_HEAD_SK = "HEAD"
-AUDIT_DIGEST_COPY = "D#"
+AUDIT_DIGEST_PAGE = "DP#"  # signed copies of a chain's digests, under AUDITDIGEST#<model>, 100 to a page item
+AUDIT_DIGESTS_PER_PAGE = 100
 AUDIT_VERIFICATION_JOB = "AUDITVERIFYJOB#"  # a full verification asked with ?full=true (no `entity`: not audited as a change)
 AUDIT_VERIFICATION_JOB_SK = "JOB"
-AUDIT_VERIFICATION_JOB_TYPE = "audit_verification_job"  # the `item_type` the verification jobs function's filter selects  # signed copies of a chain's digests, under AUDITDIGEST#<model>, by number
+AUDIT_VERIFICATION_JOB_TYPE = "audit_verification_job"  # the `item_type` the verification jobs function's filter selects
 
 
 def model_pk(model_id: int) -> str:
@@ -149,8 +150,9 @@ def audit_digest_head_pk(model_id: int) -> str:
     return f"{AUDIT_DIGEST_HEAD}{model_id}"
 
 
-def audit_digest_copy_sk(number: int) -> str:
-    return f"{AUDIT_DIGEST_COPY}{number:08d}"
+def audit_digest_page_sk(number: int) -> str:
+    """The page item that holds digest ``number``'s copy (digests 1-100 on page 0, ...)."""
+    return f"{AUDIT_DIGEST_PAGE}{(number - 1) // AUDIT_DIGESTS_PER_PAGE:06d}"
 
 
 def audit_verification_job_pk(job_id: str) -> str:
