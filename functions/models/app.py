@@ -1,4 +1,5 @@
-"""models function: the registry, risk profiles and the compliance lifecycle (/api/v1/models)."""
+"""models function: the registry, risk profiles, the compliance lifecycle and approvals (/api/v1/models), and the
+teams that own models (/api/v1/teams)."""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
@@ -7,7 +8,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from govhub.api.lazy import LazyApp
 
 logger = Logger(service="models")
-app = LazyApp({"/models": "govhub.api.models:router"})  # the resolver and routes load with the first request
+# the resolver and routes load with the first request
+app = LazyApp({"/models": "govhub.api.models:router", "/teams": "govhub.api.teams:router"})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

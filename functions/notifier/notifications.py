@@ -15,14 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 SOURCE = "govhub.registry"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 STATUS_CHANGED = "Compliance Status Changed"
 RISK_CHANGED = "Risk Level Changed"
 VERSION_REGISTERED = "Model Version Registered"
 MODEL_DELETED = "Model Deleted"
 DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED)
 
-MODEL_FIELDS = ("id", "name", "owner", "domain", "risk_level", "compliance_status")
 
 ModelLookup = Callable[[int], Mapping[str, Any] | None]
 
@@ -56,7 +55,18 @@ def _model_changes(event_id: str, old: dict[str, Any], new: dict[str, Any]) -> l
         if after == "approved" and new.get("approved_version_id") is not None:
             approved = {"id": new["approved_version_id"], "version_tag": _approved_tag(new)}
         detail = _detail(event_id, new, model, f"{_name(model)}: {before} -> {after}")
-        detail.update(previous_status=before, status=after, approved_version=approved)
+        approval = new.get("approval") or {}
+        invalidated = approval.get("invalidated") if before == "approved" and after == "under_review" else None
+        detail.update(
+            previous_status=before,
+            status=after,
+            approved_version=approved,
+            # the sealed snapshot now in force (null unless approved), and what reopened review, if a change did
+            approval_snapshot_sha256=approval.get("snapshot_sha256") if after == "approved" else None,
+            approval_invalidated=(
+                {"fields": invalidated.get("fields"), "snapshot_sha256": invalidated.get("snapshot_sha256")} if invalidated else None
+            ),
+        )
         events.append((STATUS_CHANGED, detail))
     before, after = old.get("risk_level"), new.get("risk_level")
     if before != after and after is not None:
@@ -76,7 +86,7 @@ def _approved_tag(model: Mapping[str, Any]) -> str | None:
 def _version_registered(event_id: str, version: dict[str, Any], model_lookup: ModelLookup) -> tuple[str, dict[str, Any]]:
     model_id = version.get("model_id")
     found = model_lookup(model_id) if isinstance(model_id, int) else None
-    model = _model(found) if found else {"id": model_id, **{name: None for name in MODEL_FIELDS if name != "id"}}
+    model = _model(found or {"model_id": model_id})
     tag = version.get("version_tag")
     detail = _detail(event_id, version, model, f"{_name(model)}: version {tag} registered")
     detail["version"] = {
@@ -96,9 +106,10 @@ def _model_deleted(event_id: str, tombstone: dict[str, Any]) -> tuple[str, dict[
 
 
 def _model(item: Mapping[str, Any]) -> dict[str, Any]:
-    model = {name: item.get(name) for name in MODEL_FIELDS}
-    model["id"] = item.get("model_id", item.get("id"))
-    return model
+    """The event's `model`: the one shape the API declares for a model reference (govhub.schemas.ModelRefOut)."""
+    from govhub.schemas import ModelRefOut
+
+    return ModelRefOut.model_validate(dict(item)).model_dump(mode="json")
 
 
 def _name(model: Mapping[str, Any]) -> str:

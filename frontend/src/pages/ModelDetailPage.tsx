@@ -16,11 +16,15 @@ import { EditProfileModal } from '../components/models/EditProfileModal';
 import { MetricsPanel } from '../components/models/MetricsPanel';
 import { ReportButton } from '../components/models/ReportButton';
 import { RiskModal } from '../components/models/RiskModal';
+import { ApprovalSummary } from '../components/models/ApprovalSummary';
 import { StatusDialog } from '../components/models/StatusDialog';
 import { VersionsPanel } from '../components/models/VersionsPanel';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime, statusLabel } from '../lib/format';
+
+// Where an imported model lives (docs/integrations.md); its approval is written back there.
+const SOURCE_LABELS: Record<string, string> = { mlflow: 'MLflow', sagemaker: 'SageMaker Model Registry' };
 
 function Field({ label, children, emptyText = 'Not documented' }: { label: string; children: ReactNode; emptyText?: string }) {
   const empty = children === null || children === undefined || children === '';
@@ -179,6 +183,7 @@ export default function ModelDetailPage() {
                   <Grid>
                     <Grid.Col span={6}>
                       <Field label="Owner">{m.owner}</Field>
+                      <Field label="Team" emptyText="Unassigned (administrators only)">{m.team}</Field>
                     </Grid.Col>
                     <Grid.Col span={6}>
                       <Field label="Domain">{m.domain}</Field>
@@ -224,8 +229,13 @@ export default function ModelDetailPage() {
                     <Field label="Next possible steps">
                       {m.allowed_transitions.length ? m.allowed_transitions.map(statusLabel).join(', ') : 'None (final)'}
                     </Field>
+                    {m.external_ref && (
+                      <Field label="Imported from">
+                        {`${SOURCE_LABELS[m.external_ref.system] ?? m.external_ref.system}: ${m.external_ref.name}`}
+                      </Field>
+                    )}
                     <Field label="Latest version" emptyText="None registered">{m.latest_version?.version_tag}</Field>
-                    <Field label="Approved version" emptyText="None yet">
+                    <Field label={m.compliance_status === 'approved' ? 'Approved version' : 'Last approved version'} emptyText="None yet">
                       {m.approved_version_id
                         ? (versions.data?.find((v) => v.id === m.approved_version_id)?.version_tag ?? `#${m.approved_version_id}`)
                         : null}
@@ -234,6 +244,7 @@ export default function ModelDetailPage() {
                       {`${formatDateTime(m.updated_at)}${m.updated_by ? ` by ${m.updated_by}` : ''}`}
                     </Field>
                     {m.last_change_reason && <Field label="Reason">{m.last_change_reason}</Field>}
+                    <ApprovalSummary model={m} />
                   </Stack>
                 </Card>
               </Stack>
@@ -283,11 +294,16 @@ export default function ModelDetailPage() {
           }} />
           <RiskModal model={m} opened={riskOpened} onClose={risk.close} onReload={reloadModel} onSaved={(next) => {
             risk.close();
-            saved('Risk level updated')(next);
+            saved(next.compliance_status !== m.compliance_status ? 'Risk level updated: approval invalidated, back under review' : 'Risk level updated')(next);
           }} />
           <StatusDialog model={m} opened={statusOpened} onClose={status.close} onReload={reloadModel} onSaved={(next) => {
             status.close();
-            saved(`Status changed to ${statusLabel(next.compliance_status)}`)(next);
+            const signedOff = next.compliance_status === m.compliance_status && (next.approval?.signoffs.length ?? 0) > 0;
+            saved(
+              signedOff
+                ? `Sign-off recorded: ${next.approval?.signoffs.length} of ${next.approval?.required_signoffs}`
+                : `Status changed to ${statusLabel(next.compliance_status)}`,
+            )(next);
           }} />
         </>
       )}

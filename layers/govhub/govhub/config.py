@@ -18,6 +18,7 @@ class Settings(BaseModel):
     jwks_url: str = ""
     token_issuer: str = ""
     machine_role_map: dict[str, str] = Field(default_factory=dict)
+    machine_team_map: dict[str, frozenset[str]] = Field(default_factory=dict)
     audit_bucket: str = ""
     reports_bucket: str = ""
     event_bus_name: str = ""
@@ -27,6 +28,9 @@ class Settings(BaseModel):
     audit_digest_every_minutes: int = 60
     audit_verify_sample: int = 16
     max_body_bytes: int = 64 * 1024
+    mlflow_secret_arn: str = ""  # MLflow's tracking URI, credentials and webhook signing secret (integrations)
+    sagemaker_model_package_groups: tuple[str, ...] = ()  # the groups the SageMaker integration follows
+    integration_team: str = ""  # the team owning models the integrations import without a govhub.team tag
 
     @property
     def issuer(self) -> str:
@@ -43,6 +47,12 @@ def _role_map(raw: str) -> dict[str, str]:
     return {arn.strip(): role.strip() for arn, role in pairs}
 
 
+def _team_map(raw: str) -> dict[str, frozenset[str]]:
+    """`arn:aws:iam::1:role/ci=fraud|payments,arn:…=hr` → {arn: {teams}} (the teams a pipeline's role writes for)."""
+    pairs = (item.split("=", 1) for item in raw.split(",") if "=" in item)
+    return {arn.strip(): frozenset(t.strip() for t in teams.split("|") if t.strip()) for arn, teams in pairs}
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     env = os.environ
@@ -54,6 +64,7 @@ def settings() -> Settings:
         jwks_url=env.get("JWKS_URL", ""),
         token_issuer=env.get("TOKEN_ISSUER", ""),
         machine_role_map=_role_map(env.get("MACHINE_ROLE_MAP", "")),
+        machine_team_map=_team_map(env.get("MACHINE_TEAM_MAP", "")),
         audit_bucket=env.get("AUDIT_BUCKET", ""),
         reports_bucket=env.get("REPORTS_BUCKET", ""),
         event_bus_name=env.get("EVENT_BUS_NAME", ""),
@@ -62,4 +73,7 @@ def settings() -> Settings:
         audit_digest_every_records=int(env.get("AUDIT_DIGEST_EVERY_RECORDS", "1000")),
         audit_digest_every_minutes=int(env.get("AUDIT_DIGEST_EVERY_MINUTES", "60")),
         audit_verify_sample=int(env.get("AUDIT_VERIFY_SAMPLE", "16")),
+        mlflow_secret_arn=env.get("MLFLOW_SECRET_ARN", ""),
+        integration_team=env.get("INTEGRATION_TEAM", ""),
+        sagemaker_model_package_groups=tuple(g.strip() for g in env.get("SAGEMAKER_MODEL_PACKAGE_GROUPS", "").split(",") if g.strip()),
     )
