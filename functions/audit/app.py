@@ -14,12 +14,14 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.lazy import LazyApp
+from govhub.config import require
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 logger = Logger(service="audit")
+require("audit", "table_name", "audit_bucket", "reports_bucket")  # at cold start: a function without a setting it needs fails here, naming it
 app = LazyApp({"": "govhub.api.audit:router"})  # the resolver and routes load with the first request
 
 

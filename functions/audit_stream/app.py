@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from govhub.config import require
+
 if TYPE_CHECKING:
     from govhub.services.audit import AuditBatchProcessor
 
 logger = Logger(service="audit_stream")
+require("audit_stream", "table_name", "audit_bucket")  # at cold start: a function without a setting it needs fails here, naming it
 
 
 @lru_cache(maxsize=1)

@@ -6,8 +6,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.lazy import LazyApp
+from govhub.config import require
 
 logger = Logger(service="models")
+require("models", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 # the resolver and routes load with the first request
 app = LazyApp({"/models": "govhub.api.models:router", "/teams": "govhub.api.teams:router"})
 

@@ -9,8 +9,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.lazy import LazyApp
+from govhub.config import require
 
 logger = Logger(service="policies")
+require("policies", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 app = LazyApp({"": "govhub.api.policies:router"})  # the resolver and routes load with the first request
 
 

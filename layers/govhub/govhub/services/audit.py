@@ -32,12 +32,12 @@ import json
 import logging
 import random
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -86,11 +86,37 @@ from govhub.store.audit import (
     AuditQuery,
     AuditSigningKey,
     DigestHead,
+    IndexedEvent,
     RecordExistsError,
 )
 from govhub.store.items import MODEL_BOOKKEEPING_ATTRIBUTES
 
 logger = logging.getLogger(__name__)
+
+# The audit trail's ports (govhub.store.audit implements them over the table and the Object Lock bucket;
+# the unit tests over dicts).
+class AuditIndex(Protocol):
+    def head(self, model_id: int) -> AuditHead | None: ...
+    def heads(self, model_ids: Iterable[int]) -> dict[int, AuditHead]: ...
+    def advance(self, current: AuditHead, new: AuditHead) -> bool: ...
+    def indexed_events(self, event_ids: Iterable[str]) -> dict[str, IndexedEvent]: ...
+    def save_records(self, records: Iterable[Mapping[str, Any]]) -> None: ...
+    def list(self, query: AuditQuery, limit: int, cursor: str | None) -> Page: ...
+    def digest_heads(self, model_ids: Iterable[int]) -> dict[int, DigestHead]: ...
+    def digest_head(self, model_id: int) -> DigestHead: ...
+    def advance_digest(self, current: DigestHead, new: DigestHead) -> bool: ...
+    def save_digest(self, model_id: int, number: int, document: bytes) -> None: ...
+    def digests(self, model_id: int, count: int) -> dict[int, bytes]: ...
+
+
+class AuditStore(Protocol):
+    def put_new(self, key: str, data: bytes) -> None: ...
+    def keys(self, model_id: int) -> list[str]: ...
+    def read(self, keys_in_order: list[str]) -> list[bytes]: ...
+    def get(self, key: str) -> bytes: ...
+    def get_if_present(self, key: str) -> bytes | None: ...
+    def read_present(self, keys_in_order: list[str]) -> list[bytes | None]: ...
+    def has_any(self, model_id: int) -> bool: ...
 
 # -- from a committed change to an audit record ----------------------------------------------------
 
@@ -317,8 +343,8 @@ class AuditWriter:
 
     def __init__(
         self,
-        index: AuditIndexRepository,
-        archive: AuditArchive,
+        index: AuditIndex,
+        archive: AuditStore,
         signer: AuditSigningKey | None = None,
         cadence: DigestCadence | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -456,7 +482,7 @@ class DigestWriter:
     vouches for records that do not chain.
     """
 
-    def __init__(self, index: AuditIndexRepository, archive: AuditArchive, signer: AuditSigningKey,
+    def __init__(self, index: AuditIndex, archive: AuditStore, signer: AuditSigningKey,
                  cadence: DigestCadence, clock: Callable[[], datetime] | None = None) -> None:
         self._index = index
         self._archive = archive
@@ -620,8 +646,8 @@ SAMPLE_PER_DIGEST = 4  # the verification sample is drawn from ceil(sample / 4) 
 class AuditService:
     def __init__(
         self,
-        index: AuditIndexRepository,
-        archive: AuditArchive,
+        index: AuditIndex,
+        archive: AuditStore,
         clock: Callable[[], datetime] | None = None,
         signing_key: AuditSigningKey | None = None,
         sample_size: int | None = None,
