@@ -23,7 +23,8 @@ from govhub.store.audit import AuditArchive, AuditDigestPageItem, AuditIndexRepo
 from govhub_cli.bundle import verify_bundle
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
-from tests.integration.audit_stream_helpers import TableStream, deliver_until_done, subscribed
+from tests.harness import TableStream, subscribed
+from tests.integration.audit_stream_helpers import deliver_until_done
 from tests.integration.conftest import FRAUD_DETECTOR, Api
 from tests.integration.test_audit_trail import _export, _unpack
 

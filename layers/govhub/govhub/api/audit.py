@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BeforeValidator, ConfigDict, Field
 
-from govhub.api.context import principal, registry
+from govhub.api.context import registry
 from govhub.audit import bundle_to_zip
 from govhub.audit.bundle import MANIFEST
 from govhub.audit.record import ACTIONS, ENTITIES, format_time
@@ -289,7 +289,7 @@ def verify_model_audit_logs(
     if full:
         from govhub.services.audit import request_full_verification
 
-        caller = principal(router)
+        caller = router.context["principal"]
         job = request_full_verification(model_id, caller.username, caller.role.value if caller.role else "unknown")
         out = _job_out(job)
         return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out.model_dump_json(by_alias=True),
