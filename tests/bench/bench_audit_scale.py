@@ -207,8 +207,8 @@ def main() -> int:
     print(f"   {report * 1000:7.1f} ms   {verdict(report <= 2.0, 'report 2 s')} (target <= 2 s)")
 
     print("\n4. Offline bundle verification (govhub_cli.bundle: every record, digest and signature)")
-    offline = offline_seconds(hub, chains[medium]["model_id"], chains[large]["model_id"], max(2, args.runs // 2))
-    offline = {medium: offline[0], large: offline[1]}
+    pair = offline_seconds(hub, chains[medium]["model_id"], chains[large]["model_id"], max(2, args.runs // 2))
+    offline = {medium: pair[0], large: pair[1]}
     ratio = offline[large] / offline[medium]
     print(f"   {medium:>7,} records {offline[medium]:6.2f} s\n   {large:>7,} records {offline[large]:6.2f} s   "
           f"ratio {ratio:4.2f}x   {verdict(ratio <= 11.0, 'offline linear')} (target <= 11x: linear)")
@@ -279,11 +279,11 @@ def items_read(hub: Hub, query: str) -> int:
             read.append(int(answer.get("ScannedCount", 0)))
         return answer
 
-    botocore.client.BaseClient._make_api_call = counting  # type: ignore[method-assign]
+    botocore.client.BaseClient._make_api_call = counting
     try:
         page(hub, query)()
     finally:
-        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+        botocore.client.BaseClient._make_api_call = original
     return sum(read)
 
 

@@ -703,9 +703,9 @@ class AuditService:
         if head is None:  # records stored, none committed to the table yet (or a trail without its table side)
             stored = self.stored(model_id)
             tail = [r for r in (_parsed_or_reason(s.data) for s in stored) if isinstance(r, dict)]
-            result = self._verify(stored, None).to_dict() | {"mode": "full", "digests": self._digests_checked([]),
-                                                            "verified_records": _range(1, len(stored)), "sample": None, "pending": None}
-            return TrailInspection(result, [], tail, len(stored))
+            whole = self._verify(stored, None).to_dict() | {"mode": "full", "digests": self._digests_checked([]),
+                                                           "verified_records": _range(1, len(stored)), "sample": None, "pending": None}
+            return TrailInspection(whole, [], tail, len(stored))
         digests, problem = self._digest_chain(model_id, self._index.digest_head(model_id))
         last = digests[-1] if digests else None
         start = int(last["last_sequence"]) + 1 if last else 1
@@ -719,7 +719,7 @@ class AuditService:
                                expected_last_sequence=head.sequence, expected_head_hash=head.hash)
         pending = [_parsed_or_reason(data) for data in self._pending(model_id, head.sequence)]
         after_head = verify_chain(pending, start_sequence=head.sequence + 1, start_prev_hash=head.hash) if pending else None
-        sample, sample_break = self._sample(model_id, digests) if sample else (None, None)
+        sampled, sample_break = self._sample(model_id, digests) if sample else (None, None)
         result: dict[str, Any] = {
             "intact": True,
             "records": head.sequence + len(pending),
@@ -728,7 +728,7 @@ class AuditService:
             "mode": "incremental" if digests else "full",
             "digests": self._digests_checked(digests),
             "verified_records": _range(start, head.sequence),
-            "sample": sample,
+            "sample": sampled,
             "pending": _range(head.sequence + 1, head.sequence + len(pending)) if pending else None,
         }
         breaks = [
@@ -889,22 +889,8 @@ class AuditService:
         sequences = [s for d in needed for s in range(int(d["first_sequence"]), int(d["last_sequence"]) + 1)]
         middle = [r for r in (_parsed_or_reason(b) for b in self._archive.read_present([audit_record_key(model_id, s) for s in sequences]) if b)
                   if isinstance(r, dict)]
-        self._check_ranges(model_id, digests, needed, middle)
+        _check_ranges(model_id, digests, needed, middle)
         return replay_records(replay, middle + inspection.tail, at)  # the replay keeps only records up to `at`
-
-    @staticmethod
-    def _check_ranges(model_id: int, digests: list[dict[str, Any]], ranges: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
-        """The records of digested ranges a replay reads must be the ones their (verified) digests sign."""
-        by_number = {int(d["number"]): d for d in digests}
-        for digest in ranges:
-            first, last = int(digest["first_sequence"]), int(digest["last_sequence"])
-            previous = by_number.get(int(digest["number"]) - 1)
-            check = verify_chain([r for r in records if first <= r["sequence"] <= last], start_sequence=first,
-                                 start_prev_hash=str(previous["head_hash"]) if previous else GENESIS_HASH,
-                                 expected_last_sequence=last, expected_head_hash=str(digest["head_hash"]))
-            if not check.intact:
-                raise AuditTrailDamagedError(f"The audit trail of model {model_id} does not verify: {check.first_break}",
-                                             {"model_id": model_id, "first_break": check.first_break})
 
     def as_of(self, model_id: int, at: datetime) -> dict[str, Any]:
         moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
@@ -1033,6 +1019,20 @@ def verify_model(model_id: int) -> dict[str, Any]:
 def audit_summary(model_id: int) -> dict[str, Any]:
     """What a report shows of a model's trail (``AuditService.summary``)."""
     return default_audit_service().summary(model_id)
+
+
+def _check_ranges(model_id: int, digests: list[dict[str, Any]], ranges: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    """The records of digested ranges a replay reads must be the ones their (verified) digests sign."""
+    by_number = {int(d["number"]): d for d in digests}
+    for digest in ranges:
+        first, last = int(digest["first_sequence"]), int(digest["last_sequence"])
+        previous = by_number.get(int(digest["number"]) - 1)
+        check = verify_chain([r for r in records if first <= r["sequence"] <= last], start_sequence=first,
+                             start_prev_hash=str(previous["head_hash"]) if previous else GENESIS_HASH,
+                             expected_last_sequence=last, expected_head_hash=str(digest["head_hash"]))
+        if not check.intact:
+            raise AuditTrailDamagedError(f"The audit trail of model {model_id} does not verify: {check.first_break}",
+                                         {"model_id": model_id, "first_break": check.first_break})
 
 
 def _range(first: int, last: int) -> dict[str, int] | None:

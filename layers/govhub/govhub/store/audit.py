@@ -89,7 +89,7 @@ class AuditDigestPageItem(Model):
 
     pk = UnicodeAttribute(hash_key=True, attr_name="PK")
     sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    count = NumberAttribute()
+    entries = NumberAttribute()  # not `count`: that is the Model's own class method
     documents = UnicodeAttribute()
 
 
@@ -257,15 +257,15 @@ class AuditIndexRepository:
         position = (number - 1) % keys.AUDIT_DIGESTS_PER_PAGE
         try:
             page = AuditDigestPageItem.get(pk, sk, consistent_read=True)
-            lines, count = page.documents.split("\n"), int(page.count)
+            lines, count = page.documents.split("\n"), int(page.entries)
         except AuditDigestPageItem.DoesNotExist:
             lines, count = [], 0
         if count > position:
             return
         if count < position:
             raise ValueError(f"digest {number} of model {model_id} comes before digest {number - 1}'s copy")
-        item = AuditDigestPageItem(pk, sk, count=count + 1, documents="\n".join([*lines, document.decode("utf-8")]))
-        condition = AuditDigestPageItem.pk.does_not_exist() if count == 0 else AuditDigestPageItem.count == count
+        item = AuditDigestPageItem(pk, sk, entries=count + 1, documents="\n".join([*lines, document.decode("utf-8")]))
+        condition = AuditDigestPageItem.pk.does_not_exist() if count == 0 else AuditDigestPageItem.entries == count
         try:
             item.save(condition=condition)
         except PutError as error:
@@ -477,12 +477,12 @@ class AuditVerificationJobs:
 
     def finish(self, job_id: str, status: str, at: str, result: Mapping[str, Any] | None = None, error: str | None = None) -> None:
         item = AuditVerificationJobItem(keys.audit_verification_job_pk(job_id), keys.AUDIT_VERIFICATION_JOB_SK)
-        item.update(actions=[
-            AuditVerificationJobItem.status.set(status),
-            AuditVerificationJobItem.finished_at.set(at),
-            AuditVerificationJobItem.result.set(json.dumps(result, separators=(",", ":")) if result is not None else None),
-            AuditVerificationJobItem.error.set(error),
-        ])
+        actions: list[Any] = [AuditVerificationJobItem.status.set(status), AuditVerificationJobItem.finished_at.set(at)]
+        if result is not None:
+            actions.append(AuditVerificationJobItem.result.set(json.dumps(result, separators=(",", ":"))))
+        if error is not None:
+            actions.append(AuditVerificationJobItem.error.set(error))
+        item.update(actions=actions)
 
     def _plain(self, item: AuditVerificationJobItem) -> dict[str, Any]:
         plain: dict[str, Any] = {name: getattr(item, name) for name in self.FIELDS}
