@@ -23,6 +23,7 @@ from govhub_cli.bundle import verify_bundle
 from local_stack.events import http_event
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
+from tests.classify import classification_body, classification_path
 from tests.harness import TableStream, subscribed
 from tests.integration.audit_stream_helpers import deliver, deliver_until_done, failed_positions
 from tests.integration.conftest import FRAUD_DETECTOR, Api
@@ -367,6 +368,7 @@ def test_an_export_without_accept_zip_is_an_expiring_link_to_the_same_bundle(
 
 def test_as_of_answers_which_version_was_approved_at_a_moment_and_who_approved_it(api: Api, pipeline: AuditPipeline) -> None:
     model = _register(api)
+    assert api.post(classification_path(model["id"]), classification_body("minimal"), role="model_owner").status == 200
     first = _version(api, model["id"], "v1.0.0")
     _status(api, model["id"], "under_review", "ready", role="model_owner")
     approved = _status(api, model["id"], "approved", "Annex IV complete")

@@ -15,23 +15,30 @@ if TYPE_CHECKING:
 
 
 class LazyApp:
-    """``create_app`` over routers named ``"module:attribute"`` by path prefix, made on first use and kept."""
+    """``create_app`` over routers named ``"module:attribute"`` by path prefix (several under one prefix as a
+    tuple), made on first use and kept."""
 
-    def __init__(self, routers: dict[str, str]) -> None:
+    def __init__(self, routers: dict[str, str | tuple[str, ...]]) -> None:
         self._routers = routers
         self._app: APIGatewayHttpResolver | None = None
 
     @property
     def resolver(self) -> APIGatewayHttpResolver:
         if self._app is None:
-            from govhub.api.resolver import create_app
+            from govhub.api.resolver import API_PREFIX, create_app
 
-            loaded = {}
-            for prefix, target in self._routers.items():
-                module, _, attribute = target.partition(":")
-                loaded[prefix] = getattr(importlib.import_module(module), attribute or "router")
-            self._app = create_app(loaded)
+            first = {prefix: _router(targets if isinstance(targets, str) else targets[0]) for prefix, targets in self._routers.items()}
+            app = create_app(first)
+            for prefix, targets in self._routers.items():
+                for target in () if isinstance(targets, str) else targets[1:]:
+                    app.include_router(_router(target), prefix=f"{API_PREFIX}{prefix}")
+            self._app = app
         return self._app
 
     def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         return self.resolver.resolve(event, context)
+
+
+def _router(target: str) -> Any:
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute or "router")

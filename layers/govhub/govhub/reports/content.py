@@ -11,11 +11,14 @@ Layout of the content (schema ``govhub.compliance-report/1``)::
     summary          counts for the cover: versions, metrics, fairness_metrics, threshold_failures,
                      policy_checks, latest_version_failures, latest_version_not_measured, gaps,
                      findings, audit_records, audit_chain ("verified" | "broken" | "unavailable"),
-                     obligations {met, partial, open, manual} | null,
+                     obligations {evidenced, attested, open, not_in_force} | null,
                      policy_check {target, occasion, outcome, failed} | null
     sections[]       {id, number, title, annex_iv: [points], legal_reference, data}, in Annex IV order:
                      general_description, versions, data_governance, human_oversight, evaluation,
                      risk_classification, obligations, lifecycle, gaps
+                     risk_classification.data.questionnaire: {suggested_risk_level, questionnaire_version,
+                     basis [{provision, reason, question_id, effect}], flags, operator_role, classified_by,
+                     classified_at, override, justification} | null
                      obligations.data: {risk_level, checklist, policy_check}; checklist is the EU AI Act
                      obligations checklist as GET /models/{id}/obligations computes it
                      (govhub.policy.obligations.as_json), policy_check the active policy's checklist for
@@ -163,6 +166,7 @@ def build_report_content(
     obligations: dict | None = None,
     policy_check: dict | None = None,
     audit_summary: dict | None = None,
+    classification: dict | None = None,
 ) -> dict:
     """Assemble the report content, sections in Annex IV order.
 
@@ -241,6 +245,8 @@ def build_report_content(
             "history": _summary_history(audit_summary, "risk_history")
             if audit_summary
             else _field_history(records, "risk_level", extra=("risk_justification",)),
+            # the questionnaire's suggestion, its basis and any override (null: not classified)
+            "questionnaire": _plain(classification),
         },
         "obligations": {
             "risk_level": risk_level,

@@ -123,6 +123,7 @@ class AuditStore(Protocol):
 AUDITED_ENTITIES = (
     keys.ENTITY_MODEL, keys.ENTITY_VERSION, keys.ENTITY_METRIC, keys.ENTITY_REPORT, keys.ENTITY_POLICY,
     keys.ENTITY_APPROVAL, keys.ENTITY_TEAM,
+    keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION,
 )
 # The attribute that holds each entity's own id (a tombstone names what it deleted, a model by default).
 ENTITY_ID_ATTRIBUTE = {
@@ -133,12 +134,14 @@ ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_POLICY: "version",
     keys.ENTITY_APPROVAL: "snapshot_sha256",
     keys.ENTITY_TEAM: "slug",
+    keys.ENTITY_TIMELINE: "version",
+    keys.ENTITY_ATTESTATION: "obligation_id",
 }
 # Attributes that are bookkeeping, not facts about the object: keys, index keys, revision, the stamp
 # (actor, reason and time are the record's own fields), pointers kept for reads, expiry.
 BOOKKEEPING = frozenset(
     {"PK", "SK", "entity", "model_id", "revision", "name_key", "expires_at", "item_type"}
-    | {f"GSI{n}{part}" for n in range(1, 8) for part in ("PK", "SK")}
+    | {f"GSI{n}{part}" for n in range(1, 9) for part in ("PK", "SK")}
     | {"created_at", "created_by", "updated_at", "updated_by", "updated_by_role", "change_reason", "claimed_context"}
     | set(MODEL_BOOKKEEPING_ATTRIBUTES)
 )

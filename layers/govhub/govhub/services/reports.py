@@ -111,6 +111,7 @@ class PolicyView:
     thresholds: dict | None  # {id, name, thresholds: [{metric_name, op, value}]} of the model's risk level
     obligations: dict | None = None  # the EU AI Act checklist, as GET /models/{id}/obligations computes it
     compliance_check: dict | None = None  # the next step's checklist, judged without an approver
+    classification: dict | None = None  # the questionnaire's verdict and basis (GET /models/{id}/classification)
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ class ReportService:
             report_id=report_id,
             obligations=policy.obligations,
             policy_check=policy.compliance_check,
+            classification=policy.classification,
         )
 
     def _metrics_of(self, version_id: int) -> list[dict]:
@@ -458,6 +460,7 @@ def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
     The next step is judged without an approver: who generates a report is not who approves the model,
     so the four-eyes rule is left to the approval itself and the content hash does not depend on the reader.
     """
+    from govhub.classification.service import result_of
     from govhub.policy.document import MetricThresholdRule
     from govhub.policy.obligations import as_json
 
@@ -473,7 +476,23 @@ def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
         thresholds={"id": active.version, "name": active.document.name, "thresholds": thresholds},
         obligations=as_json(service.obligations(model)),
         compliance_check=compliance_check_json(service.compliance_check(model, None, None)),
+        classification=_classification_json(model, result_of(model)),
     )
+
+
+def _classification_json(model: AIModel, result: Any) -> dict[str, Any] | None:
+    """The recorded classification for the report: the suggestion, any override and why, and the basis."""
+    summary = model.classification
+    if summary is None or result is None:
+        return None
+    return {
+        **result.as_json(),
+        "operator_role": model.operator_role.value if model.operator_role else None,
+        "classified_by": summary.classified_by,
+        "classified_at": summary.classified_at.isoformat(),
+        "override": summary.override,
+        "justification": summary.justification,
+    }
 
 
 def compliance_check_json(checklist: Checklist) -> dict[str, Any]:
@@ -523,10 +542,11 @@ class _Snapshot:
 def policy_of_the_table(model: AIModel) -> PolicyView:
     """`policy_view` over the table's active policy set and the model's stored evidence."""
     from govhub.policy.service import PolicyService
+    from govhub.store.classification import ObligationSourcesOfTheTable
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
     snapshot = _Snapshot(PolicyRepository(), EvidenceRepository())
-    return policy_view(PolicyService(snapshot, snapshot), model)
+    return policy_view(PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable()), model)
 
 
 def default_report_service(registry: RegistryReader) -> ReportService:

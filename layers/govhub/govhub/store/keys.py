@@ -26,6 +26,7 @@ GSI_OWNER = "gsi4"
 GSI_DOMAIN = "gsi5"
 GSI_RISK_STATUS = "gsi6"
 GSI_TEAM = "gsi7"
+GSI_OVERRIDES = "gsi8"  # sparse: only models whose risk level overrides the classification questionnaire
 
 # The `entity` attribute tells the stream consumers what changed; items without it
 # (guards, counters, sequences, audit index) never reach the audit trail.
@@ -48,6 +49,14 @@ POLICY_PK = "POLICY"
 POLICY_VERSION = "V#"
 POLICY_ACTIVE_SK = "ACTIVE"
 GLOBAL_MODEL_ID = 0
+
+# Classification: overridden models (GSI8 partition), the timeline's versions and active pointer (global chain),
+# attestations of obligations under their model (one item per obligation, audited).
+CLASSIFICATION_OVERRIDES = "CLASSIFICATION#OVERRIDE"
+TIMELINE_PK = "TIMELINE"
+ATTESTATION = "ATTESTATION#"
+ENTITY_TIMELINE = "timeline"
+ENTITY_ATTESTATION = "attestation"
 
 # The audit trail (written by audit_stream). These items have no `entity`, so they never feed back into
 # the stream consumers: a head per model (last sequence and hash) and an index item per record, keyed by
@@ -130,6 +139,10 @@ def report_job_pk(job_id: str) -> str:
 
 def policy_version_sk(version: int) -> str:
     return f"{POLICY_VERSION}{version:06d}"
+
+
+def attestation_sk(obligation_id: str) -> str:
+    return f"{ATTESTATION}{obligation_id}"
 
 
 def audit_head_pk(model_id: int) -> str:
