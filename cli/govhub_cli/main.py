@@ -193,12 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
                      sub=audit_commands)
     export.add_argument("--model", required=True, metavar="NAME")
     export.add_argument("--out", required=True, metavar="DIR", help="directory to write the bundle into")
-    verify = command("verify", "verify a bundle offline (file hashes, hash chain, manifest); exit 1 if tampered",
+    verify = command("verify", "verify a bundle offline (file hashes, hash chain, signed digests, manifest); exit 1 if tampered",
                      "audit_verify", sub=audit_commands)
     verify.add_argument("bundle", metavar="BUNDLE", help="bundle directory (or .zip) written by `govhub audit export`")
     verify.add_argument("--expect-head", metavar="HASH",
                         help="the head hash the live system reports; without it a wholly rewritten bundle "
                         "cannot be told apart")
+    verify.add_argument("--expect-key", metavar="SHA256",
+                        help="SHA-256 of the deployment's digest signing key (DER public key, from `aws kms get-public-key`)")
 
     importing = command("import", "import models from where they already live", "")
     importing.set_defaults(handler=None, usage_parser=importing)

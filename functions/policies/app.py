@@ -9,15 +9,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from govhub.api.classification import router as classification_router
-from govhub.api.policies import router
-from govhub.api.resolver import API_PREFIX, create_app
+from govhub.api.lazy import LazyApp
 from govhub.config import require
 
 logger = Logger(service="policies")
 require("policies", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
-app = create_app({"": router})
-app.include_router(classification_router, prefix=API_PREFIX)
+app = LazyApp({"": ("govhub.api.policies:router", "govhub.api.classification:router")})  # the resolver and routes load with the first request
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

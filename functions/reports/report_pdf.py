@@ -807,6 +807,19 @@ def _version_label(ref: dict | None) -> str:
     return _clean(ref.get("version_tag") or f"#{ref.get('id')}")
 
 
+def _verification_scope(chain: dict) -> str:
+    digests = chain.get("digests") or {}
+    if chain.get("mode") == "incremental" and digests.get("count"):
+        sample = (chain.get("sample") or {}).get("size", 0)
+        checked = chain.get("verified_records") or {}
+        return (f"Each audit record holds the SHA-256 of its predecessor; {digests['count']} digests signed by the "
+                f"audit signing key cover records 1-{digests.get('last_sequence')} (signatures, Merkle roots and links "
+                f"verified, {sample} of their records sampled), and {checked.get('count', 0)} later records were "
+                "recomputed in full.")
+    return ("Each audit record holds the SHA-256 of its predecessor; verification recomputes every hash "
+            "from the first record to the head.")
+
+
 def _verification_text(chain: dict) -> str:
     status = chain.get("status")
     if status == "verified":
@@ -1556,11 +1569,7 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
     fill, border = {"verified": (PASS_BG, PASS_FG), "broken": (FAIL_BG, FAIL_FG)}.get(status, (WARN_BG, WARN_FG))
     verification = [
         Paragraph(escape(_verification_text(chain)), _style("chain", fontName=FONT_BOLD, textColor=border)),
-        Paragraph(
-            "Each audit record holds the SHA-256 of its predecessor; verification recomputes every hash "
-            "from the first record to the head.",
-            SMALL,
-        ),
+        Paragraph(escape(_verification_scope(chain)), SMALL),
     ]
     if chain.get("head_hash"):
         label = "Head hash" if status == "verified" else "Hash of the last trustworthy record"
@@ -1616,6 +1625,13 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
     if not records:
         story.append(_missing("The audit trail holds no record (gap, Annex IV 6)."))
         return story
+    counts = ", ".join(f"{_clean(kind)} {n}" for kind, n in (data.get("counts") or {}).items())
+    if counts:
+        story.append(Paragraph(escape(f"Records by kind: {counts}."), SMALL))
+    if len(records) < (data.get("record_count") or 0):
+        story.append(Paragraph(escape(
+            f"The last {len(records)} of {data.get('record_count')} records; the audit export bundle "
+            "(GET /api/v1/models/{id}/audit-logs/export, verified offline by `govhub audit verify`) holds every one."), SMALL))
     story.append(
         DataTable(
             [

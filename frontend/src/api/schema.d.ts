@@ -337,6 +337,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{model_id}/audit-logs/verify/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/audit-logs/verify/jobs/{job_id} */
+        get: operations["verification_job_api_v1_models__model_id__audit_logs_verify_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model_id}/classification": {
         parameters: {
             query?: never;
@@ -927,15 +944,22 @@ export interface components {
             /** Detail */
             detail: string;
             /**
+             * Digest
+             * @description The digest concerned, when the break is in the digest chain.
+             */
+            digest?: number | null;
+            /**
              * Problem
+             * @description `forged`: a digest whose signature is not the audit signing key's.
              * @enum {string}
              */
-            problem: "modified" | "missing" | "reordered" | "inserted" | "duplicate";
+            problem: "modified" | "missing" | "reordered" | "inserted" | "duplicate" | "forged";
             /** Sequence */
             sequence: number;
         };
         /** ChainVerificationOut */
         ChainVerificationOut: {
+            digests?: components["schemas"]["DigestsCheckedOut"] | null;
             first_break: components["schemas"]["ChainBreakOut"] | null;
             /**
              * Head Hash
@@ -945,10 +969,22 @@ export interface components {
             /** Intact */
             intact: boolean;
             /**
+             * Mode
+             * @description `incremental`: digests, the records since the last one and a sample; `full`: every record.
+             * @default full
+             * @enum {string}
+             */
+            mode: "incremental" | "full";
+            /** @description Records stored after the head that the writer has not finished committing: checked to continue the chain, never reported missing. */
+            pending?: components["schemas"]["SequenceRangeOut"] | null;
+            /**
              * Records
-             * @description How many records the bucket holds for the model.
+             * @description How many records the chain holds (committed plus pending).
              */
             records: number;
+            sample?: components["schemas"]["SampleOut"] | null;
+            /** @description The records read and chained in full. */
+            verified_records?: components["schemas"]["SequenceRangeOut"] | null;
         };
         /** CheckItemOut */
         CheckItemOut: {
@@ -1110,6 +1146,26 @@ export interface components {
             };
             /** Total */
             total: number;
+        };
+        /** DigestsCheckedOut */
+        DigestsCheckedOut: {
+            /**
+             * Count
+             * @description Digests whose hash, signature and link to the previous digest were verified.
+             */
+            count: number;
+            /**
+             * Key Id
+             * @description The KMS key that signed them.
+             */
+            key_id: string | null;
+            /**
+             * Last Sequence
+             * @description The last record the digests cover (0: none yet).
+             */
+            last_sequence: number;
+            /** Signatures Verified */
+            signatures_verified: number;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -2098,6 +2154,16 @@ export interface components {
             justification: string;
             risk_level: components["schemas"]["RiskLevel"];
         };
+        /** SampleOut */
+        SampleOut: {
+            /**
+             * Sequences
+             * @description The digested records checked against their digest's Merkle leaves.
+             */
+            sequences: number[];
+            /** Size */
+            size: number;
+        };
         /**
          * SealedApprovalOut
          * @description One sealed approval snapshot: the canonical JSON document and its SHA-256 (recomputed on every read).
@@ -2135,6 +2201,15 @@ export interface components {
             provision: string;
             /** Title */
             title: string;
+        };
+        /** SequenceRangeOut */
+        SequenceRangeOut: {
+            /** Count */
+            count: number;
+            /** From */
+            from: number;
+            /** To */
+            to: number;
         };
         /** SignoffOut */
         SignoffOut: {
@@ -2269,6 +2344,32 @@ export interface components {
             loc: (string | number)[];
             /** Error Type */
             type: string;
+        };
+        /** VerificationJobOut */
+        VerificationJobOut: {
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Job Id */
+            job_id: string;
+            /** Model Id */
+            model_id: number;
+            /** Requested At */
+            requested_at: string;
+            /** Requested By */
+            requested_by: string;
+            /** Requested By Role */
+            requested_by_role: string;
+            /** @description The full verification, once done. */
+            result: components["schemas"]["ChainVerificationOut"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /** Status Url */
+            status_url: string;
         };
         /** VersionCreate */
         VersionCreate: {
@@ -4442,9 +4543,98 @@ export interface operations {
     };
     verify_model_audit_logs_api_v1_models__model_id__audit_logs_verify_get: {
         parameters: {
+            query?: {
+                /** @description Verify every record and digest, as a job (202 and a status_url to poll). */
+                full?: boolean;
+            };
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incremental verification */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainVerificationOut"];
+                };
+            };
+            /** @description With full=true: the queued full verification, to poll at status_url */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationJobOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The model does not exist and has no audit trail */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    verification_job_api_v1_models__model_id__audit_logs_verify_jobs__job_id__get: {
+        parameters: {
             query?: never;
             header?: never;
             path: {
+                job_id: string;
                 model_id: number;
             };
             cookie?: never;
@@ -4457,7 +4647,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChainVerificationOut"];
+                    "application/json": components["schemas"]["VerificationJobOut"];
                 };
             };
             /** @description No token, or a token the authorizer refused. */

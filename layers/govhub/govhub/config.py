@@ -32,6 +32,10 @@ class Settings(BaseModel):
     reports_bucket: str = ""
     event_bus_name: str = ""
     report_url_ttl_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)  # SigV4 presigned URLs last 7 days at most
+    audit_signing_key_id: str = ""
+    audit_digest_every_records: int = Field(default=1000, ge=1)
+    audit_digest_every_minutes: int = Field(default=60, ge=1)
+    audit_verify_sample: int = Field(default=16, ge=0)
     max_body_bytes: int = 64 * 1024
     mlflow_secret_arn: str = ""  # MLflow's tracking URI, credentials and webhook signing secret (integrations)
     sagemaker_model_package_groups: tuple[str, ...] = ()  # the groups the SageMaker integration follows
@@ -60,6 +64,10 @@ ENVIRONMENT = {
     "reports_bucket": "REPORTS_BUCKET",
     "event_bus_name": "EVENT_BUS_NAME",
     "report_url_ttl_seconds": "REPORT_URL_TTL_SECONDS",
+    "audit_signing_key_id": "AUDIT_SIGNING_KEY_ID",
+    "audit_digest_every_records": "AUDIT_DIGEST_EVERY_RECORDS",
+    "audit_digest_every_minutes": "AUDIT_DIGEST_EVERY_MINUTES",
+    "audit_verify_sample": "AUDIT_VERIFY_SAMPLE",
     "mlflow_secret_arn": "MLFLOW_SECRET_ARN",
     "sagemaker_model_package_groups": "SAGEMAKER_MODEL_PACKAGE_GROUPS",
     "integration_team": "INTEGRATION_TEAM",
@@ -95,6 +103,10 @@ def settings() -> Settings:
             "reports_bucket": env.get("REPORTS_BUCKET", ""),
             "event_bus_name": env.get("EVENT_BUS_NAME", ""),
             "report_url_ttl_seconds": env.get("REPORT_URL_TTL_SECONDS", "300"),
+            "audit_signing_key_id": env.get("AUDIT_SIGNING_KEY_ID", ""),
+            "audit_digest_every_records": env.get("AUDIT_DIGEST_EVERY_RECORDS", "1000"),
+            "audit_digest_every_minutes": env.get("AUDIT_DIGEST_EVERY_MINUTES", "60"),
+            "audit_verify_sample": env.get("AUDIT_VERIFY_SAMPLE", "16"),
             "mlflow_secret_arn": env.get("MLFLOW_SECRET_ARN", ""),
             "integration_team": env.get("INTEGRATION_TEAM", ""),
             "sagemaker_model_package_groups": tuple(

@@ -565,3 +565,25 @@ def test_a_report_built_without_the_policy_engine_says_so() -> None:
     assert section(content, "obligations")["data"] == {"risk_level": "high", "checklist": None, "policy_check": None}
     assert content["summary"]["obligations"] is None and content["summary"]["policy_check"] is None
     assert section(content, "obligations")["legal_reference"] == "Regulation (EU) 2024/1689"
+
+
+def test_a_long_trail_is_summarised_its_histories_in_full_and_its_last_records_listed() -> None:
+    # Given a trail of 100,000 records of which the report is handed the last 3 and the summary
+    inputs = complete_inputs()
+    approval = {"sequence": 12, "time": "2026-03-02T09:00:00+00:00", "actor": {"username": "lea", "role": "admin"},
+                "from": "under_review", "to": "approved", "reason": "All checks passed", "approved_version_id": 101}
+    inputs["audit_summary"] = {
+        "records": 100_000,
+        "counts": {"metric.create": 99_990, "model.status_change": 10},
+        "approval_history": [approval],
+        "risk_history": [{"sequence": 1, "time": "2026-03-01T09:00:00+00:00", "actor": {"username": "max", "role": "model_owner"},
+                          "from": None, "to": "high", "reason": "Annex III use", "risk_justification": "Credit decisions"}],
+    }
+    content = build_report_content(**inputs)
+    lifecycle = section(content, "lifecycle")["data"]
+    # Then the report counts every record, keeps the whole approval history, and lists only the records it was given
+    assert content["summary"]["audit_records"] == lifecycle["record_count"] == 100_000
+    assert lifecycle["records_shown"] == len(inputs["audit_records"]) == 3
+    assert lifecycle["counts"] == {"metric.create": 99_990, "model.status_change": 10}
+    assert [(h["sequence"], h["to"], h["approved_version_id"]) for h in lifecycle["status_history"]] == [(12, "approved", 101)]
+    assert section(content, "risk_classification")["data"]["history"][0]["risk_justification"] == "Credit decisions"

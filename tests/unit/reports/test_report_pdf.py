@@ -247,8 +247,10 @@ def test_any_markup_like_text_in_latin_greek_or_cyrillic_reads_back_literally(
 ) -> None:
     name, description = " ".join(name_words), " ".join(description_words)
     text = flat("\n".join(pdftotext(render_pdf(sample_content(name=name, description=description)), tmp_path)))
-    assert name in text
-    assert description in text
+    # pdftotext guesses word gaps from glyph positions: between narrow glyphs ("0 0") it may drop a space the PDF
+    # has, so the words are compared without the gaps
+    assert "".join(name.split()) in "".join(text.split())
+    assert "".join(description.split()) in "".join(text.split())
 
 
 # --- EU AI Act obligations ----------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("GET", "/api/v1/audit-logs"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/audit-logs"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/audit-logs/verify"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/audit-logs/verify/jobs/{job_id}"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/audit-logs/export"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/as-of"): Permission.READ,
     ("GET", "/api/v1/reports/{model_id}/compliance-report"): Permission.READ,

@@ -149,9 +149,10 @@ class AIModel:
 
 DESCRIPTIVE_FIELDS = ("name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan", "operator_role")
 # What an approval seals about the model itself: a change to any of these reopens review of an approved model.
+# The operator role is one of them: the obligations an approval was judged against depend on it.
 GOVERNED_FIELDS = (
     "name", "owner", "team", "description", "domain", "risk_level", "risk_justification",
-    "intended_purpose", "data_sources", "oversight_plan",
+    "intended_purpose", "data_sources", "oversight_plan", "operator_role",
 )
 
 

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 logger = Logger(service="govhub")
 
 Renderer = Callable[[dict], bytes]
-AuditTrail = Callable[[int], tuple[list[dict], dict | None]]
+# (the last records, the verification, the summary: counts per kind, status and risk histories, total records)
+AuditTrail = Callable[[int], tuple[list[dict], dict | None, dict | None]]
 PolicyLookup = Callable[[AIModel], "PolicyView"]
 
 
@@ -150,7 +151,7 @@ class ReportService:
         model = self._registry.get_model(model_id)
         versions = list(self._all(lambda cursor: self._registry.list_versions(model_id, PAGE_SIZE, cursor)))
         metrics = {version.id: self._metrics_of(version.id) for version in versions}
-        records, verification = self._audit_trail(model_id)
+        records, verification, trail_summary = self._audit_trail(model_id)
         policy = self._policy_for(model)
         return build_report_content(
             model=ModelOut.from_domain(model).model_dump(mode="json"),
@@ -158,6 +159,7 @@ class ReportService:
             metrics_by_version=metrics,
             audit_records=records,
             verification=verification,
+            audit_summary=trail_summary,
             policy=policy.thresholds,
             generated_by={"username": by.username, "role": by.role},
             generated_at=at,
@@ -438,14 +440,17 @@ def _manifest_entry(content: dict, generation: ReportGeneration) -> dict[str, An
     }
 
 
-def audit_trail(model_id: int) -> tuple[list[dict], dict | None]:
-    """The model's audit records and the verification of its chain, where an audit trail is deployed."""
+def audit_trail(model_id: int) -> tuple[list[dict], dict | None, dict | None]:
+    """The model's last audit records, the verification of its chain and a summary of the whole trail (counts per
+    kind, the status and risk histories), where an audit trail is deployed: a report's cost does not grow with
+    the trail (the export bundle holds every record)."""
     if not settings().audit_bucket or importlib.util.find_spec("govhub.services.audit") is None:
         logger.warning("no audit trail configured: the report lists it as a documentation gap")
-        return [], None
+        return [], None, None
     from govhub.services import audit
 
-    return audit.audit_records(model_id), audit.verify_model(model_id)
+    summary = audit.audit_summary(model_id)
+    return summary["last_records"], summary["verification"], summary
 
 
 def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
