@@ -26,7 +26,7 @@ describe('AuditLogPage', () => {
         'GET /models/7': json(200, sampleModel()),
         'GET /versions/12': json(200, { id: 12, model_id: 7, version_tag: 'v1.2.0', s3_path: 's3://b', revision: 1, created_at: '2026-11-01T00:00:00Z' }),
         'GET /models': json(200, { items: [sampleModel()], next_cursor: null }),
-        'GET /models/7/audit-logs/verify': json(200, { intact: true, records: 5, head_hash: 'h5', first_break: null }),
+        'GET /models/7/audit-logs/verify': json(200, { intact: true, records: 5, head_hash: 'h5', first_break: null, mode: 'full' }),
       },
     });
     const table = await screen.findByRole('table', { name: 'Audit records' });
@@ -39,7 +39,7 @@ describe('AuditLogPage', () => {
     expect(changes).toHaveTextContent('approval_sha256');
     await userEvent.click(screen.getByRole('button', { name: 'Verify all chains' }));
     expect(await screen.findByText('All 1 chains intact')).toBeInTheDocument();
-    expect(screen.getByText(/5 records re-hashed across 1 models/)).toBeInTheDocument();
+    expect(screen.getByText(/5 records in the chains of 1 models\. Every record re-hashed\./)).toBeInTheDocument();
   });
 
   it('exports the filtered records as CSV', async () => {

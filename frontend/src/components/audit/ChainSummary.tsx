@@ -12,6 +12,8 @@ interface ChainResult {
   intact: boolean | null;
   records: number;
   detail: string;
+  /** `full`: every record re-hashed; `incremental`: signed digests, the records since the last one and a sample. */
+  mode: string | null;
 }
 
 const PARALLEL = 4;
@@ -32,9 +34,9 @@ async function verifyAll(api: GovernanceApi, onProgress: (done: number, total: n
       try {
         const v = await api.verifyModelAudit(model.id);
         const at = v.first_break;
-        results.push({ model, intact: v.intact, records: v.records, detail: at ? `${at.problem ?? 'break'} at record ${at.sequence ?? '?'}` : '' });
+        results.push({ model, intact: v.intact, records: v.records, mode: v.mode ?? null, detail: at ? `${at.problem ?? 'break'} at record ${at.sequence ?? '?'}` : '' });
       } catch (error) {
-        results.push({ model, intact: null, records: 0, detail: errorMessage(error) });
+        results.push({ model, intact: null, records: 0, mode: null, detail: errorMessage(error) });
       }
       onProgress(results.length, models.length);
     }
@@ -68,6 +70,7 @@ export function ChainSummary() {
   const broken = results?.filter((r) => r.intact === false) ?? [];
   const failed = results?.filter((r) => r.intact === null) ?? [];
   const records = results?.reduce((sum, r) => sum + r.records, 0) ?? 0;
+  const incremental = results?.filter((r) => r.mode === 'incremental').length ?? 0;
   return (
     <Group mb="md" gap="sm" align="flex-start" wrap="wrap">
       <Button variant="light" leftSection={<IconShieldCheck size={16} />} onClick={run} loading={running}>
@@ -95,7 +98,10 @@ export function ChainSummary() {
             }
           >
             <Text size="sm">
-              {records} records re-hashed across {results.length} models{failed.length ? `; ${failed.length} could not be verified` : ''}.
+              {records} records in the chains of {results.length} models{failed.length ? `; ${failed.length} could not be verified` : ''}.
+              {incremental > 0
+                ? ` ${incremental} checked incrementally (signed digests, the records since the last one and a sample), ${results.length - failed.length - incremental} in full.`
+                : ' Every record re-hashed.'}{' '}
               Deleted models' chains are checked from their bundles.
             </Text>
             {[...broken, ...failed].length > 0 && (
