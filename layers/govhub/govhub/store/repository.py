@@ -254,7 +254,7 @@ class ModelRepository:
     def _search(self, text: str, filters: dict[str, str], limit: int, cursor: str | None) -> Page:
         """Names containing `text`, by name; the other filters apply to the models read (a page may hold fewer)."""
         results = search.query_grams(text, limit, decode_cursor(cursor), descending=filters.get("order") == "desc")
-        ids = [hit.model_id for hit in results]
+        ids = [int(hit.model_id) for hit in results]
         wanted = {
             "risk_level": filters.get("risk_level"),
             "compliance_status": filters.get("compliance_status"),

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
+from pynamodb.pagination import ResultIterator
 from pynamodb.transactions import TransactWrite
 
 from govhub.store import keys
@@ -79,7 +81,7 @@ def reindex_in(transaction: TransactWrite, model_id: int, previous_name: str, na
     index_in(transaction, model_id, name)
 
 
-def query_grams(text: str, limit: int, last_key: dict | None, descending: bool = False):  # type: ignore[type-arg]
+def query_grams(text: str, limit: int, last_key: dict[str, Any] | None, descending: bool = False) -> ResultIterator[NameGramItem]:
     """The index items whose name contains `text` (normalised), one trigram partition, sorted by name."""
     normalised = normalise(text)
     # The gram with the rarest letters narrows the partition read; ties keep the text's order.
