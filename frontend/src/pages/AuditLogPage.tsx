@@ -61,7 +61,11 @@ export default function AuditLogPage() {
 
   useEffect(() => {
     const changed = TEXT_KEYS.some((k) => (params.get(k) ?? '') !== debounced[k].trim());
-    if (changed) setParam(Object.fromEntries(TEXT_KEYS.map((k) => [k, debounced[k].trim()])));
+    if (changed) {
+      const actor = debounced.actor.trim();
+      // actor, action and object are each an index of their own: one of them at a time (the API refuses two)
+      setParam(actor ? { actor, action: '', entity: '' } : { actor });
+    }
     // The URL follows the settled inputs only.
   }, [debounced]);
 
@@ -186,7 +190,10 @@ export default function AuditLogPage() {
             placeholder="Any action"
             data={ACTION_OPTIONS}
             value={params.get('action')}
-            onChange={(value) => setParam({ action: value ?? '' })}
+            onChange={(value) => {
+              if (value) setDraft({ actor: '' });
+              setParam(value ? { action: value, actor: '', entity: '' } : { action: '' });
+            }}
             clearable
             w={{ base: '100%', sm: 170 }}
           />
@@ -195,7 +202,10 @@ export default function AuditLogPage() {
             placeholder="Any object"
             data={ENTITY_OPTIONS}
             value={params.get('entity')}
-            onChange={(value) => setParam({ entity: value ?? '' })}
+            onChange={(value) => {
+              if (value) setDraft({ actor: '' });
+              setParam(value ? { entity: value, actor: '', action: '' } : { entity: '' });
+            }}
             clearable
             w={{ base: '100%', sm: 140 }}
           />
