@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
 )
 from aws_lambda_powertools.event_handler.router import Router
 
+from govhub.api.bodies import parse_json_body
 from govhub.api.errors import error_response, register_error_handlers
 from govhub.api.idempotency import honour_idempotency_key
 from govhub.auth.permissions import MACHINE_ROUTES, ROUTE_PERMISSIONS, may
@@ -82,7 +83,7 @@ class _GuardedRequestValidation(OpenAPIRequestValidationMiddleware):
 
 def create_app(routers: dict[str, Router]) -> APIGatewayHttpResolver:
     """`routers` maps a path prefix under /api/v1 (e.g. "/models") to its router."""
-    app = GovhubResolver(enable_validation=True)
+    app = GovhubResolver(enable_validation=True, json_body_deserializer=parse_json_body)
     register_error_handlers(app)
     app._request_validation_middleware = _GuardedRequestValidation()
     app._response_validation_middleware = OpenAPIResponseValidationMiddleware(
