@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, Strin
 
 from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion, PolicyViolation
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.text import nfkc, refuse_hidden
 
 # Unicode White_Space, spelled out so that documented patterns mean the same in pydantic's regex engine and in
 # a client's (ECMA, Python re), and so that stripping removes exactly these characters.
@@ -27,14 +28,24 @@ def _strip(value: str) -> str:
     return value.strip(WHITE_SPACE)
 
 
-# Lengths and patterns are checked on the text as sent (what the OpenAPI document describes), then it is stripped.
+# Lengths and patterns are checked on the text as sent (what the OpenAPI document describes), then it is stripped,
+# then checked for hidden characters (govhub.text): none in short text, line breaks and tabs only in long text.
 Stripped = AfterValidator(_strip)
-Name = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped]
-Short = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped]
-LongText = Annotated[str, StringConstraints(max_length=20_000), Stripped]
-Reason = Annotated[str, StringConstraints(min_length=1, max_length=2_000, pattern=VISIBLE), Stripped]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(f"{VISIBLE[:-1]}/]+")), Stripped]
-ArtifactUri = Annotated[str, StringConstraints(min_length=1, max_length=2_048, pattern=VISIBLE), Stripped]
+PlainShort = AfterValidator(refuse_hidden)
+PlainLong = AfterValidator(lambda value: refuse_hidden(value, line_breaks=True))
+Normalised = AfterValidator(nfkc)  # look-alike forms (full-width, ligatures) are stored as what they look like
+_NO_HIDDEN = "No control characters, bidirectional overrides/isolates or zero-width characters."
+_NO_HIDDEN_LONG = "No control characters but line breaks and tabs, no bidirectional overrides/isolates or zero-width characters."
+Name = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped, PlainShort, Normalised,
+                 Field(description=f"{_NO_HIDDEN} Stored in Unicode NFKC form; unique case-insensitively.")]
+Short = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped, PlainShort,
+                  Field(description=_NO_HIDDEN)]
+LongText = Annotated[str, StringConstraints(max_length=20_000), Stripped, PlainLong, Field(description=_NO_HIDDEN_LONG)]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=2_000, pattern=VISIBLE), Stripped, PlainShort,
+                   Field(description=_NO_HIDDEN)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(f"{VISIBLE[:-1]}/]+")), Stripped, PlainShort,
+                Field(description=_NO_HIDDEN)]
+ArtifactUri = Annotated[str, StringConstraints(min_length=1, max_length=2_048, pattern=VISIBLE), Stripped, PlainShort]
 Sha256 = Annotated[str, StringConstraints(pattern=_stripped("[0-9a-fA-F]{64}")), AfterValidator(lambda v: _strip(v).lower())]
 MetricName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(r"[\w.:/@%+-]+")), Stripped]
 Id = Annotated[int, Field(ge=1, le=2**53)]

@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from govhub.errors import GovhubError
 
@@ -44,6 +45,13 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             return error_response(HTTPStatus.BAD_REQUEST, "bad_request", "The request body is not valid JSON.")
         return error_response(
             HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The request has invalid fields.", _field_errors(errors)
+        )
+
+    @app.exception_handler(ValidationError)
+    def model_validation_error(error: ValidationError) -> Response:  # a body a route validates itself
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The request has invalid fields.",
+            _field_errors(list(error.errors(include_input=False))),
         )
 
     @app.not_found

@@ -17,6 +17,7 @@ from govhub.schemas import (
     ModelOut,
     ModelPage,
     ModelUpdate,
+    Reason,
     RiskProfileChange,
     StatusChange,
     VersionOut,
@@ -89,7 +90,7 @@ def put_model(model_id: int, body: Annotated[ModelUpdate, Body()]) -> ModelOut:
 
 
 @router.delete("/<model_id>", status_code=204)
-def delete_model(model_id: int, reason: Annotated[str | None, Query(max_length=2000)] = None):  # noqa: ANN201 - 204, no body
+def delete_model(model_id: int, reason: Annotated[Reason | None, Query()] = None):  # noqa: ANN201 - 204, no body
     body = router.current_event.json_body if router.current_event.body else {}
     text = reason or (DeleteRequest.model_validate(body).reason if body else None)
     if not text or not text.strip():

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,6 +28,7 @@ from pydantic import (
 
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.errors import PolicyDocumentError
+from govhub.text import refuse_hidden
 
 SCHEMA = "govhub.policy/1"
 ALL_RISK_LEVELS: tuple[RiskLevel, ...] = tuple(RiskLevel)
@@ -36,8 +38,9 @@ DocumentedField = Literal["description", "domain", "risk_justification", "intend
 ApproverRole = Literal["admin", "model_owner"]
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
-Article = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
+Article = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(refuse_hidden)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000),
+                 AfterValidator(lambda value: refuse_hidden(value, line_breaks=True))]
 MetricName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:/@%+-]+$")]
 
 
@@ -155,7 +158,7 @@ RULE_KINDS: tuple[str, ...] = (
 
 class PolicyDocument(_Strict):
     schema_id: Literal["govhub.policy/1"] = Field(alias="schema")
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), AfterValidator(refuse_hidden)]
     description: Text | None = None
     rules: Annotated[tuple[Rule, ...], Field(min_length=1, max_length=100)]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from govhub.text import fold_name
+
 MODEL = "MODEL#"
 VERSION = "VERSION#"
 METRIC = "METRIC#"
@@ -71,8 +73,8 @@ def metric_lookup(metric_id: int) -> str:
 
 
 def name_key(name: str) -> str:
-    """Names are unique and sorted case-insensitively."""
-    return name.strip().casefold()
+    """Names are unique and sorted case-insensitively, compared in NFKC form (so look-alike spellings collide)."""
+    return fold_name(name)
 
 
 def model_name_guard(name: str) -> str:
