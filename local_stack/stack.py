@@ -102,6 +102,7 @@ class LocalStack:
             routes=routes,
             functions=functions,
             authorizer=functions["AuthorizerFunction"],
+            authorizer_ttl=template.authorizer_ttl(),
             region=REGION,
             static_dir=o.frontend_dir,
             static_files={

@@ -79,6 +79,12 @@ class Template:
     def parameter_defaults(self) -> dict[str, Any]:
         return {name: spec.get("Default") for name, spec in self.document.get("Parameters", {}).items()}
 
+    def authorizer_ttl(self, api: str = "HttpApi") -> int:
+        """How long API Gateway caches the Lambda authorizer's answer for a token (ReauthorizeEvery)."""
+        auth = self.resources[api]["Properties"].get("Auth") or {}
+        authorizer = (auth.get("Authorizers") or {}).get(auth.get("DefaultAuthorizer", ""), {})
+        return int((authorizer.get("Identity") or {}).get("ReauthorizeEvery", 300))
+
     def routes(self) -> list[Route]:
         routes = []
         for name, function in self.functions().items():
@@ -113,6 +119,16 @@ class Template:
         global_env = self.document.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
         own_env = (self.functions()[function]["Properties"].get("Environment") or {}).get("Variables", {})
         return {key: resolve(value, refs) for key, value in {**global_env, **own_env}.items()}
+
+
+def resolve_value(value: Any, refs: dict[str, str]) -> Any:
+    """A property that may be a list or a condition's choice (`!If [IsProd, [...], [...]]`), resolved; strings as `resolve`."""
+    if isinstance(value, list):
+        return [resolve_value(item, refs) for item in value]
+    if isinstance(value, dict) and "Fn::If" in value:
+        condition, when_true, when_false = value["Fn::If"]
+        return resolve_value(when_true if refs.get(f"Condition:{condition}") == "true" else when_false, refs)
+    return resolve(value, refs)
 
 
 def resolve(value: Any, refs: dict[str, str]) -> str:
