@@ -85,6 +85,24 @@ class Template:
         authorizer = (auth.get("Authorizers") or {}).get(auth.get("DefaultAuthorizer", ""), {})
         return int((authorizer.get("Identity") or {}).get("ReauthorizeEvery", 300))
 
+    def response_headers(self, variables: dict[str, str]) -> dict[str, str]:
+        """The security headers of the template's CloudFront response headers policy, as HTTP headers; the CSP's
+        `${Name}` variables (the API's and Cognito's origins in AWS) take the given local values."""
+        [policy] = [r for r in self.resources.values() if r["Type"] == "AWS::CloudFront::ResponseHeadersPolicy"]
+        config = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+        csp = config["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        text = csp["Fn::Sub"][0] if isinstance(csp, dict) else csp
+        text = re.sub(r"\$\{([^}]+)\}", lambda m: variables.get(m.group(1), ""), text)
+        hsts = config["StrictTransportSecurity"]
+        return {
+            "Content-Security-Policy": re.sub(r" +", " ", text).replace(" ;", ";"),
+            "Strict-Transport-Security": f"max-age={hsts['AccessControlMaxAgeSec']}"
+                                         + ("; includeSubDomains" if hsts.get("IncludeSubdomains") else ""),
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": config["FrameOptions"]["FrameOption"],
+            "Referrer-Policy": config["ReferrerPolicy"]["ReferrerPolicy"],
+        }
+
     def routes(self) -> list[Route]:
         routes = []
         for name, function in self.functions().items():

@@ -61,7 +61,12 @@ class GovhubResolver(APIGatewayHttpResolver):
             http = event.get("requestContext", {}).get("http")
             if http:
                 event["requestContext"] = {**event["requestContext"], "http": {**http, "path": event["rawPath"]}}
-        return super().resolve(event, context)
+        answer = super().resolve(event, context)
+        # answers carry governance data for one caller: no browser or proxy may keep a copy
+        headers = answer.setdefault("headers", {})
+        if not any(name.lower() == "cache-control" for name in headers):
+            headers["Cache-Control"] = "no-store"
+        return answer
 
 
 class _GuardedRequestValidation(OpenAPIRequestValidationMiddleware):
