@@ -4,11 +4,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from govhub.api.access import router as access_router
 from govhub.api.audit import router
 from govhub.api.resolver import create_app
 
 logger = Logger(service="audit")
-app = create_app({"": router})
+app = create_app({"": router, "/access-logs": access_router})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

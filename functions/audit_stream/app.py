@@ -1,4 +1,5 @@
-"""audit_stream function: every committed change on the table's stream becomes a hash-chained record in the audit bucket."""
+"""audit_stream function: every committed change on the table's stream becomes a hash-chained record in the audit bucket;
+every report generation becomes a record of the access log, apart from the chains (reads are not changes)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 if TYPE_CHECKING:
     from govhub.services.audit import AuditBatchProcessor
+    from govhub.store.access import AccessLogRepository
 
 logger = Logger(service="audit_stream")
 
@@ -24,8 +26,19 @@ def processor() -> AuditBatchProcessor:
     return AuditBatchProcessor(AuditWriter(AuditIndexRepository(), AuditArchive()), logger=logger)
 
 
+@lru_cache(maxsize=1)
+def access_log() -> AccessLogRepository:
+    from govhub.store.access import AccessLogRepository
+
+    return AccessLogRepository()
+
+
 @logger.inject_lambda_context
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    from govhub.access.stream import log_accesses, split_batch
     from govhub.services.audit import audit_batch
 
-    return dict(audit_batch(event, processor(), context))
+    accesses, changes = split_batch(event.get("Records") or [])
+    failed = [{"itemIdentifier": sequence} for sequence in log_accesses(accesses, access_log())]
+    answer = dict(audit_batch({**event, "Records": changes}, processor(), context)) if changes else {"batchItemFailures": []}
+    return {**answer, "batchItemFailures": [*answer.get("batchItemFailures", []), *failed]}

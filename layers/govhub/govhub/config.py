@@ -23,6 +23,9 @@ class Settings(BaseModel):
     event_bus_name: str = ""
     report_url_ttl_seconds: int = 300
     max_body_bytes: int = 64 * 1024
+    # POST /reports/bulk: each request may render hundreds of PDFs, so one caller gets this many per window
+    bulk_reports_per_window: int = 5
+    bulk_reports_window_seconds: int = 60
 
     @property
     def issuer(self) -> str:
@@ -54,4 +57,6 @@ def settings() -> Settings:
         reports_bucket=env.get("REPORTS_BUCKET", ""),
         event_bus_name=env.get("EVENT_BUS_NAME", ""),
         report_url_ttl_seconds=int(env.get("REPORT_URL_TTL_SECONDS", "300")),
+        bulk_reports_per_window=int(env.get("BULK_REPORTS_PER_WINDOW", "5")),
+        bulk_reports_window_seconds=int(env.get("BULK_REPORTS_WINDOW_SECONDS", "60")),
     )

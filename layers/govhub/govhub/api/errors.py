@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError as Rout
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from govhub.errors import GovhubError
+from govhub.errors import GovhubError, TooManyRequestsError
 
 logger = Logger(service="govhub")
 
@@ -36,7 +36,10 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(GovhubError)
     def domain_error(error: GovhubError) -> Response:
-        return error_response(error.status, error.code, error.message, error.details)
+        response = error_response(error.status, error.code, error.message, error.details)
+        if isinstance(error, TooManyRequestsError):
+            response.headers["Retry-After"] = str(error.retry_after_seconds)
+        return response
 
     @app.exception_handler(RequestValidationError)
     def validation_error(error: RequestValidationError) -> Response:

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from govhub.api import audit, dashboard, health, metrics, models, reports, versions
+from govhub.api import access, audit, dashboard, health, metrics, models, reports, versions
 from govhub.api.policies import router as policy_router
 from govhub.api.resolver import API_PREFIX, create_app
 from govhub.auth.permissions import ROUTE_PERMISSIONS
@@ -26,6 +26,7 @@ def openapi_json(server_url: str = "/") -> str:
         "/reports": reports.router,
         "/health": health.router,
         "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
+        "/access-logs": access.router,
     }
     # Including a router hands its request state to the including resolver: give each back to the function's
     # app afterwards, so documenting the API in a process that also serves it changes nothing.

@@ -55,6 +55,30 @@ AUDIT_EVENT_SK = "EVENT"
 AUDIT_LIST = "AUDIT"  # GSI1 partition of every record, sorted by time
 ACTOR = "ACTOR#"  # GSI2 partition of one actor's records, sorted by time
 
+# The access log (written by audit_stream from report generation items; apart from every change chain): one index
+# item per access under its model and under its UTC day, sorted by time. No `entity`: they never feed back.
+ACCESS_LOG_MODEL = "ACCESSLOG#MODEL#"
+ACCESS_LOG_DAY = "ACCESSLOG#DAY#"
+
+# Per-caller request counters of the rate-limited routes, one item per fixed window (expired by TTL).
+RATE_LIMIT = "RATELIMIT#"
+
+
+def access_model_pk(model_id: int) -> str:
+    return f"{ACCESS_LOG_MODEL}{model_id}"
+
+
+def access_day_pk(day: str) -> str:
+    return f"{ACCESS_LOG_DAY}{day}"
+
+
+def access_sk(at: str, event_id: str) -> str:
+    return f"{at}#{event_id}"
+
+
+def rate_limit_pk(name: str, caller: str) -> str:
+    return f"{RATE_LIMIT}{name}#{caller}"
+
 
 def model_pk(model_id: int) -> str:
     return f"{MODEL}{model_id}"
