@@ -51,6 +51,8 @@ class LocalStack:
             AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
             POWERTOOLS_LOG_LEVEL=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
             POWERTOOLS_METRICS_NAMESPACE="GovernanceHub",
+            # no CloudWatch here to read the functions' EMF lines; they would only fill the terminal
+            POWERTOOLS_METRICS_DISABLED=os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
             POWERTOOLS_SERVICE_NAME="govhub-local",
         )
         from local_stack.emulator import Emulator

@@ -3,11 +3,14 @@ every report generation becomes a record of the access log, apart from the chain
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from govhub.observability import AUDIT_LAG_SECONDS, metrics, seconds
 
 if TYPE_CHECKING:
     from govhub.services.audit import AuditBatchProcessor
@@ -34,11 +37,16 @@ def access_log() -> AccessLogRepository:
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     from govhub.access.stream import log_accesses, split_batch
     from govhub.services.audit import audit_batch
 
-    accesses, changes = split_batch(event.get("Records") or [])
+    records = event.get("Records") or []
+    created = [r["dynamodb"]["ApproximateCreationDateTime"] for r in records if "ApproximateCreationDateTime" in r.get("dynamodb", {})]
+    if created:  # the health figure the AuditLag alarm watches: how far behind the trail is
+        seconds(AUDIT_LAG_SECONDS, max(0.0, time.time() - float(min(created))))
+    accesses, changes = split_batch(records)
     failed = [{"itemIdentifier": sequence} for sequence in log_accesses(accesses, access_log())]
     answer = dict(audit_batch({**event, "Records": changes}, processor(), context)) if changes else {"batchItemFailures": []}
     return {**answer, "batchItemFailures": [*answer.get("batchItemFailures", []), *failed]}

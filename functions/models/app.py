@@ -6,11 +6,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.models import router
 from govhub.api.resolver import create_app
+from govhub.observability import metrics
 
 logger = Logger(service="models")
 app = create_app({"/models": router})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from govhub.api.context import created, policy_gate, registry
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ForbiddenError, ValidationFailedError
+from govhub.observability import MODELS_REGISTERED, STATUS_CHANGES, count
 from govhub.schemas import (
     DeleteRequest,
     ModelCreate,
@@ -61,6 +62,7 @@ def list_models(
 @router.post("/", status_code=201)
 def create_model(body: Annotated[ModelCreate, Body()]) -> Response[ModelOut]:
     model = registry().register_model(body.model_dump(), by=_caller().actor)
+    count(MODELS_REGISTERED)
     return created(ModelOut.from_domain(model), f"/api/v1/models/{model.id}")
 
 
@@ -113,6 +115,7 @@ def change_compliance_status(model_id: int, body: Annotated[StatusChange, Body()
     model = registry().change_status(
         model_id, body.status, body.reason, caller.actor, body.expected_revision, check_policy=policy_gate()
     )
+    count(STATUS_CHANGES)
     return ModelOut.from_domain(model)
 
 

@@ -22,6 +22,7 @@ from govhub.auth.principal import Principal
 from govhub.config import settings
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ValidationFailedError
+from govhub.observability import REPORT_RENDER_TIME, timed_ms
 from govhub.schemas import Schema
 
 if TYPE_CHECKING:  # the data layer (pynamodb, boto3) loads with the first request, not at cold start
@@ -142,7 +143,7 @@ def _renderer() -> Renderer:
     render = router.context.get(RENDERER_KEY)
     if render is None:
         raise RuntimeError("this function has no PDF renderer: reports are served by the reports function")
-    return render
+    return timed_ms(REPORT_RENDER_TIME, render)
 
 
 def wants_json(accept: str | None) -> bool:
