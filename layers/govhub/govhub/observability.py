@@ -6,6 +6,7 @@ template.yaml read them; docs/operations.md says what each means."""
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -23,6 +24,8 @@ REPORT_RENDER_TIME = "ReportRenderTime"  # milliseconds per PDF
 AUDIT_LAG_SECONDS = "AuditLagSeconds"    # how old the oldest change of a batch is when audit_stream gets it
 
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+# most requests record no figure (reads); flushing nothing is normal, not worth a warning in every log
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
