@@ -1,4 +1,5 @@
-"""Demo users (one per role) and a few demo models, created the way a user would: through Cognito and the API."""
+"""Demo users (one per role, and a second approver), two teams and a few demo models, created the way a user
+would: through Cognito and the API."""
 
 from __future__ import annotations
 
@@ -9,16 +10,28 @@ from typing import Any
 
 import boto3
 
+# Teams own models; a user's teams are their Cognito groups `team-<slug>` (an IdP would manage them).
+DEMO_TEAMS = {"payments-ml": "Payments ML", "people-analytics": "People Analytics"}
+DEMO_PIPELINE_TEAM = "payments-ml"  # the local CI credentials write for this team
+
+# Keyed by what the demo user is for; `groups` are the Cognito groups (role, then teams).
 DEMO_USERS = {
-    "admin": {"username": "demo-admin", "password": "Admin-Demo-2026!", "email": "admin@example.org"},
-    "model_owner": {"username": "demo-owner", "password": "Owner-Demo-2026!", "email": "owner@example.org"},
-    "auditor": {"username": "demo-auditor", "password": "Auditor-Demo-2026!", "email": "auditor@example.org"},
+    "admin": {"username": "demo-admin", "password": "Admin-Demo-2026!", "email": "admin@example.org", "groups": ["admin"]},
+    "model_owner": {
+        "username": "demo-owner", "password": "Owner-Demo-2026!", "email": "owner@example.org",
+        "groups": ["model_owner", "team-payments-ml"],
+    },
+    "auditor": {"username": "demo-auditor", "password": "Auditor-Demo-2026!", "email": "auditor@example.org", "groups": ["auditor"]},
+    # a second compliance officer, for approvals that need two sign-offs (EU AI Act Art. 14(5))
+    "reviewer": {"username": "demo-reviewer", "password": "Reviewer-Demo-2026!", "email": "reviewer@example.org", "groups": ["admin"]},
 }
 
 
 def create_users(pool_id: str, endpoint_url: str, region: str) -> dict[str, dict[str, str]]:
     cognito = boto3.client("cognito-idp", endpoint_url=endpoint_url, region_name=region)
-    for group, user in DEMO_USERS.items():
+    for slug in DEMO_TEAMS:
+        cognito.create_group(UserPoolId=pool_id, GroupName=f"team-{slug}", Description=f"Members of the {slug} team")
+    for user in DEMO_USERS.values():
         cognito.admin_create_user(
             UserPoolId=pool_id,
             Username=user["username"],
@@ -26,8 +39,9 @@ def create_users(pool_id: str, endpoint_url: str, region: str) -> dict[str, dict
             MessageAction="SUPPRESS",
         )
         cognito.admin_set_user_password(UserPoolId=pool_id, Username=user["username"], Password=user["password"], Permanent=True)
-        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user["username"], GroupName=group)
-    return {role: {"username": u["username"], "password": u["password"]} for role, u in DEMO_USERS.items()}
+        for group in user["groups"]:
+            cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user["username"], GroupName=group)
+    return {key: {"username": u["username"], "password": u["password"]} for key, u in DEMO_USERS.items()}
 
 
 def sign_in(client_id: str, username: str, password: str, endpoint_url: str, region: str) -> dict[str, Any]:
@@ -71,7 +85,25 @@ DEMO_MODELS: list[dict[str, Any]] = [
     },
     {
         "model": {
+            "name": "credit-limit-advisor",
+            "owner": "Payments ML Team",
+            "domain": "finance",
+            "risk_level": "high",
+            "risk_justification": "Evaluates the creditworthiness of natural persons (EU AI Act Annex III 5(b)).",
+            "description": "Suggests a credit limit for new card accounts from application data and bureau scores.",
+            "intended_purpose": "Propose a starting credit limit that a credit officer confirms or changes.",
+            "data_sources": "36 months of EU card applications with repayment outcomes; bureau scores under contract.",
+            "oversight_plan": "A credit officer confirms every proposed limit; monthly override-rate review.",
+        },
+        "versions": [("v2.0.0", "s3://demo-models/credit-limit-advisor/v2.0.0/model.tar.gz",
+                      {"accuracy": 0.94, "f1": 0.9, "demographic_parity_difference": 0.05})],
+        "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner")],
+    },
+    {
+        "by": "admin",
+        "model": {
             "name": "cv-screening-assistant",
+            "team": "people-analytics",
             "owner": "People Analytics",
             "domain": "hr",
             "risk_level": "high",
@@ -80,7 +112,7 @@ DEMO_MODELS: list[dict[str, Any]] = [
             "intended_purpose": "Suggest an order for recruiters to read applications; recruiters decide.",
         },
         "versions": [("v0.9.0", "s3://demo-models/cv-screening/v0.9.0/model.onnx", {"accuracy": 0.87, "f1": 0.84})],
-        "steps": [("under_review", "First review of the ranking model", "model_owner")],
+        "steps": [("under_review", "First review of the ranking model", "admin")],
     },
     {
         "model": {
@@ -111,19 +143,28 @@ DEMO_MODELS: list[dict[str, Any]] = [
 ]
 
 
+def seed_teams(api_url: str, admin_token: str) -> None:
+    for slug, name in DEMO_TEAMS.items():
+        try:
+            _call(api_url, admin_token, "POST", "/teams", {"slug": slug, "display_name": name, "reason": "Demo team"})
+        except urllib.error.HTTPError as error:
+            if error.code != 409:  # 409: already there
+                raise
+
+
 def seed_models(api_url: str, tokens: dict[str, str]) -> int:
     """Create the demo models through the API (so they are audited like anything else); answer how many."""
-    owner = tokens["model_owner"]
     for demo in DEMO_MODELS:
+        creator = tokens[demo.get("by", "model_owner")]
         try:
-            model = _call(api_url, owner, "POST", "/models", demo["model"])
+            model = _call(api_url, creator, "POST", "/models", demo["model"])
         except urllib.error.HTTPError as error:
             if error.code == 409:  # already seeded
                 continue
             raise
         for tag, uri, metrics in demo["versions"]:
-            version = _call(api_url, owner, "POST", "/versions", {"model_id": model["id"], "version_tag": tag, "s3_path": uri})
-            _call(api_url, owner, "POST", "/metrics", {
+            version = _call(api_url, creator, "POST", "/versions", {"model_id": model["id"], "version_tag": tag, "s3_path": uri})
+            _call(api_url, creator, "POST", "/metrics", {
                 "version_id": version["id"],
                 "metrics": [{"metric_name": name, "value": value} for name, value in metrics.items()],
             })

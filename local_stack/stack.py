@@ -61,7 +61,7 @@ class LocalStack:
         emulator.start()
         self._stoppers.append(emulator.stop)
 
-        from local_stack.demo import create_users, seed_models, sign_in
+        from local_stack.demo import DEMO_PIPELINE_TEAM, create_users, seed_models, seed_teams, sign_in
         from local_stack.functions import ensure_layer_on_path, function_pools
         from local_stack.gateway import ApiConfig, Gateway
         from local_stack.provision import provision
@@ -74,6 +74,7 @@ class LocalStack:
         pool_id, client_id = refs["UserPool"], refs["UserPoolClient"]
         ci = CiIdentity(access_key_id="AKIA" + secrets.token_hex(8).upper(), secret_access_key=secrets.token_urlsafe(30), role_arn=CI_ROLE_ARN)
         refs["MachineRoleMap"] = f"{CI_ROLE_ARN}=model_owner"
+        refs["MachineTeamMap"] = f"{CI_ROLE_ARN}={DEMO_PIPELINE_TEAM}"  # the local CI credentials write for the demo team
         environment: dict[str, str] = {}
         for function in template.functions():
             environment.update(template.environment(function, refs))
@@ -145,6 +146,7 @@ class LocalStack:
 
         _wait_healthy(f"{api_url}/health")
         tokens = {role: sign_in(client_id, u["username"], u["password"], endpoint, REGION)["IdToken"] for role, u in users.items()}
+        seed_teams(api_url, tokens["admin"])  # the teams of the demo users and of the local CI credentials
         demo_models = seed_models(api_url, tokens) if o.demo_data else 0
 
         self.info = {

@@ -134,6 +134,7 @@ class ApiClient:
     idempotency_base: str | None = None
     sleep: Callable[[float], None] = time.sleep
     trace: TextIO | None = None
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
     requests_sent: int = 0
     _occurrences: dict[tuple[str, str, bytes], int] = field(default_factory=dict, repr=False)
 
@@ -202,7 +203,7 @@ class ApiClient:
         query_text = encode_query(query)
         if query_text:
             url += "?" + query_text
-        headers = {"Accept": accept or "application/json", "User-Agent": f"govhub-cli/{__version__}"}
+        headers = {"Accept": accept or "application/json", "User-Agent": f"govhub-cli/{__version__}", **self.extra_headers}
         if body is not None:
             headers["Content-Type"] = "application/json"
         if method != "GET":

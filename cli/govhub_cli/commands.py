@@ -9,7 +9,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,7 @@ class Session:
             timeout=float(timeout),
             idempotency_base=args.idempotency_key or env.get("GOVHUB_IDEMPOTENCY_KEY") or None,
             trace=sys.stderr if args.verbose else None,
+            extra_headers=_run_context_headers(env),
         )
 
     def emit(self, json_value: Any, text: str) -> None:
@@ -122,6 +123,13 @@ def run(args: argparse.Namespace, *, env: dict[str, str] | None = None, transpor
         return OK
 
 
+def _run_context_headers(env: Mapping[str, str]) -> dict[str, str]:
+    from govhub_cli.run_context import HEADER, header_value
+
+    value = header_value(env)
+    return {HEADER: value} if value else {}
+
+
 # --- register --------------------------------------------------------------------------------------
 
 def register(args: argparse.Namespace, session: Session) -> int:
@@ -133,6 +141,8 @@ def register(args: argparse.Namespace, session: Session) -> int:
         if not args.owner:
             raise UsageError(f"model {args.name!r} does not exist yet: --owner is required to create it")
         body: dict[str, Any] = {"name": args.name, **given}
+        if getattr(args, "team", None):
+            body["team"] = args.team
         if args.risk_level:
             body["risk_level"] = args.risk_level
         if args.risk_justification:
@@ -353,43 +363,73 @@ class GateVerdict:
     required_version: str | None
     required_version_id: int | None
     reason: str
+    snapshot_sha256: str | None = None
+    sealed: dict[str, Any] | None = None  # the sealed approval snapshot in force: what exactly was approved
 
 
 def gate(args: argparse.Namespace, session: Session) -> int:
     client = session.client
     deadline = time.monotonic() + args.wait
     while True:
-        verdict = _gate_verdict(client, args.model, args.version)
+        verdict = _gate_verdict(client, args.model, args.version, getattr(args, "sha256", None))
         remaining = deadline - time.monotonic()
         if verdict.approved or remaining <= 0:
             break
         if not session.json:
             output.print_text(f"waiting: {verdict.reason}", sys.stderr)
         time.sleep(min(args.poll_interval, remaining))
-    session.emit(dataclasses.asdict(verdict), f"{'PASS' if verdict.approved else 'REFUSED'}: {verdict.reason}")
+    text = f"{'PASS' if verdict.approved else 'REFUSED'}: {verdict.reason}"
+    if verdict.sealed is not None:
+        text += "\n" + output.render_record(_sealed_fields(verdict))
+    session.emit(dataclasses.asdict(verdict), text)
     return OK if verdict.approved else GATE_REFUSED
 
 
-def _gate_verdict(client: ApiClient, name: str, tag: str | None) -> GateVerdict:
+def _sealed_fields(verdict: GateVerdict) -> list[tuple[str, Any]]:
+    sealed = verdict.sealed or {}
+    version = sealed.get("version") or {}
+    policy = sealed.get("policy") or {}
+    signoffs = ", ".join(f"{s.get('by')} ({s.get('role')})" for s in sealed.get("signoffs") or [])
+    return [
+        ("approval snapshot", verdict.snapshot_sha256),
+        ("sealed at", sealed.get("sealed_at")),
+        ("approved version", version.get("version_tag")),
+        ("artifact", version.get("artifact_uri")),
+        ("artifact sha256", version.get("sha256") or "(none recorded)"),
+        ("risk level", (sealed.get("model") or {}).get("risk_level")),
+        ("policy", f"v{policy.get('version')} {policy.get('name')}" if policy else None),
+        ("signed off by", signoffs or None),
+    ]
+
+
+def _gate_verdict(client: ApiClient, name: str, tag: str | None, artifact_sha256: str | None = None) -> GateVerdict:
     model = find_model(client, name)
     required = find_version(client, model, tag) if tag else None
     status_now = str(model.get("compliance_status"))
     approved_id = model.get("approved_version_id")
-    approved_tag = None
-    if approved_id is not None:
-        if required is not None and required["id"] == approved_id:
-            approved_tag = required.get("version_tag")
-        else:
-            try:
-                approved_tag = (client.get(f"/versions/{approved_id}") or {}).get("version_tag")
-            except CliError:
-                approved_tag = None  # the tag only decorates the message
+    sealed: dict[str, Any] | None = None
+    snapshot_sha = None
+    if status_now == "approved":
+        approval = client.get(f"/models/{model['id']}/approval") or {}
+        if approval.get("in_force") and approval.get("sealed"):
+            sealed = approval["sealed"]["snapshot"]
+            snapshot_sha = approval["sealed"]["snapshot_sha256"]
+    sealed_version = (sealed or {}).get("version") or {}
+    approved_tag = sealed_version.get("version_tag")
+    if approved_tag is None and approved_id is not None:
+        try:
+            approved_tag = (client.get(f"/versions/{approved_id}") or {}).get("version_tag")
+        except CliError:
+            approved_tag = None  # the tag only decorates the message
     label = f"{model['name']} {tag}" if tag else str(model["name"])
     approved_text = approved_tag or (f"id {approved_id}" if approved_id is not None else "none")
     if status_now != "approved":
         ok, reason = False, f"{model['name']} is {status_now}, not approved"
     elif required is not None and required["id"] != approved_id:
         ok, reason = False, f"{label} is not the approved version (approved version: {approved_text})"
+    elif artifact_sha256 and (sealed_version.get("sha256") or "").lower() != artifact_sha256.lower():
+        sealed_hash = sealed_version.get("sha256") or "none"
+        ok, reason = False, f"the artifact's SHA-256 {artifact_sha256.lower()} is not the approved one ({sealed_hash})"
     else:
         ok, reason = True, f"{label} is approved" + ("" if tag else f" (approved version: {approved_text})")
     return GateVerdict(
@@ -402,6 +442,8 @@ def _gate_verdict(client: ApiClient, name: str, tag: str | None) -> GateVerdict:
         required_version=tag,
         required_version_id=required["id"] if required else None,
         reason=reason,
+        snapshot_sha256=snapshot_sha,
+        sealed=sealed,
     )
 
 

@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     register = command("register", "create a model, or update the fields given if it exists", "register")
     register.add_argument("name", help="model name (unique, case-insensitive)")
     register.add_argument("--owner", help="owning team or person (required to create)")
+    register.add_argument("--team", metavar="SLUG", help="the team that owns a new model (default: your only team)")
     register.add_argument("--risk-level", choices=RISK_LEVELS, help="EU AI Act risk level")
     register.add_argument("--risk-justification", help="why this risk level (required to change it)")
     register.add_argument("--domain", help="business domain, e.g. finance")
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     gate = command("gate", "exit 0 only if the model (or version) is approved: the deployment gate", "gate")
     gate.add_argument("--model", required=True, metavar="NAME")
     gate.add_argument("--version", metavar="TAG", help="also require this version to be the approved one")
+    gate.add_argument("--sha256", metavar="HEX", help="also require the artifact you deploy to have the approved SHA-256")
     gate.add_argument("--wait", type=_non_negative_float, default=0.0, metavar="SECONDS",
                       help="keep checking until approved or this many seconds have passed (default 0: check once)")
     gate.add_argument("--poll-interval", type=_positive_float, default=30.0, metavar="SECONDS",

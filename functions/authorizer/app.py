@@ -6,6 +6,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.auth.permissions import role_from_groups
+from govhub.auth.principal import teams_from_groups
 from govhub.auth.tokens import InvalidTokenError, JwksCache, verify_token
 from govhub.config import settings
 
@@ -33,5 +34,10 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     role = role_from_groups(verified.groups)
     return {
         "isAuthorized": True,
-        "context": {"username": verified.username, "role": role.value if role else "", "token_use": verified.token_use},
+        "context": {
+            "username": verified.username,
+            "role": role.value if role else "",
+            "teams": ",".join(sorted(teams_from_groups(verified.groups))),  # context values are plain text
+            "token_use": verified.token_use,
+        },
     }

@@ -1,4 +1,5 @@
-"""models function: the registry, risk profiles and the compliance lifecycle (/api/v1/models)."""
+"""models function: the registry, risk profiles, the compliance lifecycle and approvals (/api/v1/models), and the
+teams that own models (/api/v1/teams)."""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
@@ -6,10 +7,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.models import router
 from govhub.api.resolver import create_app
+from govhub.api.teams import router as teams_router
 from govhub.observability import metrics
 
 logger = Logger(service="models")
-app = create_app({"/models": router})
+app = create_app({"/models": router, "/teams": teams_router})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -17,14 +17,14 @@ from typing import Any
 from govhub.text import chat_safe
 
 SOURCE = "govhub.registry"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 STATUS_CHANGED = "Compliance Status Changed"
 RISK_CHANGED = "Risk Level Changed"
 VERSION_REGISTERED = "Model Version Registered"
 MODEL_DELETED = "Model Deleted"
 DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED)
 
-MODEL_FIELDS = ("id", "name", "owner", "domain", "risk_level", "compliance_status")
+MODEL_FIELDS = ("id", "name", "owner", "team", "domain", "risk_level", "compliance_status")
 
 ModelLookup = Callable[[int], Mapping[str, Any] | None]
 
@@ -58,7 +58,18 @@ def _model_changes(event_id: str, old: dict[str, Any], new: dict[str, Any]) -> l
         if after == "approved" and new.get("approved_version_id") is not None:
             approved = {"id": new["approved_version_id"], "version_tag": _approved_tag(new)}
         detail = _detail(event_id, new, model, f"{_name(model)}: {before} -> {after}")
-        detail.update(previous_status=before, status=after, approved_version=approved)
+        approval = new.get("approval") or {}
+        invalidated = approval.get("invalidated") if before == "approved" and after == "under_review" else None
+        detail.update(
+            previous_status=before,
+            status=after,
+            approved_version=approved,
+            # the sealed snapshot now in force (null unless approved), and what reopened review, if a change did
+            approval_snapshot_sha256=approval.get("snapshot_sha256") if after == "approved" else None,
+            approval_invalidated=(
+                {"fields": invalidated.get("fields"), "snapshot_sha256": invalidated.get("snapshot_sha256")} if invalidated else None
+            ),
+        )
         events.append((STATUS_CHANGED, detail))
     before, after = old.get("risk_level"), new.get("risk_level")
     if before != after and after is not None:

@@ -19,6 +19,9 @@ from local_stack.template import Route, Template
 STACK = "itest"  # provision() names the table "<stack>-Table", which tests/conftest.py sets as TABLE_NAME
 
 ROLE_USERS = {"admin": "ada.admin", "model_owner": "omar.owner", "auditor": "aude.auditor"}
+# The team of the model owner the tests act as (a Cognito group team-<slug>); the `api` fixture registers it.
+OWNER_TEAM = "ml-platform"
+ROLE_TEAMS = {"model_owner": OWNER_TEAM}
 
 
 @dataclass
@@ -46,13 +49,21 @@ class Api:
         query: str = "",
         raw: bytes | None = None,
         headers: dict[str, str] | None = None,
+        teams: str | None = None,
+        iam_arn: str | None = None,
     ) -> Answer:
         route = next((r for r in self._routes if r.matches(method, path)), None)
         if route is None:
             return Answer(404, {"message": "Not Found"}, {})
         authorizer = None
-        if role is not None:
-            authorizer = {"lambda": {"username": user or ROLE_USERS.get(role, role), "role": role}}
+        if iam_arn is not None:  # a pipeline over the machine API (SigV4): API Gateway passes the caller's ARN
+            authorizer = {"iam": {"userArn": iam_arn}}
+        elif role is not None:
+            authorizer = {"lambda": {
+                "username": user or ROLE_USERS.get(role, role),
+                "role": role,
+                "teams": teams if teams is not None else ROLE_TEAMS.get(role, ""),
+            }}
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         event = http_event(method, path, query=query, headers={"content-type": "application/json", **(headers or {})},
                            body=payload, route_key=f"{route.method} {route.path}", authorizer=authorizer)
@@ -93,7 +104,10 @@ def aws(template: Template) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def api(aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> Api:
-    return Api(template, functions)
+    api = Api(template, functions)
+    answer = api.post("/api/v1/teams", {"slug": OWNER_TEAM, "display_name": "ML Platform"}, role="admin")
+    assert answer.status == 201, answer.body
+    return api
 
 
 FRAUD_DETECTOR = {

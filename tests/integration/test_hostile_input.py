@@ -103,3 +103,8 @@ def test_a_name_is_stored_in_its_nfkc_form(api: Api) -> None:
 def test_a_delete_reason_in_the_body_is_held_to_the_same_rule(api: Api, model: dict[str, Any]) -> None:
     answer = api.call("DELETE", f"/api/v1/models/{model['id']}", {"reason": "gone\u2066"}, role="admin")
     assert answer.status == 422, answer.body
+
+
+def test_a_deeply_nested_run_context_header_is_a_400(api: Api) -> None:
+    answer = api.call("GET", "/api/v1/models", role="model_owner", headers={"X-Govhub-Run-Context": "[" * 1020 + "]" * 1020})
+    assert answer.status == 400, answer.body

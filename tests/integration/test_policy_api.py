@@ -152,11 +152,12 @@ def test_the_compliance_check_lists_every_rule_for_the_next_step(api: Api) -> No
         "bias-metric-present": "fail",
         "fairness-demographic-parity": "not_applicable",
         "metrics-fresh": "pass",
+        "approver-sign-offs": "pass",
     }
     accuracy = next(item for item in body["items"] if item["rule_id"] == "accuracy-minimum")
     assert accuracy["reason"] == "accuracy is 0.93 (at least 0.9)."
     assert accuracy["evidence"]["value"] == 0.93 and accuracy["article"] == "Art. 15"
-    assert body["summary"] == {"pass": 4, "fail": 2, "not_applicable": 3}
+    assert body["summary"] == {"pass": 5, "fail": 2, "not_applicable": 3}
     assert [r["rule_id"] for r in body["failed_rules"]] == ["four-eyes-approval", "bias-metric-present"]
 
 
@@ -165,7 +166,7 @@ def test_the_compliance_check_of_a_draft_is_for_review_and_a_target_can_be_named
     check = api.get(f"/api/v1/models/{model['id']}/compliance-check", role="model_owner")
     assert (check.body["target"], check.body["outcome"]) == ("under_review", "pass")
     retire = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=retired")
-    assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 9
+    assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 10
     skip = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=approved")
     assert skip.status == 409 and skip.body["error"]["details"]["allowed"] == ["under_review", "retired"]
     assert api.get("/api/v1/models/9999/compliance-check").status == 404

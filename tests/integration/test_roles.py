@@ -7,7 +7,7 @@ import re
 import pytest
 
 from govhub.auth.permissions import ROUTE_PERMISSIONS, Permission, Role, may
-from tests.integration.conftest import Api
+from tests.integration.conftest import OWNER_TEAM, Api
 
 ROLES = [r.value for r in Role]
 
@@ -21,6 +21,8 @@ BODIES = {
     ("POST", "/api/v1/versions"): {"model_id": "{model_id}", "version_tag": "v-{n}", "s3_path": "s3://b/x"},
     ("POST", "/api/v1/metrics"): {"version_id": "{version_id}", "metric_name": "accuracy", "value": 0.9},
     ("POST", "/api/v1/reports/bulk"): {"q": "subject-"},
+    ("POST", "/api/v1/teams"): {"slug": "team-{n}", "display_name": "Team {n}"},
+    ("PATCH", "/api/v1/teams/{slug}"): {"display_name": "Renamed {n}"},
 }
 QUERIES = {("GET", "/api/v1/versions"): "model_id={model_id}", ("GET", "/api/v1/metrics"): "version_id={version_id}",
            ("DELETE", "/api/v1/models/{model_id}"): "reason=matrix", ("GET", "/api/v1/models/{model_id}/as-of"): "at=2030-01-01T00:00:00Z"}
@@ -37,12 +39,13 @@ def _fill(value, ids):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, role: str) -> None:
-    # Given a model with a version and a metric, and a bulk report job
-    model = api.post("/api/v1/models", {"name": f"subject-{role}", "owner": "T"}).body
+    # Given a model of the model owner's team with a version and a metric, and a bulk report job
+    model = api.post("/api/v1/models", {"name": f"subject-{role}", "owner": "T", "team": OWNER_TEAM}).body
     version = api.post("/api/v1/versions", {"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://b"}).body
     metric = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "f1", "value": 0.5}).body
     job = api.post("/api/v1/reports/bulk", {"q": f"subject-{role}"}).body
-    ids = {"model_id": model["id"], "version_id": version["id"], "metric_id": metric["id"], "job_id": job.get("job_id", "none")}
+    ids = {"model_id": model["id"], "version_id": version["id"], "metric_id": metric["id"], "job_id": job.get("job_id", "none"),
+           "slug": OWNER_TEAM}
     # Writes that change the subject (delete, retire) run last, so every other route still finds it
     last = {("DELETE", "/api/v1/models/{model_id}"), ("PATCH", "/api/v1/models/{model_id}/compliance-status")}
     for n, ((method, route), permission) in enumerate(sorted(ROUTE_PERMISSIONS.items(), key=lambda kv: kv[0] in last)):

@@ -18,6 +18,7 @@ class Settings(BaseModel):
     jwks_url: str = ""
     token_issuer: str = ""
     machine_role_map: dict[str, str] = Field(default_factory=dict)
+    machine_team_map: dict[str, frozenset[str]] = Field(default_factory=dict)
     audit_bucket: str = ""
     reports_bucket: str = ""
     event_bus_name: str = ""
@@ -42,6 +43,12 @@ def _role_map(raw: str) -> dict[str, str]:
     return {arn.strip(): role.strip() for arn, role in pairs}
 
 
+def _team_map(raw: str) -> dict[str, frozenset[str]]:
+    """`arn:aws:iam::1:role/ci=fraud|payments,arn:…=hr` → {arn: {teams}} (the teams a pipeline's role writes for)."""
+    pairs = (item.split("=", 1) for item in raw.split(",") if "=" in item)
+    return {arn.strip(): frozenset(t.strip() for t in teams.split("|") if t.strip()) for arn, teams in pairs}
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     env = os.environ
@@ -53,6 +60,7 @@ def settings() -> Settings:
         jwks_url=env.get("JWKS_URL", ""),
         token_issuer=env.get("TOKEN_ISSUER", ""),
         machine_role_map=_role_map(env.get("MACHINE_ROLE_MAP", "")),
+        machine_team_map=_team_map(env.get("MACHINE_TEAM_MAP", "")),
         audit_bucket=env.get("AUDIT_BUCKET", ""),
         reports_bucket=env.get("REPORTS_BUCKET", ""),
         event_bus_name=env.get("EVENT_BUS_NAME", ""),

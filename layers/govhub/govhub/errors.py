@@ -43,6 +43,10 @@ class TransitionNotAllowedError(GovhubError):
     status, code = 409, "transition_not_allowed"
 
 
+class ApprovalLockedError(GovhubError):
+    status, code = 409, "approval_locked"
+
+
 class ModelRetiredError(GovhubError):
     status, code = 409, "model_retired"
 

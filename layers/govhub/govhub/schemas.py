@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasPath,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
 
-from govhub.domain.entities import AIModel, DashboardStats, Metric, ModelVersion, PolicyViolation
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.text import nfkc, refuse_hidden
 
@@ -49,6 +58,10 @@ ArtifactUri = Annotated[str, StringConstraints(min_length=1, max_length=2_048, p
 Sha256 = Annotated[str, StringConstraints(pattern=_stripped("[0-9a-fA-F]{64}")), AfterValidator(lambda v: _strip(v).lower())]
 MetricName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(r"[\w.:/@%+-]+")), Stripped]
 Id = Annotated[int, Field(ge=1, le=2**53)]
+TeamSlug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$"),
+    Field(description="A team's slug: lower-case letters, digits and hyphens (its Cognito group is team-<slug>)."),
+]
 Revision = Annotated[int, Field(ge=1)]
 
 
@@ -93,6 +106,7 @@ class _Input(Schema):
 class ModelCreate(_Input):
     name: Name
     owner: Short
+    team: TeamSlug | None = Field(default=None, description="The owning team; a model owner's only team when left out.")
     description: LongText | None = None
     domain: Short | None = None
     risk_level: RiskLevel = RiskLevel.MINIMAL
@@ -105,6 +119,7 @@ class ModelCreate(_Input):
 class ModelUpdate(_Input):
     name: Name = Field(default=None)  # may be left out, never set to null: a model always has a name and owner
     owner: Short = Field(default=None)
+    team: TeamSlug | None = Field(default=None, description="Reassign the model to another team (administrators only); null unassigns it.")
     description: LongText | None = None
     domain: Short | None = None
     intended_purpose: LongText | None = None
@@ -116,7 +131,7 @@ class ModelUpdate(_Input):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"anyOf": [{"required": [field]} for field in (
-            "name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")]},
+            "name", "owner", "team", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")]},
     )
 
     def changes(self) -> dict[str, Any]:
@@ -132,6 +147,18 @@ class RiskProfileChange(_Input):
 class StatusChange(_Input):
     status: ComplianceStatus
     reason: Reason
+    expected_revision: Revision | None = None
+
+
+class TeamCreate(_Input):
+    slug: TeamSlug
+    display_name: Short
+    reason: Reason | None = None
+
+
+class TeamUpdate(_Input):
+    display_name: Short
+    reason: Reason | None = None
     expected_revision: Revision | None = None
 
 
@@ -189,7 +216,24 @@ class MetricRecording(_Input):
 
 
 # -- responses ------------------------------------------------------------------------------
-class PolicyViolationOut(Schema):
+# Built from the domain objects by declaration (`from_attributes`): a field of the domain object appears here by
+# name, or by an alias path into its stamp; no response copies fields by hand.
+class _Output(Schema):
+    model_config = ConfigDict(from_attributes=True, defer_build=True)
+
+    @classmethod
+    def from_domain(cls, obj: Any) -> Self:
+        return cls.model_validate(obj, from_attributes=True)
+
+
+def _stamp(name: str) -> Any:
+    return Field(validation_alias=AliasPath("stamp", name))
+
+
+FirstRevision = Annotated[int, BeforeValidator(lambda value: value or 1)]
+
+
+class PolicyViolationOut(_Output):
     """A rule of the active policy an approved model fails since new evidence arrived (flagged by the policy monitor)."""
 
     rule_id: str
@@ -199,27 +243,45 @@ class PolicyViolationOut(Schema):
     policy_version: int
     detected_at: datetime
 
-    @classmethod
-    def from_domain(cls, violation: PolicyViolation) -> PolicyViolationOut:
-        return cls(
-            rule_id=violation.rule_id,
-            kind=violation.kind,
-            reason=violation.reason,
-            article=violation.article,
-            policy_version=violation.policy_version,
-            detected_at=violation.detected_at,
-        )
 
-
-class VersionRefOut(Schema):
+class VersionRefOut(_Output):
     id: int
     version_tag: str
 
 
-class ModelOut(Schema):
+class SignoffOut(_Output):
+    by: str
+    role: str
+    at: datetime
+    reason: str
+    version_id: int | None
+
+
+class InvalidationOut(_Output):
+    """The approval that stopped being in force, when and why: a governed field changed after it was sealed."""
+
+    at: datetime
+    by: str
+    fields: list[str]
+    snapshot_sha256: str
+
+
+class ApprovalStateOut(_Output):
+    """Sign-offs of the current review round, and the sealed snapshot in force (null when not approved)."""
+
+    required_signoffs: int
+    signoffs: list[SignoffOut]
+    snapshot_sha256: str | None
+    sealed_at: datetime | None
+    policy_version: int | None
+    invalidated: InvalidationOut | None
+
+
+class ModelOut(_Output):
     id: int
     name: str
     owner: str
+    team: str | None
     description: str | None
     domain: str | None
     risk_level: RiskLevel
@@ -234,91 +296,78 @@ class ModelOut(Schema):
     approved_by: str | None
     approved_at: datetime | None
     submitted_by: str | None
-    revision: int
-    created_at: datetime
-    created_by: str
-    updated_at: datetime
-    updated_by: str
-    last_change_reason: str | None
+    approval: ApprovalStateOut
+    revision: FirstRevision
+    created_at: datetime = _stamp("created_at")
+    created_by: str = _stamp("created_by")
+    updated_at: datetime = _stamp("updated_at")
+    updated_by: str = _stamp("updated_by")
+    last_change_reason: str | None = _stamp("change_reason")
     policy_violations: list[PolicyViolationOut] = []
 
-    @classmethod
-    def from_domain(cls, model: AIModel) -> ModelOut:
-        latest = model.latest_version
-        return cls(
-            id=model.id,
-            name=model.name,
-            owner=model.owner,
-            description=model.description,
-            domain=model.domain,
-            risk_level=model.risk_level,
-            risk_justification=model.risk_justification,
-            compliance_status=model.compliance_status,
-            intended_purpose=model.intended_purpose,
-            data_sources=model.data_sources,
-            oversight_plan=model.oversight_plan,
-            allowed_transitions=model.allowed_transitions,
-            latest_version=VersionRefOut(id=latest.id, version_tag=latest.version_tag) if latest else None,
-            approved_version_id=model.approved_version_id,
-            approved_by=model.approved_by,
-            approved_at=model.approved_at,
-            submitted_by=model.submitted_by,
-            revision=model.revision or 1,
-            created_at=model.stamp.created_at,
-            created_by=model.stamp.created_by,
-            updated_at=model.stamp.updated_at,
-            updated_by=model.stamp.updated_by,
-            last_change_reason=model.stamp.change_reason,
-            policy_violations=[PolicyViolationOut.from_domain(v) for v in model.policy_violations],
-        )
 
-
-class VersionOut(Schema):
+class VersionOut(_Output):
     id: int
     model_id: int
     version_tag: str
     s3_path: str
     sha256: str | None
     description: str | None
-    revision: int
-    created_at: datetime
-    created_by: str
-
-    @classmethod
-    def from_domain(cls, version: ModelVersion) -> VersionOut:
-        return cls(
-            id=version.id,
-            model_id=version.model_id,
-            version_tag=version.version_tag,
-            s3_path=version.s3_path,
-            sha256=version.sha256,
-            description=version.description,
-            revision=version.revision or 1,
-            created_at=version.stamp.created_at,
-            created_by=version.stamp.created_by,
-        )
+    revision: FirstRevision
+    created_at: datetime = _stamp("created_at")
+    created_by: str = _stamp("created_by")
 
 
-class MetricOut(Schema):
+class MetricOut(_Output):
     id: int
     version_id: int
     model_id: int
     metric_name: str
     value: float
-    recorded_at: datetime
-    created_by: str
+    recorded_at: datetime = _stamp("created_at")
+    created_by: str = _stamp("created_by")
 
-    @classmethod
-    def from_domain(cls, metric: Metric) -> MetricOut:
-        return cls(
-            id=metric.id,
-            version_id=metric.version_id,
-            model_id=metric.model_id,
-            metric_name=metric.metric_name,
-            value=metric.value,
-            recorded_at=metric.stamp.created_at,
-            created_by=metric.stamp.created_by,
-        )
+
+class TeamOut(_Output):
+    slug: str
+    display_name: str
+    revision: FirstRevision
+    created_at: datetime = _stamp("created_at")
+    created_by: str = _stamp("created_by")
+    updated_at: datetime = _stamp("updated_at")
+    updated_by: str = _stamp("updated_by")
+
+
+class TeamPage(Schema):
+    items: list[TeamOut]
+    next_cursor: str | None
+
+
+class SealedApprovalOut(Schema):
+    """One sealed approval snapshot: the canonical JSON document and its SHA-256 (recomputed on every read)."""
+
+    snapshot_sha256: str
+    sha256_verified: bool = Field(description="The SHA-256 recomputed from the stored document equals snapshot_sha256.")
+    sealed_at: datetime
+    snapshot: dict[str, Any]
+
+
+class ApprovalOut(Schema):
+    """GET /models/{id}/approval: what was approved (the latest sealed snapshot), whether it is still in force,
+    what invalidated it, and the sign-offs of the current review round."""
+
+    model_id: int
+    compliance_status: ComplianceStatus
+    in_force: bool
+    required_signoffs: int
+    signoffs: list[SignoffOut]
+    invalidated: InvalidationOut | None
+    sealed: SealedApprovalOut | None
+
+
+class SealedApprovalPage(Schema):
+    items: list[SealedApprovalOut]
+    next_cursor: str | None
 
 
 class ModelPage(Schema):
@@ -340,15 +389,11 @@ class MetricBatchOut(Schema):
     items: list[MetricOut]
 
 
-class DashboardOut(Schema):
+class DashboardOut(_Output):
     total: int
     by_risk_level: dict[str, int]
     by_status: dict[str, int]
     matrix: dict[str, dict[str, int]]
-
-    @classmethod
-    def from_domain(cls, stats: DashboardStats) -> DashboardOut:
-        return cls(total=stats.total, by_risk_level=stats.by_risk_level, by_status=stats.by_status, matrix=stats.matrix)
 
 
 class Health(Schema):

@@ -60,7 +60,7 @@ def test_an_approval_is_one_status_event_naming_the_approved_version_and_the_app
     assert detail["approved_version"] == {"id": 3, "version_tag": "v1.2.0"}
     assert detail["actor"] == {"username": "ada.admin", "role": "admin"} and detail["reason"] == "Annex IV complete"
     assert detail["model"]["id"] == 7 and detail["model"]["compliance_status"] == "approved"
-    assert detail["event_id"] == "evt-42" and detail["schema_version"] == "1.0"
+    assert detail["event_id"] == "evt-42" and detail["schema_version"] == "1.1"
     assert detail["summary"] == "model-7 (#7): under_review -> approved by ada.admin: Annex IV complete"
     _valid(*events[0])
 

@@ -60,6 +60,7 @@ class FakeGovHub:
     def __init__(self) -> None:
         self.models: dict[int, dict[str, Any]] = {}
         self.versions: dict[int, dict[str, Any]] = {}
+        self.sealed: dict[int, dict[str, Any]] = {}
         self.metrics: list[dict[str, Any]] = []
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
@@ -95,6 +96,18 @@ class FakeGovHub:
         model["allowed_transitions"] = TRANSITIONS[status]
         if status == "approved":
             model["approved_version_id"] = (model["latest_version"] or {}).get("id")
+            version = self.versions.get(model["approved_version_id"]) or {}
+            snapshot = {
+                "model": {"name": model["name"], "risk_level": model.get("risk_level")},
+                "version": {"version_tag": version.get("version_tag"), "artifact_uri": version.get("s3_path"),
+                            "sha256": version.get("sha256")} if version else None,
+                "policy": {"version": 0, "name": "EU AI Act baseline"},
+                "signoffs": [{"by": "ada.admin", "role": "admin"}],
+                "sealed_at": "2026-11-25T14:03:11.000000+00:00",
+            }
+            self.sealed[model_id] = {"snapshot_sha256": "a" * 63 + str(model_id % 10), "snapshot": snapshot}
+        else:
+            self.sealed.pop(model_id, None)
 
     # -- HTTP ---------------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> tuple[int, dict, bytes] | None:
@@ -168,6 +181,9 @@ class FakeGovHub:
                 return 200, self._status(model, body, who)
             if seg[2:] == ["versions"] and method == "GET":
                 return 200, self._page(self._versions_of(model["id"]), query)
+            if seg[2:] == ["approval"] and method == "GET":
+                sealed = self.sealed.get(model["id"])
+                return 200, {"model_id": model["id"], "in_force": sealed is not None, "sealed": sealed}
         if seg == ["versions"] and method == "GET":
             return 200, self._page(self._versions_of(int(query["model_id"])), query)
         if seg == ["versions"] and method == "POST":

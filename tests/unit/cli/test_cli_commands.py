@@ -241,15 +241,40 @@ def test_gate_passes_an_approved_model_and_its_approved_version_only(govhub: Any
     api.add_version(model["id"], "v1")
     api.set_status(model["id"], "approved")
     api.add_version(model["id"], "v2")
-    assert govhub("gate", "--model", "fraud").out.strip() == "PASS: fraud is approved (approved version: v1)"
+    lines = govhub("gate", "--model", "fraud").out.splitlines()
+    assert lines[0] == "PASS: fraud is approved (approved version: v1)"
+    assert lines[1].split() == ["approval", "snapshot", "a" * 63 + str(model["id"] % 10)]
+    assert lines[3].split() == ["approved", "version", "v1"] and lines[-1].split() == ["signed", "off", "by", "ada.admin", "(admin)"]
     passed = govhub("gate", "--model", "fraud", "--version", "v1")
-    assert (passed.code, passed.out.strip()) == (0, "PASS: fraud v1 is approved")
+    assert (passed.code, passed.out.splitlines()[0]) == (0, "PASS: fraud v1 is approved")
     refused = govhub("--json", "gate", "--model", "fraud", "--version", "v2")
     assert refused.code == errors.GATE_REFUSED
     verdict = refused.json()
     assert verdict["approved"] is False
     assert verdict["approved_version_tag"] == "v1" and verdict["required_version"] == "v2"
     assert verdict["reason"] == "fraud v2 is not the approved version (approved version: v1)"
+
+
+def test_gate_refuses_an_artifact_whose_hash_is_not_the_sealed_one(govhub: Any, api: Any) -> None:
+    model = api.add_model(name="fraud")
+    api.add_version(model["id"], "v1", sha256="ab" * 32)
+    api.set_status(model["id"], "approved")
+    assert govhub("gate", "--model", "fraud", "--version", "v1", "--sha256", "AB" * 32).code == 0
+    refused = govhub("--json", "gate", "--model", "fraud", "--version", "v1", "--sha256", "cd" * 32)
+    assert refused.code == errors.GATE_REFUSED
+    assert refused.json()["reason"] == f"the artifact's SHA-256 {'cd' * 32} is not the approved one ({'ab' * 32})"
+    assert refused.json()["sealed"]["version"]["version_tag"] == "v1"
+
+
+def test_the_ci_run_identity_goes_with_every_request_as_claimed_context(govhub: Any, api: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/fraud")
+    monkeypatch.setenv("GITHUB_RUN_ID", "4711")
+    monkeypatch.setenv("GITHUB_SHA", "9f2c1e0")
+    api.add_model(name="fraud")
+    assert govhub("gate", "--model", "fraud").code == errors.GATE_REFUSED
+    sent = api.requests[-1].headers.get("x-govhub-run-context")
+    assert json.loads(sent) == {"system": "github", "repository": "acme/fraud", "run_id": "4711", "sha": "9f2c1e0"}
 
 
 def test_gate_can_wait_for_an_approval(govhub: Any, api: Any, monkeypatch: Any) -> None:

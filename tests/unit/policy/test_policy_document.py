@@ -69,7 +69,7 @@ def test_an_unknown_rule_kind_names_the_kinds_there_are() -> None:
     raw = default_raw()
     raw["rules"].append({"id": "x", "kind": "vibes", "article": "Art. 1"})
     [problem] = problems(raw)
-    assert problem["path"] == "$.rules[9]"
+    assert problem["path"] == "$.rules[10]"
     assert "'vibes'" in problem["message"] and "'metric_threshold'" in problem["message"]
 
 
@@ -111,7 +111,7 @@ def test_a_policy_cannot_drop_the_four_eyes_rule() -> None:
     assert problems(raw) == [{
         "path": "$.rules",
         "message": "a policy set must keep a four_eyes rule (EU AI Act Art. 14, Art. 17): "
-        "no one approves a model they registered or submitted",
+        "no one approves a model they registered, submitted or changed",
     }]
 
 

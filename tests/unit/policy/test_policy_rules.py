@@ -187,7 +187,10 @@ def _four_eyes(**facts_kw: object) -> CheckItem:
 def test_an_admin_who_neither_registered_nor_submitted_may_approve() -> None:
     item = _four_eyes()
     assert item.status is PASS
-    assert item.reason == "ada.admin (admin) neither registered the model (omar.owner) nor submitted it for review (omar.owner)."
+    assert item.reason == (
+        "ada.admin (admin) neither registered the model (omar.owner), nor submitted it for review (omar.owner), "
+        "nor changed it since (changed by: nobody)."
+    )
 
 
 def test_the_submitter_may_not_approve_even_as_admin() -> None:
@@ -233,7 +236,7 @@ def test_nobody_approves_while_monitoring() -> None:
 def test_a_documented_measured_model_passes_the_default_policy_for_another_admin() -> None:
     checklist = evaluate(default_policy(), facts(), 0)
     assert checklist.passed, [i.reason for i in checklist.failed]
-    assert checklist.summary() == {"pass": 7, "fail": 0, "not_applicable": 2}
+    assert checklist.summary() == {"pass": 8, "fail": 0, "not_applicable": 2}
 
 
 def test_the_seed_example_lists_every_gap_at_once() -> None:

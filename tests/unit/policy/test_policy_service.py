@@ -220,7 +220,7 @@ def test_the_check_looks_at_the_next_forward_step_by_default(world: dict[str, An
     assert (check.target, check.occasion) == (ComplianceStatus.UNDER_REVIEW, Occasion.TRANSITION)
     assert check.passed
     review = service.compliance_check(documented_model(), None, ADMIN)
-    assert review.target is ComplianceStatus.APPROVED and review.summary()["pass"] == 7
+    assert review.target is ComplianceStatus.APPROVED and review.summary()["pass"] == 8
 
 
 def test_an_approved_model_is_checked_as_the_monitor_checks_it(world: dict[str, Any]) -> None:

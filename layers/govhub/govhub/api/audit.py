@@ -78,14 +78,19 @@ class AuditRecordOut(Schema):
     record_schema: str = Field(alias="schema", description="Record format, `govhub.audit/1`.")
     model_id: int
     sequence: int = Field(description="Position in the model's chain: 1, 2, 3, ... with no gaps.")
-    entity: str = Field(description="model, version, metric, report or policy")
+    entity: str = Field(description="model, version, metric, report, policy, approval or team")
     entity_id: int | str | None
-    action: str = Field(description="create, update, status_change, risk_change, delete or report_generated")
+    action: str = Field(description="create, update, status_change, risk_change, delete, report_generated or approval_sealed")
     actor: AuditActorOut
     reason: str | None
     time: str = Field(description="When the change committed, ISO 8601 UTC.")
     changes: dict[str, FieldChangeOut]
     event_id: str = Field(description="The table stream event the record was made from.")
+    claimed_context: dict[str, str] | None = Field(
+        default=None,
+        description="What a pipeline said about its run (repository, run id, commit...), recorded as claimed: never "
+        "verified and never used for authorization or four eyes. Absent when the caller sent none.",
+    )
     prev_hash: str
     hash: str = Field(description="SHA-256 of the record's canonical JSON without this field.")
 

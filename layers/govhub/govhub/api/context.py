@@ -15,7 +15,7 @@ from govhub.auth.principal import Principal
 if TYPE_CHECKING:
     from govhub.domain.entities import Actor, AIModel
     from govhub.domain.lifecycle import ComplianceStatus
-    from govhub.policy.service import PolicyService
+    from govhub.policy.service import PolicyService, TransitionVerdict
     from govhub.services.registry import Registry
 
 
@@ -38,7 +38,7 @@ def policy_service() -> PolicyService:
     return PolicyService(PolicyRepository(), EvidenceRepository())
 
 
-def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:
+def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], TransitionVerdict]:
     """The registry's `check_policy` hook: every status change is judged by the active policy set (and each
     refusal counted: a rising PolicyRefusals is a team missing evidence, or a policy set too strict)."""
     from govhub.observability import POLICY_REFUSALS, count
@@ -46,14 +46,19 @@ def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], None]:
 
     check = policy_service().check_transition
 
-    def gate(model: AIModel, to: ComplianceStatus, actor: Actor) -> None:
+    def gate(model: AIModel, to: ComplianceStatus, actor: Actor) -> TransitionVerdict:
         try:
-            check(model, to, actor)
+            return check(model, to, actor)
         except PolicyViolationError:
             count(POLICY_REFUSALS)
             raise
 
     return gate
+
+
+def approved_changes_rule() -> Callable[[], str]:
+    """What the active policy does with a change to an approved model's governed fields, read only when one happens."""
+    return lambda: policy_service().approved_changes()
 
 
 def principal(router: Router) -> Principal:

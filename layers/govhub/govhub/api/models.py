@@ -8,18 +8,24 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from govhub.api.context import created, policy_gate, registry
+from govhub.api.context import approved_changes_rule, created, policy_gate, registry
+from govhub.approvals.snapshot import load_snapshot, snapshot_sha256
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ForbiddenError, ValidationFailedError
 from govhub.observability import MODELS_REGISTERED, STATUS_CHANGES, count
 from govhub.schemas import (
+    ApprovalOut,
     DeleteRequest,
+    InvalidationOut,
     ModelCreate,
     ModelOut,
     ModelPage,
     ModelUpdate,
     Reason,
     RiskProfileChange,
+    SealedApprovalOut,
+    SealedApprovalPage,
+    SignoffOut,
     StatusChange,
     VersionOut,
     VersionPage,
@@ -42,6 +48,7 @@ def list_models(
     compliance_status: Annotated[ComplianceStatus | None, Query()] = None,
     owner: Filter = None,
     domain: Filter = None,
+    team: Annotated[str | None, Query(max_length=63, description="The owning team's slug.")] = None,
     q: Annotated[str | None, Query(max_length=128, description="Name prefix, case-insensitive.")] = None,
     name: Annotated[str | None, Query(max_length=128, description="Exact name, case-insensitive.")] = None,
     limit: Limit = 20,
@@ -52,6 +59,7 @@ def list_models(
         "compliance_status": compliance_status.value if compliance_status else None,
         "owner": owner,
         "domain": domain,
+        "team": team,
         "q": q,
         "name": name,
     }
@@ -77,7 +85,9 @@ def _update(model_id: int, body: ModelUpdate) -> ModelOut:
         raise ValidationFailedError("Nothing to change: send at least one field.", [{"field": "body", "message": "empty"}])
     if any(changes.get(field) is None for field in ("name", "owner") if field in changes):
         raise ValidationFailedError("name and owner cannot be removed.", [{"field": "name/owner", "message": "required"}])
-    model = registry().update_model(model_id, changes, _caller().actor, body.expected_revision, body.reason)
+    model = registry().update_model(
+        model_id, changes, _caller().actor, body.expected_revision, body.reason, approved_changes=approved_changes_rule()
+    )
     return ModelOut.from_domain(model)
 
 
@@ -103,7 +113,9 @@ def delete_model(model_id: int, reason: Annotated[Reason | None, Query()] = None
 
 @router.patch("/<model_id>/risk-profile")
 def change_risk_profile(model_id: int, body: Annotated[RiskProfileChange, Body()]) -> ModelOut:
-    model = registry().change_risk(model_id, body.risk_level, body.justification, _caller().actor, body.expected_revision)
+    model = registry().change_risk(
+        model_id, body.risk_level, body.justification, _caller().actor, body.expected_revision, approved_changes=approved_changes_rule()
+    )
     return ModelOut.from_domain(model)
 
 
@@ -123,3 +135,38 @@ def change_compliance_status(model_id: int, body: Annotated[StatusChange, Body()
 def list_model_versions(model_id: int, limit: Limit = 20, cursor: Cursor = None) -> VersionPage:
     page = registry().list_versions(model_id, limit, cursor)
     return VersionPage(items=[VersionOut.from_domain(v) for v in page.items], next_cursor=page.next_cursor)
+
+
+def _sealed(sha256: str, text: str) -> SealedApprovalOut:
+    document = load_snapshot(text)
+    return SealedApprovalOut(
+        snapshot_sha256=sha256,
+        sha256_verified=snapshot_sha256(document) == sha256,
+        sealed_at=document["sealed_at"],
+        snapshot=document,
+    )
+
+
+@router.get("/<model_id>/approval")
+def get_approval(model_id: int) -> ApprovalOut:
+    """What was approved (the latest sealed snapshot), whether it is still in force, and the sign-offs under way."""
+    model = registry().get_model(model_id)
+    latest = registry().sealed_approvals(model_id, 1, None).items
+    sealed = _sealed(*latest[0]) if latest else None
+    approval = model.approval
+    return ApprovalOut(
+        model_id=model.id,
+        compliance_status=model.compliance_status,
+        in_force=sealed is not None and approval.snapshot_sha256 == sealed.snapshot_sha256,
+        required_signoffs=approval.required_signoffs,
+        signoffs=[SignoffOut.from_domain(s) for s in approval.signoffs],
+        invalidated=InvalidationOut.from_domain(approval.invalidated) if approval.invalidated else None,
+        sealed=sealed,
+    )
+
+
+@router.get("/<model_id>/approvals")
+def list_approvals(model_id: int, limit: Limit = 20, cursor: Cursor = None) -> SealedApprovalPage:
+    """Every approval sealed for the model, newest first."""
+    page = registry().sealed_approvals(model_id, limit, cursor)
+    return SealedApprovalPage(items=[_sealed(*item) for item in page.items], next_cursor=page.next_cursor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -17,7 +18,7 @@ from govhub.api.bodies import parse_json_body
 from govhub.api.errors import error_response, register_error_handlers
 from govhub.api.idempotency import honour_idempotency_key
 from govhub.auth.permissions import MACHINE_ROUTES, ROUTE_PERMISSIONS, may
-from govhub.auth.principal import principal_from_context
+from govhub.auth.principal import claimed_context_from_headers, principal_from_context
 from govhub.config import settings
 from govhub.errors import BadRequestError
 
@@ -39,7 +40,8 @@ def _authorize(app: APIGatewayHttpResolver, next_middleware: Callable[..., Respo
     needed = ROUTE_PERMISSIONS[route]
     if needed is None:
         return next_middleware(app)
-    caller = principal_from_context(app.current_event.raw_event.get("requestContext") or {}, settings().machine_role_map)
+    config = settings()
+    caller = principal_from_context(app.current_event.raw_event.get("requestContext") or {}, config.machine_role_map, config.machine_team_map)
     if caller is None:
         return error_response(401, "unauthorized", "Sign in first: this route needs a valid token or a signed request.")
     if caller.machine and route not in MACHINE_ROUTES:
@@ -47,7 +49,11 @@ def _authorize(app: APIGatewayHttpResolver, next_middleware: Callable[..., Respo
     if not may(caller.role, needed):
         role = caller.role.value if caller.role else "no role"
         return error_response(403, "forbidden", f"Your role ({role}) does not allow this ({needed.value}).")
-    app.append_context(principal=caller)
+    try:
+        context = claimed_context_from_headers(app.current_event.headers)
+    except BadRequestError as error:
+        return error_response(400, error.code, error.message)
+    app.append_context(principal=replace(caller, claimed_context=context) if context else caller)
     return next_middleware(app)
 
 

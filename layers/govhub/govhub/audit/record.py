@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 from govhub.audit.chain import SCHEMA
 
-Entity = Literal["model", "version", "metric", "report", "policy"]
-Action = Literal["create", "update", "status_change", "risk_change", "delete", "report_generated"]
-ENTITIES: tuple[str, ...] = ("model", "version", "metric", "report", "policy")
-ACTIONS: tuple[str, ...] = ("create", "update", "status_change", "risk_change", "delete", "report_generated")
+Entity = Literal["model", "version", "metric", "report", "policy", "approval", "team"]
+Action = Literal["create", "update", "status_change", "risk_change", "delete", "report_generated", "approval_sealed"]
+ENTITIES: tuple[str, ...] = ("model", "version", "metric", "report", "policy", "approval", "team")
+ACTIONS: tuple[str, ...] = ("create", "update", "status_change", "risk_change", "delete", "report_generated", "approval_sealed")
 
 AUDIT_PREFIX = "audit/"
 _KEY = re.compile(r"^audit/model=(\d+)/(\d{10})\.json$")
@@ -80,8 +80,12 @@ def new_record(
     time: datetime | str,
     changes: Mapping[str, Mapping[str, Any]],
     event_id: str,
+    claimed_context: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """An unsealed record: everything but ``prev_hash`` and ``hash``."""
+    """An unsealed record: everything but ``prev_hash`` and ``hash``.
+
+    ``claimed_context`` (only present when a caller sent one) is what a pipeline said about its run: repository,
+    run id, commit. It is recorded as claimed, never verified, and never used for a decision."""
     if entity not in ENTITIES:
         raise ValueError(f"unknown audit entity {entity!r}")
     if action not in ACTIONS:
@@ -90,7 +94,7 @@ def new_record(
         raise ValueError("audit sequences start at 1")
     if not actor.get("username") or not actor.get("role"):
         raise ValueError("an audit record names its actor's username and role")
-    return {
+    record = {
         "schema": SCHEMA,
         "model_id": model_id,
         "sequence": sequence,
@@ -103,6 +107,9 @@ def new_record(
         "changes": {name: {"before": c.get("before"), "after": c.get("after")} for name, c in changes.items()},
         "event_id": event_id,
     }
+    if claimed_context:
+        record["claimed_context"] = dict(claimed_context)
+    return record
 
 
 def format_time(value: datetime | str) -> str:

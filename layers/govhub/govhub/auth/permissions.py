@@ -17,6 +17,7 @@ class Permission(str, Enum):
     CHANGE_STATUS = "change_status"  # move a model through the lifecycle
     DELETE = "delete"                # delete models
     MANAGE_POLICY = "manage_policy"  # edit the organisation's policy set
+    MANAGE_TEAMS = "manage_teams"    # create and rename teams (membership lives in the identity provider)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -42,6 +43,12 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("PATCH", "/api/v1/models/{model_id}/risk-profile"): Permission.WRITE,
     ("PATCH", "/api/v1/models/{model_id}/compliance-status"): Permission.CHANGE_STATUS,
     ("GET", "/api/v1/models/{model_id}/versions"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/approval"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/approvals"): Permission.READ,
+    ("GET", "/api/v1/teams"): Permission.READ,
+    ("POST", "/api/v1/teams"): Permission.MANAGE_TEAMS,
+    ("GET", "/api/v1/teams/{slug}"): Permission.READ,
+    ("PATCH", "/api/v1/teams/{slug}"): Permission.MANAGE_TEAMS,
     ("GET", "/api/v1/versions"): Permission.READ,
     ("POST", "/api/v1/versions"): Permission.WRITE,
     ("GET", "/api/v1/versions/{version_id}"): Permission.READ,
@@ -77,6 +84,7 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("PATCH", "/api/v1/models/{model_id}/risk-profile"),
         ("PATCH", "/api/v1/models/{model_id}/compliance-status"),
         ("GET", "/api/v1/models/{model_id}/versions"),
+        ("GET", "/api/v1/models/{model_id}/approval"),  # the deployment gate reads the sealed snapshot
         ("GET", "/api/v1/versions"),
         ("POST", "/api/v1/versions"),
         ("GET", "/api/v1/versions/{version_id}"),

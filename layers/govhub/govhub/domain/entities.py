@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,8 +11,20 @@ from govhub.domain.lifecycle import ComplianceStatus, RiskLevel, allowed_transit
 
 @dataclass(frozen=True)
 class Actor:
+    """Who acts: a person (Cognito) or a pipeline (`ci:<role>/<session>`), with the teams they belong to.
+
+    `claimed_context` is what a pipeline says about its run (repository, run id, commit...): stored with each
+    change and shown in the audit trail, never used for a decision.
+    """
+
     username: str
     role: str
+    teams: frozenset[str] = frozenset()
+    claimed_context: Mapping[str, str] | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 @dataclass
@@ -24,6 +37,7 @@ class Stamp:
     updated_by: str
     updated_by_role: str
     change_reason: str | None = None
+    claimed_context: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -44,12 +58,58 @@ class PolicyViolation:
     detected_at: datetime
 
 
+@dataclass(frozen=True)
+class Signoff:
+    """One approver's sign-off, for the candidate version it was given on."""
+
+    by: str
+    role: str
+    at: datetime
+    reason: str
+    version_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Invalidation:
+    """Why the approval in force stopped being in force: a governed field changed after it was sealed."""
+
+    at: datetime
+    by: str
+    fields: tuple[str, ...]
+    snapshot_sha256: str
+
+
+@dataclass
+class ApprovalState:
+    """The model's approval: sign-offs gathered while under review, then the sealed snapshot in force (if any)."""
+
+    required_signoffs: int = 1
+    signoffs: list[Signoff] = field(default_factory=list)
+    snapshot_sha256: str | None = None
+    sealed_at: datetime | None = None
+    policy_version: int | None = None
+    invalidated: Invalidation | None = None
+
+    @property
+    def in_force(self) -> bool:
+        return self.snapshot_sha256 is not None
+
+
+@dataclass(frozen=True)
+class Team:
+    slug: str
+    display_name: str
+    stamp: Stamp
+    revision: int | None = None
+
+
 @dataclass
 class AIModel:
     id: int
     name: str
     owner: str
     stamp: Stamp
+    team: str | None = None
     description: str | None = None
     domain: str | None = None
     risk_level: RiskLevel = RiskLevel.MINIMAL
@@ -65,6 +125,9 @@ class AIModel:
     revision: int | None = None
     latest_version: VersionRef | None = None
     policy_violations: list[PolicyViolation] = field(default_factory=list)
+    approval: ApprovalState = field(default_factory=ApprovalState)
+    # who changed governed fields, versions or metrics since the model was last submitted: none of them may approve
+    editors_since_submission: frozenset[str] = frozenset()
 
     @property
     def allowed_transitions(self) -> list[ComplianceStatus]:
@@ -72,6 +135,11 @@ class AIModel:
 
 
 DESCRIPTIVE_FIELDS = ("name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")
+# What an approval seals about the model itself: a change to any of these reopens review of an approved model.
+GOVERNED_FIELDS = (
+    "name", "owner", "team", "description", "domain", "risk_level", "risk_justification",
+    "intended_purpose", "data_sources", "oversight_plan",
+)
 
 
 @dataclass

@@ -9,6 +9,7 @@ A document looks like (``docs/policies.md`` has every rule kind)::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from functools import lru_cache
@@ -122,7 +123,8 @@ class ProhibitedRule(_Rule):
 
 
 class FourEyesRule(_Rule):
-    """The approver holds one of `approver_roles` and is neither the model's registrant nor its submitter."""
+    """The approver holds one of `approver_roles`, is not the model's registrant or submitter, did not change its
+    governed fields, versions or metrics since it was submitted, and has not already signed off this candidate."""
 
     kind: Literal["four_eyes"]
     approver_roles: Annotated[tuple[ApproverRole, ...], Field(min_length=1)] = ("admin",)
@@ -135,6 +137,15 @@ class FourEyesRule(_Rule):
         return values
 
 
+class SignOffRule(_Rule):
+    """Approval of a model of these risk levels needs `count` distinct approvers (e.g. 2 under EU AI Act Art. 14(5)).
+
+    Until the count is reached an approval is recorded as a sign-off and the model stays under review."""
+
+    kind: Literal["sign_off"]
+    count: Annotated[int, Field(ge=1, le=5)]
+
+
 Rule = Annotated[
     RequiredFieldsRule
     | RegisteredVersionRule
@@ -142,7 +153,8 @@ Rule = Annotated[
     | MetricPresentRule
     | MetricFreshnessRule
     | ProhibitedRule
-    | FourEyesRule,
+    | FourEyesRule
+    | SignOffRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: tuple[str, ...] = (
@@ -153,13 +165,17 @@ RULE_KINDS: tuple[str, ...] = (
     "metric_freshness",
     "prohibited",
     "four_eyes",
+    "sign_off",
 )
+# What happens when a governed field of an approved model changes: review reopens (default), or the change is refused.
+ApprovedChanges = Literal["reopen_review", "refuse"]
 
 
 class PolicyDocument(_Strict):
     schema_id: Literal["govhub.policy/1"] = Field(alias="schema")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), AfterValidator(refuse_hidden)]
     description: Text | None = None
+    approved_changes: ApprovedChanges = "reopen_review"
     rules: Annotated[tuple[Rule, ...], Field(min_length=1, max_length=100)]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
@@ -173,6 +189,14 @@ class PolicyDocument(_Strict):
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+    def required_signoffs(self, risk_level: RiskLevel) -> int:
+        """Distinct approvers an approval of this risk level needs: the highest count of its sign_off rules, else 1."""
+        counts = [rule.count for rule in self.rules if isinstance(rule, SignOffRule) and risk_level in rule.risk_levels]
+        return max(counts, default=1)
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.to_text().encode()).hexdigest()
 
 
 def parse_policy(raw: Any) -> PolicyDocument:
@@ -212,19 +236,21 @@ def _semantic_problems(document: PolicyDocument) -> list[dict[str, str]]:
         if rule.id in seen:
             problems.append(_problem(f"$.rules[{index}].id", f"duplicate rule id '{rule.id}' (also $.rules[{seen[rule.id]}])", "duplicate_id"))
         seen.setdefault(rule.id, index)
+        if isinstance(rule, SignOffRule) and rule.transitions != (ComplianceStatus.APPROVED,):
+            problems.append(_problem(f"$.rules[{index}].transitions", 'a sign_off rule counts approvers: transitions must be ["approved"]', "sign_off_scope"))
         if isinstance(rule, FourEyesRule):
             if rule.transitions != (ComplianceStatus.APPROVED,):
                 problems.append(_problem(f"$.rules[{index}].transitions", 'a four_eyes rule guards approval: transitions must be ["approved"]', "four_eyes_scope"))
             if set(rule.risk_levels) != set(ALL_RISK_LEVELS):
                 problems.append(_problem(
                     f"$.rules[{index}].risk_levels",
-                    "a four_eyes rule covers every risk level: no one may approve a model they registered or submitted",
+                    "a four_eyes rule covers every risk level: no one may approve a model they registered, submitted or changed",
                     "four_eyes_scope",
                 ))
     if not any(isinstance(rule, FourEyesRule) for rule in document.rules):
         problems.append(_problem(
             "$.rules",
-            "a policy set must keep a four_eyes rule (EU AI Act Art. 14, Art. 17): no one approves a model they registered or submitted",
+            "a policy set must keep a four_eyes rule (EU AI Act Art. 14, Art. 17): no one approves a model they registered, submitted or changed",
             "missing_floor",
         ))
     if not any(

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Literal
 
+from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus
 from govhub.policy.document import (
     FourEyesRule,
@@ -19,6 +20,7 @@ from govhub.policy.document import (
     RegisteredVersionRule,
     RequiredFieldsRule,
     Rule,
+    SignOffRule,
 )
 from govhub.policy.facts import ComplianceFacts, Occasion
 
@@ -201,33 +203,63 @@ def _prohibited(rule: ProhibitedRule, facts: ComplianceFacts) -> CheckItem:
 
 def _four_eyes(rule: FourEyesRule, facts: ComplianceFacts) -> CheckItem:
     model, actor = facts.model, facts.actor
+    candidate = facts.latest_version.id if facts.latest_version else None
+    signed = [s.by for s in model.approval.signoffs if s.version_id == candidate]
     evidence: dict[str, Any] = {
         "approver_roles": list(rule.approver_roles),
         "registered_by": model.stamp.created_by,
         "submitted_by": model.submitted_by,
+        "changed_since_submission_by": sorted(model.editors_since_submission),
+        "signed_off_by": signed,
     }
     if facts.occasion is Occasion.MONITORING:
         return _item(rule, CheckStatus.NOT_APPLICABLE, "Who approves is checked at approval; nobody approves while monitoring.", evidence)
     if actor is None:
         return _item(rule, CheckStatus.NOT_APPLICABLE, "Who approves is checked at approval; this check names no approver.", evidence)
     evidence["approver"] = {"username": actor.username, "role": actor.role}
-    problems = []
+    problems = independence_problems(model, actor, signed)
     if actor.role not in rule.approver_roles:
-        problems.append(f"approval needs the role {_or(list(rule.approver_roles))}, and {actor.username} acts as {actor.role}")
+        problems.insert(0, f"approval needs the role {_or(list(rule.approver_roles))}, and {actor.username} acts as {actor.role}")
+    if problems:
+        return _item(rule, CheckStatus.FAIL, f"Four eyes: {'; '.join(problems)}. Someone else must approve.", evidence)
+    editors = ", ".join(sorted(model.editors_since_submission)) or "nobody"
+    return _item(
+        rule,
+        CheckStatus.PASS,
+        f"{actor.username} ({actor.role}) neither registered the model ({model.stamp.created_by}), "
+        f"nor submitted it for review ({model.submitted_by or 'nobody'}), nor changed it since (changed by: {editors}).",
+        evidence,
+    )
+
+
+def independence_problems(model: AIModel, actor: Actor, signed: list[str]) -> list[str]:
+    """Why `actor` is not independent of what they would approve (empty when they are). No policy can turn this off:
+    every policy set keeps a four_eyes rule, and this check is its core."""
     who = actor.username.casefold()
+    problems = []
     if who == model.stamp.created_by.casefold():
         problems.append(f"{actor.username} registered this model")
     if model.submitted_by and who == model.submitted_by.casefold():
         problems.append(f"{actor.username} submitted it for review")
-    if problems:
-        return _item(rule, CheckStatus.FAIL, f"Four eyes: {'; '.join(problems)}. Someone else must approve.", evidence)
-    return _item(
-        rule,
-        CheckStatus.PASS,
-        f"{actor.username} ({actor.role}) neither registered the model ({model.stamp.created_by}) "
-        f"nor submitted it for review ({model.submitted_by or 'nobody'}).",
-        evidence,
-    )
+    if any(who == editor.casefold() for editor in model.editors_since_submission):
+        problems.append(f"{actor.username} changed its fields, versions or metrics since it was submitted")
+    if any(who == by.casefold() for by in signed):
+        problems.append(f"{actor.username} already signed off this version; the next sign-off must come from someone else")
+    return problems
+
+
+def _sign_off(rule: SignOffRule, facts: ComplianceFacts) -> CheckItem:
+    candidate = facts.latest_version.id if facts.latest_version else None
+    given = [s for s in facts.model.approval.signoffs if s.version_id == candidate]
+    evidence = {"required": rule.count, "given": len(given), "signoffs": [{"by": s.by, "role": s.role, "at": s.at.isoformat()} for s in given]}
+    if rule.count == 1:
+        return _item(rule, CheckStatus.PASS, "One approver's sign-off approves the model.", evidence)
+    names = ", ".join(s.by for s in given)
+    so_far = f"{len(given)} of {rule.count} sign-offs given" + (f" ({names})" if names else "")
+    left = rule.count - len(given)
+    if left <= 1:
+        return _item(rule, CheckStatus.PASS, f"{so_far}: the next approver's sign-off approves the model.", evidence)
+    return _item(rule, CheckStatus.PASS, f"{so_far}: an approval now records a sign-off; {left} more distinct approvers approve the model.", evidence)
 
 
 _JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
@@ -238,6 +270,7 @@ _JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
     MetricFreshnessRule: _metric_freshness,
     ProhibitedRule: _prohibited,
     FourEyesRule: _four_eyes,
+    SignOffRule: _sign_off,
 }
 
 

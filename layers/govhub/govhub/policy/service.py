@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from govhub.approvals.snapshot import PolicyRef
 from govhub.domain.entities import (
     Actor,
     AIModel,
@@ -72,6 +73,21 @@ class ViolationFlags(Protocol):
 
 class EventPublisher(Protocol):
     def policy_violated(self, detail: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class TransitionVerdict:
+    """A transition the policy lets pass, with what it was judged on (an approval seals exactly this)."""
+
+    checklist: Checklist
+    policy: PolicyVersion
+    latest_version: ModelVersion | None
+    metrics: tuple[Metric, ...]
+    required_signoffs: int
+
+    @property
+    def policy_ref(self) -> PolicyRef:
+        return PolicyRef(self.policy.version, self.policy.document.name, self.policy.document.sha256())
 
 
 @dataclass(frozen=True)
@@ -139,11 +155,14 @@ class PolicyService:
         return new
 
     # -- gating and checking ----------------------------------------------------------------
-    def check_transition(self, model: AIModel, target: ComplianceStatus, actor: Actor) -> None:
+    def check_transition(self, model: AIModel, target: ComplianceStatus, actor: Actor) -> TransitionVerdict:
         """The registry's hook: raise PolicyViolationError listing every failed rule, or let the transition pass."""
-        checklist = self.evaluate(model, target, actor, Occasion.TRANSITION)
+        policy = self.active()
+        version, metrics = self._evidence.latest_evidence(model)
+        checklist = self._judge(policy, model, version, metrics, target, actor, Occasion.TRANSITION)
         if checklist.passed:
-            return
+            required = policy.document.required_signoffs(model.risk_level)
+            return TransitionVerdict(checklist, policy, version, tuple(metrics), required)
         failed = checklist.failed
         names = ", ".join(item.rule_id for item in failed)
         raise PolicyViolationError(
@@ -191,6 +210,22 @@ class PolicyService:
     ) -> Checklist:
         policy = policy or self.active()
         version, metrics = self._evidence.latest_evidence(model)
+        return self._judge(policy, model, version, metrics, target, actor, occasion)
+
+    def approved_changes(self) -> str:
+        """What the active policy does when a governed field of an approved model changes (`reopen_review` or `refuse`)."""
+        return self.active().document.approved_changes
+
+    def _judge(
+        self,
+        policy: PolicyVersion,
+        model: AIModel,
+        version: ModelVersion | None,
+        metrics: list[Metric],
+        target: ComplianceStatus,
+        actor: Actor | None,
+        occasion: Occasion,
+    ) -> Checklist:
         facts = ComplianceFacts(model, version, tuple(metrics), target, self._clock(), actor, occasion)
         return evaluate(policy.document, facts, policy.version)
 

@@ -66,11 +66,14 @@ from govhub.store.audit import (
     AuditQuery,
     RecordExistsError,
 )
-from govhub.store.items import MODEL_POINTER_ATTRIBUTES
+from govhub.store.items import MODEL_BOOKKEEPING_ATTRIBUTES
 
 # -- from a committed change to an audit record ----------------------------------------------------
 
-AUDITED_ENTITIES = (keys.ENTITY_MODEL, keys.ENTITY_VERSION, keys.ENTITY_METRIC, keys.ENTITY_REPORT, keys.ENTITY_POLICY)
+AUDITED_ENTITIES = (
+    keys.ENTITY_MODEL, keys.ENTITY_VERSION, keys.ENTITY_METRIC, keys.ENTITY_REPORT, keys.ENTITY_POLICY,
+    keys.ENTITY_APPROVAL, keys.ENTITY_TEAM,
+)
 # The attribute that holds each entity's own id (a tombstone names what it deleted, a model by default).
 ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_MODEL: "model_id",
@@ -78,14 +81,16 @@ ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_METRIC: "metric_id",
     keys.ENTITY_REPORT: "report_id",
     keys.ENTITY_POLICY: "version",
+    keys.ENTITY_APPROVAL: "snapshot_sha256",
+    keys.ENTITY_TEAM: "slug",
 }
 # Attributes that are bookkeeping, not facts about the object: keys, index keys, revision, the stamp
 # (actor, reason and time are the record's own fields), pointers kept for reads, expiry.
 BOOKKEEPING = frozenset(
     {"PK", "SK", "entity", "model_id", "revision", "name_key", "expires_at", "item_type"}
-    | {f"GSI{n}{part}" for n in range(1, 7) for part in ("PK", "SK")}
-    | {"created_at", "created_by", "updated_at", "updated_by", "updated_by_role", "change_reason"}
-    | set(MODEL_POINTER_ATTRIBUTES)
+    | {f"GSI{n}{part}" for n in range(1, 8) for part in ("PK", "SK")}
+    | {"created_at", "created_by", "updated_at", "updated_by", "updated_by_role", "change_reason", "claimed_context"}
+    | set(MODEL_BOOKKEEPING_ATTRIBUTES)
 )
 SNAPSHOT_BOOKKEEPING = frozenset({"id", "revision", "latest_version", "stamp"})
 UNKNOWN = "unknown"
@@ -104,6 +109,7 @@ class AuditChange:
     reason: str | None
     time: str
     changes: dict[str, dict[str, Any]]
+    claimed_context: dict[str, str] | None = None
 
     def record(self, sequence: int) -> dict[str, Any]:
         return new_record(
@@ -117,6 +123,7 @@ class AuditChange:
             time=self.time,
             changes=self.changes,
             event_id=self.event_id,
+            claimed_context=self.claimed_context,
         )
 
 
@@ -148,7 +155,7 @@ def change_from_stream(
     exclude = BOOKKEEPING | {id_attribute}
     if event_name == "INSERT":
         changes = field_changes(None, new, exclude=exclude)
-        action = "report_generated" if entity == keys.ENTITY_REPORT else "create"
+        action = {keys.ENTITY_REPORT: "report_generated", keys.ENTITY_APPROVAL: "approval_sealed"}.get(entity, "create")
     else:
         changes = field_changes(plain(old_image or {}), new, exclude=exclude)
         if not changes:
@@ -164,6 +171,7 @@ def change_from_stream(
         reason=new.get("change_reason"),
         time=_time(new, approximate_time),
         changes=changes,
+        claimed_context=_claimed_context(new),
     )
 
 
@@ -193,6 +201,14 @@ def _modify_action(entity: str, changes: Mapping[str, Any]) -> str:
         if "risk_level" in changes or "risk_justification" in changes:
             return "risk_change"
     return "update"
+
+
+def _claimed_context(image: Mapping[str, Any]) -> dict[str, str] | None:
+    """What a pipeline said about its run when it made the change (claimed, never verified)."""
+    context = image.get("claimed_context")
+    if not isinstance(context, Mapping) or not context:
+        return None
+    return {str(k): str(v) for k, v in context.items()}
 
 
 def _actor(image: Mapping[str, Any]) -> dict[str, str]:

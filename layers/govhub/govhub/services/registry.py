@@ -7,31 +7,95 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from govhub.approvals.snapshot import PolicyRef, changed_governed_fields, seal
 from govhub.domain.counters import counter_delta
-from govhub.domain.entities import DESCRIPTIVE_FIELDS, Actor, AIModel, DashboardStats, Metric, ModelVersion, Page, Stamp
+from govhub.domain.entities import (
+    DESCRIPTIVE_FIELDS,
+    Actor,
+    AIModel,
+    ApprovalState,
+    DashboardStats,
+    Invalidation,
+    Metric,
+    ModelVersion,
+    Page,
+    Signoff,
+    Stamp,
+)
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel, allowed_transitions, is_allowed
 from govhub.errors import (
+    ApprovalLockedError,
     DuplicateNameError,
     DuplicateVersionError,
+    ForbiddenError,
     ModelRetiredError,
     NotFoundError,
     StaleWriteError,
     TransitionNotAllowedError,
+    ValidationFailedError,
 )
-from govhub.store.repository import (
-    ConditionFailedError,
-    MetricRepository,
-    ModelRepository,
-    SequenceRepository,
-    StatsRepository,
-    VersionRepository,
-)
+from govhub.store.repository import ConditionFailedError
 
 MAX_METRICS_PER_CALL = 100
+REOPENED_PREFIX = "approval invalidated:"
 
 
 class Clock(Protocol):
     def __call__(self) -> datetime: ...
+
+
+class ModelStore(Protocol):
+    def get(self, model_id: int) -> AIModel | None: ...
+    def id_for_name(self, name: str) -> int | None: ...
+    def list(self, filters: dict[str, str], limit: int, cursor: str | None) -> Page: ...
+    def create(self, model: AIModel, counters: dict[str, int]) -> AIModel: ...
+    def save(
+        self, model: AIModel, counters: dict[str, int], previous_name: str | None = None, sealed: tuple[str, str] | None = None
+    ) -> AIModel: ...
+    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None: ...
+    def add_editor(self, model_id: int, username: str) -> None: ...
+    def sealed_snapshots(self, model_id: int, limit: int, cursor: str | None) -> Page: ...
+
+
+class VersionStore(Protocol):
+    def get(self, version_id: int) -> ModelVersion | None: ...
+    def tag_taken(self, model_id: int, tag: str) -> bool: ...
+    def list_for_model(self, model_id: int, limit: int, cursor: str | None) -> Page: ...
+    def create(self, version: ModelVersion) -> ModelVersion: ...
+
+
+class MetricStore(Protocol):
+    def get(self, metric_id: int) -> Metric | None: ...
+    def list_for_version(self, version_id: int, limit: int, cursor: str | None) -> Page: ...
+    def create_many(self, metrics: list[Metric]) -> list[Metric]: ...
+
+
+class StatsStore(Protocol):
+    def read(self) -> dict[str, int]: ...
+
+
+class SequenceStore(Protocol):
+    def allocate(self, kind: str, count: int = 1) -> list[int]: ...
+
+
+class TeamDirectory(Protocol):
+    def exists(self, slug: str) -> bool: ...
+
+
+class ApprovalEvidence(Protocol):
+    """What the policy judged an approval on (govhub.policy.service.TransitionVerdict)."""
+
+    latest_version: ModelVersion | None
+    metrics: tuple[Metric, ...]
+    required_signoffs: int
+
+    @property
+    def policy_ref(self) -> PolicyRef: ...
+
+
+PolicyGate = Callable[[AIModel, ComplianceStatus, Actor], "ApprovalEvidence | None"]
+# What the active policy does with a change to a governed field of an approved model: `reopen_review` or `refuse`.
+ApprovedChangesRule = Callable[[], str]
 
 
 def utc_now() -> datetime:
@@ -41,11 +105,12 @@ def utc_now() -> datetime:
 class Registry:
     def __init__(
         self,
-        models: ModelRepository,
-        versions: VersionRepository,
-        metrics: MetricRepository,
-        stats: StatsRepository,
-        sequences: SequenceRepository,
+        models: ModelStore,
+        versions: VersionStore,
+        metrics: MetricStore,
+        stats: StatsStore,
+        sequences: SequenceStore,
+        teams: TeamDirectory,
         clock: Clock = utc_now,
     ) -> None:
         self._models = models
@@ -53,6 +118,7 @@ class Registry:
         self._metrics = metrics
         self._stats = stats
         self._sequences = sequences
+        self._teams = teams
         self._clock = clock
 
     # -- models ----------------------------------------------------------------------------
@@ -75,6 +141,7 @@ class Registry:
         return self._models.list(filters, limit, cursor)
 
     def register_model(self, fields: dict[str, Any], by: Actor) -> AIModel:
+        fields = {**fields, "team": self._team_for_new_model(fields.get("team"), by)}
         existing = self._models.id_for_name(fields["name"])
         if existing is not None:
             raise self._duplicate(fields["name"], existing)
@@ -82,7 +149,7 @@ class Registry:
         now = self._clock()
         model = AIModel(
             id=model_id,
-            stamp=Stamp(now, by.username, now, by.username, by.role, fields.pop("reason", None) or "Registered"),
+            stamp=self._stamp(by, fields.pop("reason", None) or "Registered", now),
             **fields,
         )
         try:
@@ -91,21 +158,42 @@ class Registry:
             raise self._duplicate(model.name, self._models.id_for_name(model.name)) from None
         return created
 
-    def update_model(self, model_id: int, changes: dict[str, Any], by: Actor, expected_revision: int | None, reason: str | None) -> AIModel:
+    def update_model(
+        self,
+        model_id: int,
+        changes: dict[str, Any],
+        by: Actor,
+        expected_revision: int | None,
+        reason: str | None,
+        approved_changes: ApprovedChangesRule | None = None,
+    ) -> AIModel:
         current = self.get_model(model_id)
+        self._authorize(current, by)
         self._check_revision(current, expected_revision)
         if current.compliance_status is ComplianceStatus.RETIRED:
             raise ModelRetiredError(f"Model {model_id} is retired; its record can no longer change.")
-        changes = {name: value for name, value in changes.items() if name in DESCRIPTIVE_FIELDS}
+        if "team" in changes and changes["team"] != current.team:
+            self._check_reassignment(current, changes["team"], by)
+        changes = {name: value for name, value in changes.items() if name in (*DESCRIPTIVE_FIELDS, "team")}
         updated = replace(current, **changes, stamp=self._touch(current.stamp, by, reason or "Profile updated"))
         if "name" in changes and changes["name"] != current.name:
             taken = self._models.id_for_name(changes["name"])
             if taken is not None and taken != model_id:
                 raise self._duplicate(changes["name"], taken)
+        updated = self._governed_change(current, updated, by, approved_changes)
         return self._save(current, updated, previous_name=current.name)
 
-    def change_risk(self, model_id: int, risk_level: RiskLevel, justification: str, by: Actor, expected_revision: int | None) -> AIModel:
+    def change_risk(
+        self,
+        model_id: int,
+        risk_level: RiskLevel,
+        justification: str,
+        by: Actor,
+        expected_revision: int | None,
+        approved_changes: ApprovedChangesRule | None = None,
+    ) -> AIModel:
         current = self.get_model(model_id)
+        self._authorize(current, by)
         self._check_revision(current, expected_revision)
         if current.compliance_status is ComplianceStatus.RETIRED:
             raise ModelRetiredError(f"Model {model_id} is retired; its risk profile can no longer change.")
@@ -115,7 +203,43 @@ class Registry:
             risk_justification=justification,
             stamp=self._touch(current.stamp, by, justification),
         )
+        updated = self._governed_change(current, updated, by, approved_changes)
         return self._save(current, updated)
+
+    def _governed_change(self, current: AIModel, updated: AIModel, by: Actor, approved_changes: ApprovedChangesRule | None) -> AIModel:
+        """Apply the approval rules to a change of the model's record.
+
+        The changer joins those who may not approve it. On an approved model a change of a governed field reopens
+        review in the same write (or is refused, if the policy says so); under review it clears the sign-offs given.
+        """
+        fields = changed_governed_fields(current, updated)
+        if not fields:
+            return updated
+        editors = updated.editors_since_submission | {by.username}
+        if current.compliance_status is ComplianceStatus.APPROVED:
+            if approved_changes is not None and approved_changes() == "refuse":
+                raise ApprovalLockedError(
+                    f"Model {current.id} is approved and the active policy refuses changes to what was approved "
+                    f"({', '.join(fields)}). Request a re-review (status under_review) first, then change it.",
+                    {"model_id": current.id, "fields": fields, "snapshot_sha256": current.approval.snapshot_sha256},
+                )
+            now = updated.stamp.updated_at
+            why = f"{REOPENED_PREFIX} {', '.join(fields)} changed" + (f" ({updated.stamp.change_reason})" if updated.stamp.change_reason else "")
+            invalidated = Invalidation(now, by.username, tuple(fields), current.approval.snapshot_sha256 or "")
+            return replace(
+                updated,
+                compliance_status=ComplianceStatus.UNDER_REVIEW,
+                approval=ApprovalState(required_signoffs=current.approval.required_signoffs, invalidated=invalidated),
+                policy_violations=[],
+                editors_since_submission=editors,
+                stamp=replace(updated.stamp, change_reason=why),
+            )
+        approval = current.approval
+        if approval.signoffs:
+            approval = replace(approval, signoffs=[])
+            reason = updated.stamp.change_reason or "Profile updated"
+            updated = replace(updated, stamp=replace(updated.stamp, change_reason=f"{reason} (sign-offs cleared: {', '.join(fields)} changed)"))
+        return replace(updated, approval=approval, editors_since_submission=editors)
 
     def change_status(
         self,
@@ -124,9 +248,12 @@ class Registry:
         reason: str,
         by: Actor,
         expected_revision: int | None,
-        check_policy: Callable[[AIModel, ComplianceStatus, Actor], None] | None = None,
+        check_policy: PolicyGate | None = None,
     ) -> AIModel:
+        """Move the model through its lifecycle. An approval the policy lets pass is a sign-off: the one that reaches
+        the required number of distinct approvers seals the snapshot and approves; earlier ones are recorded."""
         current = self.get_model(model_id)
+        self._authorize(current, by)
         self._check_revision(current, expected_revision)
         if not is_allowed(current.compliance_status, target):
             allowed = [s.value for s in allowed_transitions(current.compliance_status)]
@@ -135,21 +262,66 @@ class Registry:
                 + (f" Allowed next states: {', '.join(allowed)}." if allowed else " It is final."),
                 {"current": current.compliance_status.value, "requested": target.value, "allowed": allowed},
             )
-        if check_policy is not None:
-            check_policy(current, target, by)
+        verdict = check_policy(current, target, by) if check_policy is not None else None
         now = self._clock()
+        if target is ComplianceStatus.APPROVED:
+            return self._sign_off(current, reason, by, now, verdict)
         # a flag speaks of an approved model; any new status starts from the policy's fresh verdict
         updated = replace(current, compliance_status=target, stamp=self._touch(current.stamp, by, reason, now), policy_violations=[])
+        approval = current.approval
+        if current.compliance_status is ComplianceStatus.APPROVED:  # the sealed snapshot stops being in force
+            approval = replace(approval, snapshot_sha256=None, sealed_at=None)
+        updated.approval = replace(approval, signoffs=[])
         if target is ComplianceStatus.UNDER_REVIEW:
             updated.submitted_by = by.username
-        if target is ComplianceStatus.APPROVED:
-            updated.approved_by = by.username
-            updated.approved_at = now
-            updated.approved_version_id = current.latest_version.id if current.latest_version else None
+            updated.editors_since_submission = frozenset()
         return self._save(current, updated)
+
+    def _sign_off(self, current: AIModel, reason: str, by: Actor, now: datetime, verdict: ApprovalEvidence | None) -> AIModel:
+        candidate = current.latest_version.id if current.latest_version else None
+        given = [s for s in current.approval.signoffs if s.version_id == candidate]
+        if any(s.by.casefold() == by.username.casefold() for s in given):
+            raise ValidationFailedError(
+                f"{by.username} already signed off this version of model {current.id}; the next sign-off must come from someone else.",
+                [{"field": "status", "message": "already signed off"}],
+            )
+        required = verdict.required_signoffs if verdict is not None else 1
+        signoffs = [*given, Signoff(by.username, by.role, now, reason, candidate)]
+        if len(signoffs) < required:
+            note = f"Sign-off {len(signoffs)} of {required}: {reason}"
+            approval = replace(current.approval, signoffs=signoffs, required_signoffs=required)
+            return self._save(current, replace(current, approval=approval, stamp=self._touch(current.stamp, by, note, now)))
+        version = verdict.latest_version if verdict is not None else self._latest_version(current)
+        metrics = verdict.metrics if verdict is not None else tuple(self._all_metrics(version))
+        policy = verdict.policy_ref if verdict is not None else None
+        snapshot = seal(current, version, metrics, policy, signoffs, now)
+        note = reason if required == 1 else f"Sign-off {len(signoffs)} of {required}: {reason}"
+        approved = replace(
+            current,
+            compliance_status=ComplianceStatus.APPROVED,
+            stamp=self._touch(current.stamp, by, note, now),
+            policy_violations=[],
+            approved_by=by.username,
+            approved_at=now,
+            approved_version_id=candidate,
+            approval=ApprovalState(
+                required_signoffs=required,
+                signoffs=signoffs,
+                snapshot_sha256=snapshot.sha256,
+                sealed_at=now,
+                policy_version=policy.version if policy else None,
+            ),
+        )
+        return self._save(current, approved, sealed=(snapshot.sha256, snapshot.text))
+
+    def sealed_approvals(self, model_id: int, limit: int, cursor: str | None) -> Page:
+        """The model's sealed snapshots, newest first, as `(sha256, canonical JSON)`."""
+        self.get_model(model_id)
+        return self._models.sealed_snapshots(model_id, limit, cursor)
 
     def delete_model(self, model_id: int, reason: str, by: Actor) -> None:
         current = self.get_model(model_id)
+        self._authorize(current, by)
         deleted = self._touch(current.stamp, by, reason)
         try:
             self._models.delete(current, deleted, counter_delta(current, None))
@@ -162,6 +334,7 @@ class Registry:
     # -- versions and metrics --------------------------------------------------------------
     def register_version(self, model_id: int, fields: dict[str, Any], by: Actor) -> ModelVersion:
         model = self.get_model(model_id)
+        self._authorize(model, by)
         self._ensure_live(model)
         if self._versions.tag_taken(model_id, fields["version_tag"]):
             raise self._duplicate_version(model, fields["version_tag"])
@@ -170,7 +343,7 @@ class Registry:
         version = ModelVersion(
             id=version_id,
             model_id=model_id,
-            stamp=Stamp(now, by.username, now, by.username, by.role, f"Version {fields['version_tag']} registered"),
+            stamp=self._stamp(by, f"Version {fields['version_tag']} registered", now),
             **fields,
         )
         try:
@@ -192,10 +365,18 @@ class Registry:
 
     def record_metrics(self, version_id: int, values: list[tuple[str, float]], by: Actor) -> list[Metric]:
         version = self.get_version(version_id)
-        self._ensure_live(self.get_model(version.model_id))
+        model = self.get_model(version.model_id)
+        self._authorize(model, by)
+        self._ensure_live(model)
+        if by.username not in model.editors_since_submission:
+            try:
+                self._models.add_editor(model.id, by.username)
+            except ConditionFailedError:
+                self._ensure_live(self.get_model(model.id))
+                raise
         ids = self._sequences.allocate("metric", len(values))
         now = self._clock()
-        stamp = Stamp(now, by.username, now, by.username, by.role, "Evaluation recorded")
+        stamp = self._stamp(by, "Evaluation recorded", now)
         metrics = [
             Metric(id=metric_id, version_id=version_id, model_id=version.model_id, metric_name=name, value=value, stamp=stamp)
             for metric_id, (name, value) in zip(ids, values, strict=True)
@@ -225,10 +406,86 @@ class Registry:
             matrix={r: {s: counts[f"cell_{r}_{s}"] for s in statuses} for r in risks},
         )
 
+    # -- teams and ownership -------------------------------------------------------------------
+    def _authorize(self, model: AIModel, by: Actor) -> None:
+        """The one ownership check: admins change any model; others only their teams' models (403 naming the team)."""
+        if by.is_admin:
+            return
+        mine = ", ".join(sorted(by.teams)) or "none"
+        if model.team is None:
+            raise ForbiddenError(
+                f"Model {model.id} belongs to no team: only admins may change it (your teams: {mine}).",
+                {"model_id": model.id, "team": None, "your_teams": sorted(by.teams)},
+            )
+        if model.team not in by.teams:
+            raise ForbiddenError(
+                f"Model {model.id} belongs to team '{model.team}'; you may change only your teams' models (your teams: {mine}).",
+                {"model_id": model.id, "team": model.team, "your_teams": sorted(by.teams)},
+            )
+
+    def _team_for_new_model(self, team: str | None, by: Actor) -> str | None:
+        if not by.is_admin:
+            if team is None:
+                if len(by.teams) == 1:
+                    team = next(iter(by.teams))
+                elif not by.teams:
+                    raise ForbiddenError(
+                        "You belong to no team, so you cannot register models. An administrator adds you to a team "
+                        "(Cognito group team-<slug>).",
+                        {"your_teams": []},
+                    )
+                else:
+                    raise ValidationFailedError(
+                        f"You belong to several teams ({', '.join(sorted(by.teams))}): say which one owns the model in `team`.",
+                        [{"field": "team", "message": "required: you belong to several teams"}],
+                    )
+            elif team not in by.teams:
+                raise ForbiddenError(
+                    f"You may register models only for your teams ({', '.join(sorted(by.teams)) or 'none'}); '{team}' is not one of them.",
+                    {"team": team, "your_teams": sorted(by.teams)},
+                )
+        if team is not None and not self._teams.exists(team):
+            raise ValidationFailedError(
+                f"Team '{team}' does not exist. An administrator creates it with POST /api/v1/teams.",
+                [{"field": "team", "message": "unknown team"}],
+            )
+        return team
+
+    def _check_reassignment(self, model: AIModel, team: str | None, by: Actor) -> None:
+        if not by.is_admin:
+            raise ForbiddenError(
+                f"Only administrators reassign a model to another team (model {model.id} belongs to '{model.team}').",
+                {"model_id": model.id, "team": model.team},
+            )
+        if team is not None and not self._teams.exists(team):
+            raise ValidationFailedError(
+                f"Team '{team}' does not exist. An administrator creates it with POST /api/v1/teams.",
+                [{"field": "team", "message": "unknown team"}],
+            )
+
     # -- helpers ---------------------------------------------------------------------------
-    def _save(self, current: AIModel, updated: AIModel, previous_name: str | None = None) -> AIModel:
+    def _latest_version(self, model: AIModel) -> ModelVersion | None:
+        return self._versions.get(model.latest_version.id) if model.latest_version else None
+
+    def _all_metrics(self, version: ModelVersion | None) -> list[Metric]:
+        if version is None:
+            return []
+        metrics: list[Metric] = []
+        cursor: str | None = None
+        while True:
+            page = self._metrics.list_for_version(version.id, 100, cursor)
+            metrics += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                return metrics
+
+    def _stamp(self, by: Actor, reason: str, now: datetime) -> Stamp:
+        context = dict(by.claimed_context) if by.claimed_context else None
+        return Stamp(now, by.username, now, by.username, by.role, reason, context)
+
+    def _save(self, current: AIModel, updated: AIModel, previous_name: str | None = None, sealed: tuple[str, str] | None = None) -> AIModel:
         try:
-            return self._models.save(updated, counter_delta(current, updated), previous_name=previous_name)
+            return self._models.save(updated, counter_delta(current, updated), previous_name=previous_name, sealed=sealed)
         except ConditionFailedError:
             fresh = self._models.get(current.id)
             if fresh is None:
@@ -238,7 +495,11 @@ class Registry:
             raise self._duplicate(updated.name, self._models.id_for_name(updated.name)) from None
 
     def _touch(self, stamp: Stamp, by: Actor, reason: str | None, now: datetime | None = None) -> Stamp:
-        return replace(stamp, updated_at=now or self._clock(), updated_by=by.username, updated_by_role=by.role, change_reason=reason)
+        context = dict(by.claimed_context) if by.claimed_context else None
+        return replace(
+            stamp, updated_at=now or self._clock(), updated_by=by.username, updated_by_role=by.role, change_reason=reason,
+            claimed_context=context,
+        )
 
     @staticmethod
     def _check_revision(model: AIModel, expected: int | None) -> None:
@@ -276,11 +537,15 @@ def _matches(model: AIModel, filters: dict[str, str]) -> bool:
         "compliance_status": lambda v: model.compliance_status.value == v,
         "owner": lambda v: model.owner.casefold() == v.casefold(),
         "domain": lambda v: (model.domain or "").casefold() == v.casefold(),
+        "team": lambda v: model.team == v,
         "q": lambda v: model.name.casefold().startswith(v.casefold()),
     }
     return all(checks[key](value) for key, value in filters.items() if key in checks and value)
 
 
 def default_registry() -> Registry:
+    from govhub.store.repository import MetricRepository, ModelRepository, SequenceRepository, StatsRepository, VersionRepository
+    from govhub.store.teams import TeamRepository
+
     stats = StatsRepository()
-    return Registry(ModelRepository(stats), VersionRepository(), MetricRepository(), stats, SequenceRepository())
+    return Registry(ModelRepository(stats), VersionRepository(), MetricRepository(), stats, SequenceRepository(), TeamRepository())

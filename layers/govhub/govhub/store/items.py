@@ -7,6 +7,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -47,6 +48,7 @@ StatusIndex = _index(keys.GSI_STATUS)
 OwnerIndex = _index(keys.GSI_OWNER)
 DomainIndex = _index(keys.GSI_DOMAIN)
 RiskStatusIndex = _index(keys.GSI_RISK_STATUS)
+TeamIndex = _index(keys.GSI_TEAM)
 
 
 class _Stamped(Model):
@@ -62,6 +64,8 @@ class _Stamped(Model):
     updated_by = UnicodeAttribute()
     updated_by_role = UnicodeAttribute()
     change_reason = UnicodeAttribute(null=True)
+    # what a pipeline says about its run (repository, run id, commit): shown in the audit trail, never trusted
+    claimed_context = MapAttribute(null=True)
     gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
 
@@ -77,6 +81,32 @@ class PolicyViolationMap(MapAttribute):
     detected_at = UnicodeAttribute()
 
 
+class SignoffMap(MapAttribute):
+    by = UnicodeAttribute()
+    role = UnicodeAttribute()
+    at = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    version_id = NumberAttribute(null=True)
+
+
+class InvalidationMap(MapAttribute):
+    at = UnicodeAttribute()
+    by = UnicodeAttribute()
+    fields = ListAttribute(of=UnicodeAttribute)
+    snapshot_sha256 = UnicodeAttribute()
+
+
+class ApprovalMap(MapAttribute):
+    """The model's approval: sign-offs of the current review round and the sealed snapshot in force."""
+
+    required_signoffs = NumberAttribute(default=1)
+    signoffs = ListAttribute(of=SignoffMap, null=True)
+    snapshot_sha256 = UnicodeAttribute(null=True)
+    sealed_at = UnicodeAttribute(null=True)
+    policy_version = NumberAttribute(null=True)
+    invalidated = InvalidationMap(null=True)
+
+
 class ModelItem(_Stamped):
     class Meta(_TableMeta):
         pass
@@ -85,6 +115,7 @@ class ModelItem(_Stamped):
     name = UnicodeAttribute()
     name_key = UnicodeAttribute()
     owner = UnicodeAttribute()
+    team = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     domain = UnicodeAttribute(null=True)
     risk_level = UnicodeAttribute(default=RiskLevel.MINIMAL.value)
@@ -98,6 +129,8 @@ class ModelItem(_Stamped):
     approved_at = UnicodeAttribute(null=True)
     approved_version_id = NumberAttribute(null=True)
     policy_violations = ListAttribute(of=PolicyViolationMap, null=True)
+    approval = ApprovalMap(null=True)
+    editors_since_submission = UnicodeSetAttribute(null=True)
     latest_version_id = NumberAttribute(null=True)
     latest_version_tag = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
@@ -110,6 +143,8 @@ class ModelItem(_Stamped):
     gsi5sk = UnicodeAttribute(null=True, attr_name="GSI5SK")
     gsi6pk = UnicodeAttribute(null=True, attr_name="GSI6PK")
     gsi6sk = UnicodeAttribute(null=True, attr_name="GSI6SK")
+    gsi7pk = UnicodeAttribute(null=True, attr_name="GSI7PK")
+    gsi7sk = UnicodeAttribute(null=True, attr_name="GSI7SK")
 
     by_list = ListIndex()
     by_risk = RiskIndex()
@@ -117,6 +152,7 @@ class ModelItem(_Stamped):
     by_owner = OwnerIndex()
     by_domain = DomainIndex()
     by_risk_status = RiskStatusIndex()
+    by_team = TeamIndex()
 
 
 class ModelPointerItem(Model):
@@ -134,10 +170,13 @@ class ModelPointerItem(Model):
     compliance_status = UnicodeAttribute(null=True)
     latest_version_id = NumberAttribute(null=True)
     latest_version_tag = UnicodeAttribute(null=True)
+    editors_since_submission = UnicodeSetAttribute(null=True)
 
 
-# Bookkeeping attributes of the model item: a change of only these is not a change of the model's record.
+# Bookkeeping attributes of the model item: a change of only these is not a change of the model's record
+# (who touched versions or metrics is kept for the independent-review rule; the audit trail has those changes).
 MODEL_POINTER_ATTRIBUTES = ("latest_version_id", "latest_version_tag")
+MODEL_BOOKKEEPING_ATTRIBUTES = (*MODEL_POINTER_ATTRIBUTES, "editors_since_submission")
 
 
 class VersionItem(_Stamped):
@@ -162,6 +201,42 @@ class MetricItem(_Stamped):
     version_id = NumberAttribute()
     metric_name = UnicodeAttribute()
     value = NumberAttribute()
+
+    by_list = ListIndex()
+
+
+class ApprovalItem(_Stamped):
+    """A sealed approval snapshot (canonical JSON) under its model: written in the approving transaction, never changed."""
+
+    class Meta(_TableMeta):
+        pass
+
+    snapshot_sha256 = UnicodeAttribute()
+    snapshot = UnicodeAttribute()
+    version_id = NumberAttribute(null=True)
+
+
+class TeamItem(Model):
+    """A team (slug + display name); audited in the global chain (model id 0), like policy versions."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    entity = UnicodeAttribute()
+    model_id = NumberAttribute()
+    revision = VersionAttribute()
+    slug = UnicodeAttribute()
+    display_name = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+    updated_by_role = UnicodeAttribute()
+    change_reason = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
 
     by_list = ListIndex()
 

@@ -15,6 +15,9 @@ STATS_PK = "STATS"
 COUNTERS_SK = "COUNTERS"
 SEQUENCE_PK = "SEQUENCE"
 MODELS_LIST = "MODELS"
+APPROVAL = "APPROVAL#"  # sealed approval snapshots under their model, by time
+TEAM = "TEAM#"
+TEAMS_LIST = "TEAMS"  # GSI1 partition of every team, by slug
 
 # Global secondary indexes (GSI1 is overloaded: list of models, versions of a model, metric by id).
 GSI_LIST = "gsi1"
@@ -23,6 +26,7 @@ GSI_STATUS = "gsi3"
 GSI_OWNER = "gsi4"
 GSI_DOMAIN = "gsi5"
 GSI_RISK_STATUS = "gsi6"
+GSI_TEAM = "gsi7"
 
 # The `entity` attribute tells the stream consumers what changed; items without it
 # (guards, counters, sequences, audit index) never reach the audit trail.
@@ -32,6 +36,8 @@ ENTITY_METRIC = "metric"
 ENTITY_TOMBSTONE = "tombstone"
 ENTITY_POLICY = "policy"
 ENTITY_REPORT = "report"
+ENTITY_APPROVAL = "approval"
+ENTITY_TEAM = "team"
 
 # Report generations (audited, under their model) and bulk report jobs (not audited: no `entity`).
 REPORT = "REPORT#"
@@ -119,6 +125,19 @@ def tombstone_sk(at_iso: str) -> str:
 
 def report_sk(at_iso: str, report_id: str) -> str:
     return f"{REPORT}{at_iso}#{report_id}"
+
+
+def approval_sk(sealed_at_iso: str, sha256: str) -> str:
+    return f"{APPROVAL}{sealed_at_iso}#{sha256}"
+
+
+def team_pk(slug: str) -> str:
+    return f"{TEAM}{slug}"
+
+
+def team_partition(slug: str) -> str:
+    """GSI7 partition of one team's models."""
+    return f"MODELS#TEAM#{slug}"
 
 
 def report_job_pk(job_id: str) -> str:

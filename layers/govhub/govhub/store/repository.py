@@ -14,17 +14,20 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from govhub.config import settings
 from govhub.domain.entities import (
     AIModel,
+    ApprovalState,
+    Invalidation,
     Metric,
     ModelVersion,
     Page,
     PolicyViolation,
+    Signoff,
     Stamp,
     VersionRef,
 )
@@ -34,6 +37,8 @@ from govhub.store import keys
 from govhub.store.items import (
     COUNTER_NAMES,
     MODEL_POINTER_ATTRIBUTES,
+    ApprovalItem,
+    ApprovalMap,
     CounterItem,
     GuardItem,
     MetricItem,
@@ -41,6 +46,7 @@ from govhub.store.items import (
     ModelPointerItem,
     PolicyViolationMap,
     SequenceItem,
+    SignoffMap,
     TombstoneItem,
     VersionItem,
 )
@@ -120,6 +126,7 @@ def _iso(value: datetime) -> str:
 
 
 def _stamp_from(item: Any) -> Stamp:
+    context = getattr(item, "claimed_context", None)
     return Stamp(
         created_at=datetime.fromisoformat(item.created_at),
         created_by=item.created_by,
@@ -127,6 +134,7 @@ def _stamp_from(item: Any) -> Stamp:
         updated_by=item.updated_by,
         updated_by_role=item.updated_by_role,
         change_reason=item.change_reason,
+        claimed_context=dict(context.as_dict()) if context is not None else None,
     )
 
 
@@ -137,6 +145,17 @@ def _apply_stamp(item: Any, stamp: Stamp) -> None:
     item.updated_by = stamp.updated_by
     item.updated_by_role = stamp.updated_by_role
     item.change_reason = stamp.change_reason
+    if hasattr(type(item), "claimed_context"):
+        item.claimed_context = dict(stamp.claimed_context) if stamp.claimed_context else None
+
+
+def _editor_added(username: str) -> Any:
+    """The update action that adds a version's or metric's author to the model's editors (no revision bump)."""
+    return ModelPointerItem.editors_since_submission.add({username})
+
+
+def _model_live() -> Condition:
+    return ModelPointerItem.pk.exists() & (ModelPointerItem.compliance_status != ComplianceStatus.RETIRED.value)
 
 
 class SequenceRepository:
@@ -185,9 +204,15 @@ class ModelRepository:
 
     def list(self, filters: dict[str, str], limit: int, cursor: str | None) -> Page:
         risk, status = filters.get("risk_level"), filters.get("compliance_status")
-        owner, domain = filters.get("owner"), filters.get("domain")
+        owner, domain, team = filters.get("owner"), filters.get("domain"), filters.get("team")
         remaining: list[Condition] = []
-        if risk and status:
+        if team:
+            index, sort_key, partition = ModelItem.by_team, ModelItem.gsi7sk, keys.team_partition(team)
+            if risk:
+                remaining.append(ModelItem.risk_level == risk)
+            if status:
+                remaining.append(ModelItem.compliance_status == status)
+        elif risk and status:
             index, sort_key, partition = ModelItem.by_risk_status, ModelItem.gsi6sk, keys.risk_status_partition(risk, status)
         elif risk:
             index, sort_key, partition = ModelItem.by_risk, ModelItem.gsi2sk, keys.risk_partition(risk)
@@ -233,8 +258,13 @@ class ModelRepository:
         _transact(build)
         return self._to_domain(item)
 
-    def save(self, model: AIModel, counters: dict[str, int], previous_name: str | None = None) -> AIModel:
-        """Write a changed model; fails with ConditionFailedError if its revision moved on or the new name is taken."""
+    def save(
+        self, model: AIModel, counters: dict[str, int], previous_name: str | None = None, sealed: tuple[str, str] | None = None
+    ) -> AIModel:
+        """Write a changed model; fails with ConditionFailedError if its revision moved on or the new name is taken.
+
+        `sealed` is an approval snapshot `(sha256, canonical JSON)` to store in the same transaction.
+        """
         item = self._to_item(model)
         renamed = previous_name is not None and keys.name_key(previous_name) != keys.name_key(model.name)
 
@@ -254,10 +284,52 @@ class ModelRepository:
                     GuardItem(keys.model_name_guard(model.name), keys.META, target_id=model.id),
                     condition=GuardItem.pk.does_not_exist(),
                 )
+            if sealed is not None:
+                transaction.save(self._approval_item(model, *sealed), condition=ApprovalItem.pk.does_not_exist())
             self._stats.add_to(transaction, counters)
 
         _transact(build)
-        return self._to_domain(item)
+        saved = self._to_domain(item)
+        saved.latest_version = model.latest_version  # the pointer is not this write's: the answer keeps the one read
+        return saved
+
+    def add_editor(self, model_id: int, username: str) -> None:
+        """Count `username` among those who changed the model since its submission (no revision bump).
+
+        Fails with ConditionFailedError if the model is gone or retired."""
+        try:
+            ModelPointerItem(keys.model_pk(model_id), keys.META).update(actions=[_editor_added(username)], condition=_model_live())
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise ConditionFailedError(str(error)) from error
+            raise
+
+    @staticmethod
+    def _approval_item(model: AIModel, sha256: str, snapshot: str) -> ApprovalItem:
+        sealed_at = model.approval.sealed_at or model.stamp.updated_at
+        item = ApprovalItem(
+            keys.model_pk(model.id),
+            keys.approval_sk(_iso(sealed_at), sha256),
+            entity=keys.ENTITY_APPROVAL,
+            model_id=model.id,
+            snapshot_sha256=sha256,
+            snapshot=snapshot,
+            version_id=model.approved_version_id,
+        )
+        _apply_stamp(item, model.stamp)
+        return item
+
+    def sealed_snapshots(self, model_id: int, limit: int, cursor: str | None) -> Page:
+        """The model's sealed approval snapshots, newest first: `(sha256, canonical JSON)`."""
+        results = ApprovalItem.query(
+            keys.model_pk(model_id),
+            ApprovalItem.sk.startswith(keys.APPROVAL),
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        return _page(results, lambda item: (item.snapshot_sha256, item.snapshot))
 
     def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None:
         """Delete the model with a tombstone saying who and why, then its versions and metrics."""
@@ -302,6 +374,7 @@ class ModelRepository:
             name=model.name,
             name_key=name_key,
             owner=model.owner,
+            team=model.team,
             description=model.description,
             domain=model.domain,
             risk_level=risk,
@@ -315,6 +388,8 @@ class ModelRepository:
             approved_at=_iso(model.approved_at) if model.approved_at else None,
             approved_version_id=model.approved_version_id,
             policy_violations=[_violation_item(v) for v in model.policy_violations] or None,
+            approval=_approval_map(model.approval),
+            editors_since_submission=set(model.editors_since_submission) or None,
             gsi1pk=keys.MODELS_LIST,
             gsi1sk=name_key,
             gsi2pk=keys.risk_partition(risk),
@@ -327,6 +402,8 @@ class ModelRepository:
             gsi5sk=name_key if model.domain else None,
             gsi6pk=keys.risk_status_partition(risk, status),
             gsi6sk=name_key,
+            gsi7pk=keys.team_partition(model.team) if model.team else None,
+            gsi7sk=name_key if model.team else None,
         )
         if model.revision is not None:
             item.revision = model.revision
@@ -339,6 +416,7 @@ class ModelRepository:
             id=int(item.model_id),
             name=item.name,
             owner=item.owner,
+            team=item.team,
             stamp=_stamp_from(item),
             description=item.description,
             domain=item.domain,
@@ -353,6 +431,8 @@ class ModelRepository:
             approved_at=datetime.fromisoformat(item.approved_at) if item.approved_at else None,
             approved_version_id=int(item.approved_version_id) if item.approved_version_id is not None else None,
             policy_violations=[_violation(v) for v in item.policy_violations or []],
+            approval=_approval(item.approval),
+            editors_since_submission=frozenset(item.editors_since_submission or ()),
             revision=int(item.revision) if item.revision is not None else None,
             latest_version=(
                 VersionRef(id=int(item.latest_version_id), version_tag=item.latest_version_tag or "")
@@ -381,6 +461,44 @@ def _violation(item: PolicyViolationMap) -> PolicyViolation:
         article=item.article,
         policy_version=int(item.policy_version),
         detected_at=datetime.fromisoformat(item.detected_at),
+    )
+
+
+def _approval_map(approval: ApprovalState) -> ApprovalMap | None:
+    if approval == ApprovalState():
+        return None
+    invalidated = approval.invalidated
+    return ApprovalMap(
+        required_signoffs=approval.required_signoffs,
+        signoffs=[
+            SignoffMap(by=s.by, role=s.role, at=_iso(s.at), reason=s.reason, version_id=s.version_id) for s in approval.signoffs
+        ] or None,
+        snapshot_sha256=approval.snapshot_sha256,
+        sealed_at=_iso(approval.sealed_at) if approval.sealed_at else None,
+        policy_version=approval.policy_version,
+        invalidated={
+            "at": _iso(invalidated.at), "by": invalidated.by, "fields": list(invalidated.fields),
+            "snapshot_sha256": invalidated.snapshot_sha256,
+        } if invalidated else None,
+    )
+
+
+def _approval(item: ApprovalMap | None) -> ApprovalState:
+    if item is None:
+        return ApprovalState()
+    invalidated = item.invalidated
+    return ApprovalState(
+        required_signoffs=int(item.required_signoffs or 1),
+        signoffs=[
+            Signoff(s.by, s.role, datetime.fromisoformat(s.at), s.reason, int(s.version_id) if s.version_id is not None else None)
+            for s in item.signoffs or []
+        ],
+        snapshot_sha256=item.snapshot_sha256,
+        sealed_at=datetime.fromisoformat(item.sealed_at) if item.sealed_at else None,
+        policy_version=int(item.policy_version) if item.policy_version is not None else None,
+        invalidated=Invalidation(
+            datetime.fromisoformat(invalidated.at), invalidated.by, tuple(invalidated.fields or ()), invalidated.snapshot_sha256
+        ) if invalidated else None,
     )
 
 
@@ -438,8 +556,12 @@ class VersionRepository:
         def build(transaction: TransactWrite) -> None:
             transaction.update(
                 pointer,
-                actions=[ModelPointerItem.latest_version_id.set(version.id), ModelPointerItem.latest_version_tag.set(version.version_tag)],
-                condition=ModelPointerItem.pk.exists() & (ModelPointerItem.compliance_status != ComplianceStatus.RETIRED.value),
+                actions=[
+                    ModelPointerItem.latest_version_id.set(version.id),
+                    ModelPointerItem.latest_version_tag.set(version.version_tag),
+                    _editor_added(version.stamp.created_by),
+                ],
+                condition=_model_live(),
             )
             transaction.save(
                 GuardItem(keys.model_pk(version.model_id), keys.version_tag_guard(version.version_tag), target_id=version.id),

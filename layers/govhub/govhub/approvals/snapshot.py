@@ -1,0 +1,103 @@
+"""The sealed snapshot of an approval: exactly what was approved, as one canonical JSON document and its SHA-256.
+
+A regulator asks "what exactly did you approve, who approved it, and what changed since?": the snapshot answers
+the first two (governed fields, the approved version with its artifact hash and metrics, the policy in force,
+the sign-offs); comparing it with the model now, or reading the audit trail after it, answers the third.
+The canonical form is the audit trail's (RFC 8785 rules), so anyone can recompute the hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from govhub.audit.chain import canonical_json
+from govhub.domain.entities import GOVERNED_FIELDS, AIModel, Metric, ModelVersion, Signoff
+
+SNAPSHOT_SCHEMA = "govhub.approval/1"
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    version: int
+    name: str
+    document_sha256: str
+
+
+@dataclass(frozen=True)
+class SealedSnapshot:
+    document: dict[str, Any]
+    sha256: str
+
+    @property
+    def text(self) -> str:
+        return canonical_json(self.document).decode()
+
+
+def governed_values(model: AIModel) -> dict[str, Any]:
+    return {name: _plain(getattr(model, name)) for name in GOVERNED_FIELDS}
+
+
+def changed_governed_fields(before: AIModel, after: AIModel) -> list[str]:
+    """The governed fields whose value differs, in GOVERNED_FIELDS order."""
+    return [name for name in GOVERNED_FIELDS if _plain(getattr(before, name)) != _plain(getattr(after, name))]
+
+
+def seal(
+    model: AIModel,
+    version: ModelVersion | None,
+    metrics: Iterable[Metric],
+    policy: PolicyRef | None,
+    signoffs: Iterable[Signoff],
+    sealed_at: datetime,
+) -> SealedSnapshot:
+    latest: dict[str, Metric] = {}
+    for metric in metrics:  # a metric recorded twice counts with its latest value, as the policy judges it
+        known = latest.get(metric.metric_name)
+        if known is None or metric.id > known.id:
+            latest[metric.metric_name] = metric
+    document = {
+        "schema": SNAPSHOT_SCHEMA,
+        "model_id": model.id,
+        "model": governed_values(model),
+        "version": None if version is None else {
+            "id": version.id,
+            "version_tag": version.version_tag,
+            "artifact_uri": version.s3_path,
+            "sha256": version.sha256,
+        },
+        "metrics": {
+            name: {"value": metric.value, "metric_id": metric.id, "recorded_at": _time(metric.stamp.created_at)}
+            for name, metric in sorted(latest.items())
+        },
+        "policy": None if policy is None else {
+            "version": policy.version, "name": policy.name, "document_sha256": policy.document_sha256,
+        },
+        "signoffs": [
+            {"by": s.by, "role": s.role, "at": _time(s.at), "reason": s.reason} for s in signoffs
+        ],
+        "sealed_at": _time(sealed_at),
+    }
+    return SealedSnapshot(document, hashlib.sha256(canonical_json(document)).hexdigest())
+
+
+def load_snapshot(text: str) -> dict[str, Any]:
+    return json.loads(text)
+
+
+def snapshot_sha256(document: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _time(value: datetime) -> str:
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
