@@ -105,7 +105,7 @@ def aws(template: Template) -> Iterator[dict[str, str]]:
 @pytest.fixture
 def api(aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> Api:
     api = Api(template, functions)
-    answer = api.post("/api/v1/teams", {"slug": OWNER_TEAM, "display_name": "ML Platform"}, role="admin")
+    answer = api.post("/api/v1/teams", {"slug": OWNER_TEAM, "display_name": "ML Platform"}, role="admin", user="setup.admin")
     assert answer.status == 201, answer.body
     return api
 

@@ -158,7 +158,8 @@ def test_s3_failing_for_some_records_of_a_batch_is_retried_until_every_change_ha
         assert [r["sequence"] for r in records] == list(range(1, count + 1))
         assert len({r["event_id"] for r in records}) == count
         assert api.get(f"/api/v1/models/{model['id']}/audit-logs/verify").body["intact"] is True
-    assert len(api.get("/api/v1/audit-logs", query="limit=100").body["items"]) == 8
+    # 8 changes of the two models, and the registration of the owner's team (the global chain)
+    assert len(api.get("/api/v1/audit-logs", query="limit=100").body["items"]) == 9
 
 
 def test_a_redelivered_batch_leaves_no_duplicate(api: Api, pipeline: AuditPipeline) -> None:
@@ -396,7 +397,7 @@ def test_the_global_list_filters_by_model_actor_action_and_time_and_pages_with_a
     review = _status(api, second["id"], "under_review", "ready")
     pipeline.flush()
     everything = api.get("/api/v1/audit-logs", role="auditor", query="limit=100").body["items"]
-    assert len(everything) == 8
+    assert len(everything) == 9  # 8 changes of the two models, and the registration of the owner's team
     assert [r["time"] for r in everything] == sorted((r["time"] for r in everything), reverse=True)
     # by model
     assert {r["model_id"] for r in api.get("/api/v1/audit-logs", query=f"model_id={second['id']}").body["items"]} == {second["id"]}
@@ -419,7 +420,7 @@ def test_the_global_list_filters_by_model_actor_action_and_time_and_pages_with_a
         cursor = page["next_cursor"]
         if not cursor:
             break
-    assert len(seen) == 8 and len(set(seen)) == 8
+    assert len(seen) == 9 and len(set(seen)) == 9
     # a model's own list filters the same way
     owner_only = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="actor=omar.owner&action=create&limit=2").body
     assert len(owner_only["items"]) == 2 and owner_only["next_cursor"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Api
+from tests.integration.conftest import OWNER_TEAM, Api
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def _other_registry() -> Any:
     from govhub.domain.entities import Actor
     from govhub.services.registry import default_registry
 
-    return default_registry(), Actor(username="omar.owner", role="model_owner")
+    return default_registry(), Actor(username="omar.owner", role="model_owner", teams=frozenset({OWNER_TEAM}))
 
 
 def test_a_model_changed_while_it_is_deleted_is_a_409_and_stays(api: Api, model: dict, meanwhile: Any) -> None:

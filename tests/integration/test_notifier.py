@@ -100,8 +100,9 @@ def test_a_status_change_produces_exactly_one_event_with_the_right_detail(api: A
     assert event["source"] == "govhub.registry" and event["detail-type"] == "Compliance Status Changed"
     detail = event["detail"]
     assert (detail["previous_status"], detail["status"]) == ("draft", "under_review")
-    assert detail["model"] == {"id": model["id"], "name": "chatbot", "owner": "ML Team", "domain": "finance",
-                               "risk_level": "minimal", "compliance_status": "under_review"}
+    assert detail["model"] == {"id": model["id"], "name": "chatbot", "owner": "ML Team", "team": "ml-platform",
+                               "domain": "finance", "risk_level": "minimal", "compliance_status": "under_review"}
+    assert detail["approval_snapshot_sha256"] is None and detail["approval_invalidated"] is None
     assert detail["actor"] == {"username": "omar.owner", "role": "model_owner"} and detail["reason"] == "Ready for review"
     assert detail["approved_version"] is None
     assert datetime.fromisoformat(detail["time"]) == datetime.fromisoformat(answer.body["updated_at"])

@@ -39,7 +39,7 @@ from govhub.policy.document import default_policy
 from local_stack.functions import FunctionHost
 from local_stack.pump import matches
 from local_stack.template import Template
-from tests.integration.conftest import Api
+from tests.integration.conftest import OWNER_TEAM, Api
 
 USERS = [("ada.admin", "admin"), ("alan.admin", "admin"), ("grace.admin", "admin"), ("omar.owner", "model_owner"),
          ("olga.owner", "model_owner"), ("aude.auditor", "auditor")]
@@ -87,6 +87,11 @@ class Shadow:
     latest_sha: bool | None = None                  # None: no version yet
     latest_version_id: int | None = None
     metrics: dict[str, float] = field(default_factory=dict)
+    justification: str | None = None
+    editors: set[str] = field(default_factory=set)  # who changed fields, versions or metrics since the last submission
+
+    def changed_by(self, username: str) -> None:
+        self.editors.add(username)
 
 
 def failures(model: Shadow, target: str, policy: Params, actor: tuple[str, str] | None) -> set[str]:
@@ -101,7 +106,8 @@ def failures(model: Shadow, target: str, policy: Params, actor: tuple[str, str] 
         failed.add("no-prohibited-practices")
     if actor is not None:
         username, role = actor
-        if role not in policy.approver_roles or username.casefold() in {model.created_by.casefold(), (model.submitted_by or "").casefold()}:
+        excluded = {model.created_by, model.submitted_by or "", *model.editors}
+        if role not in policy.approver_roles or username.casefold() in {name.casefold() for name in excluded}:
             failed.add("four-eyes-approval")
     if model.risk == "high":
         if not all(model.fields.get(name) for name in DOC_FIELDS):
@@ -156,7 +162,8 @@ class PolicyMachine(RuleBasedStateMachine):
                        accuracy: float | None, parity: float | None) -> Any:
         """A pipeline's sequence: register the model, then (maybe) a version, hashed or not, and its metrics."""
         fields = {name: (f"{name} text" if name in documented else None) for name in DOC_FIELDS}
-        body = {"name": f"machine-{next(names)}", "owner": "Team", "risk_level": risk, **{k: v for k, v in fields.items() if v}}
+        body = {"name": f"machine-{next(names)}", "owner": "Team", "team": OWNER_TEAM, "risk_level": risk,
+                **{k: v for k, v in fields.items() if v}}
         answer = self.api.post("/api/v1/models", body, role=who[1], user=who[0])
         if who[1] == "auditor":
             assert answer.status == 403
@@ -183,6 +190,7 @@ class PolicyMachine(RuleBasedStateMachine):
         else:
             assert answer.status == 201, answer.body
             shadow.latest_sha, shadow.latest_version_id, shadow.metrics = hashed, answer.body["id"], {}
+            shadow.changed_by(who[0])
             self.pump()
 
     @rule(model_id=models, who=users,
@@ -204,6 +212,7 @@ class PolicyMachine(RuleBasedStateMachine):
         else:
             assert answer.status == 201, answer.body
             shadow.metrics.update(values)
+            shadow.changed_by(who[0])
             self.pump()
 
     @rule(model_id=models, who=users, name=st.sampled_from(DOC_FIELDS), documented=st.booleans())
@@ -217,6 +226,7 @@ class PolicyMachine(RuleBasedStateMachine):
             assert answer.status == 409
         else:
             assert answer.status == 200, answer.body
+            self.governed_change(shadow, who, shadow.fields.get(name) != value, answer.body)
             shadow.fields[name] = value
             self.pump()
 
@@ -231,8 +241,20 @@ class PolicyMachine(RuleBasedStateMachine):
             assert answer.status == 409
         else:
             assert answer.status == 200, answer.body
-            shadow.risk = risk
+            self.governed_change(shadow, who, (shadow.risk, shadow.justification) != (risk, "review"), answer.body)
+            shadow.risk, shadow.justification = risk, "review"
             self.pump()
+
+    @staticmethod
+    def governed_change(shadow: Shadow, who: tuple[str, str], changed: bool, answer: dict[str, Any]) -> None:
+        """A change to what an approval seals: the changer may not approve, and an approved model is reviewed again."""
+        if not changed:
+            return
+        shadow.changed_by(who[0])
+        if shadow.status == "approved":
+            shadow.status = "under_review"
+            assert answer["compliance_status"] == "under_review"
+            assert answer["last_change_reason"].startswith("approval invalidated:")
 
     @rule(model_id=models, who=users, status=st.sampled_from(STATUSES))
     def any_status_change(self, model_id: int, who: tuple[str, str], status: str) -> None:
@@ -257,7 +279,9 @@ class PolicyMachine(RuleBasedStateMachine):
         shadow.status = target
         if target == "under_review":
             shadow.submitted_by = who[0]
+            shadow.editors = set()
         if target == "approved":
+            assert who[0] not in shadow.editors, (who, shadow)  # nobody who changed it since submission approves it
             shadow.approved_by = who[0]
         self.pump()
 

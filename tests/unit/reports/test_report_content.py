@@ -61,6 +61,20 @@ def test_sections_follow_annex_iv_order_and_cite_their_points() -> None:
     ]
 
 
+def test_the_sealed_approval_and_the_team_are_in_the_report() -> None:
+    inputs = complete_inputs()
+    inputs["model"] = {**inputs["model"], "team": "payments-ml", "compliance_status": "approved", "approval": {
+        "snapshot_sha256": "5e" * 32, "sealed_at": "2026-11-25T10:00:00+00:00", "policy_version": 2, "required_signoffs": 2,
+        "signoffs": [{"by": "ada.admin", "role": "admin", "at": "2026-11-24T10:00:00+00:00", "reason": "ok"},
+                     {"by": "bea.admin", "role": "admin", "at": "2026-11-25T10:00:00+00:00", "reason": "ok"}],
+        "invalidated": None}}
+    content = build_report_content(**inputs)
+    assert content["model"]["team"] == "payments-ml"
+    general = next(s["data"] for s in content["sections"] if s["id"] == "general_description")
+    assert general["approval"]["snapshot_sha256"] == "5e" * 32
+    assert [s["by"] for s in general["approval"]["signoffs"]] == ["ada.admin", "bea.admin"]
+
+
 def test_a_fully_documented_high_risk_model_has_no_gaps() -> None:
     content = build_report_content(**complete_inputs())
     assert content["gaps"] == []
@@ -82,6 +96,9 @@ def test_cover_facts_carry_the_models_values_and_the_report_identity() -> None:
         "revision": 5,
         "latest_version": None,
         "approved_version": None,
+        "team": None,
+        "approval": {"snapshot_sha256": None, "sealed_at": None, "policy_version": None, "required_signoffs": 1,
+                     "signoffs": [], "invalidated": None},
     }
     assert content["model"]["latest_version"] == {"id": 101, "version_tag": "v1.1.0"}
     assert content["report"] == {

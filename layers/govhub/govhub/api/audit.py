@@ -88,6 +88,7 @@ class AuditRecordOut(Schema):
     event_id: str = Field(description="The table stream event the record was made from.")
     claimed_context: dict[str, str] | None = Field(
         default=None,
+        exclude_if=lambda value: value is None,  # the record as stored: the field is there only when one was sent
         description="What a pipeline said about its run (repository, run id, commit...), recorded as claimed: never "
         "verified and never used for authorization or four eyes. Absent when the caller sent none.",
     )

@@ -187,6 +187,7 @@ def build_report_content(
         "id": _plain(model.get("id")),
         "name": _text(model.get("name")),
         "owner": _text(model.get("owner")),
+        "team": _text(model.get("team")),
         "domain": _text(model.get("domain")),
         "risk_level": risk_level,
         "compliance_status": _text(model.get("compliance_status")),
@@ -198,6 +199,7 @@ def build_report_content(
     }
     if approved_id is not None and model_summary["approved_version"] is None:
         model_summary["approved_version"] = {"id": _plain(approved_id), "version_tag": None}
+    model_summary["approval"] = _approval(model.get("approval"))
 
     section_data: dict[str, dict] = {
         "general_description": {
@@ -206,10 +208,12 @@ def build_report_content(
             "description": _text(model.get("description")),
             "intended_purpose": _text(model.get("intended_purpose")),
             "provider": model_summary["owner"],
+            "team": model_summary["team"],
             "domain": model_summary["domain"],
             "compliance_status": model_summary["compliance_status"],
             "latest_version": model_summary["latest_version"],
             "approved_version": model_summary["approved_version"],
+            "approval": model_summary["approval"],
             "created_at": _plain(model.get("created_at")),
             "created_by": _text(model.get("created_by")),
             "updated_at": _plain(model.get("updated_at")),
@@ -298,6 +302,29 @@ def build_report_content(
         },
     }
     return content
+
+
+def _approval(raw: Mapping | None) -> dict:
+    """The sealed approval in force (its snapshot hash: GET /models/{id}/approval has the document), the sign-offs,
+    and what reopened review if a change invalidated the last approval."""
+    raw = raw or {}
+    invalidated = raw.get("invalidated") or None
+    return {
+        "snapshot_sha256": _text(raw.get("snapshot_sha256")),
+        "sealed_at": _plain(raw.get("sealed_at")),
+        "policy_version": _plain(raw.get("policy_version")),
+        "required_signoffs": _plain(raw.get("required_signoffs")) or 1,
+        "signoffs": [
+            {"by": _text(s.get("by")), "role": _text(s.get("role")), "at": _plain(s.get("at")), "reason": _text(s.get("reason"))}
+            for s in raw.get("signoffs") or []
+        ],
+        "invalidated": {
+            "at": _plain(invalidated.get("at")),
+            "by": _text(invalidated.get("by")),
+            "fields": [str(f) for f in invalidated.get("fields") or []],
+            "snapshot_sha256": _text(invalidated.get("snapshot_sha256")),
+        } if invalidated else None,
+    }
 
 
 def canonical_json(value: Any) -> bytes:
