@@ -20,7 +20,7 @@ def test_health_answers_without_a_token(stack: dict) -> None:
 def test_stack_file_names_everything_a_tool_needs(stack: dict) -> None:
     for key in ("api_url", "aws_endpoint", "region", "user_pool_id", "client_id", "table", "users", "machine_api_url", "ci"):
         assert stack[key], key
-    assert set(stack["users"]) == {"admin", "model_owner", "auditor"}
+    assert set(stack["users"]) == {"admin", "model_owner", "auditor", "reviewer"}  # reviewer: a second admin
 
 
 def test_no_token_or_a_bad_token_is_401(stack: dict) -> None:

@@ -83,7 +83,7 @@ def test_the_status_change_is_announced_on_the_bus_and_printed_by_the_stack(stac
     detail, _ = _eventually(printed)
     assert detail is not None, "no event was printed for the status change"
     assert detail["reason"] == reviewed["reason"] and detail["status"] == "under_review"
-    assert detail["schema_version"] == "1.0" and detail["model"]["id"] == model["id"]
+    assert detail["schema_version"] == "1.1" and detail["model"]["id"] == model["id"]
 
 
 def test_the_cli_exports_the_trail_and_verifies_it_offline(stack: dict[str, Any], reviewed: dict, tmp_path: Path) -> None:

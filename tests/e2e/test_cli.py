@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -111,7 +112,12 @@ def test_the_seed_ci_sequence_then_the_deployment_gate(govhub: Govhub, stack: di
                "--api-url", stack["api_url"], "--token", admin_token))
 
     passed = govhub("gate", "--model", name, "--version", "v1.0.0")
-    assert (passed.returncode, passed.stdout.strip()) == (0, f"PASS: {name} v1.0.0 is approved"), passed.stderr
+    lines = passed.stdout.splitlines()
+    assert (passed.returncode, lines[0]) == (0, f"PASS: {name} v1.0.0 is approved"), passed.stderr
+    # and it prints the sealed snapshot: what exactly was approved, by whom
+    sealed = dict(line.split("  ", 1) for line in lines[1:])
+    assert re.fullmatch(r"[0-9a-f]{64}", sealed["approval snapshot"].strip())
+    assert sealed["approved version"].strip() == "v1.0.0" and "demo-admin" in sealed["signed off by"]
     shown = _ok(govhub("--json", "show", name, "--version", "v1.0.0"))
     assert shown["version"]["sha256"] == hashlib.sha256(artifact.read_bytes()).hexdigest()
     assert {m["metric_name"]: m["value"] for m in shown["metrics"]} == evaluation

@@ -39,7 +39,8 @@ def test_a_signed_pipeline_registers_versions_measures_and_requests_review(stack
     name = f"ci-model-{uuid.uuid4().hex[:6]}"
     model = _signed(stack, "POST", "/models", {"name": name, "owner": "ML Team", "risk_level": "high"})
     assert model.status_code == 201, model.text
-    assert model.json()["created_by"] == "ci:govhub-local-ci"
+    assert model.json()["created_by"] == "ci:govhub-local-ci/local-ci"  # the role, and the session that names the run
+    assert model.json()["team"] == "payments-ml"  # the local CI credentials write for the demo team
     version = _signed(stack, "POST", "/versions", {"model_id": model.json()["id"], "version_tag": "v1", "s3_path": "s3://b/v1"})
     assert version.status_code == 201
     metrics = _signed(stack, "POST", "/metrics", {"version_id": version.json()["id"],

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 
+from local_stack.demo import DEMO_PIPELINE_TEAM
 from tests.e2e.helpers import Client
 from tests.infra.proof_stack import shared_stack
 
@@ -30,15 +31,17 @@ def admin(proof_stack: dict[str, Any]) -> Client:
 
 
 def make_subject(admin: Client) -> dict[str, Any]:
-    """A draft model with one version and one metric, created by the admin: what the attacks aim at."""
+    """A draft model of the demo owner's team with one version and one metric, created by the admin: what the
+    attacks aim at (a model owner may change it, so a refusal is the role's, not the team's)."""
     name = f"subject-{uuid.uuid4().hex[:10]}"
-    model = admin.post("/models", json={"name": name, "owner": "Proof Team", "risk_level": "limited"})
+    model = admin.post("/models", json={"name": name, "owner": "Proof Team", "risk_level": "limited", "team": DEMO_PIPELINE_TEAM})
     assert model.status_code == 201, model.text
     version = admin.post("/versions", json={"model_id": model.json()["id"], "version_tag": "v1", "s3_path": "s3://models/subject/v1"})
     assert version.status_code == 201, version.text
     metric = admin.post("/metrics", json={"version_id": version.json()["id"], "metric_name": "f1", "value": 0.8})
     assert metric.status_code == 201, metric.text
-    ids = {"model_id": model.json()["id"], "version_id": version.json()["id"], "metric_id": metric.json()["id"], "name": name}
+    ids = {"model_id": model.json()["id"], "version_id": version.json()["id"], "metric_id": metric.json()["id"], "name": name,
+           "slug": DEMO_PIPELINE_TEAM}
     policy = admin.get("/policies/active")
     if policy.status_code == 200:  # the policy set in force, for a valid request to replace it
         ids["policy_document"] = policy.json()["document"]

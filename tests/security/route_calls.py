@@ -28,6 +28,8 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/reports/bulk"): {"q": "{name}"},
     # the active policy set, put back as it is: a new version with the same rules
     ("PUT", "/api/v1/policies/active"): {"document": "{policy_document}", "reason": "re-issued by {n}"},
+    ("POST", "/api/v1/teams"): {"slug": "proof-{n}", "display_name": "Proof team {n}"},
+    ("PATCH", "/api/v1/teams/{slug}"): {"display_name": "Renamed by {n}"},
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},

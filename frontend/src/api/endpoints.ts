@@ -1,6 +1,7 @@
 /** One typed function per route of docs/api.md that the dashboard uses. */
 import type { ApiClient } from './client';
 import type {
+  ApprovalRecord,
   AuditQuery,
   AuditRecord,
   AuditVerification,
@@ -16,6 +17,7 @@ import type {
   ModelQuery,
   Page,
   RiskLevel,
+  Team,
   Version,
   VersionCreate,
 } from './types';
@@ -92,6 +94,18 @@ export class GovernanceApi {
 
   verifyModelAudit(modelId: number, signal?: AbortSignal): Promise<AuditVerification> {
     return this.http.get(`/models/${modelId}/audit-logs/verify`, { signal });
+  }
+
+  approval(modelId: number, signal?: AbortSignal): Promise<ApprovalRecord> {
+    return this.http.get(`/models/${modelId}/approval`, { signal });
+  }
+
+  listTeams(signal?: AbortSignal): Promise<Page<Team>> {
+    return this.http.get('/teams', { query: { limit: 100 }, signal });
+  }
+
+  createTeam(slug: string, displayName: string): Promise<Team> {
+    return this.http.post('/teams', { slug, display_name: displayName });
   }
 
   complianceCheck(modelId: number, signal?: AbortSignal): Promise<ComplianceCheck> {

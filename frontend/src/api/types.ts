@@ -10,10 +10,54 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+export interface Signoff {
+  by: string;
+  role: string;
+  at: string;
+  reason: string;
+  version_id: number | null;
+}
+
+/** Why the last approval stopped being in force: a governed field changed after it was sealed. */
+export interface ApprovalInvalidation {
+  at: string;
+  by: string;
+  fields: string[];
+  snapshot_sha256: string;
+}
+
+/** The model's approval: sign-offs of the current review round, and the sealed snapshot in force. */
+export interface ApprovalState {
+  required_signoffs: number;
+  signoffs: Signoff[];
+  snapshot_sha256: string | null;
+  sealed_at: string | null;
+  policy_version: number | null;
+  invalidated: ApprovalInvalidation | null;
+}
+
+/** `GET /models/{id}/approval`: what was approved (the latest sealed snapshot) and whether it is in force. */
+export interface ApprovalRecord {
+  model_id: number;
+  compliance_status: ComplianceStatus;
+  in_force: boolean;
+  required_signoffs: number;
+  signoffs: Signoff[];
+  invalidated: ApprovalInvalidation | null;
+  sealed: { snapshot_sha256: string; sha256_verified: boolean; sealed_at: string; snapshot: Record<string, unknown> } | null;
+}
+
+export interface Team {
+  slug: string;
+  display_name: string;
+  revision: number;
+}
+
 export interface Model {
   id: number;
   name: string;
   owner: string;
+  team?: string | null;
   description?: string | null;
   domain?: string | null;
   risk_level: RiskLevel;
@@ -25,6 +69,9 @@ export interface Model {
   allowed_transitions: ComplianceStatus[];
   latest_version: { id: number; version_tag: string } | null;
   approved_version_id: number | null;
+  approved_by?: string | null;
+  submitted_by?: string | null;
+  approval?: ApprovalState;
   revision: number;
   created_at: string;
   created_by?: string | null;
@@ -36,6 +83,7 @@ export interface Model {
 export interface ModelCreate {
   name: string;
   owner: string;
+  team?: string;
   description?: string;
   domain?: string;
   risk_level?: RiskLevel;
@@ -91,8 +139,8 @@ export interface AuditActor {
   role?: string | null;
 }
 
-export const AUDIT_ACTIONS = ['create', 'update', 'status_change', 'risk_change', 'delete', 'report_generated'] as const;
-export const AUDIT_ENTITIES = ['model', 'version', 'metric', 'report', 'policy'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'status_change', 'risk_change', 'delete', 'report_generated', 'approval_sealed'] as const;
+export const AUDIT_ENTITIES = ['model', 'version', 'metric', 'report', 'policy', 'approval', 'team'] as const;
 
 export interface FieldChange {
   before?: unknown;
@@ -111,6 +159,8 @@ export interface AuditRecord {
   hash?: string;
   prev_hash?: string | null;
   changes?: Record<string, FieldChange> | null;
+  /** What a pipeline said about its run (repository, run id, commit): recorded as claimed, never verified. */
+  claimed_context?: Record<string, string> | null;
 }
 
 export interface ChainBreak {
@@ -143,6 +193,7 @@ export interface AuditQuery {
 }
 
 export interface ModelQuery {
+  team?: string;
   risk_level?: string;
   compliance_status?: string;
   owner?: string;
@@ -166,6 +217,7 @@ export interface ComplianceCheckItem {
   reason: string;
   article: string;
   description?: string | null;
+  evidence?: Record<string, unknown>;
 }
 
 /** `GET /models/{id}/compliance-check`: the active policy's checklist for the next transition. */

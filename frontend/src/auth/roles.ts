@@ -48,3 +48,12 @@ export function canWrite(role: Role | null): boolean {
 export function canDelete(role: Role | null): boolean {
   return role === 'admin';
 }
+
+/** A user's teams are their Cognito groups named `team-<slug>`. */
+export function teamsFromGroups(groups: unknown): string[] {
+  const list: unknown[] = Array.isArray(groups) ? groups : typeof groups === 'string' ? groups.split(/[,\s]+/) : [];
+  return list
+    .filter((g): g is string => typeof g === 'string' && g.startsWith('team-') && g.length > 5)
+    .map((g) => g.slice(5))
+    .sort();
+}

@@ -1,6 +1,6 @@
 /** Holds the signed-in user's tokens, refreshes them before they expire and tells React when they change. */
 import { decodeJwt } from './jwt';
-import { roleFromClaims, usernameFromClaims, type Role } from './roles';
+import { roleFromClaims, teamsFromGroups, usernameFromClaims, type Role } from './roles';
 import type { TokenRefresher, Tokens } from './tokens';
 
 const STORAGE_KEY = 'govhub.session';
@@ -11,6 +11,8 @@ export interface Session {
   tokens: Tokens;
   username: string;
   role: Role | null;
+  /** The teams whose models the user may change (Cognito groups `team-<slug>`). */
+  teams?: string[];
   email?: string;
 }
 
@@ -22,6 +24,7 @@ export function sessionFromTokens(tokens: Tokens): Session {
     tokens,
     username: usernameFromClaims(claims),
     role: roleFromClaims(claims),
+    teams: teamsFromGroups(claims['cognito:groups']),
     email: typeof claims.email === 'string' ? claims.email : undefined,
   };
 }

@@ -16,6 +16,7 @@ import { EditProfileModal } from '../components/models/EditProfileModal';
 import { MetricsPanel } from '../components/models/MetricsPanel';
 import { ReportButton } from '../components/models/ReportButton';
 import { RiskModal } from '../components/models/RiskModal';
+import { ApprovalSummary } from '../components/models/ApprovalSummary';
 import { StatusDialog } from '../components/models/StatusDialog';
 import { VersionsPanel } from '../components/models/VersionsPanel';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
@@ -179,6 +180,7 @@ export default function ModelDetailPage() {
                   <Grid>
                     <Grid.Col span={6}>
                       <Field label="Owner">{m.owner}</Field>
+                      <Field label="Team" emptyText="Unassigned (administrators only)">{m.team}</Field>
                     </Grid.Col>
                     <Grid.Col span={6}>
                       <Field label="Domain">{m.domain}</Field>
@@ -234,6 +236,7 @@ export default function ModelDetailPage() {
                       {`${formatDateTime(m.updated_at)}${m.updated_by ? ` by ${m.updated_by}` : ''}`}
                     </Field>
                     {m.last_change_reason && <Field label="Reason">{m.last_change_reason}</Field>}
+                    <ApprovalSummary model={m} />
                   </Stack>
                 </Card>
               </Stack>
@@ -283,11 +286,16 @@ export default function ModelDetailPage() {
           }} />
           <RiskModal model={m} opened={riskOpened} onClose={risk.close} onReload={reloadModel} onSaved={(next) => {
             risk.close();
-            saved('Risk level updated')(next);
+            saved(next.compliance_status !== m.compliance_status ? 'Risk level updated: approval invalidated, back under review' : 'Risk level updated')(next);
           }} />
           <StatusDialog model={m} opened={statusOpened} onClose={status.close} onReload={reloadModel} onSaved={(next) => {
             status.close();
-            saved(`Status changed to ${statusLabel(next.compliance_status)}`)(next);
+            const signedOff = next.compliance_status === m.compliance_status && (next.approval?.signoffs.length ?? 0) > 0;
+            saved(
+              signedOff
+                ? `Sign-off recorded: ${next.approval?.signoffs.length} of ${next.approval?.required_signoffs}`
+                : `Status changed to ${statusLabel(next.compliance_status)}`,
+            )(next);
           }} />
         </>
       )}

@@ -30,7 +30,8 @@ describe('ModelsPage', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Load more' }));
     expect(await screen.findByRole('link', { name: 'resume-screener' })).toBeInTheDocument();
     expect(screen.getByText('Showing all 3 models')).toBeInTheDocument();
-    expect(requests.map((r) => r.query.get('cursor'))).toEqual([null, 'page-2']);
+    const lists = requests.filter((r) => r.path === '/models');
+    expect(lists.map((r) => r.query.get('cursor'))).toEqual([null, 'page-2']);
   });
 
   it('passes the URL filters to the API', async () => {
@@ -39,8 +40,23 @@ describe('ModelsPage', () => {
       routes: { 'GET /models': json(200, { items: [], next_cursor: null }) },
     });
     expect(await screen.findByText('No models match these filters')).toBeInTheDocument();
-    expect(requests[0].query.get('risk_level')).toBe('high');
-    expect(requests[0].query.get('compliance_status')).toBe('draft');
+    const [list] = requests.filter((r) => r.path === '/models');
+    expect(list.query.get('risk_level')).toBe('high');
+    expect(list.query.get('compliance_status')).toBe('draft');
+  });
+
+  it('filters by team, the user\'s own teams listed first', async () => {
+    const { requests } = renderPage(<ModelsPage />, {
+      path: '/models?team=payments-ml',
+      routes: {
+        'GET /models': json(200, { items: [sampleModel({ team: 'payments-ml' })], next_cursor: null }),
+        'GET /teams': json(200, { items: [{ slug: 'payments-ml', display_name: 'Payments ML', revision: 1 }], next_cursor: null }),
+      },
+    });
+    const table = await screen.findByRole('table', { name: 'Models' });
+    expect(within(table).getByText('team payments-ml')).toBeInTheDocument();
+    const [list] = requests.filter((r) => r.path === '/models');
+    expect(list.query.get('team')).toBe('payments-ml');
   });
 
   it('shows an auditor no way to register a model', async () => {

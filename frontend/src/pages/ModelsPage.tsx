@@ -5,7 +5,7 @@ import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useApi } from '../api/ApiContext';
-import { STATUSES, type Model, type ModelQuery } from '../api/types';
+import { STATUSES, type Model, type ModelQuery, type Team } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { LoadMore } from '../components/LoadMore';
@@ -16,7 +16,7 @@ import { usePagedList } from '../hooks/usePagedList';
 import { STATUS_LABELS, formatRelative } from '../lib/format';
 
 const STATUS_OPTIONS = STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
-const FILTER_KEYS = ['q', 'risk_level', 'compliance_status', 'owner', 'domain'] as const;
+const FILTER_KEYS = ['q', 'team', 'risk_level', 'compliance_status', 'owner', 'domain'] as const;
 
 /** A text filter that edits locally and reaches the URL after a short pause. */
 function useDebouncedParam(params: URLSearchParams, setParam: (key: string, value: string) => void, key: string) {
@@ -33,7 +33,19 @@ function useDebouncedParam(params: URLSearchParams, setParam: (key: string, valu
 
 export default function ModelsPage() {
   const api = useApi();
-  const { canWrite } = useAuth();
+  const { canWrite, session } = useAuth();
+  const [teams, setTeams] = useState<Team[]>([]);
+  useEffect(() => {
+    const controller = new AbortController();
+    api.listTeams(controller.signal).then((page) => setTeams(page.items)).catch(() => setTeams([]));
+    return () => controller.abort();
+  }, [api]);
+  // The user's own teams first ("My teams"), then the others
+  const mine = new Set(session?.teams ?? []);
+  const teamOptions = [
+    { group: 'My teams', items: teams.filter((t) => mine.has(t.slug)).map((t) => ({ value: t.slug, label: t.display_name })) },
+    { group: 'Other teams', items: teams.filter((t) => !mine.has(t.slug)).map((t) => ({ value: t.slug, label: t.display_name })) },
+  ].filter((group) => group.items.length > 0);
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const [registerOpened, register] = useDisclosure(false);
@@ -93,6 +105,15 @@ export default function ModelsPage() {
             value={q}
             onChange={(e) => setQ(e.currentTarget.value)}
             w={{ base: '100%', sm: 220 }}
+          />
+          <Select
+            label="Team"
+            placeholder="All teams"
+            data={teamOptions}
+            value={params.get('team')}
+            onChange={(v) => setParam('team', v ?? '')}
+            clearable
+            w={{ base: '100%', sm: 180 }}
           />
           <Select
             label="Risk level"
@@ -178,6 +199,11 @@ export default function ModelsPage() {
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm">{model.owner}</Text>
+                      {model.team && (
+                        <Text size="xs" c="dimmed">
+                          team {model.team}
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" c={model.domain ? undefined : 'dimmed'}>

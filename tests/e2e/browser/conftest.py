@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ROLE_LABELS = {"admin": "Admin", "model_owner": "Model owner", "auditor": "Auditor"}
+ROLE_LABELS = {"admin": "Admin", "reviewer": "Admin", "model_owner": "Model owner", "auditor": "Auditor"}
 
 expect.set_options(timeout=15_000)
 

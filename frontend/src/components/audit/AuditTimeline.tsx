@@ -89,6 +89,14 @@ export function AuditTimeline({ records }: { records: AuditRecord[] }) {
               “{record.reason}”
             </Text>
           )}
+          {record.claimed_context && (
+            <Text size="xs" c="dimmed" mt={2} data-testid="claimed-context">
+              Claimed by the pipeline (not verified):{' '}
+              {Object.entries(record.claimed_context)
+                .map(([key, value]) => `${key} ${value}`)
+                .join(' · ')}
+            </Text>
+          )}
           <ChangeList record={record} />
         </Timeline.Item>
       ))}

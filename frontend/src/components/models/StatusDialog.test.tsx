@@ -75,4 +75,29 @@ describe('StatusDialog', () => {
     expect(list).toHaveTextContent('oversight_plan_required: High-risk models need a human oversight plan (Art. 14)');
     expect(list).toHaveTextContent('metrics_required');
   });
+
+  it('shows how many sign-offs an approval still needs before confirming', async () => {
+    const model = sampleModel({
+      compliance_status: 'under_review',
+      allowed_transitions: ['approved', 'draft', 'retired'],
+      latest_version: { id: 11, version_tag: 'v1' },
+      approval: {
+        required_signoffs: 2,
+        signoffs: [{ by: 'ada.admin', role: 'admin', at: '2026-12-01T10:00:00Z', reason: 'ok', version_id: 11 }],
+        snapshot_sha256: null,
+        sealed_at: null,
+        policy_version: null,
+        invalidated: null,
+      },
+    });
+    const check = {
+      model_id: 7, target: 'approved', outcome: 'pass', policy_version: 1, policy_name: 'p', evaluated_at: '2026-12-01T10:00:00Z',
+      summary: {}, items: [{ rule_id: 'two', kind: 'sign_off', status: 'pass', reason: '', article: 'Art. 14(5)', evidence: { required: 2 } }],
+    };
+    open({ 'GET /models/7/compliance-check': json(200, check) }, model);
+    await userEvent.click(await screen.findByRole('radio', { name: /Approve/ }));
+    expect(await screen.findByText('1 of 2 sign-offs')).toBeInTheDocument();
+    expect(screen.getByText(/Signed off by ada.admin/)).toBeInTheDocument();
+    expect(screen.getByText(/Your sign-off completes the approval/)).toBeInTheDocument();
+  });
 });

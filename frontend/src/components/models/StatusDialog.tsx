@@ -38,6 +38,27 @@ export function StatusDialog({
   const [stale, setStale] = useState(false);
   const [busy, setBusy] = useState(false);
   const [reloading, setReloading] = useState(false);
+  const [requiredSignoffs, setRequiredSignoffs] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (!opened || !model.allowed_transitions.includes('approved')) return;
+    const controller = new AbortController();
+    // How many distinct approvers the active policy wants for this model (its sign_off rules)
+    api
+      .complianceCheck(model.id, controller.signal)
+      .then((check) => {
+        const counts = check.items
+          .filter((item) => item.kind === 'sign_off' && item.status !== 'not_applicable')
+          .map((item) => Number(item.evidence?.required ?? 1));
+        setRequiredSignoffs(Math.max(1, ...counts));
+      })
+      .catch(() => setRequiredSignoffs(null));
+    return () => controller.abort();
+  }, [opened, model.id, model.revision]);
+
+  const candidate = model.latest_version?.id ?? null;
+  const signoffs = (model.approval?.signoffs ?? []).filter((s) => s.version_id === candidate);
+  const required = requiredSignoffs ?? model.approval?.required_signoffs ?? 1;
 
   useEffect(() => {
     if (opened) {
@@ -144,6 +165,14 @@ export function StatusDialog({
                 ))}
               </Stack>
             </Radio.Group>
+          )}
+          {target === 'approved' && required > 1 && (
+            <Alert color="blue" variant="light" title={`${signoffs.length} of ${required} sign-offs`} data-testid="signoff-dialog-progress">
+              {signoffs.length > 0 ? `Signed off by ${signoffs.map((s) => s.by).join(', ')}. ` : ''}
+              {signoffs.length + 1 >= required
+                ? 'Your sign-off completes the approval: the snapshot of what is approved is sealed.'
+                : `Your sign-off is recorded; the model stays under review until ${required} different people have signed off.`}
+            </Alert>
           )}
           {target === 'approved' && !model.latest_version && (
             <Alert color="yellow" variant="light">

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from govhub.api import access, audit, dashboard, health, metrics, models, reports, versions
+from govhub.api import access, audit, dashboard, health, metrics, models, reports, teams, versions
 from govhub.api.policies import router as policy_router
 from govhub.api.resolver import API_PREFIX, create_app
 from govhub.auth.permissions import ROUTE_PERMISSIONS
@@ -20,6 +20,7 @@ VERSION = "1.0.0"
 def openapi_json(server_url: str = "/") -> str:
     routers = {
         "/models": models.router,
+        "/teams": teams.router,
         "/versions": versions.router,
         "/metrics": metrics.router,
         "/dashboard": dashboard.router,
