@@ -24,9 +24,9 @@ frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SOURCES)
 
 install: $(STAMP) frontend/dist/index.html
 
-## Start the whole hub locally (no Docker, no AWS account). Ctrl-C stops it.
+## Start the whole hub locally (no Docker, no AWS account). Ctrl-C stops it. MLFLOW=1 also starts an MLflow server wired to it.
 dev: install
-	$(PY) -m local_stack
+	$(PY) -m local_stack $(if $(MLFLOW),--mlflow)
 
 ## Debian packages the tests need: chromium (browser tests) and poppler-utils (PDF checks).
 system-deps:

@@ -21,9 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-demo-data", action="store_true", help="start with an empty registry")
     parser.add_argument("--containers", type=int, default=StackOptions.containers_per_function,
                         help="warm containers (processes) per function: how many requests one function answers at once (default %(default)s)")
+    parser.add_argument("--mlflow", action="store_true",
+                        help="also start an MLflow tracking server (SQLite in .local/mlflow) wired to the hub, with a demo model")
+    parser.add_argument("--mlflow-port", type=int, default=StackOptions.mlflow_port, help="the MLflow server's port (default %(default)s)")
     args = parser.parse_args(argv)
     options = StackOptions(host=args.host, port=args.port, machine_port=args.machine_port, aws_port=args.aws_port,
-                           state_file=args.state_file, demo_data=not args.no_demo_data, containers_per_function=args.containers)
+                           state_file=args.state_file, demo_data=not args.no_demo_data, containers_per_function=args.containers,
+                           mlflow=args.mlflow, mlflow_port=args.mlflow_port)
     stack = LocalStack(options)
     stopped = threading.Event()
     # Ctrl-C and `kill` stop it alike, also when it was started in the background (where a shell starts it with
@@ -43,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _banner(info: dict, state_file: Path) -> None:
+    mlflow = f"  MLflow           {info['mlflow_url']}   (its registry's changes arrive in the hub)\n" if info.get("mlflow_url") else ""
     users = "\n".join(f"    {role:<12} {u['username']:<14} {u['password']}" for role, u in info["users"].items())
     print(
         f"""
@@ -53,7 +58,7 @@ AI Governance Hub is running locally.
   API docs         {info['docs_url']}   (OpenAPI: {info['openapi_url']})
   Machine API      {info['machine_api_url']}   (SigV4; CI credentials in {state_file})
   AWS endpoint     {info['aws_endpoint']}   (region {info['region']})
-
+{mlflow}
   Demo users (role, username, password):
 {users}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +17,7 @@ ACCOUNT_ID = "123456789012"
 @lru_cache(maxsize=4)
 def _session_clients(region: str, endpoint_url: str | None) -> dict[str, Any]:
     kwargs = {"region_name": region, "endpoint_url": endpoint_url}
-    return {name: boto3.client(name, **kwargs) for name in ("dynamodb", "cognito-idp", "s3", "events", "sqs")}
+    return {name: boto3.client(name, **kwargs) for name in ("dynamodb", "cognito-idp", "s3", "events", "sqs", "secretsmanager")}
 
 
 def provision(template: Template, stack: str, region: str, endpoint_url: str | None = None) -> dict[str, str]:
@@ -142,6 +144,16 @@ def _queue(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict
     refs[f"{name}.QueueName"] = f"{stack}-{name}"
 
 
+def _secret(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict[str, str], stack: str) -> None:
+    """The secret with its template filled in and the generated key set, as CloudFormation creates it."""
+    generate = props.get("GenerateSecretString") or {}
+    value: dict[str, Any] = json.loads(resolve(generate["SecretStringTemplate"], refs)) if "SecretStringTemplate" in generate else {}
+    if "GenerateStringKey" in generate:
+        value[generate["GenerateStringKey"]] = secrets.token_hex(int(generate.get("PasswordLength", 32)) // 2)
+    arn = clients["secretsmanager"].create_secret(Name=f"{stack}-{name}", SecretString=json.dumps(value))["ARN"]
+    refs[name] = arn
+
+
 _CREATORS = {
     "AWS::DynamoDB::Table": _table,
     "AWS::Cognito::UserPool": _user_pool,
@@ -150,4 +162,5 @@ _CREATORS = {
     "AWS::S3::Bucket": _bucket,
     "AWS::Events::EventBus": _event_bus,
     "AWS::SQS::Queue": _queue,
+    "AWS::SecretsManager::Secret": _secret,
 }

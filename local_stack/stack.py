@@ -29,6 +29,8 @@ class StackOptions:
     demo_data: bool = True
     frontend_dir: Path = ROOT / "frontend" / "dist"
     containers_per_function: int = 8  # how many requests one function answers at once, each in its own process
+    mlflow: bool = False  # also start an MLflow tracking server wired to the hub (docs/integrations.md)
+    mlflow_port: int = 5000
 
 
 @dataclass
@@ -40,7 +42,7 @@ class LocalStack:
     def start(self) -> dict[str, Any]:
         o = self.options
         endpoint = f"http://{o.host}:{o.aws_port}"
-        _require_free(o.host, (o.port, o.machine_port, o.aws_port))
+        _require_free(o.host, (o.port, o.machine_port, o.aws_port, *((o.mlflow_port,) if o.mlflow else ())))
         # The functions and every boto3/pynamodb client in this process talk to the emulator.
         os.environ.update(
             AWS_ACCESS_KEY_ID="local",
@@ -143,11 +145,25 @@ class LocalStack:
             pump = StreamPump(refs["Table.StreamArn"], subscriptions, endpoint, REGION)
             pump.start()
             self._stoppers.insert(0, pump.stop)
+        from local_stack.rules import RuleRouter, rule_targets
+
+        rules = RuleRouter(rule_targets(template, refs, o.stack_name), functions, endpoint, REGION)  # type: ignore[arg-type]
+        rules.start()
+        self._stoppers.insert(0, rules.stop)
 
         _wait_healthy(f"{api_url}/health")
         tokens = {role: sign_in(client_id, u["username"], u["password"], endpoint, REGION)["IdToken"] for role, u in users.items()}
         seed_teams(api_url, tokens["admin"])  # the teams of the demo users and of the local CI credentials
         demo_models = seed_models(api_url, tokens) if o.demo_data else 0
+        mlflow_url = None
+        if o.mlflow:
+            from local_stack.mlflow_demo import seed_demo_model, start_mlflow
+
+            server = start_mlflow(o.state_file.parent / "mlflow", o.host, o.mlflow_port, api_url, refs["MlflowSecret"], endpoint, REGION)
+            self._stoppers.append(server.stop)
+            mlflow_url = server.url
+            if o.demo_data:
+                seed_demo_model(server.url)
 
         self.info = {
             "web_url": f"http://{o.host}:{o.port}/",
@@ -167,6 +183,7 @@ class LocalStack:
             "users": users,
             "ci": {"access_key_id": ci.access_key_id, "secret_access_key": ci.secret_access_key, "role_arn": ci.role_arn},
             "demo_models": demo_models,
+            "mlflow_url": mlflow_url,
         }
         write_private(o.state_file, json.dumps(self.info, indent=2))
         return self.info

@@ -166,5 +166,7 @@ def resolve(value: Any, refs: dict[str, str]) -> str:
         return resolve(when_true if refs.get(f"Condition:{condition}") == "true" else when_false, refs)
     if "Fn::Join" in value:
         separator, parts = value["Fn::Join"]
+        if isinstance(parts, dict):  # a list parameter (CommaDelimitedList): its value is already joined by commas
+            return resolve(parts, refs)
         return separator.join(resolve(part, refs) for part in parts)
     raise ValueError(f"unsupported intrinsic in the local stack: {value}")

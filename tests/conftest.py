@@ -15,6 +15,11 @@ os.environ.update(
     AUDIT_BUCKET="itest-auditbucket",
     REPORTS_BUCKET="itest-reportsbucket",
     EVENT_BUS_NAME="itest-governance",
+    # the MLflow integration's secret, by name (GetSecretValue takes a name as well as an ARN), and the
+    # SageMaker model package groups the integration tests follow
+    MLFLOW_SECRET_ARN="itest-MlflowSecret",
+    SAGEMAKER_MODEL_PACKAGE_GROUPS="credit-scoring",
+    INTEGRATION_TEAM="ml-platform",  # the integration tests' owner team (tests/integration/conftest.py)
     POWERTOOLS_LOG_LEVEL=os.environ.get("TEST_LOG_LEVEL", "CRITICAL"),
     POWERTOOLS_DEV="false",
 )

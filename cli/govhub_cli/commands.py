@@ -25,6 +25,7 @@ from govhub_cli.errors import (
     UsageError,
 )
 from govhub_cli.metrics_file import batches, read_metrics
+from govhub_cli.mlflow_import import import_mlflow
 from govhub_cli.registry import (
     find_model,
     find_version,
@@ -546,4 +547,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "list_models": list_models,
     "audit_export": audit_export,
     "audit_verify": audit_verify,
+    "import_mlflow": import_mlflow,
 }

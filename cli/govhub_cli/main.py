@@ -189,6 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--expect-head", metavar="HASH",
                         help="the head hash the live system reports; without it a wholly rewritten bundle "
                         "cannot be told apart")
+
+    importing = command("import", "import models from where they already live", "")
+    importing.set_defaults(handler=None, usage_parser=importing)
+    import_commands = importing.add_subparsers(title="import commands", metavar="SOURCE")
+    mlflow = command("mlflow", "registered models of an MLflow tracking server, with versions, run metrics, datasets "
+                     "and govhub.* tags; re-running imports only what changed", "import_mlflow", sub=import_commands)
+    mlflow.add_argument("--tracking-uri", required=True, metavar="URL", help="the MLflow tracking server")
+    mlflow.add_argument("--model", metavar="NAME", help="only this registered model (default: all)")
+    mlflow.add_argument("--owner", help="owner of new hub models without a govhub.owner tag (default: MLflow)")
+    mlflow.add_argument("--team", metavar="SLUG", help="team owning new hub models without a govhub.team tag "
+                        "(default: your one team)")
     return parser
 
 

@@ -17,6 +17,7 @@ const ModelsPage = lazy(() => import('./pages/ModelsPage'));
 const ModelDetailPage = lazy(() => import('./pages/ModelDetailPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
+const TeamsPage = lazy(() => import('./pages/TeamsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function AppRoutes() {
@@ -37,6 +38,7 @@ export function AppRoutes() {
           <Route path="/models/:id" element={<ModelDetailPage />} />
           <Route path="/dashboard" element={<DashboardPage />} />
           <Route path="/audit" element={<AuditLogPage />} />
+          <Route path="/teams" element={<TeamsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

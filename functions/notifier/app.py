@@ -50,11 +50,10 @@ def _models() -> ModelRepository:
 
 
 def _model(model_id: int) -> dict[str, Any] | None:
+    from govhub.schemas import ModelRefOut
+
     model = _models().get(model_id)
-    if model is None:
-        return None
-    return {"id": model.id, "name": model.name, "owner": model.owner, "domain": model.domain,
-            "risk_level": model.risk_level.value, "compliance_status": model.compliance_status.value}
+    return ModelRefOut.from_domain(model).model_dump(mode="json") if model is not None else None
 
 
 def announce(record: DynamoDBRecord) -> int:

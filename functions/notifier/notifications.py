@@ -24,7 +24,6 @@ VERSION_REGISTERED = "Model Version Registered"
 MODEL_DELETED = "Model Deleted"
 DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED)
 
-MODEL_FIELDS = ("id", "name", "owner", "team", "domain", "risk_level", "compliance_status")
 
 ModelLookup = Callable[[int], Mapping[str, Any] | None]
 
@@ -89,7 +88,7 @@ def _approved_tag(model: Mapping[str, Any]) -> str | None:
 def _version_registered(event_id: str, version: dict[str, Any], model_lookup: ModelLookup) -> tuple[str, dict[str, Any]]:
     model_id = version.get("model_id")
     found = model_lookup(model_id) if isinstance(model_id, int) else None
-    model = _model(found) if found else {"id": model_id, **{name: None for name in MODEL_FIELDS if name != "id"}}
+    model = _model(found or {"model_id": model_id})
     tag = version.get("version_tag")
     detail = _detail(event_id, version, model, f"{_name(model)}: version {chat_safe(tag)} registered")
     detail["version"] = {
@@ -109,9 +108,10 @@ def _model_deleted(event_id: str, tombstone: dict[str, Any]) -> tuple[str, dict[
 
 
 def _model(item: Mapping[str, Any]) -> dict[str, Any]:
-    model = {name: item.get(name) for name in MODEL_FIELDS}
-    model["id"] = item.get("model_id", item.get("id"))
-    return model
+    """The event's `model`: the one shape the API declares for a model reference (govhub.schemas.ModelRefOut)."""
+    from govhub.schemas import ModelRefOut
+
+    return ModelRefOut.model_validate(dict(item)).model_dump(mode="json")
 
 
 def _name(model: Mapping[str, Any]) -> str:

@@ -24,14 +24,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The running hub: the dict `.local/stack.json` holds (api_url, users, ci credentials, ...)."""
-    state = tmp_path_factory.mktemp("stack") / "stack.json"
+def run_stack(folder: Path, *extra_args: str) -> Iterator[dict[str, Any]]:
+    """Start `python -m local_stack` on free ports with its state in `folder`; yield its state file's content."""
+    state = folder / "stack.json"
     log = state.with_name("stack.log")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "TABLE_NAME"}
     command = [sys.executable, "-m", "local_stack", "--port", str(_free_port()), "--machine-port", str(_free_port()),
-               "--aws-port", str(_free_port()), "--state-file", str(state)]
+               "--aws-port", str(_free_port()), "--state-file", str(state), *extra_args]
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
@@ -45,6 +44,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     yield info
     process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The running hub: the dict `.local/stack.json` holds (api_url, users, ci credentials, ...)."""
+    yield from run_stack(tmp_path_factory.mktemp("stack"))

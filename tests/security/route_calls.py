@@ -26,6 +26,7 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/versions"): {"model_id": "{model_id}", "version_tag": "v-{n}", "s3_path": "s3://models/proof/{n}"},
     ("POST", "/api/v1/metrics"): {"version_id": "{version_id}", "metric_name": "accuracy", "value": 0.91},
     ("POST", "/api/v1/reports/bulk"): {"q": "{name}"},
+    ("POST", "/api/v1/imports"): {"system": "mlflow", "name": "proof-imported-{n}", "versions": [{"version": "1", "source": "s3://models/proof/{n}"}]},
     # the active policy set, put back as it is: a new version with the same rules
     ("PUT", "/api/v1/policies/active"): {"document": "{policy_document}", "reason": "re-issued by {n}"},
     ("POST", "/api/v1/teams"): {"slug": "proof-{n}", "display_name": "Proof team {n}"},

@@ -78,6 +78,8 @@ export interface Model {
   updated_at: string;
   updated_by?: string | null;
   last_change_reason?: string | null;
+  /** Where the model was imported from (MLflow, SageMaker Model Registry); null for models registered here. */
+  external_ref?: { system: 'mlflow' | 'sagemaker'; name: string } | null;
 }
 
 export interface ModelCreate {

@@ -23,6 +23,9 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime, statusLabel } from '../lib/format';
 
+// Where an imported model lives (docs/integrations.md); its approval is written back there.
+const SOURCE_LABELS: Record<string, string> = { mlflow: 'MLflow', sagemaker: 'SageMaker Model Registry' };
+
 function Field({ label, children, emptyText = 'Not documented' }: { label: string; children: ReactNode; emptyText?: string }) {
   const empty = children === null || children === undefined || children === '';
   return (
@@ -226,8 +229,13 @@ export default function ModelDetailPage() {
                     <Field label="Next possible steps">
                       {m.allowed_transitions.length ? m.allowed_transitions.map(statusLabel).join(', ') : 'None (final)'}
                     </Field>
+                    {m.external_ref && (
+                      <Field label="Imported from">
+                        {`${SOURCE_LABELS[m.external_ref.system] ?? m.external_ref.system}: ${m.external_ref.name}`}
+                      </Field>
+                    )}
                     <Field label="Latest version" emptyText="None registered">{m.latest_version?.version_tag}</Field>
-                    <Field label="Approved version" emptyText="None yet">
+                    <Field label={m.compliance_status === 'approved' ? 'Approved version' : 'Last approved version'} emptyText="None yet">
                       {m.approved_version_id
                         ? (versions.data?.find((v) => v.id === m.approved_version_id)?.version_tag ?? `#${m.approved_version_id}`)
                         : null}

@@ -27,6 +27,9 @@ class Settings(BaseModel):
     # POST /reports/bulk: each request may render hundreds of PDFs, so one caller gets this many per window
     bulk_reports_per_window: int = 5
     bulk_reports_window_seconds: int = 60
+    mlflow_secret_arn: str = ""  # MLflow's tracking URI, credentials and webhook signing secret (integrations)
+    sagemaker_model_package_groups: tuple[str, ...] = ()  # the groups the SageMaker integration follows
+    integration_team: str = ""  # the team owning models the integrations import without a govhub.team tag
 
     @property
     def issuer(self) -> str:
@@ -67,4 +70,7 @@ def settings() -> Settings:
         report_url_ttl_seconds=int(env.get("REPORT_URL_TTL_SECONDS", "300")),
         bulk_reports_per_window=int(env.get("BULK_REPORTS_PER_WINDOW", "5")),
         bulk_reports_window_seconds=int(env.get("BULK_REPORTS_WINDOW_SECONDS", "60")),
+        mlflow_secret_arn=env.get("MLFLOW_SECRET_ARN", ""),
+        integration_team=env.get("INTEGRATION_TEAM", ""),
+        sagemaker_model_package_groups=tuple(g.strip() for g in env.get("SAGEMAKER_MODEL_PACKAGE_GROUPS", "").split(",") if g.strip()),
     )

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     AliasPath,
     BaseModel,
     BeforeValidator,
@@ -15,6 +16,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -60,7 +62,9 @@ MetricName = Annotated[str, StringConstraints(min_length=1, max_length=64, patte
 Id = Annotated[int, Field(ge=1, le=2**53)]
 TeamSlug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$"),
-    Field(description="A team's slug: lower-case letters, digits and hyphens (its Cognito group is team-<slug>)."),
+    Field(description="A team's slug: lower-case letters, digits and hyphens (its Cognito group is team-<slug>). It must "
+                      "name a registered team (GET /api/v1/teams), one of the caller's unless they are an admin: else 422 "
+                      "or 403."),
 ]
 Revision = Annotated[int, Field(ge=1)]
 
@@ -249,6 +253,11 @@ class VersionRefOut(_Output):
     version_tag: str
 
 
+class ExternalRefOut(_Output):
+    system: str = Field(description="The registry the model was imported from: `mlflow` or `sagemaker`.")
+    name: str = Field(description="The model's name there (MLflow registered model, SageMaker model package group).")
+
+
 class SignoffOut(_Output):
     by: str
     role: str
@@ -304,6 +313,7 @@ class ModelOut(_Output):
     updated_by: str = _stamp("updated_by")
     last_change_reason: str | None = _stamp("change_reason")
     policy_violations: list[PolicyViolationOut] = []
+    external_ref: ExternalRefOut | None = None
 
 
 class VersionOut(_Output):
@@ -336,6 +346,25 @@ class TeamOut(_Output):
     created_by: str = _stamp("created_by")
     updated_at: datetime = _stamp("updated_at")
     updated_by: str = _stamp("updated_by")
+
+
+class ModelRefOut(_Output):
+    """The model an event speaks of, as its item or the API names it (the notifier's payloads use this shape)."""
+
+    model_config = ConfigDict(from_attributes=True, defer_build=True, populate_by_name=True)
+
+    id: int | None = Field(default=None, validation_alias=AliasChoices("id", "model_id"))
+    name: str | None = None
+    owner: str | None = None
+    team: str | None = None
+    domain: str | None = None
+    risk_level: str | None = None
+    compliance_status: str | None = None
+
+    @field_validator("risk_level", "compliance_status", mode="before")
+    @classmethod
+    def _enum_text(cls, value: Any) -> Any:
+        return getattr(value, "value", value)
 
 
 class TeamPage(Schema):

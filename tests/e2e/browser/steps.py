@@ -40,12 +40,17 @@ def register_model(
     purpose: str,
     data_sources: str = "",
     oversight_plan: str = "",
+    team: str = "",
 ) -> None:
-    """From the model registry: fills the "Register model" dialog and lands on the new model's page."""
+    """From the model registry: fills the "Register model" dialog and lands on the new model's page.
+
+    `team` is the team's label in the Team list (a model owner's only team is chosen for them)."""
     page.get_by_role("button", name="Register model").click()
     dialog = page.get_by_role("dialog", name="Register model")
     dialog.get_by_role("textbox", name=re.compile(r"^Name")).fill(name)
     dialog.get_by_role("textbox", name=re.compile(r"^Owner")).fill(owner)
+    if team:
+        choose(page, dialog, "Team", team)
     dialog.get_by_role("textbox", name="Domain", exact=True).fill(domain)
     choose(page, dialog, "Risk level", risk)
     dialog.get_by_label("Intended purpose").fill(purpose)

@@ -38,7 +38,8 @@ def test_a_concurrent_edit_is_caught_and_the_latest_values_reloaded(
 ) -> None:
     name = unique_name("churn-model")
     sign_in("admin")
-    register_model(page, name, owner="CRM Team", domain="marketing", risk="Limited", purpose="Predict churn")
+    register_model(page, name, owner="CRM Team", domain="marketing", risk="Limited", purpose="Predict churn",
+                   team="Payments ML (payments-ml)")  # the model owner's team, so both may edit it
     model_path = page.url.split("://", 1)[1].split("/", 1)[1]
     # Given two people have the same model's profile open for editing
     sign_in_as(second_page, stack["users"]["model_owner"], "Model owner")

@@ -73,7 +73,8 @@ def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_
 
     def approval_is_recorded() -> None:
         open_tab(page, "Audit trail")
-        expect(page.get_by_text("Bias and accuracy reviewed; oversight plan accepted")).to_be_visible(timeout=3000)
+        # the status change and the sealed approval snapshot both carry the reason
+        expect(page.get_by_text("Bias and accuracy reviewed; oversight plan accepted").first).to_be_visible(timeout=3000)
 
     eventually(page, approval_is_recorded)
     expect(page.get_by_text("Chain intact")).to_be_visible()

@@ -1,14 +1,16 @@
 import { Alert, Button, Grid, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../../api/ApiContext';
-import { RISK_LEVELS, type Model, type ModelCreate, type RiskLevel } from '../../api/types';
+import { RISK_LEVELS, type Model, type ModelCreate, type RiskLevel, type Team } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
 import { compact, problemFromError } from '../../lib/formErrors';
 import { RISK_LABELS } from '../../lib/format';
 
 const FIELDS = [
   'name',
   'owner',
+  'team',
   'domain',
   'risk_level',
   'risk_justification',
@@ -34,11 +36,25 @@ export function RegisterModelModal({
   const api = useApi();
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { session, role } = useAuth();
+  const mine = session?.teams ?? [];
+  const [teams, setTeams] = useState<Team[]>([]);
+  useEffect(() => {
+    if (!opened) return;
+    const controller = new AbortController();
+    api.listTeams(controller.signal).then((page) => setTeams(page.items)).catch(() => setTeams([]));
+    return () => controller.abort();
+  }, [opened, api]);
+  // A model owner registers for one of their teams (their only one by default); an admin for any team, or none
+  const teamOptions = teams
+    .filter((t) => role === 'admin' || mine.includes(t.slug))
+    .map((t) => ({ value: t.slug, label: `${t.display_name} (${t.slug})` }));
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: {
       name: '',
       owner: '',
+      team: mine.length === 1 ? mine[0] : '',
       domain: '',
       risk_level: 'minimal',
       risk_justification: '',
@@ -92,6 +108,16 @@ export function RegisterModelModal({
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput label="Owner" placeholder="ML Team" withAsterisk {...form.getInputProps('owner')} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 6 }}>
+              <Select
+                label="Team"
+                description={role === 'admin' ? 'Leave empty for a model only admins may change' : 'The team that owns the model'}
+                placeholder={role === 'admin' ? 'Unassigned' : 'Choose your team'}
+                data={teamOptions}
+                clearable={role === 'admin'}
+                {...form.getInputProps('team')}
+              />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <TextInput label="Domain" placeholder="finance" {...form.getInputProps('domain')} />

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from govhub.api import access, audit, dashboard, health, metrics, models, reports, teams, versions
+from govhub.api import access, audit, dashboard, health, imports, metrics, models, reports, teams, versions
 from govhub.api.policies import router as policy_router
 from govhub.api.resolver import API_PREFIX, create_app
 from govhub.auth.permissions import ROUTE_PERMISSIONS
@@ -26,6 +26,7 @@ def openapi_json(server_url: str = "/") -> str:
         "/dashboard": dashboard.router,
         "/reports": reports.router,
         "/health": health.router,
+        "/imports": imports.router,
         "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
         "/access-logs": access.router,
     }

@@ -72,6 +72,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("PUT", "/api/v1/policies/active"): Permission.MANAGE_POLICY,
     ("GET", "/api/v1/models/{model_id}/compliance-check"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/obligations"): Permission.READ,
+    ("POST", "/api/v1/imports"): Permission.WRITE,  # a model from MLflow / SageMaker, applied as normal changes
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -92,6 +93,7 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/metrics"),
         ("POST", "/api/v1/metrics"),
         ("GET", "/api/v1/metrics/{metric_id}"),
+        ("POST", "/api/v1/imports"),  # `govhub import mlflow` from a pipeline
         ("GET", "/api/v1/models/{model_id}/compliance-check"),  # will review / approval pass? (CI asks before it requests one)
     }
 )

@@ -103,6 +103,14 @@ class Team:
     revision: int | None = None
 
 
+@dataclass(frozen=True)
+class ExternalRef:
+    """Where a model came from: the registry it lives in (``mlflow``, ``sagemaker``) and its name there."""
+
+    system: str
+    name: str
+
+
 @dataclass
 class AIModel:
     id: int
@@ -128,6 +136,7 @@ class AIModel:
     approval: ApprovalState = field(default_factory=ApprovalState)
     # who changed governed fields, versions or metrics since the model was last submitted: none of them may approve
     editors_since_submission: frozenset[str] = frozenset()
+    external_ref: ExternalRef | None = None
 
     @property
     def allowed_transitions(self) -> list[ComplianceStatus]:

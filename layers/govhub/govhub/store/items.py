@@ -107,6 +107,13 @@ class ApprovalMap(MapAttribute):
     invalidated = InvalidationMap(null=True)
 
 
+class ExternalRefMap(MapAttribute):
+    """Where an imported model lives: its registry and its name there."""
+
+    system = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
 class ModelItem(_Stamped):
     class Meta(_TableMeta):
         pass
@@ -131,6 +138,7 @@ class ModelItem(_Stamped):
     policy_violations = ListAttribute(of=PolicyViolationMap, null=True)
     approval = ApprovalMap(null=True)
     editors_since_submission = UnicodeSetAttribute(null=True)
+    external_ref = ExternalRefMap(null=True)
     latest_version_id = NumberAttribute(null=True)
     latest_version_tag = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
@@ -216,27 +224,15 @@ class ApprovalItem(_Stamped):
     version_id = NumberAttribute(null=True)
 
 
-class TeamItem(Model):
+class TeamItem(_Stamped):
     """A team (slug + display name); audited in the global chain (model id 0), like policy versions."""
 
     class Meta(_TableMeta):
         pass
 
-    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
-    sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    entity = UnicodeAttribute()
-    model_id = NumberAttribute()
     revision = VersionAttribute()
     slug = UnicodeAttribute()
     display_name = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    created_by = UnicodeAttribute()
-    updated_at = UnicodeAttribute()
-    updated_by = UnicodeAttribute()
-    updated_by_role = UnicodeAttribute()
-    change_reason = UnicodeAttribute(null=True)
-    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
-    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
 
     by_list = ListIndex()
 

@@ -18,6 +18,7 @@ MODELS_LIST = "MODELS"
 APPROVAL = "APPROVAL#"  # sealed approval snapshots under their model, by time
 TEAM = "TEAM#"
 TEAMS_LIST = "TEAMS"  # GSI1 partition of every team, by slug
+DELIVERY = "DELIVERY#"  # a webhook delivery already accepted (replay guard), removed by the table's TTL
 
 # Global secondary indexes (GSI1 is overloaded: list of models, versions of a model, metric by id).
 GSI_LIST = "gsi1"
@@ -201,3 +202,7 @@ def counter_names(risk_levels: list[str], statuses: list[str]) -> list[str]:
     names += [f"cell_{r}_{s}" for r in risk_levels for s in statuses]
     return names
 IDEMPOTENCY_PK = "IDEMPOTENCY"
+
+
+def delivery_pk(system: str, delivery_id: str) -> str:
+    return f"{DELIVERY}{system}#{delivery_id}"

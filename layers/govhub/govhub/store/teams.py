@@ -8,7 +8,7 @@ from pynamodb.transactions import TransactWrite
 from govhub.domain.entities import Page, Team
 from govhub.store import keys
 from govhub.store.items import TeamItem
-from govhub.store.repository import _stamp_from, _transact, decode_cursor, encode_cursor
+from govhub.store.repository import _apply_stamp, _stamp_from, _transact, decode_cursor, encode_cursor
 
 
 class TeamRepository:
@@ -56,15 +56,10 @@ def _to_item(team: Team) -> TeamItem:
         model_id=keys.GLOBAL_MODEL_ID,
         slug=team.slug,
         display_name=team.display_name,
-        created_at=team.stamp.created_at.isoformat(),
-        created_by=team.stamp.created_by,
-        updated_at=team.stamp.updated_at.isoformat(),
-        updated_by=team.stamp.updated_by,
-        updated_by_role=team.stamp.updated_by_role,
-        change_reason=team.stamp.change_reason,
         gsi1pk=keys.TEAMS_LIST,
         gsi1sk=team.slug,
     )
+    _apply_stamp(item, team.stamp)
     if team.revision is not None:
         item.revision = team.revision
     return item

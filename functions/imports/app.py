@@ -1,0 +1,16 @@
+"""imports function: a model described by MLflow or SageMaker, applied to the registry (/api/v1/imports)."""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from govhub.api.imports import router
+from govhub.api.resolver import create_app
+
+logger = Logger(service="imports")
+app = create_app({"/imports": router})
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)
