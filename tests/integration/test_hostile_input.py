@@ -16,6 +16,8 @@ WRITE_ROUTES = [
     ("POST", "/api/v1/metrics"),
     ("PUT", "/api/v1/policies/active"),
     ("POST", "/api/v1/reports/bulk"),
+    ("POST", "/api/v1/imports"),
+    ("POST", "/api/v1/teams"),
 ]
 
 
