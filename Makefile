@@ -7,7 +7,7 @@ FRONTEND_STAMP := frontend/node_modules/.installed
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
 PYTEST_ARGS ?=
 
-.PHONY: install dev test test-python test-frontend system-deps lint bench openapi sam-build sam-validate clean
+.PHONY: install dev test test-python test-frontend system-deps lint typecheck bench openapi sam-build sam-validate clean
 
 $(STAMP): requirements-dev.txt layers/govhub/requirements.txt cli/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +40,18 @@ system-deps:
 	fi
 
 ## Run the whole test suite (unit, integration, end-to-end over HTTP and in Chromium, frontend).
-test: install system-deps
+test: install system-deps typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
 	cd frontend && npm test
 
-lint: $(STAMP)
+lint: $(STAMP) typecheck
 	$(VENV)/bin/ruff check layers functions local_stack cli tests
+
+## mypy (config: mypy.ini) over the layer, the local stack, the CLI and each function (a function's own modules
+## sit beside its app.py, as Lambda puts them on its path: one run per function, the layer's types come from the cache).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy layers/govhub/govhub local_stack cli/govhub_cli
+	@for fn in functions/*/; do entry=$$(ls $$fn/app.py 2>/dev/null || ls $$fn*.py); MYPYPATH=$$fn $(VENV)/bin/mypy --no-error-summary $$entry || exit 1; done  # each function with its handler modules (app.py, or every module of a multi-handler function)
 
 ## Benchmarks named in the issues; figures are printed as ratios measured in one run.
 bench: install
@@ -64,8 +70,10 @@ proof-long: install
 	status=0; PROOF_LONG=1 PROOF_RESULTS=.local/proof-results.json $(PY) -m pytest -s $(PROOF_SUITES) $(PYTEST_ARGS) || status=$$?; \
 	$(PY) -m tests.infra.write_results .local/proof-results.json docs/proof-results.md $$status; exit $$status
 
-openapi: $(STAMP)
+## The API contract: docs/openapi.json from the routes, then the dashboard's types from it (both committed; tests and the build check them).
+openapi: $(STAMP) $(FRONTEND_STAMP)
 	$(PY) -c "import sys; sys.path.insert(0, 'layers/govhub'); from govhub.api.openapi import openapi_json; open('docs/openapi.json', 'w').write(openapi_json() + '\n')"
+	cd frontend && npm run -s api-types
 
 .sam-venv/bin/sam:
 	$(PYTHON) -m venv .sam-venv

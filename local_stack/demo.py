@@ -15,7 +15,7 @@ DEMO_TEAMS = {"payments-ml": "Payments ML", "people-analytics": "People Analytic
 DEMO_PIPELINE_TEAM = "payments-ml"  # the local CI credentials write for this team
 
 # Keyed by what the demo user is for; `groups` are the Cognito groups (role, then teams).
-DEMO_USERS = {
+DEMO_USERS: dict[str, dict[str, Any]] = {
     "admin": {"username": "demo-admin", "password": "Admin-Demo-2026!", "email": "admin@example.org", "groups": ["admin"]},
     "model_owner": {
         "username": "demo-owner", "password": "Owner-Demo-2026!", "email": "owner@example.org",

@@ -19,6 +19,7 @@ import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 from local_stack.events import LambdaContext
@@ -48,7 +49,17 @@ class FunctionHost:
         self._path = handler_path
         self._handler_name = handler_name
         self._handler: Callable[[dict[str, Any], Any], Any] | None = None
+        self._module: ModuleType | None = None
         self._lock = threading.Lock()  # a Lambda container serves one request at a time
+
+    @property
+    def module(self) -> ModuleType:
+        """The handler's module, loaded (a cold start) if it was not yet: its clients and caches, for tests."""
+        with self._lock:
+            if self._handler is None:
+                self._handler = self._load()
+        assert self._module is not None
+        return self._module
 
     def _load(self) -> Callable[[dict[str, Any], Any], Any]:
         ensure_layer_on_path()
@@ -63,8 +74,12 @@ class FunctionHost:
         sys.path.insert(0, folder)
         try:
             spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[module_name]  # a failed cold start leaves nothing half-loaded, as a failed import does
+            raise
         finally:
             sys.path.remove(folder)
+        self._module = module
         return getattr(module, self._handler_name)
 
     def invoke(self, event: dict[str, Any]) -> Any:
@@ -130,9 +145,9 @@ class Container:
             self.alive = False
             raise FunctionError(f"the {self.name} container exited") from error
         if outcome == "error":
-            error = FunctionError(payload["message"])
-            error.add_note(payload["traceback"])
-            raise error
+            failure = FunctionError(payload["message"])
+            failure.add_note(payload["traceback"])
+            raise failure
         return payload
 
     def stop(self) -> None:

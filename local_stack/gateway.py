@@ -11,6 +11,7 @@ import json
 import mimetypes
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,7 +30,7 @@ MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit; the functions enforc
 class ApiConfig:
     api: str                                   # logical id in the template
     routes: list[Route]
-    functions: dict[str, Function]
+    functions: Mapping[str, Function]
     authorizer: Function | None = None     # people's API
     authorizer_ttl: int = 300
     ci: sigv4.CiIdentity | None = None         # machine API

@@ -27,6 +27,11 @@
    copies it anyway; the deep copy before it is skipped.
 8. Cognito's RevokeToken (the dashboard's sign-out) is missing from moto: it now revokes the refresh token of the
    app client, as Cognito does, so a later REFRESH_TOKEN_AUTH with it is refused.
+
+Every patch reaches into moto's private code, so it is written for one moto release (MOTO_VERSION, the one
+requirements-dev.txt pins) and `apply()` refuses any other: on an upgrade, check each patch against the new
+release (drop those it no longer needs), run tests/integration/test_local_stack_moto.py, then move the pin here.
+Each patch has a test there that compares its answers with plain moto's or shows the failure it fixes.
 """
 
 from __future__ import annotations
@@ -47,13 +52,29 @@ _OPERATIONS = (
     "create_backup", "restore_table_from_backup", "restore_table_to_point_in_time",
 )
 _STREAM_OPERATIONS = ("describe_stream", "get_shard_iterator", "get_records")
+MOTO_VERSION = "5.2.5"
 _applied = False
+
+
+class MotoVersionError(RuntimeError):
+    """The installed moto is not the release these patches were written against."""
+
+
+def check_moto_version(installed: str) -> None:
+    if installed != MOTO_VERSION:
+        raise MotoVersionError(
+            f"local_stack/moto_patches.py patches moto {MOTO_VERSION}'s private code, but moto {installed} is installed: "
+            f"install moto[server]=={MOTO_VERSION} (requirements-dev.txt), or check each patch against moto {installed} "
+            "and move MOTO_VERSION")
 
 
 def apply() -> None:
     global _applied
     if _applied:
         return
+    from importlib.metadata import version
+
+    check_moto_version(version("moto"))
     from moto.dynamodb import models
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 

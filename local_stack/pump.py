@@ -13,6 +13,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,7 +67,7 @@ class StreamPump:
     def __init__(
         self,
         stream_arn: str,
-        subscriptions: list[tuple[StreamSubscription, Function, str | None, int]],
+        subscriptions: Sequence[tuple[StreamSubscription, Function, str | None, int]],
         endpoint_url: str,
         region: str,
         poll_seconds: float = 0.1,

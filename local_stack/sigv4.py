@@ -7,6 +7,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -37,14 +38,14 @@ class SignatureRefused(Exception):
     """403, with API Gateway's message."""
 
 
-class _ReplaySigner(SigV4Auth):
+class _ReplaySigner(SigV4Auth):  # type: ignore[misc]  # botocore ships no type stubs: SigV4Auth is Any to mypy
     """Recompute a signature over exactly the headers the client signed, at the client's timestamp."""
 
     def __init__(self, credentials: Credentials, service: str, region: str, signed: list[str]) -> None:
         super().__init__(credentials, service, region)
         self._signed = signed
 
-    def headers_to_sign(self, request: AWSRequest):  # type: ignore[override]
+    def headers_to_sign(self, request: AWSRequest) -> Any:
         headers = super().headers_to_sign(request)
         for name in list(headers.keys()):
             if name not in self._signed:

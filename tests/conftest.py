@@ -25,3 +25,24 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
+
+
+import tempfile  # noqa: E402 - after the environment above, which must be set before anything imports govhub
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.harness import start_stack  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def proof_stack() -> Iterator[dict[str, Any]]:
+    """The local stack the proof suites (security, concurrency, fuzz, load) attack: one process for the whole
+    session, empty registry, free ports."""
+    stack = start_stack(Path(tempfile.mkdtemp(prefix="govhub-proof-")))
+    try:
+        yield stack.info
+    finally:
+        stack.stop()

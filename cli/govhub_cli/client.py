@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import random
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -302,7 +301,3 @@ def _error_from_response(method: str, path: str, response: Response, attempts: i
     elif exit_code == UNAVAILABLE and attempts > 1:
         summary += f"; gave up after {attempts} attempts"
     return CliError(summary, exit_code, code=code or f"http_{status}", details=details, status=status)
-
-
-def default_trace_stream(verbose: bool) -> TextIO | None:
-    return sys.stderr if verbose else None

@@ -67,8 +67,3 @@ def ci_run_reference() -> str | None:
 def with_ci_reference(reason: str) -> str:
     reference = ci_run_reference()
     return f"{reason} ({reference})" if reference else reason
-
-
-def version_label(model: Model, version: Any) -> str:
-    tag = version.get("version_tag") if isinstance(version, dict) else None
-    return f"{model.get('name')} {tag}" if tag else str(model.get("name"))

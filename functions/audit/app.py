@@ -7,8 +7,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from govhub.api.access import router as access_router
 from govhub.api.audit import router
 from govhub.api.resolver import create_app
+from govhub.config import require
 
 logger = Logger(service="audit")
+require("audit", "table_name", "audit_bucket", "reports_bucket")  # at cold start: a function without a setting it needs fails here, naming it
 app = create_app({"": router, "/access-logs": access_router})
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from govhub.config import require
 from govhub.observability import AUDIT_LAG_SECONDS, metrics, seconds
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from govhub.store.access import AccessLogRepository
 
 logger = Logger(service="audit_stream")
+require("audit_stream", "table_name", "audit_bucket")  # at cold start: a function without a setting it needs fails here, naming it
 
 
 @lru_cache(maxsize=1)

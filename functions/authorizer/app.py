@@ -8,9 +8,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from govhub.auth.permissions import role_from_groups
 from govhub.auth.principal import teams_from_groups
 from govhub.auth.tokens import InvalidTokenError, JwksCache, verify_token
-from govhub.config import settings
+from govhub.config import require, settings
 
 logger = Logger(service="authorizer")
+require("authorizer", "user_pool_id", "app_client_ids")  # at cold start: a function without a setting it needs fails here, naming it
 jwks = JwksCache(settings().jwks)
 
 

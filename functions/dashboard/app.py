@@ -7,8 +7,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from govhub.api.dashboard import router as dashboard_router
 from govhub.api.health import router as health_router
 from govhub.api.resolver import create_app
+from govhub.config import require
 
 logger = Logger(service="dashboard")
+require("dashboard", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 app = create_app({"/dashboard": dashboard_router, "/health": health_router})
 
 

@@ -6,8 +6,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.metrics import router
 from govhub.api.resolver import create_app
+from govhub.config import require
 
 logger = Logger(service="metrics")
+require("metrics", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 app = create_app({"/metrics": router})
 
 

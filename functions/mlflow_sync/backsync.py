@@ -13,8 +13,11 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mlflow_rest import MlflowRest, mlflow_secret
 
+from govhub.config import require
 from govhub.integrations.backsync import back_sync_for
 from govhub.integrations.external import MLFLOW, TAG_PREFIX
+
+require("mlflow back-sync", "table_name", "mlflow_secret_arn")  # at cold start: a missing setting fails here, naming it
 
 logger = Logger(service="mlflow-backsync")
 STATUS_TAG = f"{TAG_PREFIX}status"

@@ -20,9 +20,11 @@ from mlflow_rest import MlflowRest, MlflowUnavailableError, mlflow_secret
 from signature import TOLERANCE_SECONDS, DeliveryRefusedError, verify
 
 from govhub.api.bodies import parse_json_body
-from govhub.config import settings
+from govhub.config import require, settings
 from govhub.errors import BadRequestError
 from govhub.integrations.external import MLFLOW, WRITTEN_BACK_TAGS
+
+require("mlflow webhook", "table_name", "mlflow_secret_arn")  # at cold start: a missing setting fails here, naming it
 
 logger = Logger(service="mlflow-webhook")
 ACTOR = "mlflow-sync"  # who the changes are recorded as, with the team of the model it changes

@@ -8,9 +8,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from govhub.api.models import router
 from govhub.api.resolver import create_app
 from govhub.api.teams import router as teams_router
+from govhub.config import require
 from govhub.observability import metrics
 
 logger = Logger(service="models")
+require("models", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 app = create_app({"/models": router, "/teams": teams_router})
 
 

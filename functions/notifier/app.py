@@ -21,12 +21,13 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from notifications import entry, governance_events
 
-from govhub.config import settings
+from govhub.config import require, settings
 
 if TYPE_CHECKING:
     from govhub.store.repository import ModelRepository
 
 logger = Logger(service="notifier")
+require("notifier", "table_name", "event_bus_name")  # at cold start: a function without a setting it needs fails here, naming it
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, logger=logger)  # type: ignore[arg-type]  # powertools Logger logs like logging.Logger
 
 

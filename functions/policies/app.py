@@ -10,8 +10,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.policies import router
 from govhub.api.resolver import create_app
+from govhub.config import require
 
 logger = Logger(service="policies")
+require("policies", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 app = create_app({"": router})
 
 

@@ -23,7 +23,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from govhub.config import settings
+from govhub.config import require, settings
 
 if TYPE_CHECKING:
     from govhub.policy.service import PolicyService
@@ -32,6 +32,7 @@ EVENT_SOURCE = "govhub.registry"  # the notifier's source: the bus's rules see e
 DETAIL_TYPE = "Policy Violated"
 
 logger = Logger(service="policy_monitor")
+require("policy_monitor", "table_name", "event_bus_name")  # at cold start: a function without a setting it needs fails here, naming it
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
@@ -64,8 +65,7 @@ def monitor() -> PolicyService:
     from govhub.policy.service import PolicyService
     from govhub.store.policies import EvidenceRepository, PolicyModelReader, PolicyRepository, ViolationFlagRepository
 
-    bus = settings().event_bus_name
-    events = EventBridgePublisher(bus) if bus else None
+    events = EventBridgePublisher(settings().event_bus_name)
     return PolicyService(PolicyRepository(), EvidenceRepository(), PolicyModelReader(), ViolationFlagRepository(), events)
 
 
@@ -96,4 +96,4 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
         monitor().monitor(model_id, trigger)
         judged.add(model_id)
 
-    return process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    return dict(process_partial_response(event=event, record_handler=handle, processor=processor, context=context))

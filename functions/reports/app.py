@@ -20,6 +20,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.reports import RENDERER_KEY, reports, reports_app
+from govhub.config import require
 from govhub.observability import REPORT_RENDER_TIME, metrics, timed_ms
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 logger = Logger(service="reports")
+require("reports", "table_name", "reports_bucket", "audit_bucket")  # at cold start: a function without a setting it needs fails here, naming it
 app = reports_app()
 
 # Located now, while this folder is importable (the local stack takes it off sys.path after loading); run on first use.

@@ -14,8 +14,11 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from model_packages import followed, package_arn, set_approval
 
+from govhub.config import require
 from govhub.integrations.backsync import back_sync_for
 from govhub.integrations.external import SAGEMAKER
+
+require("sagemaker back-sync", "table_name", "sagemaker_model_package_groups")  # at cold start: a missing setting fails here, naming it
 
 logger = Logger(service="sagemaker-backsync")
 

@@ -14,7 +14,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from model_packages import external_model, followed
 
-from govhub.config import settings
+from govhub.config import require, settings
+
+require("sagemaker import", "table_name", "sagemaker_model_package_groups")  # at cold start: a missing setting fails here, naming it
 
 logger = Logger(service="sagemaker-import")
 ACTOR = "sagemaker-sync"  # who the changes are recorded as, with the team of the model it changes

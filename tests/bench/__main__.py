@@ -6,28 +6,21 @@ started here for the run and stopped afterwards.
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.harness import StackProcess, start_stack
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 STATE = ROOT / ".local" / "stack.json"
 
 
-def _start_stack() -> subprocess.Popen | None:
+def _start_stack() -> StackProcess | None:
     if STATE.exists():
         return None
-    process = subprocess.Popen([sys.executable, "-m", "local_stack", "--state-file", str(STATE)], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not STATE.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("the local stack did not start for the benchmarks (are ports 3000/3001/4566 free?)")
-        time.sleep(0.5)
-    return process
+    return start_stack(STATE.parent, demo_data=True)  # writes .local/stack.json, which the benchmarks read
 
 
 def main() -> int:
@@ -40,8 +33,7 @@ def main() -> int:
                 failures.append(script.name)
     finally:
         if stack is not None:
-            stack.send_signal(signal.SIGINT)
-            stack.wait(timeout=60)
+            stack.stop()
     if failures:
         print(f"\nbenchmarks that failed or missed a target: {', '.join(failures)}")
     return 1 if failures else 0

@@ -30,6 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tests.harness import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "govhub")]
 
@@ -41,17 +43,12 @@ VERIFY_TARGET = 11.0
 ROUNDS = 2  # audit + direct puts, interleaved; the best of each is compared (a busy machine only ever slows a run)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
 
 def start_emulator() -> tuple[subprocess.Popen, dict[str, str], str]:
     """The local stack's emulator (moto server) with the template's resources, in its own process as AWS is a
     service of its own (in-process, its whole state would sit in this process's garbage collector and be
     measured with the audit code); the environment set as the local stack sets it for the functions."""
-    port = _free_port()
+    port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION,  # noqa: S106
@@ -134,7 +131,7 @@ class ChangeWriter:
 
 def stream_batches(template: Any, stream: Any, batch_size: int) -> list[list[dict[str, Any]]]:
     """The new stream records audit_stream's filter lets through, in batches of its BatchSize."""
-    from tests.integration.audit_stream_helpers import subscribed
+    from tests.harness import subscribed
 
     records = subscribed(template, "AuditStreamFunction", stream.new_records())
     return [records[i : i + batch_size] for i in range(0, len(records), batch_size)]
@@ -218,7 +215,7 @@ def build_chain(model_id: int, length: int) -> None:
             changes = {"metric_name": {"before": None, "after": "accuracy"}, "value": {"before": None, "after": 0.9 + sequence / 1e6},
                        "version_id": {"before": None, "after": sequence - 1}}
             entity, action, entity_id = "metric", "create", sequence
-        record = new_record(model_id=model_id, sequence=sequence, entity=entity, entity_id=entity_id, action=action,  # type: ignore[arg-type]
+        record = new_record(model_id=model_id, sequence=sequence, entity=entity, entity_id=entity_id, action=action,
                             actor={"username": "ada.admin", "role": "admin"}, reason="benchmark change",
                             time=f"2026-11-25T12:00:00.{sequence:06d}+00:00", changes=changes, event_id=f"bench-{model_id}-{sequence}")
         sealed = seal(record, prev)
@@ -264,7 +261,7 @@ def main() -> int:
         host = load_functions(template)["AuditStreamFunction"]
         batch_size = next(s.batch_size for s in template.stream_subscriptions() if s.function == "AuditStreamFunction")
         writer = ChangeWriter(refs["Table"])
-        from tests.integration.audit_stream_helpers import TableStream
+        from tests.harness import TableStream
 
         stream = TableStream(refs["Table.StreamArn"])
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from tests.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "govhub")]
@@ -78,11 +79,6 @@ def cold_start(runs: int = 9) -> None:
         print(f"   {name:<24} {seconds * 1000:7.1f} ms  vs {base * 1000:7.1f} ms   {seconds / base:4.2f}x   {verdict}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def scale_and_overhead() -> None:
     import logging
@@ -90,7 +86,7 @@ def scale_and_overhead() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from moto.server import ThreadedMotoServer
 
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     os.environ.update(ENV, AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}")
@@ -165,7 +161,7 @@ def _scale_and_overhead() -> None:
             assert answer["statusCode"] == 200, answer
             figures.append(sum(items_read))
         print(f"   {label:<16} list page (limit 10): {figures[0]:3d}   detail: {figures[1]:3d}   dashboard: {figures[2]:3d}")
-        return tuple(figures)  # type: ignore[return-value]
+        return tuple(figures)
 
     print("\n2. Scale: DynamoDB items read per request")
     load(10, 1)

@@ -20,12 +20,8 @@ import argparse
 import contextlib
 import gzip
 import json
-import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,20 +32,14 @@ from typing import Any
 
 import requests
 
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, start_stack
+
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
 STATE_FILE = ROOT / ".local" / "stack.json"
 INITIAL_JS_TARGET_KB = 250.0
 RUNS = 5
 MARKS = ["govhub:dashboard:data", "govhub:dashboard:risk-chart", "govhub:dashboard:status-chart"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # `import{a as b}from"./chunk.js"` and `import"./chunk.js"` are static; `import("./chunk.js")` is lazy.
 STATIC_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*)["'](\./[^"']+\.js)["']""")
 
@@ -167,11 +157,6 @@ def measure_dashboard(web_url: str, user: dict[str, str], chromium: str, runs: i
     return renders, paints
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def _answers(web_url: str) -> bool:
     try:
@@ -189,27 +174,12 @@ def running_stack(state_file: Path) -> Iterator[dict[str, Any]]:
             yield info
             return
     with tempfile.TemporaryDirectory() as tmp:
-        own_state = Path(tmp) / "stack.json"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "TABLE_NAME"}
-        command = [sys.executable, "-m", "local_stack", "--port", str(_free_port()),
-                   "--machine-port", str(_free_port()), "--aws-port", str(_free_port()), "--state-file", str(own_state)]
-        log = Path(tmp) / "stack.log"
-        with log.open("w") as out:
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        started = start_stack(Path(tmp), demo_data=True)
         try:
-            deadline = time.monotonic() + 120
-            while not own_state.exists():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the local stack did not start:\n{log.read_text()[-2000:]}")
-                time.sleep(0.2)
             print("(started a local stack for the measurement)")
-            yield json.loads(own_state.read_text())
+            yield started.info
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            started.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="stack.json of a running stack (default: the one `make dev` writes)")
     parser.add_argument("--role", default="auditor", help="demo user whose session loads the dashboard")
     parser.add_argument("--runs", type=int, default=RUNS)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--size-only", action="store_true", help="only the bundle size; no stack needed")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)

@@ -20,7 +20,6 @@ import argparse
 import json
 import logging
 import os
-import socket
 import statistics
 import sys
 import time
@@ -28,6 +27,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from tests.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "govhub")]
@@ -45,11 +46,6 @@ VERSIONS, METRICS_PER_VERSION = 50, 20
 RUNS, WARMUPS = 30, 5
 RATIO_TARGET = 0.2
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Meter:
@@ -88,8 +84,8 @@ class Meter:
                 meter.evaluations.append(time.perf_counter() - started)
                 meter._evaluating = False
 
-        botocore.client.BaseClient._make_api_call = timed_call  # type: ignore[method-assign]
-        service.evaluate = timed_evaluate  # type: ignore[assignment]
+        botocore.client.BaseClient._make_api_call = timed_call
+        service.evaluate = timed_evaluate
 
     def reset(self) -> None:
         self.calls.clear()
@@ -124,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from moto.server import ThreadedMotoServer
 
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"

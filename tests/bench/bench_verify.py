@@ -69,9 +69,9 @@ def make_chain(length: int) -> list[dict[str, Any]]:
             new_record(
                 model_id=7,
                 sequence=index + 1,
-                entity=entity,  # type: ignore[arg-type]
+                entity=entity,
                 entity_id=index,
-                action=action,  # type: ignore[arg-type]
+                action=action,
                 actor={"username": "demo-owner", "role": "model_owner"},
                 reason="Routine change — überprüft",
                 time=start + timedelta(seconds=index),

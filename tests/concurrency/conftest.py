@@ -1,19 +1,12 @@
-"""Fixtures of the concurrency suite: the proof stack and tokens for separate clients."""
+"""Fixtures of the concurrency suite: tokens for separate clients of the proof stack (tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.e2e.helpers import Client, sign_in
-from tests.infra.proof_stack import shared_stack
-
-
-@pytest.fixture(scope="session")
-def proof_stack() -> Iterator[dict[str, Any]]:
-    yield from shared_stack()
 
 
 @pytest.fixture(scope="module")

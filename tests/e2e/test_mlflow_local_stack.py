@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 
 from local_stack.mlflow_demo import DEMO_MODEL
-from local_stack.mlflow_server import free_port
-from tests.e2e.conftest import run_stack
 from tests.e2e.helpers import Client
+from tests.harness import StackDidNotStartError, free_port, start_stack
 
 pytestmark = pytest.mark.e2e
 mlflow = pytest.importorskip("mlflow")
@@ -20,7 +19,13 @@ mlflow = pytest.importorskip("mlflow")
 
 @pytest.fixture(scope="module")
 def mlflow_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    yield from run_stack(tmp_path_factory.mktemp("mlflow-stack"), "--mlflow", "--mlflow-port", str(free_port()))
+    try:
+        started = start_stack(tmp_path_factory.mktemp("mlflow-stack"), demo_data=True,
+                              extra_args=("--mlflow", "--mlflow-port", str(free_port())))
+    except StackDidNotStartError as error:
+        pytest.fail(str(error))
+    yield started.info
+    started.stop()
 
 
 def _eventually(check: Any, timeout: float = 30) -> Any:

@@ -57,7 +57,7 @@ def render(results: dict[str, Any], machine: dict[str, str], when: datetime) -> 
     if "load" in results:
         load = results["load"]
         o = load["overall"]
-        lines += ["## Load (a second process on loopback, reads and writes mixed)", "",
+        lines += ["## Load (Locust, headless, in a second process on loopback; reads and writes mixed)", "",
                   f"- {load['users']} virtual users for {load['seconds']} s, no think time.",
                   f"- Throughput: {o['per_second']} requests/s ({o['requests']} requests).",
                   f"- Latency: p50 {o['p50_ms']} ms, p95 {o['p95_ms']} ms, p99 {o['p99_ms']} ms.",

@@ -23,7 +23,8 @@ from govhub_cli.bundle import verify_bundle
 from local_stack.events import http_event
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
-from tests.integration.audit_stream_helpers import TableStream, deliver, deliver_until_done, failed_positions, subscribed
+from tests.harness import TableStream, subscribed
+from tests.integration.audit_stream_helpers import deliver, deliver_until_done, failed_positions
 from tests.integration.conftest import FRAUD_DETECTOR, Api
 
 

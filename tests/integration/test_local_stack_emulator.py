@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from local_stack.emulator import Emulator, _accepts
-from tests.infra.proof_stack import ROOT, free_port
+from tests.harness import ROOT, TableStream, free_port
 
 
 @pytest.fixture
@@ -33,8 +33,7 @@ def test_the_emulator_answers_as_aws_with_the_stacks_fixes(emulator: Emulator) -
                           AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
                           StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
     arn = dynamodb.describe_table(TableName="t")["Table"]["LatestStreamArn"]
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    stream = TableStream(arn, client=streams)
     # When a transaction is cancelled and a later write commits
     with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
         dynamodb.transact_write_items(TransactItems=[
@@ -43,8 +42,7 @@ def test_the_emulator_answers_as_aws_with_the_stacks_fixes(emulator: Emulator) -
         ])
     dynamodb.put_item(TableName="t", Item={"PK": {"S": "real"}})
     # Then the stream holds only the committed write (the stack's fixes are in the emulator's process)
-    records = streams.get_records(ShardIterator=iterator)["Records"]
-    assert [r["dynamodb"]["Keys"]["PK"]["S"] for r in records] == ["real"]
+    assert [r["dynamodb"]["Keys"]["PK"]["S"] for r in stream.new_records()] == ["real"]
 
 
 def test_the_emulator_stops_with_the_stack_even_when_the_stack_is_killed() -> None:

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from local_stack import moto_patches
+from tests.harness import TableStream
 
 TABLE = "patches"
 
@@ -33,23 +34,18 @@ def aws() -> Iterator[dict[str, Any]]:
             AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}, {"AttributeName": "SK", "AttributeType": "S"}],
             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
         )
-        streams = boto3.client("dynamodbstreams", region_name="us-east-1")
         arn = dynamodb.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
-        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        yield {"dynamodb": dynamodb, "reader": StreamReader(streams, iterator)}
+        yield {"dynamodb": dynamodb, "reader": StreamReader(TableStream(arn))}
 
 
 class StreamReader:
-    """Reads on from where it was, like the pump: one iterator, then each answer's next one."""
+    """Reads on from where it was, like the pump; each record as (event, PK, SK)."""
 
-    def __init__(self, streams: Any, iterator: str) -> None:
-        self._streams, self._iterator = streams, iterator
+    def __init__(self, stream: TableStream) -> None:
+        self._stream = stream
 
     def new_records(self) -> list[tuple[str, str, str]]:
-        answer = self._streams.get_records(ShardIterator=self._iterator)
-        self._iterator = answer["NextShardIterator"]
-        return [(r["eventName"], r["dynamodb"]["Keys"]["PK"]["S"], r["dynamodb"]["Keys"]["SK"]["S"]) for r in answer["Records"]]
+        return [(r["eventName"], r["dynamodb"]["Keys"]["PK"]["S"], r["dynamodb"]["Keys"]["SK"]["S"]) for r in self._stream.new_records()]
 
 
 def key(pk: str, sk: str = "A") -> dict[str, Any]:
@@ -114,7 +110,7 @@ def test_a_committed_transaction_writes_everything_and_streams_it_in_order(aws: 
     ])
     # Then all three changes are stored and streamed in the transaction's order
     assert item(dynamodb, "one") is not None and item(dynamodb, "one", "B") is not None
-    assert item(dynamodb, "changed")["v"] == {"N": "2"}  # type: ignore[index]
+    assert item(dynamodb, "changed")["v"] == {"N": "2"}
     assert reader.new_records() == [("INSERT", "changed", "A"), ("INSERT", "one", "A"), ("INSERT", "one", "B"),
                                     ("MODIFY", "changed", "A")]
 
@@ -171,7 +167,7 @@ def test_concurrent_conditional_increments_from_many_threads_lose_nothing(aws: d
     # Then nothing failed, each increment applied once, and exactly the applied ones left their log item
     assert failures == []
     assert sorted(applied) == list(range(len(applied)))
-    assert int(item(dynamodb, "counter")["n"]["N"]) == len(applied)  # type: ignore[index]
+    assert int(item(dynamodb, "counter")["n"]["N"]) == len(applied)
     logs = dynamodb.query(TableName=TABLE, KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": "log"}})
     assert logs["Count"] == len(applied)
 
@@ -380,7 +376,7 @@ def test_events_are_transformed_for_their_targets_with_paths_parsed_once() -> No
                   for name, url in queues.items()}
         assert bodies["shaped"] == [{"text": "a is now approved"}, {"text": "b is now retired"}]
         assert [(b["detail-type"], b["detail"]["status"]) for b in bodies["whole"]] == [("Status Changed", "approved"), ("Status Changed", "retired")]
-        assert ext.parse.cache_info().hits > 0  # type: ignore[attr-defined]
+        assert ext.parse.cache_info().hits > 0
 
 
 def test_query_answers_are_consistent_while_items_change_and_leave_the_items_as_they_were(indexed: Any) -> None:
@@ -443,3 +439,75 @@ def test_a_revoked_refresh_token_no_longer_refreshes() -> None:
         with pytest.raises(ClientError) as refused:
             idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
         assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+
+def test_the_patches_refuse_a_moto_release_they_were_not_written_for() -> None:
+    moto_patches.check_moto_version(moto_patches.MOTO_VERSION)
+    with pytest.raises(moto_patches.MotoVersionError, match=r"moto 5\.2\.5.*moto 5\.3\.0 is installed"):
+        moto_patches.check_moto_version("5.3.0")
+
+
+def test_the_pinned_moto_is_the_one_the_patches_were_written_for() -> None:
+    from importlib.metadata import version
+    from pathlib import Path
+
+    pins = Path(__file__).resolve().parents[2].joinpath("requirements-dev.txt").read_text()
+    assert f"moto[server]=={moto_patches.MOTO_VERSION}" in pins
+    assert version("moto") == moto_patches.MOTO_VERSION
+
+
+def plain_moto(script: str) -> Any:
+    """What `script` prints as JSON, run in a fresh interpreter where moto is not patched."""
+    import json
+    import subprocess
+    import textwrap
+
+    env = {"AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t", "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled", "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_plain_moto_still_streams_a_cancelled_transaction_and_loses_the_reader() -> None:
+    # Given plain moto, a reader that has read the first write, a cancelled transaction and then a committed write
+    seen = plain_moto("""
+        import json, boto3
+        from botocore.exceptions import ClientError
+        from moto import mock_aws
+        key = lambda pk: {"PK": {"S": pk}, "SK": {"S": "A"}}
+        with mock_aws():
+            db, streams = boto3.client("dynamodb"), boto3.client("dynamodbstreams")
+            db.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+                            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("PK", "SK")],
+                            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+            arn = db.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+            shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            state = {"it": streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]}
+            def read():
+                answer = streams.get_records(ShardIterator=state["it"])
+                state["it"] = answer["NextShardIterator"]
+                return [r["dynamodb"]["Keys"]["PK"]["S"] for r in answer["Records"]]
+            db.put_item(TableName="t", Item=key("first"))
+            read()
+            try:
+                db.transact_write_items(TransactItems=[
+                    {"Put": {"TableName": "t", "Item": key("phantom")}},
+                    {"ConditionCheck": {"TableName": "t", "Key": key("missing"), "ConditionExpression": "attribute_exists(PK)"}}])
+            except ClientError:
+                pass
+            db.put_item(TableName="t", Item=key("after"))
+            print(json.dumps(read()))
+    """)
+    # Then the reader sees the write that never happened and not the one that did: patch 2 is still needed
+    # (the patched moto answers ["after"]: test_a_cancelled_transaction_never_reaches_the_stream_and_the_reader_reads_on)
+    assert seen == ["phantom"], f"moto {moto_patches.MOTO_VERSION} fixed this itself ({seen}): drop patch 2 from moto_patches"
+
+
+def test_the_service_folders_looked_up_once_are_those_plain_moto_finds() -> None:
+    moto_patches.apply()
+    from moto import backends
+
+    plain = plain_moto("import json; from moto import backends; print(json.dumps(list(backends.list_of_moto_modules())))")
+    assert list(backends.list_of_moto_modules()) == plain

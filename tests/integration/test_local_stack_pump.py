@@ -13,7 +13,7 @@ import pytest
 from local_stack.emulator import Emulator
 from local_stack.pump import StreamPump
 from local_stack.template import StreamSubscription
-from tests.infra.proof_stack import free_port
+from tests.harness import free_port
 
 REGION = "us-east-1"
 CREDENTIALS = {"region_name": REGION, "aws_access_key_id": "local", "aws_secret_access_key": "local"}
@@ -74,7 +74,7 @@ def test_each_subscription_gets_every_record_it_filters_for_once_in_order_from_o
         readers.add(threading.current_thread().name)
         return read(**kwargs)
 
-    pump._streams.get_records = counted  # type: ignore[method-assign]
+    pump._streams.get_records = counted
     pump.start()
     try:
         # When items are written, and one of them again

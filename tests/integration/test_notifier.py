@@ -4,7 +4,6 @@ would, and a rule on the template's event bus routing every event to a queue the
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,8 @@ from jsonschema import Draft202012Validator
 
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
-from tests.integration.audit_stream_helpers import TableStream, deliver, failed_positions, subscribed
+from tests.harness import TableStream, subscribed
+from tests.integration.audit_stream_helpers import deliver, failed_positions
 from tests.integration.conftest import FRAUD_DETECTOR, Api
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "events"
@@ -147,8 +147,8 @@ def test_versions_risk_changes_and_deletes_are_announced(api: Api, notifier: Not
 def events_refused(functions: dict[str, FunctionHost]) -> Iterator[None]:
     """EventBridge answering every PutEvents entry with an internal failure."""
     ignored = {"eventID": "load", "eventName": "REMOVE", "dynamodb": {"SequenceNumber": "1", "Keys": {"PK": {"S": "X"}}}}
-    functions["NotifierFunction"].invoke({"Records": [ignored]})  # load the function: its client is created once
-    events = sys.modules["govhub_fn_NotifierFunction"]._events()
+    functions["NotifierFunction"].invoke({"Records": [ignored]})  # a first record creates the function's client
+    events = functions["NotifierFunction"].module._events()
 
     def refuse(parsed: dict[str, Any], **_: Any) -> None:
         parsed["FailedEntryCount"] = len(parsed.get("Entries", []))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import boto3
 import pytest
 
+from tests.harness import TableStream
 from tests.integration.conftest import Api
 
 FRAUD = {
@@ -255,14 +255,13 @@ def test_a_replacement_based_on_an_old_version_is_a_conflict(api: Api) -> None:
 
 def test_a_policy_change_is_recorded_for_the_global_audit_chain(api: Api, aws: dict[str, str]) -> None:
     # Given the table's stream, read from now on
-    streams = boto3.client("dynamodbstreams", region_name="us-east-1")
-    shard = streams.describe_stream(StreamArn=aws["Table.StreamArn"])["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(StreamArn=aws["Table.StreamArn"], ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
+    stream = TableStream(aws["Table.StreamArn"])
+    stream.new_records()
     # When an admin replaces the policy
     document = active_document(api)
     api.call("PUT", "/api/v1/policies/active", {"document": document, "reason": "Yearly review"}, user="ada.admin")
     # Then one audited item went in: entity policy, model 0 (the global chain), who, why and the document
-    records = streams.get_records(ShardIterator=iterator)["Records"]
+    records = stream.new_records()
     audited = [r["dynamodb"]["NewImage"] for r in records if "entity" in r["dynamodb"].get("NewImage", {})]
     assert len(audited) == 1
     image = audited[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import boto3
@@ -11,51 +10,26 @@ import pytest
 
 from govhub.config import settings
 from local_stack.functions import FunctionHost
-from local_stack.pump import matches
 from local_stack.template import Template
+from tests.harness import TableStream
 from tests.integration.conftest import Api
 from tests.integration.test_policy_api import FRAUD, GOOD_METRICS, active_document, move, register
 
 MONITOR = "PolicyMonitorFunction"
 
 
-class Stream:
-    """The table's stream as the monitor's event source mapping delivers it (its FilterCriteria applied)."""
-
-    def __init__(self, arn: str, template: Template) -> None:
-        self._client = boto3.client("dynamodbstreams", region_name="us-east-1")
-        self._arn = arn
-        shard = self._client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-        self._iterator = self._client.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        self._filters = next(s for s in template.stream_subscriptions() if s.function == MONITOR).filters
-
-    def new_records(self) -> list[dict[str, Any]]:
-        records: list[dict[str, Any]] = []
-        while True:
-            answer = self._client.get_records(ShardIterator=self._iterator, Limit=1000)
-            self._iterator = answer["NextShardIterator"]
-            if not answer["Records"]:
-                return records
-            records += [json.loads(json.dumps(r, default=str)) | {"eventSourceARN": self._arn} for r in answer["Records"]]
-
-    def subscribed(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [r for r in records if any(matches(f, r) for f in self._filters)]
-
-
 @pytest.fixture
 def monitor(api: Api, aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> dict[str, Any]:
     """The monitor function, the stream, and a queue that receives what the governance bus routes to it."""
     settings.cache_clear()  # this account's bus name, even if settings were read before the fixture set it
-    loaded = sys.modules.get(f"govhub_fn_{MONITOR}")
-    if loaded is not None:
-        loaded.monitor.cache_clear()
+    functions[MONITOR].module.monitor.cache_clear()
     sqs, events = boto3.client("sqs", region_name="us-east-1"), boto3.client("events", region_name="us-east-1")
     queue = sqs.create_queue(QueueName="policy-events")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     events.put_rule(Name="policy-violated", EventBusName=aws["EventBus"],
                     EventPattern=json.dumps({"source": ["govhub.registry"], "detail-type": ["Policy Violated"]}))
     events.put_targets(Rule="policy-violated", EventBusName=aws["EventBus"], Targets=[{"Id": "queue", "Arn": queue_arn}])
-    stream = Stream(aws["Table.StreamArn"], template)
+    stream = TableStream(aws["Table.StreamArn"], template, MONITOR)
     host = functions[MONITOR]
 
     def run() -> int:

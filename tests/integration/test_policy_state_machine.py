@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
-import sys
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import boto3
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -37,8 +34,8 @@ from govhub.config import settings as govhub_settings
 from govhub.domain.lifecycle import ComplianceStatus, allowed_transitions
 from govhub.policy.document import default_policy
 from local_stack.functions import FunctionHost
-from local_stack.pump import matches
 from local_stack.template import Template
+from tests.harness import TableStream
 from tests.integration.conftest import OWNER_TEAM, Api
 
 USERS = [("ada.admin", "admin"), ("alan.admin", "admin"), ("grace.admin", "admin"), ("omar.owner", "model_owner"),
@@ -330,36 +327,13 @@ class PolicyMachine(RuleBasedStateMachine):
             assert flagged == failures(self.shadows[model_id], "approved", self.policy, None), (model_id, model)
 
 
-class _Stream:
-    def __init__(self, arn: str, template: Template) -> None:
-        self._client = boto3.client("dynamodbstreams", region_name="us-east-1")
-        self._arn = arn
-        shard = self._client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-        self._iterator = self._client.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        self._filters = next(s for s in template.stream_subscriptions() if s.function == "PolicyMonitorFunction").filters
-
-    def new_records(self) -> list[dict[str, Any]]:
-        records: list[dict[str, Any]] = []
-        while True:
-            answer = self._client.get_records(ShardIterator=self._iterator, Limit=1000)
-            self._iterator = answer["NextShardIterator"]
-            if not answer["Records"]:
-                return records
-            records += [json.loads(json.dumps(r, default=str)) | {"eventSourceARN": self._arn} for r in answer["Records"]]
-
-    def subscribed(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [r for r in records if any(matches(f, r) for f in self._filters)]
-
-
 def test_random_calls_by_random_people_never_break_the_policy(api: Api, aws: dict[str, str], template: Template,
                                                               functions: dict[str, FunctionHost]) -> None:
     govhub_settings.cache_clear()
-    loaded = sys.modules.get("govhub_fn_PolicyMonitorFunction")
-    if loaded is not None:
-        loaded.monitor.cache_clear()
+    functions["PolicyMonitorFunction"].module.monitor.cache_clear()
     PolicyMachine.api = api
     PolicyMachine.monitor = functions["PolicyMonitorFunction"]
-    PolicyMachine.stream = _Stream(aws["Table.StreamArn"], template)
+    PolicyMachine.stream = TableStream(aws["Table.StreamArn"], template, "PolicyMonitorFunction")
     run_state_machine_as_test(
         PolicyMachine,
         settings=settings(max_examples=6, stateful_step_count=15, deadline=None,

@@ -17,8 +17,8 @@ import requests
 from boto3.dynamodb.conditions import Key
 
 from local_stack.functions import FunctionHost
-from local_stack.pump import matches
 from local_stack.template import Template
+from tests.harness import TableStream
 from tests.integration.conftest import ROLE_USERS, Api
 
 REPORTS = "/api/v1/reports"
@@ -351,20 +351,10 @@ def test_unknown_job_is_404(api: Api) -> None:
 # -- large packs: queued, then built by the jobs function from the table's stream ----------------------------------
 
 
-def stream_records(aws: dict[str, str]) -> list[dict[str, Any]]:
-    """Every record of the table's stream so far, in the JSON form Lambda delivers it."""
-    streams = boto3.client("dynamodbstreams")
-    arn = aws["Table.StreamArn"]
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-    records = streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
-    return [{**json.loads(json.dumps(r, default=str)), "eventSourceARN": arn} for r in records]
-
-
 def queued_job_records(aws: dict[str, str], template: Template) -> list[dict[str, Any]]:
-    """The records Lambda would deliver to the jobs function: the stream, filtered as the template says."""
-    (subscription,) = [s for s in template.stream_subscriptions() if s.function == "ReportJobsFunction"]
-    return [r for r in stream_records(aws) if any(matches(f, r) for f in subscription.filters)]
+    """The records Lambda would deliver to the jobs function: the stream so far, filtered as the template says."""
+    stream = TableStream(aws["Table.StreamArn"], template, "ReportJobsFunction")
+    return stream.subscribed(stream.new_records())
 
 
 def run_jobs_function(functions: dict[str, FunctionHost], records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -407,7 +397,7 @@ def test_progress_of_a_queued_pack_is_written_report_by_report(
     job = api.post(f"{REPORTS}/bulk", {"q": "progress-"}, role="auditor").body
     run_jobs_function(functions, queued_job_records(aws, template))
     # the job item's images on the stream: what a poller would have read while it ran
-    images = [r["dynamodb"]["NewImage"] for r in stream_records(aws)
+    images = [r["dynamodb"]["NewImage"] for r in TableStream(aws["Table.StreamArn"]).new_records()
               if r["dynamodb"]["Keys"]["PK"]["S"] == f"REPORTJOB#{job['job_id']}"]
     seen = [(i["status"]["S"], int(i["done"]["N"])) for i in images]
     assert seen == [("queued", 0), ("running", 0)] + [("running", n) for n in range(1, 7)] + [("done", 6)]

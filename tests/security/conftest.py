@@ -1,10 +1,10 @@
-"""Fixtures of the attack suite: the proof stack, its live OpenAPI document, subjects to attack and snapshots."""
+"""Fixtures of the attack suite: the proof stack's live OpenAPI document, subjects to attack and snapshots."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,12 +12,6 @@ import requests
 
 from local_stack.demo import DEMO_PIPELINE_TEAM
 from tests.e2e.helpers import Client
-from tests.infra.proof_stack import shared_stack
-
-
-@pytest.fixture(scope="session")
-def proof_stack() -> Iterator[dict[str, Any]]:
-    yield from shared_stack()
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,11 @@ const version = (id: number, tag: string): Version => ({
   model_id: 1,
   version_tag: tag,
   s3_path: `s3://m/${tag}`,
+  sha256: null,
+  description: null,
   revision: 1,
   created_at: '2026-01-01T00:00:00Z',
+  created_by: 'demo-owner',
 });
 const metric = (versionId: number, name: string, value: number, at = '2026-01-01T00:00:00Z'): Metric => ({
   id: Math.random(),
@@ -17,6 +20,7 @@ const metric = (versionId: number, name: string, value: number, at = '2026-01-01
   metric_name: name,
   value,
   recorded_at: at,
+  created_by: 'demo-owner',
 });
 
 describe('buildMetricSeries', () => {

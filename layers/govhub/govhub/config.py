@@ -1,17 +1,26 @@
-"""Settings: read once from the environment at init; nothing else reads os.environ."""
+"""Settings: read once from the environment and validated at cold start; nothing else reads os.environ.
+
+Each function says which settings it cannot work without (`require`, called at import by its handler module):
+a function deployed without one fails its cold start, naming the variable, instead of silently doing less
+(no events without a bus, a report gap without the audit bucket).
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed: the function cannot start."""
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    table_name: str = "govhub-local"
+    table_name: str = ""
     region: str = "us-east-1"
     user_pool_id: str = ""
     app_client_ids: tuple[str, ...] = ()
@@ -22,11 +31,11 @@ class Settings(BaseModel):
     audit_bucket: str = ""
     reports_bucket: str = ""
     event_bus_name: str = ""
-    report_url_ttl_seconds: int = 300
+    report_url_ttl_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)  # SigV4 presigned URLs last 7 days at most
     max_body_bytes: int = 64 * 1024
     # POST /reports/bulk: each request may render hundreds of PDFs, so one caller gets this many per window
-    bulk_reports_per_window: int = 5
-    bulk_reports_window_seconds: int = 60
+    bulk_reports_per_window: int = Field(default=5, ge=1)
+    bulk_reports_window_seconds: int = Field(default=60, ge=1, le=3600)
     mlflow_secret_arn: str = ""  # MLflow's tracking URI, credentials and webhook signing secret (integrations)
     sagemaker_model_package_groups: tuple[str, ...] = ()  # the groups the SageMaker integration follows
     integration_team: str = ""  # the team owning models the integrations import without a govhub.team tag
@@ -38,6 +47,28 @@ class Settings(BaseModel):
     @property
     def jwks(self) -> str:
         return self.jwks_url or f"{self.issuer}/.well-known/jwks.json"
+
+
+# Where each setting comes from (the Environment of template.yaml), for messages that name what to set.
+ENVIRONMENT = {
+    "table_name": "TABLE_NAME",
+    "region": "AWS_REGION",
+    "user_pool_id": "USER_POOL_ID",
+    "app_client_ids": "APP_CLIENT_IDS",
+    "jwks_url": "JWKS_URL",
+    "token_issuer": "TOKEN_ISSUER",
+    "machine_role_map": "MACHINE_ROLE_MAP",
+    "machine_team_map": "MACHINE_TEAM_MAP",
+    "audit_bucket": "AUDIT_BUCKET",
+    "reports_bucket": "REPORTS_BUCKET",
+    "event_bus_name": "EVENT_BUS_NAME",
+    "report_url_ttl_seconds": "REPORT_URL_TTL_SECONDS",
+    "bulk_reports_per_window": "BULK_REPORTS_PER_WINDOW",
+    "bulk_reports_window_seconds": "BULK_REPORTS_WINDOW_SECONDS",
+    "mlflow_secret_arn": "MLFLOW_SECRET_ARN",
+    "sagemaker_model_package_groups": "SAGEMAKER_MODEL_PACKAGE_GROUPS",
+    "integration_team": "INTEGRATION_TEAM",
+}
 
 
 def _role_map(raw: str) -> dict[str, str]:
@@ -55,22 +86,40 @@ def _team_map(raw: str) -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     env = os.environ
-    return Settings(
-        table_name=env.get("TABLE_NAME", "govhub-local"),
-        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
-        user_pool_id=env.get("USER_POOL_ID", ""),
-        app_client_ids=tuple(c for c in env.get("APP_CLIENT_IDS", "").split(",") if c),
-        jwks_url=env.get("JWKS_URL", ""),
-        token_issuer=env.get("TOKEN_ISSUER", ""),
-        machine_role_map=_role_map(env.get("MACHINE_ROLE_MAP", "")),
-        machine_team_map=_team_map(env.get("MACHINE_TEAM_MAP", "")),
-        audit_bucket=env.get("AUDIT_BUCKET", ""),
-        reports_bucket=env.get("REPORTS_BUCKET", ""),
-        event_bus_name=env.get("EVENT_BUS_NAME", ""),
-        report_url_ttl_seconds=int(env.get("REPORT_URL_TTL_SECONDS", "300")),
-        bulk_reports_per_window=int(env.get("BULK_REPORTS_PER_WINDOW", "5")),
-        bulk_reports_window_seconds=int(env.get("BULK_REPORTS_WINDOW_SECONDS", "60")),
-        mlflow_secret_arn=env.get("MLFLOW_SECRET_ARN", ""),
-        integration_team=env.get("INTEGRATION_TEAM", ""),
-        sagemaker_model_package_groups=tuple(g.strip() for g in env.get("SAGEMAKER_MODEL_PACKAGE_GROUPS", "").split(",") if g.strip()),
-    )
+    try:
+        return Settings.model_validate({  # from the text of the environment: pydantic parses and checks each value
+            "table_name": env.get("TABLE_NAME", ""),
+            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            "user_pool_id": env.get("USER_POOL_ID", ""),
+            "app_client_ids": tuple(c for c in env.get("APP_CLIENT_IDS", "").split(",") if c),
+            "jwks_url": env.get("JWKS_URL", ""),
+            "token_issuer": env.get("TOKEN_ISSUER", ""),
+            "machine_role_map": _role_map(env.get("MACHINE_ROLE_MAP", "")),
+            "machine_team_map": _team_map(env.get("MACHINE_TEAM_MAP", "")),
+            "audit_bucket": env.get("AUDIT_BUCKET", ""),
+            "reports_bucket": env.get("REPORTS_BUCKET", ""),
+            "event_bus_name": env.get("EVENT_BUS_NAME", ""),
+            "report_url_ttl_seconds": env.get("REPORT_URL_TTL_SECONDS", "300"),
+            "bulk_reports_per_window": env.get("BULK_REPORTS_PER_WINDOW", "5"),
+            "bulk_reports_window_seconds": env.get("BULK_REPORTS_WINDOW_SECONDS", "60"),
+            "mlflow_secret_arn": env.get("MLFLOW_SECRET_ARN", ""),
+            "integration_team": env.get("INTEGRATION_TEAM", ""),
+            "sagemaker_model_package_groups": tuple(
+                g.strip() for g in env.get("SAGEMAKER_MODEL_PACKAGE_GROUPS", "").split(",") if g.strip()
+            ),
+        })
+    except ValidationError as error:
+        problems = "; ".join(f"{ENVIRONMENT.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in error.errors())
+        raise SettingsError(f"Malformed setting: {problems}.") from None
+
+
+def require(function: str, *names: str) -> Settings:
+    """The settings, checked for what `function` cannot work without; called once, at its cold start."""
+    current = settings()
+    missing = [ENVIRONMENT[name] for name in names if not getattr(current, name)]
+    if missing:
+        raise SettingsError(
+            f"The {function} function cannot start: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set "
+            "(template.yaml sets it in the function's Environment)."
+        )
+    return current

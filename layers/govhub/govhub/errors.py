@@ -51,10 +51,6 @@ class ModelRetiredError(GovhubError):
     status, code = 409, "model_retired"
 
 
-class PayloadTooLargeError(GovhubError):
-    status, code = 413, "payload_too_large"
-
-
 class ValidationFailedError(GovhubError):
     status, code = 422, "validation_error"
 

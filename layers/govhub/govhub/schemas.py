@@ -121,8 +121,9 @@ class ModelCreate(_Input):
 
 
 class ModelUpdate(_Input):
-    name: Name = Field(default=None)  # may be left out, never set to null: a model always has a name and owner
-    owner: Short = Field(default=None)
+    # may be left out, never set to null: a model always has a name and owner (the schema says string, not null)
+    name: Name = Field(default=None)  # type: ignore[assignment]  # None means "not sent", never a value
+    owner: Short = Field(default=None)  # type: ignore[assignment]  # as name
     team: TeamSlug | None = Field(default=None, description="Reassign the model to another team (administrators only); null unassigns it.")
     description: LongText | None = None
     domain: Short | None = None

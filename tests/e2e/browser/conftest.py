@@ -6,7 +6,6 @@ Each test gets a fresh browser context (so a fresh session) and leaves a full-pa
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,19 +14,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from tests.harness import CHROMIUM, CHROMIUM_ARGS
+
 from .steps import sign_in_as
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = os.environ.get("GOVHUB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROLE_LABELS = {"admin": "Admin", "reviewer": "Admin", "model_owner": "Model owner", "auditor": "Auditor"}
 
 expect.set_options(timeout=15_000)

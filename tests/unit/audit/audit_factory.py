@@ -118,9 +118,9 @@ class History:
             new_record(
                 model_id=self.MODEL_ID,
                 sequence=sequence,
-                entity=entity,  # type: ignore[arg-type]
+                entity=entity,
                 entity_id=entity_id,
-                action=action,  # type: ignore[arg-type]
+                action=action,
                 actor=actor,
                 reason=reason,
                 time=moment,

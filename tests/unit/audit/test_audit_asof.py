@@ -180,8 +180,8 @@ def test_the_last_value_recorded_for_a_metric_wins() -> None:
     h.add("metric", 1, "create", {"metric_name": (None, "auc"), "value": (None, 0.8), "version_id": (None, 40)})
     h.add("metric", 2, "create", {"metric_name": (None, "auc"), "value": (None, 0.82), "version_id": (None, 40)})
 
-    assert state_as_of(h.records, h.at(3))["metrics"] == {"auc": 0.8}  # type: ignore[index]
-    assert state_as_of(h.records, h.at(4))["metrics"] == {"auc": 0.82}  # type: ignore[index]
+    assert state_as_of(h.records, h.at(3))["metrics"] == {"auc": 0.8}
+    assert state_as_of(h.records, h.at(4))["metrics"] == {"auc": 0.82}
 
 
 def test_a_deleted_model_keeps_its_last_state_and_says_who_deleted_it(history: History) -> None:

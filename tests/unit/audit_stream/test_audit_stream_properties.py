@@ -67,7 +67,7 @@ def test_any_interleaving_with_any_faults_gives_one_record_per_change_in_one_ver
     index, archive = FakeIndex(), FakeArchive()
     shards = [Shard(records) for records in _shards(model_changes, version_changes)]
     for shard in shards:
-        shard.processor = AuditBatchProcessor(AuditWriter(index, archive), raise_on_entire_batch_failure=False)  # type: ignore[arg-type]
+        shard.processor = AuditBatchProcessor(AuditWriter(index, archive), raise_on_entire_batch_failure=False)
     # Faulty deliveries, in any order
     for which, batch_size, failing_sequences, table_fails in steps:
         shard = shards[which]

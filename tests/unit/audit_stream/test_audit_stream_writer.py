@@ -44,7 +44,7 @@ class Trail:
         return [load_record(self.archive.objects[k]) for k in self.archive.keys(model_id)]
 
     def verify(self, model_id: int) -> dict:
-        return AuditService(self.index, self.archive).verify(model_id).to_dict()  # type: ignore[arg-type]
+        return AuditService(self.index, self.archive).verify(model_id).to_dict()
 
 
 @pytest.fixture
@@ -187,7 +187,7 @@ def test_an_object_that_does_not_continue_the_chain_is_never_adopted(trail: Trai
 
 def test_the_refusal_names_the_key() -> None:
     index, archive = FakeIndex(), FakeArchive()
-    writer = AuditWriter(index, archive)  # type: ignore[arg-type]
+    writer = AuditWriter(index, archive)
     archive.objects[audit_record_key(7, 1)] = b"{}"
     raw = stream_record("INSERT", model_item(7))
     writer.begin([DynamoDBRecord(raw)])
@@ -199,9 +199,9 @@ def test_an_index_item_the_head_does_not_cover_yet_does_not_pass_for_a_recorded_
     # Given event E's record stored and indexed, but the head never moved (a crash right before it)
     created = stream_record("INSERT", model_item(7))
     original_advance = trail.index.advance
-    trail.index.advance = lambda current, new: (_ for _ in ()).throw(TimeoutError("crash"))  # type: ignore[method-assign]
+    trail.index.advance = lambda current, new: (_ for _ in ()).throw(TimeoutError("crash"))
     assert trail.deliver([created]) == [0]
-    trail.index.advance = original_advance  # type: ignore[method-assign]
+    trail.index.advance = original_advance
     assert trail.index.items and trail.index.head(7) is None
     # When E is redelivered, it is finished, not skipped: the head moves over its record
     assert trail.deliver([created]) == []

@@ -13,7 +13,7 @@ import pytest
 
 from local_stack.gateway import ApiConfig, Gateway
 from local_stack.template import Route
-from tests.infra.proof_stack import free_port
+from tests.harness import free_port
 
 
 class Health:
@@ -35,7 +35,7 @@ def gateway() -> Iterator[int]:
 
 
 def test_answers_on_a_kept_alive_connection_leave_at_once(gateway: int) -> None:
-    # Given a client that keeps its connection open, as browsers and the load generator do
+    # Given a client that keeps its connection open, as browsers and Locust do
     connection = http.client.HTTPConnection("127.0.0.1", gateway, timeout=10)
     took = []
     # When it asks twenty times in a row

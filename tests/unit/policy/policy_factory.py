@@ -63,7 +63,7 @@ def facts(
 ) -> ComplianceFacts:
     return ComplianceFacts(
         model=model or documented_model(),
-        latest_version=version() if latest == "default" else latest,  # type: ignore[arg-type]
+        latest_version=version() if latest == "default" else latest,
         metrics=metrics(GOOD_METRICS) if recorded is None else recorded,
         target=target,
         now=NOW,

@@ -27,7 +27,7 @@ PASS, FAIL, NA = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.NOT_APPLICABLE
 
 def judged(rule: dict, **facts_kw: object) -> CheckItem:
     policy = policy_with({"id": "under-test", "article": "Art. 99", **rule})
-    checklist = evaluate(policy, facts(**facts_kw), policy_version=4)  # type: ignore[arg-type]
+    checklist = evaluate(policy, facts(**facts_kw), policy_version=4)
     return next(item for item in checklist.items if item.rule_id == "under-test")
 
 
@@ -180,7 +180,7 @@ def test_prohibited_does_not_touch_other_risk_levels() -> None:
 
 # -- four eyes -------------------------------------------------------------------------------
 def _four_eyes(**facts_kw: object) -> CheckItem:
-    checklist = evaluate(default_policy(), facts(**facts_kw), 0)  # type: ignore[arg-type]
+    checklist = evaluate(default_policy(), facts(**facts_kw), 0)
     return next(i for i in checklist.items if i.kind == "four_eyes")
 
 

@@ -166,7 +166,7 @@ def test_a_concurrent_replacement_surfaces_as_stale(world: dict[str, Any]) -> No
         real_activate(replace(new, reason="someone else"), replaces)
         real_activate(new, replaces)  # our write now finds the pointer moved
 
-    store.activate = racing  # type: ignore[method-assign]
+    store.activate = racing
     with pytest.raises(StaleWriteError):
         service.replace_active(_stricter(), "mine", ADMIN)
 
@@ -311,10 +311,10 @@ def test_a_model_that_moved_on_meanwhile_is_not_flagged(world: dict[str, Any]) -
     models: FakeModels = world["models"]
     stale_read = models.models[7]
     original_get = models.get
-    models.get = lambda model_id: stale_read  # type: ignore[method-assign]
+    models.get = lambda model_id: stale_read
     models.models[7] = replace(stale_read, revision=(stale_read.revision or 0) + 1)
     outcome = world["service"].monitor(7)
-    models.get = original_get  # type: ignore[method-assign]
+    models.get = original_get
     assert not outcome.changed and world["flags"].writes == []
 
 

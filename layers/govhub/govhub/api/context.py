@@ -7,10 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel
-
-from govhub.auth.principal import Principal
 
 if TYPE_CHECKING:
     from govhub.domain.entities import Actor, AIModel
@@ -59,10 +56,6 @@ def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], TransitionVerd
 def approved_changes_rule() -> Callable[[], str]:
     """What the active policy does with a change to an approved model's governed fields, read only when one happens."""
     return lambda: policy_service().approved_changes()
-
-
-def principal(router: Router) -> Principal:
-    return router.context["principal"]
 
 
 def created(body: BaseModel, location: str | None = None) -> Response:

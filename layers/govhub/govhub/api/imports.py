@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import ConfigDict, Field
 
-from govhub.api.context import principal, registry
+from govhub.api.context import registry
 from govhub.integrations.external import MLFLOW, SAGEMAKER, ExternalModel, ExternalVersion
 from govhub.integrations.sync import ModelSync
 from govhub.schemas import ArtifactUri, LongText, MetricName, MetricValue, Name, Schema, Short, Tag
@@ -72,5 +72,5 @@ def import_model(body: Annotated[ImportRequest, Body()]) -> ImportOutcome:
         tags=dict(body.tags),
         versions=[ExternalVersion(**v.model_dump()) for v in body.versions],
     )
-    outcome = ModelSync(registry()).apply(external, principal(router).actor, body.default_owner, body.team)
+    outcome = ModelSync(registry()).apply(external, router.context["principal"].actor, body.default_owner, body.team)
     return ImportOutcome.model_validate(outcome, from_attributes=True)

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from govhub.api.context import approved_changes_rule, created, policy_gate, registry
 from govhub.approvals.snapshot import load_snapshot, snapshot_sha256
+from govhub.auth.principal import Principal
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ForbiddenError, ValidationFailedError
 from govhub.observability import MODELS_REGISTERED, STATUS_CHANGES, count
@@ -38,7 +39,7 @@ Cursor = Annotated[str | None, Query(description="The next_cursor of the previou
 Filter = Annotated[str | None, Query(max_length=128)]
 
 
-def _caller():
+def _caller() -> Principal:
     return router.context["principal"]
 
 
@@ -102,7 +103,7 @@ def put_model(model_id: int, body: Annotated[ModelUpdate, Body()]) -> ModelOut:
 
 
 @router.delete("/<model_id>", status_code=204)
-def delete_model(model_id: int, reason: Annotated[Reason | None, Query()] = None):  # noqa: ANN201 - 204, no body
+def delete_model(model_id: int, reason: Annotated[Reason | None, Query()] = None) -> Response[None]:
     body = router.current_event.json_body if router.current_event.body else {}
     text = reason or (DeleteRequest.model_validate(body).reason if body else None)
     if not text or not text.strip():

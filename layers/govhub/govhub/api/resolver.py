@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, Router
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
     OpenAPIRequestValidationMiddleware,
     OpenAPIResponseValidationMiddleware,
 )
-from aws_lambda_powertools.event_handler.router import Router
 
 from govhub.api.bodies import parse_json_body
 from govhub.api.errors import error_response, register_error_handlers
@@ -25,14 +25,14 @@ from govhub.errors import BadRequestError
 API_PREFIX = "/api/v1"
 
 
-def _body_limit(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
+def _body_limit(app: ApiGatewayResolver, next_middleware: Callable[..., Response]) -> Response:
     body = app.current_event.body or ""
     if len(body.encode() if isinstance(body, str) else body) > settings().max_body_bytes:
         return error_response(413, "payload_too_large", f"The body is over {settings().max_body_bytes // 1024} KB.")
     return next_middleware(app)
 
 
-def _authorize(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
+def _authorize(app: ApiGatewayResolver, next_middleware: Callable[..., Response]) -> Response:
     """Every route is in the permission table; a route that is not is refused (fail closed)."""
     route = (app.request.method.upper(), app.request.route.rstrip("/") or "/")
     if route not in ROUTE_PERMISSIONS:
@@ -60,7 +60,7 @@ def _authorize(app: APIGatewayHttpResolver, next_middleware: Callable[..., Respo
 class GovhubResolver(APIGatewayHttpResolver):
     """The HTTP API resolver, answering `/models/` exactly as `/models` (API Gateway routes both to us)."""
 
-    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         path = event.get("rawPath") or ""
         if len(path) > 1 and path.endswith("/"):
             event = {**event, "rawPath": path.rstrip("/") or "/"}
@@ -82,17 +82,20 @@ class _GuardedRequestValidation(OpenAPIRequestValidationMiddleware):
     403, not a list of field errors, so the guards run first, here.
     """
 
-    def handler(self, app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    def __init__(self) -> None:  # typed, over powertools' untyped one, so that create_app calls it in a typed context
+        OpenAPIRequestValidationMiddleware.__init__(self)
+
+    def handler(self, app: ApiGatewayResolver, next_middleware: NextMiddleware) -> Response:
         return _body_limit(app, lambda a: _authorize(a, lambda b: super(_GuardedRequestValidation, self).handler(b, next_middleware)))
 
-    def _get_body(self, app: APIGatewayHttpResolver) -> dict[str, Any]:
+    def _get_body(self, app: ApiGatewayResolver) -> dict[str, Any]:
         try:
             return self._parse_json_data(app)
         except (UnicodeDecodeError, ValueError):  # bytes that are not UTF-8 text never reach JSON parsing
             raise BadRequestError("The request body is not valid JSON (UTF-8).") from None
 
 
-def create_app(routers: dict[str, Router]) -> APIGatewayHttpResolver:
+def create_app(routers: Mapping[str, Router]) -> APIGatewayHttpResolver:
     """`routers` maps a path prefix under /api/v1 (e.g. "/models") to its router."""
     app = GovhubResolver(enable_validation=True, json_body_deserializer=parse_json_body)
     register_error_handlers(app)

@@ -27,12 +27,12 @@ from __future__ import annotations
 import base64
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -64,9 +64,27 @@ from govhub.store.audit import (
     AuditHead,
     AuditIndexRepository,
     AuditQuery,
+    IndexedEvent,
     RecordExistsError,
 )
 from govhub.store.items import MODEL_BOOKKEEPING_ATTRIBUTES
+
+
+# The audit trail's ports (govhub.store.audit implements them over the table and the Object Lock bucket;
+# the unit tests over dicts).
+class AuditIndex(Protocol):
+    def head(self, model_id: int) -> AuditHead | None: ...
+    def heads(self, model_ids: Iterable[int]) -> dict[int, AuditHead]: ...
+    def advance(self, current: AuditHead, new: AuditHead) -> bool: ...
+    def indexed_events(self, event_ids: Iterable[str]) -> dict[str, IndexedEvent]: ...
+    def save_records(self, records: Iterable[Mapping[str, Any]]) -> None: ...
+    def list(self, query: AuditQuery, limit: int, cursor: str | None) -> Page: ...
+
+
+class AuditStore(Protocol):
+    def put_new(self, key: str, data: bytes) -> None: ...
+    def keys(self, model_id: int) -> list[str]: ...
+    def read(self, keys_in_order: list[str]) -> list[bytes]: ...
 
 # -- from a committed change to an audit record ----------------------------------------------------
 
@@ -290,7 +308,7 @@ class _Batch:
 class AuditWriter:
     """Writes one stream batch into the model chains: ``begin``, ``write`` each record in order, ``commit``."""
 
-    def __init__(self, index: AuditIndexRepository, archive: AuditArchive) -> None:
+    def __init__(self, index: AuditIndex, archive: AuditStore) -> None:
         self._index = index
         self._archive = archive
         self._batch = _Batch()
@@ -463,7 +481,7 @@ class StoredRecord:
 
 
 class AuditService:
-    def __init__(self, index: AuditIndexRepository, archive: AuditArchive, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, index: AuditIndex, archive: AuditStore, clock: Callable[[], datetime] | None = None) -> None:
         self._index = index
         self._archive = archive
         self._clock = clock or (lambda: datetime.now(UTC))

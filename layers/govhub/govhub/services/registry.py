@@ -44,6 +44,9 @@ class Clock(Protocol):
     def __call__(self) -> datetime: ...
 
 
+# The registry's ports: what it asks of its stores (govhub.store.repository implements them over DynamoDB;
+# tests/unit/registry over dicts). A write that loses a race (a moved revision, a taken name or tag, a model
+# gone or retired) raises ConditionFailedError and changes nothing.
 class ModelStore(Protocol):
     def get(self, model_id: int) -> AIModel | None: ...
     def id_for_name(self, name: str) -> int | None: ...
@@ -85,10 +88,12 @@ class TeamDirectory(Protocol):
 class ApprovalEvidence(Protocol):
     """What the policy judged an approval on (govhub.policy.service.TransitionVerdict)."""
 
-    latest_version: ModelVersion | None
-    metrics: tuple[Metric, ...]
-    required_signoffs: int
-
+    @property
+    def latest_version(self) -> ModelVersion | None: ...
+    @property
+    def metrics(self) -> tuple[Metric, ...]: ...
+    @property
+    def required_signoffs(self) -> int: ...
     @property
     def policy_ref(self) -> PolicyRef: ...
 
@@ -532,7 +537,7 @@ class Registry:
 
 
 def _matches(model: AIModel, filters: dict[str, str]) -> bool:
-    checks = {
+    checks: dict[str, Callable[[str], bool]] = {
         "risk_level": lambda v: model.risk_level.value == v,
         "compliance_status": lambda v: model.compliance_status.value == v,
         "owner": lambda v: model.owner.casefold() == v.casefold(),

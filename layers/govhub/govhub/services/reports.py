@@ -10,6 +10,7 @@ the report and the policy routes never disagree.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import importlib.util
 import json
@@ -17,10 +18,10 @@ import re
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools import Logger
 
@@ -29,15 +30,7 @@ from govhub.domain.entities import Actor, AIModel, Page
 from govhub.errors import NotFoundError, ValidationFailedError
 from govhub.reports.content import build_report_content
 from govhub.schemas import MetricOut, ModelOut, VersionOut
-from govhub.services.registry import Registry
-from govhub.store.reports import (
-    JobClaimedError,
-    ReportFiles,
-    ReportGeneration,
-    ReportJob,
-    ReportJobRepository,
-    ReportRecordRepository,
-)
+from govhub.store.reports import JobClaimedError, ReportGeneration, ReportJob
 
 if TYPE_CHECKING:
     from govhub.domain.entities import Metric, ModelVersion
@@ -50,6 +43,33 @@ logger = Logger(service="govhub")
 Renderer = Callable[[dict], bytes]
 AuditTrail = Callable[[int], tuple[list[dict], dict | None]]
 PolicyLookup = Callable[[AIModel], "PolicyView"]
+
+
+
+# The report service's ports (the registry's use cases; govhub.store.reports over the table and the bucket).
+class RegistryReader(Protocol):
+    def get_model(self, model_id: int) -> AIModel: ...
+    def list_models(self, filters: dict[str, str], limit: int, cursor: str | None) -> Page: ...
+    def list_versions(self, model_id: int, limit: int, cursor: str | None) -> Page: ...
+    def list_metrics(self, version_id: int, limit: int, cursor: str | None) -> Page: ...
+
+
+class ReportRecords(Protocol):
+    def record(self, generations: Iterable[ReportGeneration]) -> None: ...
+
+
+class ReportJobs(Protocol):
+    def create(self, job: ReportJob) -> ReportJob: ...
+    def get(self, job_id: str) -> ReportJob | None: ...
+    def start(self, job_id: str, at: datetime) -> ReportJob: ...
+    def progress(self, job_id: str, done: int, at: datetime) -> None: ...
+    def finish(self, job: ReportJob) -> None: ...
+
+
+class ReportStorage(Protocol):
+    def put(self, key: str, body: bytes | IO[bytes], content_type: str, file_name: str, metadata: dict[str, str]) -> None: ...
+    def presigned_url(self, key: str, ttl_seconds: int) -> str: ...
+
 
 BULK_SYNC_LIMIT = 5  # packs up to this many reports are built in the request; larger ones by the jobs function
 BULK_MAX_MODELS = 1000  # one pack must render within the jobs function's 15 minutes
@@ -101,10 +121,10 @@ class JsonReport:
 class ReportService:
     def __init__(
         self,
-        registry: Registry,
-        records: ReportRecordRepository,
-        jobs: ReportJobRepository,
-        files: ReportFiles,
+        registry: RegistryReader,
+        records: ReportRecords,
+        jobs: ReportJobs,
+        files: ReportStorage,
         url_ttl_seconds: int,
         audit_trail: AuditTrail,
         policy_for: PolicyLookup,
@@ -489,7 +509,7 @@ class _Snapshot:
         self._store.activate(new, replaces)
         self._active = None  # read again: the snapshot follows the store it reads
 
-    def latest_evidence(self, model: AIModel) -> tuple[ModelVersion | None, list[Metric]]:
+    def latest_evidence(self, model: AIModel) -> tuple[ModelVersion | None, builtins.list[Metric]]:
         if model.id not in self._latest:
             self._latest[model.id] = self._evidence.latest_evidence(model)
         return self._latest[model.id]
@@ -504,7 +524,9 @@ def policy_of_the_table(model: AIModel) -> PolicyView:
     return policy_view(PolicyService(snapshot, snapshot), model)
 
 
-def default_report_service(registry: Registry) -> ReportService:
+def default_report_service(registry: RegistryReader) -> ReportService:
+    from govhub.store.reports import ReportFiles, ReportJobRepository, ReportRecordRepository
+
     return ReportService(
         registry=registry,
         records=ReportRecordRepository(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
@@ -65,7 +67,7 @@ class _Stamped(Model):
     updated_by_role = UnicodeAttribute()
     change_reason = UnicodeAttribute(null=True)
     # what a pipeline says about its run (repository, run id, commit): shown in the audit trail, never trusted
-    claimed_context = MapAttribute(null=True)
+    claimed_context: MapAttribute[str, Any] = MapAttribute(null=True)
     gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
 

@@ -501,7 +501,7 @@ def _approval(item: ApprovalMap | None) -> ApprovalState:
         sealed_at=datetime.fromisoformat(item.sealed_at) if item.sealed_at else None,
         policy_version=int(item.policy_version) if item.policy_version is not None else None,
         invalidated=Invalidation(
-            datetime.fromisoformat(invalidated.at), invalidated.by, tuple(invalidated.fields or ()), invalidated.snapshot_sha256
+            datetime.fromisoformat(invalidated.at), invalidated.by, tuple(str(name) for name in invalidated.fields or ()), invalidated.snapshot_sha256
         ) if invalidated else None,
     )
 
