@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from local_stack import sigv4
@@ -123,7 +123,8 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
         def _host_allowed(self) -> bool:
             """DNS rebinding: a page whose domain now resolves to this machine sends its own name as Host; only the
             bound address (or localhost for a loopback one) is this gateway."""
-            host, port = self.server.server_address[:2]
+            address = cast(tuple[str, int], self.server.server_address)
+            host, port = address[0], address[1]
             if host in ("0.0.0.0", "::"):  # noqa: S104 - bound to every address on purpose: no single name to expect
                 return True
             names = {f"{host}:{port}", f"[{host}]:{port}"}

@@ -63,7 +63,7 @@ def _table(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict
 
 
 def _user_pool(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict[str, str], stack: str) -> None:
-    kept = {k: props[k] for k in ("Policies", "AdminCreateUserConfig", "UsernameConfiguration") if k in props}
+    kept: dict[str, Any] = {k: props[k] for k in ("Policies", "AdminCreateUserConfig", "UsernameConfiguration") if k in props}
     if "MfaConfiguration" in props:
         kept["MfaConfiguration"] = resolve(props["MfaConfiguration"], refs)
     pool = clients["cognito-idp"].create_user_pool(PoolName=resolve(props.get("UserPoolName", name), refs), **kept)["UserPool"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -50,5 +50,5 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
         seconds(AUDIT_LAG_SECONDS, max(0.0, time.time() - float(min(created))))
     accesses, changes = split_batch(records)
     failed = [{"itemIdentifier": sequence} for sequence in log_accesses(accesses, access_log())]
-    answer = dict(audit_batch({**event, "Records": changes}, processor(), context)) if changes else {"batchItemFailures": []}
-    return {**answer, "batchItemFailures": [*answer.get("batchItemFailures", []), *failed]}
+    answer: dict[str, Any] = dict(audit_batch({**event, "Records": changes}, processor(), context)) if changes else {}
+    return {**answer, "batchItemFailures": [*(answer.get("batchItemFailures") or []), *failed]}

@@ -90,7 +90,7 @@ def _version_registered(event_id: str, version: dict[str, Any], model_lookup: Mo
     found = model_lookup(model_id) if isinstance(model_id, int) else None
     model = _model(found or {"model_id": model_id})
     tag = version.get("version_tag")
-    detail = _detail(event_id, version, model, f"{_name(model)}: version {chat_safe(tag)} registered")
+    detail = _detail(event_id, version, model, f"{_name(model)}: version {chat_safe(str(tag))} registered")
     detail["version"] = {
         "id": version.get("version_id"),
         "version_tag": tag,

@@ -54,7 +54,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     def model_validation_error(error: ValidationError) -> Response:  # a body a route validates itself
         return error_response(
             HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The request has invalid fields.",
-            _field_errors(list(error.errors(include_input=False))),
+            _field_errors([dict(e) for e in error.errors(include_input=False)]),
         )
 
     @app.not_found

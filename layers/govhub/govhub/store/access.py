@@ -43,10 +43,10 @@ class AccessLogRepository:
         except RecordExistsError:
             pass  # a redelivery: the object is there, the index items are rewritten identically below
         sk = keys.access_sk(str(record["time"]), str(record["event_id"]))
-        fields = {"model_id": int(record["model_id"]), "username": str(record["actor"]["username"]), "record": text}
+        model_id, username = int(record["model_id"]), str(record["actor"]["username"])
         with AccessLogItem.batch_write() as batch:
-            batch.save(AccessLogItem(keys.access_model_pk(int(record["model_id"])), sk, **fields))
-            batch.save(AccessLogItem(keys.access_day_pk(str(record["time"])[:10]), sk, **fields))
+            for partition in (keys.access_model_pk(model_id), keys.access_day_pk(str(record["time"])[:10])):
+                batch.save(AccessLogItem(partition, sk, model_id=model_id, username=username, record=text))
 
     def list(self, *, model_id: int | None, day: str | None, actor: str | None, limit: int, cursor: str | None) -> Page:
         """Accesses newest first, of one model or of one UTC day; one Query."""
