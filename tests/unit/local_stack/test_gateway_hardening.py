@@ -22,7 +22,7 @@ from local_stack import sigv4
 from local_stack.gateway import ApiConfig, Gateway
 from local_stack.stack import write_private
 from local_stack.template import Route, Template
-from tests.infra.proof_stack import free_port
+from tests.harness import free_port
 
 HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'", "X-Content-Type-Options": "nosniff"}
 
