@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Who fetched which report when
-         * @description The access log: one record per report generation (PDF, JSON or in a bulk pack), newest first, for one model (`model_id`) or one UTC day (`day`, default today), optionally of one user (`actor`). Each record is also an immutable object under `access/` in the audit bucket. Reading a report is not a change: it never enters the model's hash-chained audit trail.
+         * @description The access log: one record per report generation (PDF, JSON or in a bulk pack), newest first, of one model (`model_id`, every day or the `day` given) or of one UTC day (`day`, default today), optionally of one user (`actor`). A day with no access (or none that exists, 2026-02-30) is an empty list. Each record is also an immutable object under `access/` in the audit bucket. Reading a report is not a change: it never enters the model's hash-chained audit trail.
          */
         get: operations["list_access_logs_api_v1_access_logs_get"];
         put?: never;
@@ -4604,13 +4604,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Throttled by API Gateway. */
+            /** @description Too many pack requests from this caller; retry after `Retry-After` seconds; or throttled by API Gateway. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/json": components["schemas"]["ErrorOut"] | components["schemas"]["GatewayMessage"];
                 };
             };
         };

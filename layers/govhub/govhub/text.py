@@ -14,6 +14,9 @@ import unicodedata
 # direction marks and zero-width characters (U+200B-200F, U+2060-2064, U+FEFF) that render as nothing.
 _HIDDEN = "\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _LINE_BREAKS = "\t\n\r"
+# The same sets as the inside of a regex character class, for documented patterns (govhub.schemas).
+HIDDEN_CLASS = _HIDDEN
+HIDDEN_BUT_LINE_BREAKS_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 SHORT_TEXT_REFUSED = re.compile(f"[{_HIDDEN}]")
 LONG_TEXT_REFUSED = re.compile(f"(?![{_LINE_BREAKS}])[{_HIDDEN}]")
 

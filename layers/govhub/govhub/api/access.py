@@ -8,7 +8,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from govhub.errors import ValidationFailedError
 from govhub.schemas import Schema
 
 router = APIGatewayHttpRouter()
@@ -49,8 +48,9 @@ class AccessPage(Schema):
     "/",
     summary="Who fetched which report when",
     description=(
-        "The access log: one record per report generation (PDF, JSON or in a bulk pack), newest first, for one model "
-        "(`model_id`) or one UTC day (`day`, default today), optionally of one user (`actor`). Each record is also an "
+        "The access log: one record per report generation (PDF, JSON or in a bulk pack), newest first, of one model "
+        "(`model_id`, every day or the `day` given) or of one UTC day (`day`, default today), optionally of one user "
+        "(`actor`). A day with no access (or none that exists, 2026-02-30) is an empty list. Each record is also an "
         "immutable object under `access/` in the audit bucket. Reading a report is not a change: it never enters "
         "the model's hash-chained audit trail."
     ),
@@ -64,13 +64,7 @@ def list_access_logs(
 ) -> AccessPage:
     from govhub.store.access import AccessLogRepository
 
-    if model_id is not None and day is not None:
-        raise ValidationFailedError("Ask for one model or one day, not both.", [{"field": "day", "message": "with model_id"}])
-    if model_id is None and day is not None:
-        try:
-            datetime.strptime(day, "%Y-%m-%d")
-        except ValueError:
-            raise ValidationFailedError("`day` is not a date.", [{"field": "day", "message": "not a date"}]) from None
-    page = AccessLogRepository().list(model_id=model_id, day=day or datetime.now(UTC).date().isoformat(),
-                                      actor=actor, limit=limit, cursor=cursor)
+    if model_id is None and day is None:
+        day = datetime.now(UTC).date().isoformat()
+    page = AccessLogRepository().list(model_id=model_id, day=day, actor=actor, limit=limit, cursor=cursor)
     return AccessPage(items=[AccessRecordOut.model_validate(item) for item in page.items], next_cursor=page.next_cursor)

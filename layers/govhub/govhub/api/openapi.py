@@ -133,7 +133,11 @@ def document_answers(document: dict[str, Any]) -> dict[str, Any]:
                 responses[status] = {"description": description if status == "422" else responses.get(status, {}).get("description", description),
                                      "content": error}
             responses["401"] = {"description": "No token, or a token the authorizer refused.", "content": gateway}
-            responses["429"] = {"description": "Throttled by API Gateway.", "content": gateway}
+            own = responses.get("429")  # a route's own per-caller limit answers in the project's error shape
+            responses["429"] = ({"description": f"{own['description']}; or throttled by API Gateway.",
+                                 "content": {"application/json": {"schema": {"anyOf": [
+                                     {"$ref": "#/components/schemas/ErrorOut"}, {"$ref": "#/components/schemas/GatewayMessage"}]}}}}
+                                if own else {"description": "Throttled by API Gateway.", "content": gateway})
     text = json.dumps(document)
     for unused in ("HTTPValidationError", "ValidationError"):
         if f'"#/components/schemas/{unused}"' not in text.replace(f'"{unused}": {{', ""):

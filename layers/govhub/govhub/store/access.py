@@ -49,10 +49,12 @@ class AccessLogRepository:
                 batch.save(AccessLogItem(partition, sk, model_id=model_id, username=username, record=text))
 
     def list(self, *, model_id: int | None, day: str | None, actor: str | None, limit: int, cursor: str | None) -> Page:
-        """Accesses newest first, of one model or of one UTC day; one Query."""
+        """Accesses newest first, of one model (that day, if one is given) or of one UTC day; one Query."""
         partition = keys.access_model_pk(model_id) if model_id is not None else keys.access_day_pk(day or "")
+        that_day = AccessLogItem.sk.startswith(day) if model_id is not None and day else None
         results = AccessLogItem.query(
             partition,
+            range_key_condition=that_day,
             filter_condition=(AccessLogItem.username == actor) if actor else None,
             scan_index_forward=False,
             limit=limit,
