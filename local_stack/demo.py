@@ -80,6 +80,10 @@ DEMO_MODELS: list[dict[str, Any]] = [
             ("v1.0.0", "s3://demo-models/fraud-detector/v1.0.0/model.tar.gz", {"accuracy": 0.93, "f1": 0.88, "demographic_parity_difference": 0.06}),
             ("v1.1.0", "s3://demo-models/fraud-detector/v1.1.0/model.tar.gz", {"accuracy": 0.95, "f1": 0.91, "demographic_parity_difference": 0.04}),
         ],
+        # fraud detection is excluded from Annex III 5(b): the questionnaire suggests minimal; the team keeps high, justified
+        "classification": {"answers": {}, "operator_role": "provider", "risk_level": "high",
+                           "justification": "Kept high: it scores payments of natural persons and analysts act on its flags; "
+                                            "we apply the high-risk controls although fraud detection is excluded from Annex III 5(b)."},
         "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner"),
                   ("approved", "Annex IV documentation complete; bias within policy", "admin")],
     },
@@ -97,6 +101,7 @@ DEMO_MODELS: list[dict[str, Any]] = [
         },
         "versions": [("v2.0.0", "s3://demo-models/credit-limit-advisor/v2.0.0/model.tar.gz",
                       {"accuracy": 0.94, "f1": 0.9, "demographic_parity_difference": 0.05})],
+        "classification": {"answers": {"annex3_5_b_credit_scoring": True}, "operator_role": "provider"},
         "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner")],
     },
     {
@@ -112,6 +117,8 @@ DEMO_MODELS: list[dict[str, Any]] = [
             "intended_purpose": "Suggest an order for recruiters to read applications; recruiters decide.",
         },
         "versions": [("v0.9.0", "s3://demo-models/cv-screening/v0.9.0/model.onnx", {"accuracy": 0.87, "f1": 0.84})],
+        "classification": {"answers": {"annex3_4_a_recruitment": True, "art6_3_d_preparatory_task": True, "art6_3_profiling": True},
+                           "operator_role": "provider"},
         "steps": [("under_review", "First review of the ranking model", "admin")],
     },
     {
@@ -125,6 +132,7 @@ DEMO_MODELS: list[dict[str, Any]] = [
             "intended_purpose": "Answer routine customer questions and hand over to an agent on request.",
         },
         "versions": [("2026.11.1", "s3://demo-models/support-chatbot/2026.11.1/", {"answer_accuracy": 0.91})],
+        "classification": {"answers": {"art50_1_interacts_with_people": True, "gpai_builds_on": True}, "operator_role": "provider"},
         "steps": [],
     },
     {
@@ -137,6 +145,7 @@ DEMO_MODELS: list[dict[str, Any]] = [
             "intended_purpose": "Suggest related products on product pages.",
         },
         "versions": [("v3.2.0", "s3://demo-models/recommender/v3.2.0/", {"precision_at_10": 0.31})],
+        "classification": {"answers": {}, "operator_role": "deployer"},
         "steps": [("under_review", "Annual re-review", "model_owner"), ("approved", "Low risk, unchanged", "admin"),
                   ("retired", "Replaced by the 2026 ranking service", "admin")],
     },
@@ -168,6 +177,8 @@ def seed_models(api_url: str, tokens: dict[str, str]) -> int:
                 "version_id": version["id"],
                 "metrics": [{"metric_name": name, "value": value} for name, value in metrics.items()],
             })
+        # the default policy approves only classified models (POST /models/{id}/classification)
+        _call(api_url, creator, "POST", f"/models/{model['id']}/classification", demo["classification"])
         for status, reason, role in demo["steps"]:
             _call(api_url, tokens[role], "PATCH", f"/models/{model['id']}/compliance-status", {"status": status, "reason": reason})
     return len(DEMO_MODELS)

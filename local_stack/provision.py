@@ -17,7 +17,7 @@ ACCOUNT_ID = "123456789012"
 @lru_cache(maxsize=4)
 def _session_clients(region: str, endpoint_url: str | None) -> dict[str, Any]:
     kwargs = {"region_name": region, "endpoint_url": endpoint_url}
-    return {name: boto3.client(name, **kwargs) for name in ("dynamodb", "cognito-idp", "s3", "events", "sqs", "secretsmanager")}
+    return {name: boto3.client(name, **kwargs) for name in ("dynamodb", "cognito-idp", "s3", "events", "sqs", "kms", "secretsmanager")}
 
 
 def provision(template: Template, stack: str, region: str, endpoint_url: str | None = None) -> dict[str, str]:
@@ -144,6 +144,23 @@ def _queue(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict
     refs[f"{name}.QueueName"] = f"{stack}-{name}"
 
 
+def _kms_key(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict[str, str], stack: str) -> None:
+    metadata = clients["kms"].create_key(
+        Description=resolve(props.get("Description", name), refs),
+        KeySpec=props.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        KeyUsage=props.get("KeyUsage", "ENCRYPT_DECRYPT"),
+    )["KeyMetadata"]
+    refs[name] = metadata["KeyId"]
+    refs[f"{name}.Arn"] = metadata["Arn"]
+    refs[f"{name}.KeyId"] = metadata["KeyId"]
+
+
+def _kms_alias(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict[str, str], stack: str) -> None:
+    alias = resolve(props["AliasName"], refs)
+    clients["kms"].create_alias(AliasName=alias, TargetKeyId=resolve(props["TargetKeyId"], refs))
+    refs[name] = alias
+
+
 def _secret(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict[str, str], stack: str) -> None:
     """The secret with its template filled in and the generated key set, as CloudFormation creates it."""
     generate = props.get("GenerateSecretString") or {}
@@ -162,5 +179,7 @@ _CREATORS = {
     "AWS::S3::Bucket": _bucket,
     "AWS::Events::EventBus": _event_bus,
     "AWS::SQS::Queue": _queue,
+    "AWS::KMS::Key": _kms_key,
+    "AWS::KMS::Alias": _kms_alias,
     "AWS::SecretsManager::Secret": _secret,
 }

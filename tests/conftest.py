@@ -15,6 +15,7 @@ os.environ.update(
     AUDIT_BUCKET="itest-auditbucket",
     REPORTS_BUCKET="itest-reportsbucket",
     EVENT_BUS_NAME="itest-governance",
+    AUDIT_SIGNING_KEY_ID="alias/itest-audit-signing",  # the alias of the template's AuditSigningKey in that stack
     # the MLflow integration's secret, by name (GetSecretValue takes a name as well as an ARN), and the
     # SageMaker model package groups the integration tests follow
     MLFLOW_SECRET_ARN="itest-MlflowSecret",

@@ -4,8 +4,11 @@
 
 BUNDLE is the folder or ``.zip`` written by ``govhub audit export``::
 
-    manifest.json            model, record count, first/last sequence, head hash, SHA-256 of every file
+    manifest.json            model, record count, first/last sequence, head hash, SHA-256 of every file,
+                             the public key(s) that signed the digests (base64 DER, by KMS key ARN)
     records/00000001.json    one audit record each, stored as canonical JSON
+    ...
+    digests/00000001.json    the signed digests of the chain, as stored (none for a short chain)
     ...
 
 This file is self-contained on purpose: it re-implements the canonical JSON and hash rule instead
@@ -22,8 +25,13 @@ independently. The rule (also in docs/audit-trail.md):
 Checks: every file's SHA-256 against the manifest (and no file unlisted); every record parses, is
 in canonical form and matches its own hash; the records form one chain (prev_hash links, sequences
 1, 2, 3, ... with no gap, repeat or disorder); the manifest's count, sequences and head hash match
-the records. A bundle is only as trustworthy as its head hash: compare it with the head the live
-system reports (``--expect-head``), or whoever rewrites the whole bundle rewrites its manifest too.
+the records; every digest is canonical, hashes to its ``hash``, is signed (RSASSA-PSS, SHA-256,
+MGF1-SHA-256, verified here in plain Python) by a key the manifest lists, links to the previous digest
+over a contiguous range from sequence 1, and its Merkle root (RFC 6962) and head hash are those of the
+records it covers. A bundle is only as trustworthy as its head hash and its key: compare the head with
+the one the live system reports (``--expect-head``) and the signing key's fingerprint with the one
+published for the deployment (``--expect-key``), or whoever rewrites the whole bundle rewrites its
+manifest too.
 
 Exit status: 0 intact, 1 problems found, 2 not a readable bundle.
 """
@@ -31,6 +39,7 @@ Exit status: 0 intact, 1 problems found, 2 not a readable bundle.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import math
@@ -197,7 +206,7 @@ def _safe_name(name: object) -> bool:
 # -- verification ---------------------------------------------------------------------------------
 
 
-def verify_bundle(path: str | Path, expected_head: str | None = None) -> dict[str, Any]:
+def verify_bundle(path: str | Path, expected_head: str | None = None, expected_key: str | None = None) -> dict[str, Any]:
     """Check a bundle folder or zip; ``intact`` is true only when no problem was found.
 
     Returns ``{"intact", "records", "head_hash", "model", "problems": [{"file" or "sequence",
@@ -216,6 +225,10 @@ def verify_bundle(path: str | Path, expected_head: str | None = None) -> dict[st
     head_hash, head_sequence = _check_chain(records, model_id, problems)
     if manifest is not None:
         _check_manifest_totals(manifest, records, problems)
+    keys = _signing_keys(manifest, problems)
+    digests = _check_digests(bundle, model_id, records, keys, problems)
+    if expected_key is not None and digests and set(keys) and any(_fingerprint(der) != expected_key for der in keys.values()):
+        problems.append({"file": MANIFEST, "problem": "forged", "detail": f"a signing key is not the expected key {expected_key}"})
     if expected_head is not None and (not records or records[-1][1].get("hash") != expected_head):
         problems.append(
             {
@@ -229,6 +242,8 @@ def verify_bundle(path: str | Path, expected_head: str | None = None) -> dict[st
         "records": len(records),
         "head_hash": head_hash,
         "model": manifest.get("model") if manifest else None,
+        "digests": digests,
+        "signing_keys": {key_id: _fingerprint(der) for key_id, der in keys.items()},
         "problems": problems,
     }
 
@@ -382,6 +397,143 @@ def _check_manifest_totals(manifest: Obj, records: list[Entry], problems: list[O
             )
 
 
+# -- digests and their signatures -----------------------------------------------------------------
+
+
+def _fingerprint(der: bytes) -> str:
+    """A signing key's fingerprint: hex SHA-256 of its DER SubjectPublicKeyInfo."""
+    return hashlib.sha256(der).hexdigest()
+
+
+def _signing_keys(manifest: Obj | None, problems: list[Obj]) -> dict[str, bytes]:
+    keys: dict[str, bytes] = {}
+    listed = (manifest or {}).get("signing_keys") or {}
+    if not isinstance(listed, dict):
+        problems.append({"file": MANIFEST, "problem": "malformed", "detail": "'signing_keys' is not an object"})
+        return keys
+    for key_id, encoded in listed.items():
+        try:
+            keys[str(key_id)] = base64.b64decode(str(encoded), validate=True)
+        except ValueError:
+            problems.append({"file": MANIFEST, "problem": "malformed", "detail": f"the key {key_id} is not base64"})
+    return keys
+
+
+def merkle_root(hashes: list[str]) -> str:
+    """RFC 6962: leaf = SHA-256(0x00 || hash), node = SHA-256(0x01 || left || right), split at the largest power of 2 below n."""
+    def root(nodes: list[bytes]) -> bytes:
+        if len(nodes) == 1:
+            return nodes[0]
+        split = 1 << ((len(nodes) - 1).bit_length() - 1)
+        return hashlib.sha256(b"\x01" + root(nodes[:split]) + root(nodes[split:])).digest()
+
+    if not hashes:
+        return hashlib.sha256(b"").hexdigest()
+    return root([hashlib.sha256(b"\x00" + bytes.fromhex(h)).digest() for h in hashes]).hex()
+
+
+def _check_digests(bundle: _Bundle, model_id: Any, records: list[Entry], keys: dict[str, bytes], problems: list[Obj]) -> int:
+    """Check every digest file in order; answers how many verified before the first problem."""
+    names = sorted(n for n in bundle.files if n.startswith("digests/") and n.endswith(".json"))
+    content_hash = {record["sequence"]: digest for _, record, digest in records}
+    previous: Obj | None = None
+    for number, name in enumerate(names, start=1):
+        digest, problem = _digest_problem(name, number, bundle.files[name], previous, model_id, content_hash, keys)
+        if problem is not None:
+            problems.append({"file": name, **problem})
+            return number - 1
+        previous = digest
+    return len(names)
+
+
+def _digest_problem(name: str, number: int, data: bytes, previous: Obj | None, model_id: Any,
+                    content_hash: dict[int, str], keys: dict[str, bytes]) -> tuple[Obj, Obj | None]:
+    """The digest, and its problem ({"problem", "detail"}) or None when it verifies."""
+    try:
+        digest = _strict_json(data)
+        if not isinstance(digest, dict):
+            raise TypeError("a digest is a JSON object")
+        first, last = int(digest["first_sequence"]), int(digest["last_sequence"])
+        signature = base64.b64decode(str(digest["signature"]), validate=True)
+        key_id = str(digest["signing"]["key_id"])
+    except (ValueError, TypeError, KeyError) as error:
+        return {}, {"problem": "malformed", "detail": f"not a digest: {error!r}"}
+    message = canonical_json({k: v for k, v in digest.items() if k not in ("hash", "signature")})
+    if canonical_json(digest) != data or hashlib.sha256(message).hexdigest() != digest.get("hash"):
+        return digest, {"problem": "modified", "detail": f"digest {number} does not match its hash"}
+    if key_id not in keys or not rsa_pss_sha256_verify(keys[key_id], message, signature):
+        return digest, {"problem": "forged", "detail": f"digest {number} is not signed by the listed key {key_id}"}
+    expected_first = previous["last_sequence"] + 1 if previous else 1
+    links = (
+        name == f"digests/{number:08d}.json"
+        and digest.get("number") == number
+        and (model_id is None or digest.get("model_id") == model_id)
+        and first == expected_first
+        and digest.get("previous_digest_hash") == (previous["hash"] if previous else GENESIS_HASH)
+        and last - first + 1 == digest.get("records")
+    )
+    if not links:
+        return digest, {"problem": "inserted", "detail": f"digest {number} does not continue the digest chain"}
+    covered = [content_hash.get(sequence) for sequence in range(first, last + 1)]
+    if any(h is None for h in covered):
+        return digest, {"problem": "missing", "detail": f"records {first}-{last} that digest {number} covers are not all in the bundle"}
+    hashes = [str(h) for h in covered]
+    if merkle_root(hashes) != digest.get("merkle_root") or hashes[-1] != digest.get("head_hash"):
+        return digest, {"problem": "modified", "detail": f"the records {first}-{last} are not the ones digest {number} signed"}
+    return digest, None
+
+
+def _der(data: bytes, at: int) -> tuple[int, bytes, int]:
+    """(tag, value, the offset after it) of the DER element at ``at``."""
+    tag, length, at = data[at], data[at + 1], at + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length, at = int.from_bytes(data[at : at + count], "big"), at + count
+    return tag, data[at : at + length], at + length
+
+
+def rsa_public_key(der: bytes) -> tuple[int, int]:
+    """(n, e) of an RSA SubjectPublicKeyInfo: SEQUENCE { SEQUENCE { rsaEncryption, NULL }, BIT STRING { SEQUENCE { n, e } } }."""
+    _, spki, _ = _der(der, 0)
+    _, _, after_algorithm = _der(spki, 0)
+    tag, bits, _ = _der(spki, after_algorithm)
+    if tag != 0x03 or bits[:1] != b"\x00":
+        raise ValueError("not an RSA public key")
+    _, key, _ = _der(bits[1:], 0)
+    _, modulus, after = _der(key, 0)
+    _, exponent, _ = _der(key, after)
+    return int.from_bytes(modulus, "big"), int.from_bytes(exponent, "big")
+
+
+def rsa_pss_sha256_verify(public_key_der: bytes, message: bytes, signature: bytes) -> bool:
+    """RFC 8017 RSASSA-PSS-VERIFY with SHA-256 and MGF1-SHA-256, any salt length (KMS signs with 32 bytes)."""
+    try:
+        n, e = rsa_public_key(public_key_der)
+    except (ValueError, IndexError):
+        return False
+    mod_bits = n.bit_length()
+    if len(signature) != (mod_bits + 7) // 8 or int.from_bytes(signature, "big") >= n:
+        return False
+    em_bits = mod_bits - 1
+    em_len = (em_bits + 7) // 8
+    encoded = pow(int.from_bytes(signature, "big"), e, n).to_bytes(em_len, "big")
+    h_len = 32
+    if em_len < h_len + 2 or encoded[-1] != 0xBC:
+        return False
+    masked, digest = encoded[: em_len - h_len - 1], encoded[em_len - h_len - 1 : -1]
+    unused_bits = 8 * em_len - em_bits
+    if unused_bits and masked[0] >> (8 - unused_bits):
+        return False
+    mask = b"".join(hashlib.sha256(digest + i.to_bytes(4, "big")).digest() for i in range((len(masked) + h_len - 1) // h_len))
+    block = bytearray(a ^ b for a, b in zip(masked, mask[: len(masked)], strict=True))
+    block[0] &= 0xFF >> unused_bits
+    start = next((i for i, byte in enumerate(block) if byte), len(block))
+    if start == len(block) or block[start] != 0x01:
+        return False
+    salt = bytes(block[start + 1 :])
+    return hashlib.sha256(b"\x00" * 8 + hashlib.sha256(message).digest() + salt).digest() == digest
+
+
 # -- command line ---------------------------------------------------------------------------------
 
 
@@ -389,8 +541,10 @@ def format_report(result: dict[str, Any]) -> str:
     """The human-readable verdict ``main`` prints."""
     model = result.get("model") or {}
     who = f"model {model.get('id')} ({model.get('name')})" if model else "unknown model"
+    signed = f", {result['digests']} signed digest(s) verified" if result.get("digests") else ""
+    keys = "".join(f"\n  signing key {k}: SHA-256 {v}" for k, v in (result.get("signing_keys") or {}).items())
     if result["intact"]:
-        return f"INTACT: {who}, {result['records']} records, chain unbroken, head {result['head_hash']}"
+        return f"INTACT: {who}, {result['records']} records, chain unbroken{signed}, head {result['head_hash']}{keys}"
     lines = [f"TAMPERED: {who}, {result['records']} records, {len(result['problems'])} problem(s):"]
     for problem in result["problems"]:
         where = f"sequence {problem['sequence']}" if problem.get("sequence") is not None else problem.get("file")
@@ -407,10 +561,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("bundle", help="the bundle folder or .zip")
     parser.add_argument("--expect-head", metavar="HASH", help="the head hash the live system reports")
+    parser.add_argument("--expect-key", metavar="SHA256", help="the SHA-256 fingerprint of the deployment's signing key")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     try:
-        result = verify_bundle(args.bundle, expected_head=args.expect_head)
+        result = verify_bundle(args.bundle, expected_head=args.expect_head, expected_key=args.expect_key)
     except (BundleError, OSError, zipfile.BadZipFile) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import json
 import os
 import re
 import sys
@@ -351,6 +352,43 @@ def status(args: argparse.Namespace, session: Session) -> int:
     return OK
 
 
+# --- classify --------------------------------------------------------------------------------------
+
+def classify(args: argparse.Namespace, session: Session) -> int:
+    """Answer the EU AI Act questionnaire for a model from a file: {"answers": {...}, ...} or the answers alone."""
+    body = _classification_body(args.file)
+    for option, key in (("operator_role", "operator_role"), ("risk_level", "risk_level"), ("justification", "justification")):
+        if getattr(args, option, None):
+            body[key] = getattr(args, option)
+    client = session.client
+    model = find_model(client, args.model)
+    result = client.post(f"/models/{model['id']}/classification", body)
+    summary = result.get("summary") or {}
+    lines = [f"{result['model_name']}: the questionnaire suggests {result['suggested_risk_level']} risk; "
+             f"the model is {result['risk_level']}" + (" (override, justified)" if summary.get("override") else "")]
+    lines += [f"  {b['provision']}: {b['reason']}" for b in result.get("basis", [])]
+    flags = result.get("flags", {})
+    raised = [name for name in ("registration_required", "art6_3_derogation", "gpai", "gpai_systemic_risk") if flags.get(name)]
+    if raised:
+        lines.append("  flags: " + ", ".join(raised))
+    session.emit(result, "\n".join(lines))
+    return OK
+
+
+def _classification_body(path: str) -> dict[str, Any]:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"cannot read answers file {path}: {exc.strerror or exc}") from exc
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"answers file {path} is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise UsageError(f"answers file {path}: expected an object of question id → true/false, or {{\"answers\": {{...}}}}")
+    return dict(data) if "answers" in data else {"answers": data}
+
+
 # --- gate ------------------------------------------------------------------------------------------
 
 @dataclasses.dataclass
@@ -532,7 +570,7 @@ def audit_export(args: argparse.Namespace, session: Session) -> int:
 def audit_verify(args: argparse.Namespace, session: Session) -> int:
     from govhub_cli.audit import verify
 
-    code, result, report = verify(args.bundle, args.expect_head)
+    code, result, report = verify(args.bundle, args.expect_head, args.expect_key)
     session.emit(result, report)
     return code
 
@@ -543,6 +581,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "metrics_push": metrics_push,
     "status": status,
     "gate": gate,
+    "classify": classify,
     "show": show,
     "list_models": list_models,
     "audit_export": audit_export,

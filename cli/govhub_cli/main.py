@@ -12,6 +12,7 @@ from govhub_cli.errors import EXIT_CODE_HELP
 
 RISK_LEVELS = ("minimal", "limited", "high", "unacceptable")
 STATUSES = ("draft", "under_review", "approved", "retired")
+OPERATOR_ROLES = ("provider", "deployer", "importer", "distributor", "authorised_representative", "product_manufacturer")
 
 DESCRIPTION = """\
 govhub: the AI Governance Hub client for CI pipelines.
@@ -153,6 +154,15 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--reason", help="recorded in the audit trail (default: 'Ready for compliance review' "
                         "and the CI run link)")
 
+    classify = command("classify", "answer the EU AI Act classification questionnaire for a model from a JSON file", "classify")
+    classify.add_argument("--model", required=True, metavar="NAME")
+    classify.add_argument("file", metavar="ANSWERS", help='JSON: {"annex3_4_a_recruitment": true, ...} or {"answers": {...}, '
+                          '"operator_role": ..., "risk_level": ..., "justification": ...}; - for stdin '
+                          "(questions: GET /api/v1/classification/questionnaire)")
+    classify.add_argument("--operator-role", choices=OPERATOR_ROLES, help="the organisation's role for the system")
+    classify.add_argument("--risk-level", choices=RISK_LEVELS, help="keep this level instead of adopting the suggestion")
+    classify.add_argument("--justification", help="why, when --risk-level differs from the suggestion (an override)")
+
     gate = command("gate", "exit 0 only if the model (or version) is approved: the deployment gate", "gate")
     gate.add_argument("--model", required=True, metavar="NAME")
     gate.add_argument("--version", metavar="TAG", help="also require this version to be the approved one")
@@ -183,12 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
                      sub=audit_commands)
     export.add_argument("--model", required=True, metavar="NAME")
     export.add_argument("--out", required=True, metavar="DIR", help="directory to write the bundle into")
-    verify = command("verify", "verify a bundle offline (file hashes, hash chain, manifest); exit 1 if tampered",
+    verify = command("verify", "verify a bundle offline (file hashes, hash chain, signed digests, manifest); exit 1 if tampered",
                      "audit_verify", sub=audit_commands)
     verify.add_argument("bundle", metavar="BUNDLE", help="bundle directory (or .zip) written by `govhub audit export`")
     verify.add_argument("--expect-head", metavar="HASH",
                         help="the head hash the live system reports; without it a wholly rewritten bundle "
                         "cannot be told apart")
+    verify.add_argument("--expect-key", metavar="SHA256",
+                        help="SHA-256 of the deployment's digest signing key (DER public key, from `aws kms get-public-key`)")
 
     importing = command("import", "import models from where they already live", "")
     importing.set_defaults(handler=None, usage_parser=importing)

@@ -25,10 +25,11 @@ require("audit_stream", "table_name", "audit_bucket")  # at cold start: a functi
 def processor() -> AuditBatchProcessor:
     """The writer over the index and the bucket, made with the first batch (the container starts without
     loading botocore and pynamodb) and kept for the container's life."""
-    from govhub.services.audit import AuditBatchProcessor, AuditWriter
-    from govhub.store.audit import AuditArchive, AuditIndexRepository
+    from govhub.services.audit import AuditBatchProcessor, AuditWriter, DigestCadence
+    from govhub.store.audit import AuditArchive, AuditIndexRepository, AuditSigningKey
 
-    return AuditBatchProcessor(AuditWriter(AuditIndexRepository(), AuditArchive()), logger=logger)
+    writer = AuditWriter(AuditIndexRepository(), AuditArchive(), AuditSigningKey(), DigestCadence.from_settings())
+    return AuditBatchProcessor(writer, logger=logger)
 
 
 @lru_cache(maxsize=1)

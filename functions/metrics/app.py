@@ -4,13 +4,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from govhub.api.metrics import router
-from govhub.api.resolver import create_app
+from govhub.api.lazy import LazyApp
 from govhub.config import require
 
 logger = Logger(service="metrics")
 require("metrics", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
-app = create_app({"/metrics": router})
+app = LazyApp({"/metrics": "govhub.api.metrics:router"})  # the resolver and routes load with the first request
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

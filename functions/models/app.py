@@ -5,15 +5,14 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from govhub.api.models import router
-from govhub.api.resolver import create_app
-from govhub.api.teams import router as teams_router
+from govhub.api.lazy import LazyApp
 from govhub.config import require
 from govhub.observability import metrics
 
 logger = Logger(service="models")
 require("models", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
-app = create_app({"/models": router, "/teams": teams_router})
+# the resolver and routes load with the first request
+app = LazyApp({"/models": "govhub.api.models:router", "/teams": "govhub.api.teams:router"})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -807,6 +807,19 @@ def _version_label(ref: dict | None) -> str:
     return _clean(ref.get("version_tag") or f"#{ref.get('id')}")
 
 
+def _verification_scope(chain: dict) -> str:
+    digests = chain.get("digests") or {}
+    if chain.get("mode") == "incremental" and digests.get("count"):
+        sample = (chain.get("sample") or {}).get("size", 0)
+        checked = chain.get("verified_records") or {}
+        return (f"Each audit record holds the SHA-256 of its predecessor; {digests['count']} digests signed by the "
+                f"audit signing key cover records 1-{digests.get('last_sequence')} (signatures, Merkle roots and links "
+                f"verified, {sample} of their records sampled), and {checked.get('count', 0)} later records were "
+                "recomputed in full.")
+    return ("Each audit record holds the SHA-256 of its predecessor; verification recomputes every hash "
+            "from the first record to the head.")
+
+
 def _verification_text(chain: dict) -> str:
     status = chain.get("status")
     if status == "verified":
@@ -945,7 +958,7 @@ def _obligations_summary(summary: dict, risk: str) -> Row:
     shown = ", ".join(f"{counts[s]} {_OBLIGATION_TEXT[s].lower()}" for s in _OBLIGATION_TEXT if counts.get(s))
     if counts.get("open"):
         colour = (FAIL_FG, FAIL_BG)
-    elif counts.get("partial"):
+    elif counts.get("not_in_force"):
         colour = (WARN_FG, WARN_BG)
     else:
         colour = (PASS_FG, PASS_BG)
@@ -1300,6 +1313,7 @@ def _risk_classification(data: dict, content: dict) -> list[Flowable]:
             "Not documented: the classification has no recorded justification (gap, Annex IV 5).",
         ),
     ]
+    story += _questionnaire(data.get("questionnaire"))
     history = data.get("history") or []
     story.append(Paragraph("Classification history", H3))
     if history:
@@ -1332,14 +1346,43 @@ def _risk_classification(data: dict, content: dict) -> list[Flowable]:
     return story
 
 
-_OBLIGATION_TEXT = {"met": "MET", "partial": "PARTLY MET", "open": "OPEN", "manual": "MANUAL CHECK"}
+def _questionnaire(result: dict | None) -> list[Flowable]:
+    """The EU AI Act questionnaire's suggestion, its basis (each with the answer that caused it) and any override."""
+    story: list[Flowable] = [Paragraph("Classification questionnaire", H3)]
+    if not result:
+        return [*story, _missing("The model is not classified with the questionnaire (POST /models/{id}/classification).")]
+    suggested = result.get("suggested_risk_level") or ""
+    override = "Yes — justified: " + _clean(result.get("justification") or "") if result.get("override") else "No"
+    flags = result.get("flags") or {}
+    raised = [name for name in ("registration_required", "art6_3_derogation", "gpai", "gpai_systemic_risk") if flags.get(name)]
+    story += [
+        _facts([
+            ("Suggested level", _label(suggested)),
+            ("Override", override),
+            ("Operator role", _label(result.get("operator_role") or "not recorded")),
+            ("Questionnaire", f"version {_clean(result.get('questionnaire_version') or '')}, answered by "
+                              f"{_clean(result.get('classified_by') or '')} on {_clean((result.get('classified_at') or '')[:10])}"),
+            ("Flags", ", ".join(_label(f) for f in raised) or "none"),
+        ]),
+        Spacer(1, 4),
+        DataTable(
+            [Column("Provision", 0.2, size=7.2), Column("Basis (the answer that caused it)", 0.8, size=7, max_lines=8)],
+            [Row([_clean(b.get("provision") or ""), _clean(b.get("reason") or "")], bold=frozenset({0}))
+             for b in result.get("basis") or []],
+        ),
+    ]
+    return story
+
+
+_OBLIGATION_TEXT = {"evidenced": "EVIDENCED", "attested": "ATTESTED", "open": "OPEN", "not_in_force": "NOT IN FORCE"}
 _OBLIGATION_COLOURS = {
-    "met": (PASS_FG, PASS_BG),
-    "partial": (WARN_FG, WARN_BG),
+    "evidenced": (PASS_FG, PASS_BG),
+    "attested": (PASS_FG, PASS_BG),
     "open": (FAIL_FG, FAIL_BG),
-    "manual": (MUTED, PANEL),
+    "not_in_force": (MUTED, PANEL),
 }
-_COVERAGE_PREFIX = {"policy_rule": "Policy rule {ref}: ", "platform": "Hub: ", "lifecycle": "Approval: ", "monitoring": "Policy monitor: "}
+_COVERAGE_PREFIX = {"policy_rule": "Policy rule {ref}: ", "platform": "Hub: ", "lifecycle": "Approval: ", "monitoring": "Policy monitor: ",
+                    "classification": "Classification: "}
 _CHECK_TEXT = {"pass": "PASS", "fail": "FAIL", "not_applicable": "N/A"}
 _CHECK_COLOURS = {"pass": (PASS_FG, PASS_BG), "fail": (FAIL_FG, FAIL_BG), "not_applicable": (MUTED, None)}
 
@@ -1355,7 +1398,11 @@ def _coverage_text(item: dict) -> str:
         prefix = _COVERAGE_PREFIX.get(coverage.get("source") or "", "").format(ref=_clean(coverage.get("ref") or ""))
         detail = _shorten(coverage.get("detail") or "", EVIDENCE_LIMIT)
         lines.append(f"{'✓' if coverage.get('satisfied') else '✗'} {prefix}{detail}")
-    if item.get("manual"):
+    attestation = item.get("attestation")
+    if attestation:
+        lines.append(f"✓ Attested by {_clean(attestation.get('attested_by') or '')} on {_clean((attestation.get('attested_at') or '')[:10])}: "
+                     f"{_shorten(attestation.get('statement') or '', EVIDENCE_LIMIT)}")
+    if item.get("manual") and item.get("status") != "attested":
         lines.append(f"→ Outside the hub: {_clean(item['manual'])}")
     return "\n".join(lines) or "—"
 
@@ -1375,12 +1422,17 @@ def _obligations(data: dict, content: dict) -> list[Flowable]:
                 "article, and "
                 f"what in the registry covers each: the model’s documentation, the rules of policy "
                 f"v{_fmt(checklist.get('policy_version'))} citing the article (judged for approval), the hub’s own "
-                "features and the approval. “Manual check” items hold no evidence in the hub; the last line of a "
-                "row says what is left to the provider.",
+                "features and the approval, for the operator role "
+                f"{_label(checklist.get('operator_role') or 'provider')}"
+                + (" (assumed: none is recorded)" if checklist.get("role_assumed") else "")
+                + ". Evidenced: the hub holds the evidence named; attested: a person attested it (audited); not in "
+                "force: it applies from the date shown. Registration, conformity assessment, the declaration of "
+                "conformity and incident reports are never evidenced by the hub’s own records; the last line of a "
+                "row says what is left to the operator.",
                 SMALL,
             )
         ]
-        if not any(item.get("mandatory") for item in items):
+        if not any(item.get("mandatory") and item.get("article") != "Art. 4" for item in items):
             block.append(_para("No obligation is mandatory at this risk level.", SMALL))
         badges = [
             (f"{counts[s]} {text}", _OBLIGATION_COLOURS[s][0]) for s, text in _OBLIGATION_TEXT.items() if counts.get(s)
@@ -1402,7 +1454,8 @@ def _obligations(data: dict, content: dict) -> list[Flowable]:
                             f"{_clean(item.get('article') or '')}\n{_clean(item.get('title') or '')}"
                             + ("" if item.get("mandatory", True) else "\n(voluntary)"),
                             item.get("summary") or "",
-                            _OBLIGATION_TEXT.get(item.get("status") or "", _label(item.get("status"))),
+                            _OBLIGATION_TEXT.get(item.get("status") or "", _label(item.get("status")))
+                            + f"\nfrom {_clean(item.get('applies_from') or '')}",
                             _coverage_text(item),
                         ],
                         cell_colours={2: _OBLIGATION_COLOURS.get(item.get("status") or "", (INK, None))},
@@ -1516,11 +1569,7 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
     fill, border = {"verified": (PASS_BG, PASS_FG), "broken": (FAIL_BG, FAIL_FG)}.get(status, (WARN_BG, WARN_FG))
     verification = [
         Paragraph(escape(_verification_text(chain)), _style("chain", fontName=FONT_BOLD, textColor=border)),
-        Paragraph(
-            "Each audit record holds the SHA-256 of its predecessor; verification recomputes every hash "
-            "from the first record to the head.",
-            SMALL,
-        ),
+        Paragraph(escape(_verification_scope(chain)), SMALL),
     ]
     if chain.get("head_hash"):
         label = "Head hash" if status == "verified" else "Hash of the last trustworthy record"
@@ -1576,6 +1625,13 @@ def _lifecycle(data: dict, content: dict) -> list[Flowable]:
     if not records:
         story.append(_missing("The audit trail holds no record (gap, Annex IV 6)."))
         return story
+    counts = ", ".join(f"{_clean(kind)} {n}" for kind, n in (data.get("counts") or {}).items())
+    if counts:
+        story.append(Paragraph(escape(f"Records by kind: {counts}."), SMALL))
+    if len(records) < (data.get("record_count") or 0):
+        story.append(Paragraph(escape(
+            f"The last {len(records)} of {data.get('record_count')} records; the audit export bundle "
+            "(GET /api/v1/models/{id}/audit-logs/export, verified offline by `govhub audit verify`) holds every one."), SMALL))
     story.append(
         DataTable(
             [

@@ -193,7 +193,7 @@ def _run(strict: bool) -> int:
         ok &= passed
         print(f"\n{label}")
         print(f"  DynamoDB reads   {read * 1000:8.3f} ms  ({len(operations)} calls: {', '.join(operations)})")
-        print(f"  evaluation       {evaluation * 1000:8.3f} ms  (9 rules, {METRICS_PER_VERSION} metrics of the latest version; "
+        print(f"  evaluation       {evaluation * 1000:8.3f} ms  (10 rules, {METRICS_PER_VERSION} metrics of the latest version; "
               f"{meter.calls_during_evaluation} DynamoDB calls while evaluating)")
         print(f"  ratio            {ratio:8.4f}x  (target <= {RATIO_TARGET}x)  {'PASS' if passed else 'MISS'}")
     print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")

@@ -64,6 +64,17 @@ def test_scenario_1_register_measure_review_approve(stack: dict) -> None:
     assert review.status_code == 200 and review.json()["compliance_status"] == "under_review"
     queue = admin.get("/models", params={"compliance_status": "under_review", "limit": 100}).json()["items"]
     assert name in [m["name"] for m in queue]
+    # Approval waits for the risk classification, and the refusal says how to give it
+    refused = admin.patch(f"/models/{model_id}/compliance-status", json={"status": "approved", "reason": "Documentation and metrics complete"})
+    assert refused.status_code == 422
+    assert [r["rule_id"] for r in refused.json()["error"]["details"]["failed_rules"]] == ["risk-classified"]
+    questionnaire = owner.get("/classification/questionnaire").json()
+    assert "annex3_5_b_credit_scoring" in {q["id"] for q in questionnaire["questions"]}
+    classified = owner.post(f"/models/{model_id}/classification", json={
+        "answers": {}, "operator_role": "provider", "risk_level": "high",
+        "justification": "Fraud detection is outside Annex III 5(b); we keep the high-risk controls"})
+    assert classified.status_code == 200, classified.text
+    assert (classified.json()["suggested_risk_level"], classified.json()["summary"]["override"]) == ("minimal", True)
     approved = admin.patch(f"/models/{model_id}/compliance-status", json={"status": "approved", "reason": "Documentation and metrics complete"})
     assert approved.status_code == 200
     body = approved.json()

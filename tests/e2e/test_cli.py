@@ -100,6 +100,12 @@ def test_the_seed_ci_sequence_then_the_deployment_gate(govhub: Govhub, stack: di
     pushed = _ok(govhub("--json", "metrics", "push", "--model", name, "--version", "v1.0.0", str(report)))
     assert (pushed["pushed"], pushed["requests"]) == (3, 1)
 
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"annex3_5_b_credit_scoring": True}))
+    classified = _ok(govhub("--json", "classify", "--model", name, str(answers), "--operator-role", "provider"))
+    assert (classified["suggested_risk_level"], classified["risk_level"]) == ("high", "high")
+    assert classified["flags"]["registration_required"] is True
+
     reviewed = _ok(govhub("--json", "status", "--model", name, "--reason", "Ready for compliance review"))
     assert reviewed["model"]["compliance_status"] == "under_review"
 

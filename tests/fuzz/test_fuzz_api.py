@@ -74,6 +74,12 @@ def _config(document: dict[str, Any]) -> str:
                 # an Art. 5 rule are kept, rule ids are unique, min <= max), as the document's description states:
                 # a schema-valid document that breaks one is refused with 422 `invalid_policy`.
                 accepted.append("422")
+            if (method, path) in (("put", "/api/v1/classification/timeline"), ("post", "/api/v1/models/{model_id}/classification"),
+                                  ("post", "/api/v1/models/{model_id}/attestations")):
+                # Checked by the domain, as their descriptions say: a timeline by its parser (every milestone once,
+                # 422 `invalid_timeline`), answers by the questionnaire of the day (unknown ids) and an override by
+                # its justification, an attestation by the obligations that apply to the model (docs/classification.md).
+                accepted.append("422")
             section = []
             if accepted != ACCEPTED:
                 section += ["[operations.checks.positive_data_acceptance]", f"expected-statuses = {json.dumps(accepted)}"]

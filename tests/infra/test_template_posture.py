@@ -191,3 +191,21 @@ def test_people_sign_in_with_strong_passwords_short_lived_tokens_and_no_self_sig
     units = client.get("TokenValidityUnits", {})
     assert units.get("AccessToken") == "minutes" and client["AccessTokenValidity"] <= 60
     assert units.get("IdToken") == "minutes" and client["IdTokenValidity"] <= 60
+
+
+def test_only_the_audit_writer_may_sign_digests_and_readers_get_the_public_key(template: dict[str, Any]) -> None:
+    # Given the digest signing key and every identity statement of the template
+    key = template["Resources"]["AuditSigningKey"]["Properties"]
+    signers = [s["Principal"] for s in key["KeyPolicy"]["Statement"] if "kms:Sign" in _as_list(s["Action"])]
+    granted: dict[str, set[str]] = {}
+    for name, statement in _identity_statements(template):
+        for action in _as_list(statement.get("Action", [])):
+            if str(action).startswith("kms:"):
+                granted.setdefault(str(action), set()).add(name)
+    # Then the key is RSA_2048 for signing, the writer's role alone may Sign, and the audit readers may get the
+    # public key and verify, and nothing else
+    assert (key["KeySpec"], key["KeyUsage"]) == ("RSA_2048", "SIGN_VERIFY")
+    assert signers == [{"AWS": {"Fn::GetAtt": ["AuditStreamFunctionRole", "Arn"]}}]
+    assert "kms:Sign" not in granted
+    assert granted["kms:GetPublicKey"] == granted["kms:Verify"] == {
+        "AuditFunction", "AuditVerificationJobsFunction", "ReportsFunction", "ReportJobsFunction"}

@@ -12,6 +12,7 @@ import pytest
 
 from govhub.audit.chain import canonical_json
 from govhub.config import settings
+from tests.classify import classification_body, classification_path
 from tests.integration.conftest import FRAUD_DETECTOR, OWNER_TEAM, Api, make_reviewable
 
 TWO_SIGN_OFFS = json.loads((Path(__file__).parents[2] / "examples/policies/two-sign-offs-high-risk.json").read_text())
@@ -185,6 +186,7 @@ def test_a_low_risk_model_still_needs_one_sign_off_under_the_example_policy(api:
     _use_policy(api, TWO_SIGN_OFFS)
     model = api.post("/api/v1/models", {"name": "faq-bot", "owner": "Care", "risk_level": "minimal"}, role="model_owner").body
     api.post("/api/v1/versions", {"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://m/v1"}, role="model_owner")
+    api.post(classification_path(model["id"]), classification_body("minimal"), role="model_owner")  # the example keeps risk-classified
     _status(api, model["id"], "under_review", role="model_owner")
     assert _status(api, model["id"], "approved").body["compliance_status"] == "approved"
 

@@ -23,6 +23,7 @@ from govhub_cli.bundle import verify_bundle
 from local_stack.events import http_event
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
+from tests.classify import classification_body, classification_path
 from tests.harness import TableStream, subscribed
 from tests.integration.audit_stream_helpers import deliver, deliver_until_done, failed_positions
 from tests.integration.conftest import FRAUD_DETECTOR, Api
@@ -132,7 +133,10 @@ def test_every_committed_change_becomes_one_chained_record_that_the_api_lists_an
     assert first["changes"]["name"] == {"before": None, "after": "fraud-detector-v2"}
     # and the chain recomputed from the bucket is intact, its head the last record's hash
     verified = api.get(f"/api/v1/models/{model['id']}/audit-logs/verify", role="auditor")
-    assert verified.body == {"intact": True, "records": 5, "head_hash": records[-1]["hash"], "first_break": None}
+    assert verified.body | {"digests": None, "verified_records": None} == {
+        "intact": True, "records": 5, "head_hash": records[-1]["hash"], "first_break": None, "mode": "full",
+        "digests": None, "verified_records": None, "sample": None, "pending": None}
+    assert verified.body["verified_records"] == {"from": 1, "to": 5, "count": 5}
 
 
 def test_s3_failing_for_some_records_of_a_batch_is_retried_until_every_change_has_exactly_one_record(
@@ -183,7 +187,7 @@ def test_only_audited_items_reach_the_function_and_index_items_never_feed_back(a
     assert echoed, "audit_stream writes to the table"
     # Then the template's filter lets none of them through
     assert subscribed(pipeline.template, "AuditStreamFunction", echoed) == []
-    assert {r["dynamodb"]["Keys"]["PK"]["S"].split("#")[0] for r in echoed} <= {"AUDIT", "AUDITHEAD", "AUDITEVENT"}
+    assert {r["dynamodb"]["Keys"]["PK"]["S"].split("#")[0] for r in echoed} <= {"AUDIT", "AUDITHEAD", "AUDITEVENT", "AUDITFILTER", "AUDITDIGEST"}
     assert len(pipeline.records(model["id"])) == 5
 
 
@@ -364,6 +368,7 @@ def test_an_export_without_accept_zip_is_an_expiring_link_to_the_same_bundle(
 
 def test_as_of_answers_which_version_was_approved_at_a_moment_and_who_approved_it(api: Api, pipeline: AuditPipeline) -> None:
     model = _register(api)
+    assert api.post(classification_path(model["id"]), classification_body("minimal"), role="model_owner").status == 200
     first = _version(api, model["id"], "v1.0.0")
     _status(api, model["id"], "under_review", "ready", role="model_owner")
     approved = _status(api, model["id"], "approved", "Annex IV complete")
@@ -422,9 +427,18 @@ def test_the_global_list_filters_by_model_actor_action_and_time_and_pages_with_a
         if not cursor:
             break
     assert len(seen) == 9 and len(set(seen)) == 9
-    # a model's own list filters the same way
-    owner_only = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="actor=omar.owner&action=create&limit=2").body
+    # a model's own list filters the same way, one filter (each an index) with a time range
+    owner_only = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="actor=omar.owner&limit=2").body
     assert len(owner_only["items"]) == 2 and owner_only["next_cursor"]
+    creates = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="action=create").body["items"]
+    assert [r["sequence"] for r in creates] == [4, 3, 2, 1]
+    metrics = api.get(f"/api/v1/models/{first['id']}/audit-logs", query="entity=metric").body["items"]
+    assert {r["entity"] for r in metrics} == {"metric"} and len(metrics) == 2
+    versions = api.get("/api/v1/audit-logs", query="entity=version").body["items"]
+    assert {(r["model_id"], r["entity"]) for r in versions} == {(first["id"], "version"), (second["id"], "version")}
+    # and two of actor, action, entity together are refused, naming both
+    both = api.get("/api/v1/audit-logs", query="actor=omar.owner&action=create")
+    assert both.status == 422 and {d["field"] for d in both.body["error"]["details"]} == {"actor", "action"}
 
 
 def test_bad_filters_are_refused_with_the_field_named(api: Api) -> None:

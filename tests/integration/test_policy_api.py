@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.classify import classification_body, classification_path
 from tests.harness import TableStream
 from tests.integration.conftest import Api
 
@@ -27,6 +28,8 @@ def register(api: Api, model: dict[str, Any], metrics: dict[str, float] | None =
     """The owner registers a model with one version and its metrics; answers the model."""
     created = api.post("/api/v1/models", model, role="model_owner", user=user)
     assert created.status == 201, created.body
+    classified = api.post(classification_path(created.body["id"]), classification_body(created.body["risk_level"]), role="model_owner", user=user)
+    assert classified.status == 200, classified.body
     if metrics is not None:
         version = api.post("/api/v1/versions", {"model_id": created.body["id"], "version_tag": tag,
                                                 "s3_path": f"s3://models/{model['name']}/{tag}"}, role="model_owner", user=user)
@@ -114,6 +117,9 @@ def test_unacceptable_risk_is_never_approved(api: Api) -> None:
     assert refused.body["error"]["details"]["failed_rules"] == [{
         "rule_id": "no-prohibited-practices", "rule": "no-prohibited-practices", "article": "Art. 5",
         "reason": "A model classified as unacceptable risk can never be moved to approved (Art. 5).",
+    }, {
+        "rule_id": "risk-classified", "rule": "risk-classified", "article": "Art. 6, Art. 9",
+        "reason": "The questionnaire found a prohibited practice (Art. 5): the model can never be approved.",
     }]
 
 
@@ -153,11 +159,12 @@ def test_the_compliance_check_lists_every_rule_for_the_next_step(api: Api) -> No
         "fairness-demographic-parity": "not_applicable",
         "metrics-fresh": "pass",
         "approver-sign-offs": "pass",
+        "risk-classified": "pass",
     }
     accuracy = next(item for item in body["items"] if item["rule_id"] == "accuracy-minimum")
     assert accuracy["reason"] == "accuracy is 0.93 (at least 0.9)."
     assert accuracy["evidence"]["value"] == 0.93 and accuracy["article"] == "Art. 15"
-    assert body["summary"] == {"pass": 5, "fail": 2, "not_applicable": 3}
+    assert body["summary"] == {"pass": 6, "fail": 2, "not_applicable": 3}
     assert [r["rule_id"] for r in body["failed_rules"]] == ["four-eyes-approval", "bias-metric-present"]
 
 
@@ -166,7 +173,7 @@ def test_the_compliance_check_of_a_draft_is_for_review_and_a_target_can_be_named
     check = api.get(f"/api/v1/models/{model['id']}/compliance-check", role="model_owner")
     assert (check.body["target"], check.body["outcome"]) == ("under_review", "pass")
     retire = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=retired")
-    assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 10
+    assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 11
     skip = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=approved")
     assert skip.status == 409 and skip.body["error"]["details"]["allowed"] == ["under_review", "retired"]
     assert api.get("/api/v1/models/9999/compliance-check").status == 404
@@ -178,13 +185,16 @@ def test_obligations_follow_the_risk_level(api: Api) -> None:
     answer = api.get(f"/api/v1/models/{high['id']}/obligations", role="auditor")
     assert answer.status == 200
     articles = [item["article"] for item in answer.body["items"]]
-    assert articles == ["Art. 9", "Art. 10", "Art. 11, Annex IV", "Art. 12", "Art. 13", "Art. 14", "Art. 15",
-                        "Art. 17", "Art. 43", "Art. 49", "Art. 72", "Art. 73"]
+    assert answer.body["operator_role"] == "provider" and answer.body["role_assumed"] is False
+    assert articles == ["Art. 4", "Art. 9", "Art. 10", "Art. 11, Annex IV", "Art. 12", "Art. 13", "Art. 14", "Art. 15", "Art. 16",
+                        "Art. 17", "Art. 43", "Art. 47, Art. 48", "Art. 49(1)", "Art. 72", "Art. 73"]
     oversight = next(item for item in answer.body["items"] if item["article"] == "Art. 14")
-    assert oversight["status"] == "met"
+    assert oversight["status"] == "evidenced"
     assert {"source": "field", "ref": "oversight_plan", "satisfied": True, "detail": "Human oversight plan: documented."} in oversight["covered_by"]
+    registration = next(item for item in answer.body["items"] if item["id"] == "art-49")
+    assert (registration["applies_from"], registration["evidenceable"]) == ("2027-12-02", False)
     limited = api.get(f"/api/v1/models/{chatbot['id']}/obligations").body
-    assert [(i["article"], i["status"]) for i in limited["items"]] == [("Art. 50", "open")]
+    assert [(i["article"], i["applies_from"]) for i in limited["items"]] == [("Art. 4", "2025-02-02"), ("Art. 50(1)", "2026-08-02")]
 
 
 # -- editing the policy ----------------------------------------------------------------------

@@ -35,6 +35,7 @@ from govhub.domain.lifecycle import ComplianceStatus, allowed_transitions
 from govhub.policy.document import default_policy
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
+from tests.classify import classification_body, classification_path
 from tests.harness import TableStream
 from tests.integration.conftest import OWNER_TEAM, Api
 
@@ -84,6 +85,7 @@ class Shadow:
     latest_sha: bool | None = None                  # None: no version yet
     latest_version_id: int | None = None
     metrics: dict[str, float] = field(default_factory=dict)
+    suggested: str | None = None                    # the questionnaire's suggestion; None: not classified
     justification: str | None = None
     editors: set[str] = field(default_factory=set)  # who changed fields, versions or metrics since the last submission
 
@@ -123,6 +125,9 @@ def failures(model: Shadow, target: str, policy: Params, actor: tuple[str, str] 
             failed.add("metrics-fresh")
     if model.risk == "limited" and not model.fields.get("intended_purpose"):
         failed.add("limited-risk-transparency")
+    # every override in this machine is justified (the risk-profile change requires a justification)
+    if model.suggested is None or model.suggested == "unacceptable":
+        failed.add("risk-classified")
     return failed
 
 
@@ -151,7 +156,10 @@ class PolicyMachine(RuleBasedStateMachine):
                 parity=st.sampled_from([0.02, 0.05]))
     def first_model(self, who: tuple[str, str], risk: str, hashed: bool, accuracy: float, parity: float) -> Any:
         """Every example starts with a model whose pipeline did its homework; the steps may then undo it."""
-        return self.register_model(who, risk, set(DOC_FIELDS), hashed, accuracy, parity)
+        model_id = self.register_model(who, risk, set(DOC_FIELDS), hashed, accuracy, parity)
+        if who[1] != "auditor":
+            self.classify(model_id, who, risk)
+        return model_id
 
     @rule(target=models, who=users, risk=risks, documented=documentation, version=st.none() | st.booleans(),
           accuracy=accuracies | st.none(), parity=parities)
@@ -225,6 +233,21 @@ class PolicyMachine(RuleBasedStateMachine):
             assert answer.status == 200, answer.body
             self.governed_change(shadow, who, shadow.fields.get(name) != value, answer.body)
             shadow.fields[name] = value
+            self.pump()
+
+    @rule(model_id=models, who=users, level=st.sampled_from(RISKS))
+    def classify(self, model_id: int, who: tuple[str, str], level: str) -> None:
+        """Answer the questionnaire; the model adopts the suggested level."""
+        shadow = self.shadows[model_id]
+        answer = self.api.post(classification_path(model_id), classification_body(level), role=who[1], user=who[0])
+        if who[1] == "auditor":
+            assert answer.status == 403
+        elif shadow.status == "retired":
+            assert answer.status == 409
+        else:
+            assert answer.status == 200, answer.body
+            assert answer.body["suggested_risk_level"] == answer.body["risk_level"] == level
+            shadow.suggested, shadow.risk = level, level
             self.pump()
 
     @rule(model_id=models, who=users, risk=st.sampled_from(RISKS))

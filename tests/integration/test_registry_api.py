@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.classify import classification_body, classification_path
 from tests.integration.conftest import EVALUATION, FRAUD_DETECTOR, HIGH_RISK_DOCUMENTATION, Api, make_reviewable
 
 
@@ -23,7 +24,14 @@ def test_seed_ci_sequence_registers_versions_measures_and_requests_review(api: A
     assert metric.status == 201 and metric.body["value"] == 0.95
     assert review.status == 200 and review.body["compliance_status"] == "under_review"
     assert review.body["updated_by"] == "omar.owner" and review.body["last_change_reason"] == "Ready for compliance review"
-    # When an admin approves, the approved version is the latest one
+    # When an admin approves before the model is classified, the refusal names the missing step and how to take it
+    refused = api.patch(f"/api/v1/models/{model['id']}/compliance-status", {"status": "approved", "reason": "Complete"})
+    assert refused.status == 422
+    (failed,) = refused.body["error"]["details"]["failed_rules"]
+    assert failed["rule_id"] == "risk-classified" and f"POST the answers to /api/v1/models/{model['id']}/classification" in failed["reason"]
+    classified = api.post(classification_path(model["id"]), classification_body("high"), role="model_owner")
+    assert classified.status == 200 and classified.body["suggested_risk_level"] == "high"
+    # Then the approval passes, and the approved version is the latest one
     approved = api.patch(f"/api/v1/models/{model['id']}/compliance-status", {"status": "approved", "reason": "Complete"})
     assert approved.body["compliance_status"] == "approved"
     assert approved.body["approved_version_id"] == version.body["id"]

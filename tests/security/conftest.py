@@ -39,6 +39,9 @@ def make_subject(admin: Client) -> dict[str, Any]:
     policy = admin.get("/policies/active")
     if policy.status_code == 200:  # the policy set in force, for a valid request to replace it
         ids["policy_document"] = policy.json()["document"]
+    timeline = admin.get("/classification/timeline")
+    if timeline.status_code == 200:  # the timeline in force, for a valid request to replace it
+        ids["timeline_document"] = timeline.json()["document"]
     if _has_audit_trail(admin):  # let the trail catch up with the three changes, so later snapshots compare like with like
         deadline = time.monotonic() + 60
         while len(admin.get(f"/models/{ids['model_id']}/audit-logs").json().get("items", [])) < 3 and time.monotonic() < deadline:

@@ -31,6 +31,10 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/policies/active"): {"document": "{policy_document}", "reason": "re-issued by {n}"},
     ("POST", "/api/v1/teams"): {"slug": "proof-{n}", "display_name": "Proof team {n}"},
     ("PATCH", "/api/v1/teams/{slug}"): {"display_name": "Renamed by {n}"},
+    # the subject (limited risk) classified as such by its provider; the active timeline re-issued as it is
+    ("POST", "/api/v1/models/{model_id}/classification"): {"answers": {"art50_1_interacts_with_people": True}, "operator_role": "provider"},
+    ("PUT", "/api/v1/classification/timeline"): {"document": "{timeline_document}", "reason": "re-issued by {n}"},
+    ("POST", "/api/v1/models/{model_id}/attestations"): {"obligation_id": "art-4", "statement": "Staff trained by {n}", "reason": "training records checked"},
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},

@@ -2,6 +2,11 @@
 import type { ApiClient } from './client';
 import type {
   ApprovalRecord,
+  AttestationRequest,
+  ClassificationRequest,
+  ClassificationResult,
+  EuDatabaseRecord,
+  Questionnaire,
   AuditQuery,
   AuditRecord,
   AuditVerification,
@@ -114,6 +119,30 @@ export class GovernanceApi {
 
   obligations(modelId: number, signal?: AbortSignal): Promise<Obligations> {
     return this.http.get(`/models/${modelId}/obligations`, { signal });
+  }
+
+  questionnaire(signal?: AbortSignal): Promise<Questionnaire> {
+    return this.http.get('/classification/questionnaire', { signal });
+  }
+
+  classification(modelId: number, signal?: AbortSignal): Promise<ClassificationResult> {
+    return this.http.get(`/models/${modelId}/classification`, { signal });
+  }
+
+  classify(modelId: number, body: ClassificationRequest): Promise<ClassificationResult> {
+    return this.http.post(`/models/${modelId}/classification`, body);
+  }
+
+  overrides(cursor?: string | null, signal?: AbortSignal): Promise<Page<Model>> {
+    return this.http.get('/classification/overrides', { query: { limit: PAGE_SIZE, cursor }, signal });
+  }
+
+  attest(modelId: number, body: AttestationRequest): Promise<unknown> {
+    return this.http.post(`/models/${modelId}/attestations`, body);
+  }
+
+  euDatabaseRecord(modelId: number): Promise<EuDatabaseRecord> {
+    return this.http.get(`/models/${modelId}/eu-database-record`);
   }
 
   complianceReport(modelId: number): Promise<ComplianceReportLink> {

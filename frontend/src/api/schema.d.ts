@@ -41,6 +41,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/classification/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/classification/overrides */
+        get: operations["list_overrides_api_v1_classification_overrides_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classification/questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/classification/questionnaire */
+        get: operations["get_questionnaire_api_v1_classification_questionnaire_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classification/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/classification/timeline */
+        get: operations["get_timeline_api_v1_classification_timeline_get"];
+        /** PUT /api/v1/classification/timeline */
+        put: operations["replace_timeline_api_v1_classification_timeline_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classification/timeline/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/classification/timeline/versions */
+        get: operations["list_timeline_versions_api_v1_classification_timeline_versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/stats": {
         parameters: {
             query?: never;
@@ -216,6 +285,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{model_id}/attestations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/attestations */
+        get: operations["list_attestations_api_v1_models__model_id__attestations_get"];
+        put?: never;
+        /** POST /api/v1/models/{model_id}/attestations */
+        post: operations["attest_obligation_api_v1_models__model_id__attestations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model_id}/audit-logs": {
         parameters: {
             query?: never;
@@ -270,6 +357,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{model_id}/audit-logs/verify/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/audit-logs/verify/jobs/{job_id} */
+        get: operations["verification_job_api_v1_models__model_id__audit_logs_verify_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/classification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/classification */
+        get: operations["get_classification_api_v1_models__model_id__classification_get"];
+        put?: never;
+        /** POST /api/v1/models/{model_id}/classification */
+        post: operations["classify_model_api_v1_models__model_id__classification_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model_id}/compliance-check": {
         parameters: {
             query?: never;
@@ -302,6 +424,23 @@ export interface paths {
         head?: never;
         /** PATCH /api/v1/models/{model_id}/compliance-status */
         patch: operations["change_compliance_status_api_v1_models__model_id__compliance_status_patch"];
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/eu-database-record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/eu-database-record */
+        get: operations["eu_database_record_api_v1_models__model_id__eu_database_record_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/models/{model_id}/obligations": {
@@ -696,6 +835,74 @@ export interface components {
             /** Model Id */
             model_id: number;
         };
+        /** AttestationList */
+        AttestationList: {
+            /** Items */
+            items: components["schemas"]["AttestationOut"][];
+        };
+        /** AttestationNoteOut */
+        AttestationNoteOut: {
+            /**
+             * Attested At
+             * Format: date-time
+             */
+            attested_at: string;
+            /** Attested By */
+            attested_by: string;
+            /** Attested By Role */
+            attested_by_role: string;
+            /** Reason */
+            reason: string;
+            /** Revision */
+            revision: number | null;
+            /** Statement */
+            statement: string;
+        };
+        /** AttestationOut */
+        AttestationOut: {
+            /**
+             * Attested At
+             * Format: date-time
+             */
+            attested_at: string;
+            /** Attested By */
+            attested_by: string;
+            /** Attested By Role */
+            attested_by_role: string;
+            /** Model Id */
+            model_id: number;
+            /** Obligation Id */
+            obligation_id: string;
+            /** Reason */
+            reason: string;
+            /** Revision */
+            revision: number | null;
+            /** Statement */
+            statement: string;
+        };
+        /** AttestationRequest */
+        AttestationRequest: {
+            /**
+             * Expected Revision
+             * @description The attestation's revision you read; 409 if it moved on.
+             */
+            expected_revision?: number | null;
+            /**
+             * Obligation Id
+             * @description e.g. art-49 (see GET /models/{id}/obligations)
+             */
+            obligation_id: string;
+            /**
+             * Reason
+             * @description Why you can attest it (your role, the document you checked).
+             */
+            reason: string;
+            /**
+             * Statement
+             * @description What was done, e.g. 'Registered in the EU database under number X'.
+             */
+            statement: string;
+        };
         /** AuditActorOut */
         AuditActorOut: {
             /** Role */
@@ -771,6 +978,20 @@ export interface components {
              */
             time: string;
         };
+        /** BasisOut */
+        BasisOut: {
+            /**
+             * Effect
+             * @enum {string}
+             */
+            effect: "level" | "derogation" | "flag";
+            /** Provision */
+            provision: string;
+            /** Question Id */
+            question_id: string | null;
+            /** Reason */
+            reason: string;
+        };
         /**
          * BulkReportRequest
          * @description Which models the pack covers: the filters of GET /models (all of them when none is given).
@@ -790,15 +1011,22 @@ export interface components {
             /** Detail */
             detail: string;
             /**
+             * Digest
+             * @description The digest concerned, when the break is in the digest chain.
+             */
+            digest?: number | null;
+            /**
              * Problem
+             * @description `forged`: a digest whose signature is not the audit signing key's.
              * @enum {string}
              */
-            problem: "modified" | "missing" | "reordered" | "inserted" | "duplicate";
+            problem: "modified" | "missing" | "reordered" | "inserted" | "duplicate" | "forged";
             /** Sequence */
             sequence: number;
         };
         /** ChainVerificationOut */
         ChainVerificationOut: {
+            digests?: components["schemas"]["DigestsCheckedOut"] | null;
             first_break: components["schemas"]["ChainBreakOut"] | null;
             /**
              * Head Hash
@@ -808,10 +1036,22 @@ export interface components {
             /** Intact */
             intact: boolean;
             /**
+             * Mode
+             * @description `incremental`: digests, the records since the last one and a sample; `full`: every record.
+             * @default full
+             * @enum {string}
+             */
+            mode: "incremental" | "full";
+            /** @description Records stored after the head that the writer has not finished committing: checked to continue the chain, never reported missing. */
+            pending?: components["schemas"]["SequenceRangeOut"] | null;
+            /**
              * Records
-             * @description How many records the bucket holds for the model.
+             * @description How many records the chain holds (committed plus pending).
              */
             records: number;
+            sample?: components["schemas"]["SampleOut"] | null;
+            /** @description The records read and chained in full. */
+            verified_records?: components["schemas"]["SequenceRangeOut"] | null;
         };
         /** CheckItemOut */
         CheckItemOut: {
@@ -834,6 +1074,73 @@ export interface components {
              * @enum {string}
              */
             status: "pass" | "fail" | "not_applicable";
+        };
+        /** ClassificationOut */
+        ClassificationOut: {
+            /** Answered Yes */
+            answered_yes: string[];
+            /** Basis */
+            basis: components["schemas"]["BasisOut"][];
+            /** Classified */
+            classified: boolean;
+            /** Flags */
+            flags: {
+                [key: string]: unknown;
+            };
+            /** Model Id */
+            model_id: number;
+            /** Model Name */
+            model_name: string;
+            obligations: components["schemas"]["ObligationsOut"] | null;
+            operator_role: components["schemas"]["OperatorRole"] | null;
+            /** Questionnaire Version */
+            questionnaire_version: string | null;
+            /** Revision */
+            revision: number;
+            risk_level: components["schemas"]["RiskLevel"];
+            suggested_risk_level: components["schemas"]["RiskLevel"] | null;
+            summary: components["schemas"]["ClassificationSummaryOut"] | null;
+        };
+        /** ClassificationRequest */
+        ClassificationRequest: {
+            /**
+             * Answers
+             * @description Question id → true (yes) / false (no); left out = no.
+             */
+            answers: {
+                [key: string]: boolean;
+            };
+            /** Expected Revision */
+            expected_revision?: number | null;
+            /**
+             * Justification
+             * @description Required when risk_level differs from the suggestion (an override).
+             */
+            justification?: string | null;
+            /** @description The organisation's role for the system; kept when left out. */
+            operator_role?: components["schemas"]["OperatorRole"] | null;
+            /** @description The level the model keeps; left out = adopt the suggestion. */
+            risk_level?: components["schemas"]["RiskLevel"] | null;
+        };
+        /**
+         * ClassificationSummaryOut
+         * @description The questionnaire's verdict recorded on the model (GET /models/{id}/classification has its basis).
+         */
+        ClassificationSummaryOut: {
+            /**
+             * Classified At
+             * Format: date-time
+             */
+            classified_at: string;
+            /** Classified By */
+            classified_by: string;
+            /** Justification */
+            justification: string | null;
+            /** Override */
+            override: boolean;
+            /** Questionnaire Version */
+            questionnaire_version: string;
+            suggested_risk_level: components["schemas"]["RiskLevel"];
         };
         /** ComplianceCheckOut */
         ComplianceCheckOut: {
@@ -907,6 +1214,26 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** DigestsCheckedOut */
+        DigestsCheckedOut: {
+            /**
+             * Count
+             * @description Digests whose hash, signature and link to the previous digest were verified.
+             */
+            count: number;
+            /**
+             * Key Id
+             * @description The KMS key that signed them.
+             */
+            key_id: string | null;
+            /**
+             * Last Sequence
+             * @description The last record the digests cover (0: none yet).
+             */
+            last_sequence: number;
+            /** Signatures Verified */
+            signatures_verified: number;
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -922,6 +1249,27 @@ export interface components {
         /** ErrorOut */
         ErrorOut: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** EuDatabaseRecordOut */
+        EuDatabaseRecordOut: {
+            /** Missing */
+            missing: string[];
+            /** Model Id */
+            model_id: number;
+            /** Model Name */
+            model_name: string;
+            /** Note */
+            note: string;
+            operator_role: components["schemas"]["OperatorRole"] | null;
+            /** Required */
+            required: boolean;
+            risk_level: components["schemas"]["RiskLevel"];
+            /** Sections */
+            sections: {
+                [key: string]: unknown;
+            }[];
+            /** Why */
+            why: string;
         };
         /** ExportLinkOut */
         ExportLinkOut: {
@@ -1179,6 +1527,7 @@ export interface components {
              * @description No control characters, bidirectional overrides/isolates or zero-width characters. Stored in Unicode NFKC form; unique case-insensitively.
              */
             name: string;
+            operator_role?: components["schemas"]["OperatorRole"] | null;
             /** Oversight Plan */
             oversight_plan?: string | null;
             /**
@@ -1207,6 +1556,7 @@ export interface components {
             approved_by: string | null;
             /** Approved Version Id */
             approved_version_id: number | null;
+            classification?: components["schemas"]["ClassificationSummaryOut"] | null;
             compliance_status: components["schemas"]["ComplianceStatus"];
             /**
              * Created At
@@ -1231,6 +1581,7 @@ export interface components {
             latest_version: components["schemas"]["VersionRefOut"] | null;
             /** Name */
             name: string;
+            operator_role?: components["schemas"]["OperatorRole"] | null;
             /** Oversight Plan */
             oversight_plan: string | null;
             /** Owner */
@@ -1281,6 +1632,7 @@ export interface components {
              * @description No control characters, bidirectional overrides/isolates or zero-width characters. Stored in Unicode NFKC form; unique case-insensitively.
              */
             name?: string;
+            operator_role?: components["schemas"]["OperatorRole"] | null;
             /** Oversight Plan */
             oversight_plan?: string | null;
             /**
@@ -1295,22 +1647,38 @@ export interface components {
              * @description Reassign the model to another team (administrators only); null unassigns it.
              */
             team?: string | null;
-        } | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
+        } | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
         /** ObligationOut */
         ObligationOut: {
+            /**
+             * Applies From
+             * Format: date
+             */
+            applies_from: string;
             /** Article */
             article: string;
+            attestation: components["schemas"]["AttestationNoteOut"] | null;
             /** Covered By */
             covered_by: components["schemas"]["CoverageOut"][];
+            /** Days Until */
+            days_until: number;
+            /** Evidenceable */
+            evidenceable: boolean;
+            /** Id */
+            id: string;
+            /** In Force */
+            in_force: boolean;
             /** Mandatory */
             mandatory: boolean;
             /** Manual */
             manual: string | null;
+            /** Milestone */
+            milestone: string;
             /**
              * Status
              * @enum {string}
              */
-            status: "met" | "partial" | "open" | "manual";
+            status: "evidenced" | "attested" | "open" | "not_in_force";
             /** Summary */
             summary: string;
             /** Title */
@@ -1318,19 +1686,40 @@ export interface components {
         };
         /** ObligationsOut */
         ObligationsOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
             /** Items */
             items: components["schemas"]["ObligationOut"][];
             /** Model Id */
             model_id: number;
             /** Model Name */
             model_name: string;
+            operator_role: components["schemas"]["OperatorRole"];
             /** Policy Version */
             policy_version: number;
             risk_level: components["schemas"]["RiskLevel"];
+            /** Role Assumed */
+            role_assumed: boolean;
             /** Summary */
             summary: {
                 [key: string]: number;
             };
+        };
+        /**
+         * OperatorRole
+         * @description The organisation's role for the AI system (Art. 3(3)-(8)).
+         * @enum {string}
+         */
+        OperatorRole: "provider" | "deployer" | "importer" | "distributor" | "authorised_representative" | "product_manufacturer";
+        /** OverridePage */
+        OverridePage: {
+            /** Items */
+            items: components["schemas"]["ModelOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** PolicyReplace */
         PolicyReplace: {
@@ -1616,6 +2005,40 @@ export interface components {
                      *     ]
                      */
                     transitions: ("draft" | "under_review" | "approved" | "retired")[];
+                } | {
+                    /**
+                     * Allow Override
+                     * @default true
+                     */
+                    allow_override: boolean;
+                    /** Article */
+                    article: string;
+                    /** Description */
+                    description?: string | null;
+                    /** Id */
+                    id: string;
+                    /**
+                     * Kind
+                     * @constant
+                     */
+                    kind: "classification";
+                    /**
+                     * Risk Levels
+                     * @default [
+                     *       "minimal",
+                     *       "limited",
+                     *       "high",
+                     *       "unacceptable"
+                     *     ]
+                     */
+                    risk_levels: ("minimal" | "limited" | "high" | "unacceptable")[];
+                    /**
+                     * Transitions
+                     * @default [
+                     *       "approved"
+                     *     ]
+                     */
+                    transitions: ("draft" | "under_review" | "approved" | "retired")[];
                 })[];
                 /**
                  * Schema
@@ -1688,6 +2111,48 @@ export interface components {
             reason: string;
             /** Rule Id */
             rule_id: string;
+        };
+        /**
+         * QuestionnaireOut
+         * @description The classification questionnaire (versioned data shipped with the hub; docs/classification.md).
+         */
+        QuestionnaireOut: {
+            /** Answer Type */
+            answer_type: string;
+            /** Areas */
+            areas: {
+                [key: string]: string;
+            };
+            /** Law */
+            law: string;
+            /** Questions */
+            questions: components["schemas"]["QuestionOut"][];
+            /** Sections */
+            sections: components["schemas"]["SectionOut"][];
+            /** Title */
+            title: string;
+            /** Version */
+            version: string;
+        };
+        /** QuestionOut */
+        QuestionOut: {
+            /** Area */
+            area?: string | null;
+            /**
+             * Ask If
+             * @description Asked only when this question (or any of these) is answered yes.
+             */
+            ask_if?: string | string[] | null;
+            /** Help */
+            help?: string | null;
+            /** Id */
+            id: string;
+            /** Provision */
+            provision: string;
+            /** Section */
+            section: string;
+            /** Text */
+            text: string;
         };
         /** ReportJobOut */
         ReportJobOut: {
@@ -1774,6 +2239,16 @@ export interface components {
             justification: string;
             risk_level: components["schemas"]["RiskLevel"];
         };
+        /** SampleOut */
+        SampleOut: {
+            /**
+             * Sequences
+             * @description The digested records checked against their digest's Merkle leaves.
+             */
+            sequences: number[];
+            /** Size */
+            size: number;
+        };
         /**
          * SealedApprovalOut
          * @description One sealed approval snapshot: the canonical JSON document and its SHA-256 (recomputed on every read).
@@ -1802,6 +2277,24 @@ export interface components {
             items: components["schemas"]["SealedApprovalOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** SectionOut */
+        SectionOut: {
+            /** Id */
+            id: string;
+            /** Provision */
+            provision: string;
+            /** Title */
+            title: string;
+        };
+        /** SequenceRangeOut */
+        SequenceRangeOut: {
+            /** Count */
+            count: number;
+            /** From */
+            from: number;
+            /** To */
+            to: number;
         };
         /** SignoffOut */
         SignoffOut: {
@@ -1894,12 +2387,83 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** TimelineOut */
+        TimelineOut: {
+            /** Active */
+            active: boolean;
+            /** Built In */
+            built_in: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Created By */
+            created_by: string;
+            /** Created By Role */
+            created_by_role: string;
+            /** Document */
+            document: {
+                [key: string]: unknown;
+            };
+            /** Reason */
+            reason: string | null;
+            /** Version */
+            version: number;
+        };
+        /** TimelinePage */
+        TimelinePage: {
+            /** Items */
+            items: components["schemas"]["TimelineOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** TimelineReplace */
+        TimelineReplace: {
+            /**
+             * Document
+             * @description The whole timeline (docs/classification.md): schema govhub.timeline/1, name, milestones [{id, title, provisions, applies_from, source}], each milestone once.
+             */
+            document: {
+                [key: string]: unknown;
+            };
+            /**
+             * Expected Version
+             * @description The active version you edited; 409 if it moved on.
+             */
+            expected_version?: number | null;
+            /** Reason */
+            reason: string;
+        };
         /** ValidationError */
         ValidationError: {
             /** Location */
             loc: (string | number)[];
             /** Error Type */
             type: string;
+        };
+        /** VerificationJobOut */
+        VerificationJobOut: {
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Job Id */
+            job_id: string;
+            /** Model Id */
+            model_id: number;
+            /** Requested At */
+            requested_at: string;
+            /** Requested By */
+            requested_by: string;
+            /** Requested By Role */
+            requested_by_role: string;
+            /** @description The full verification, once done. */
+            result: components["schemas"]["ChainVerificationOut"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /** Status Url */
+            status_url: string;
         };
         /** VersionCreate */
         VersionCreate: {
@@ -2066,7 +2630,7 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -2089,6 +2653,426 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditLogPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_overrides_api_v1_classification_overrides_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Page size (1..100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverridePage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_questionnaire_api_v1_classification_questionnaire_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_timeline_api_v1_classification_timeline_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    replace_timeline_api_v1_classification_timeline_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimelineReplace"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_timeline_versions_api_v1_classification_timeline_versions_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Page size (1..100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
                 };
             };
             /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
@@ -3393,6 +4377,180 @@ export interface operations {
             };
         };
     };
+    list_attestations_api_v1_models__model_id__attestations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationList"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    attest_obligation_api_v1_models__model_id__attestations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttestationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     list_model_audit_logs_api_v1_models__model_id__audit_logs_get: {
         parameters: {
             query?: {
@@ -3403,7 +4561,7 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -3572,9 +4730,98 @@ export interface operations {
     };
     verify_model_audit_logs_api_v1_models__model_id__audit_logs_verify_get: {
         parameters: {
+            query?: {
+                /** @description Verify every record and digest, as a job (202 and a status_url to poll). */
+                full?: boolean;
+            };
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incremental verification */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainVerificationOut"];
+                };
+            };
+            /** @description With full=true: the queued full verification, to poll at status_url */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationJobOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The model does not exist and has no audit trail */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    verification_job_api_v1_models__model_id__audit_logs_verify_jobs__job_id__get: {
+        parameters: {
             query?: never;
             header?: never;
             path: {
+                job_id: string;
                 model_id: number;
             };
             cookie?: never;
@@ -3587,7 +4834,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChainVerificationOut"];
+                    "application/json": components["schemas"]["VerificationJobOut"];
                 };
             };
             /** @description No token, or a token the authorizer refused. */
@@ -3619,6 +4866,180 @@ export interface operations {
             };
             /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_classification_api_v1_models__model_id__classification_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    classify_model_api_v1_models__model_id__classification_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassificationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3796,6 +5217,82 @@ export interface operations {
             };
             /** @description The body is over 64 KB (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    eu_database_record_api_v1_models__model_id__eu_database_record_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EuDatabaseRecordOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

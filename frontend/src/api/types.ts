@@ -22,7 +22,7 @@ function everyValueOf<T extends string>() {
 export const RISK_LEVELS = everyValueOf<RiskLevel>()(['minimal', 'limited', 'high', 'unacceptable']);
 export const STATUSES = everyValueOf<ComplianceStatus>()(['draft', 'under_review', 'approved', 'retired']);
 export const AUDIT_ACTIONS = everyValueOf<AuditAction>()(['create', 'update', 'status_change', 'risk_change', 'delete', 'report_generated', 'approval_sealed']);
-export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()(['model', 'version', 'metric', 'report', 'policy', 'approval', 'team']);
+export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()(['model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation']);
 
 export interface Page<T> {
   items: T[];
@@ -59,8 +59,26 @@ export type ComplianceCheck = Schemas['ComplianceCheckOut'];
 /** What covers an obligation: a policy rule's result or a feature of the hub, and whether it is there. */
 export type Coverage = Schemas['CoverageOut'];
 export type Obligation = Schemas['ObligationOut'];
-/** `GET /models/{id}/obligations`: the EU AI Act obligations of the model's risk level. */
+/** `GET /models/{id}/obligations`: the EU AI Act obligations of the model's risk level and operator role. */
 export type Obligations = Schemas['ObligationsOut'];
+export type ObligationStatus = Obligation['status'];
+
+export type OperatorRole = Schemas['OperatorRole'];
+export const OPERATOR_ROLES = everyValueOf<OperatorRole>()([
+  'provider', 'deployer', 'importer', 'distributor', 'authorised_representative', 'product_manufacturer',
+]);
+/** The questionnaire's verdict recorded on a model. */
+export type ClassificationSummary = Schemas['ClassificationSummaryOut'];
+/** `GET /classification/questionnaire`. */
+export type Questionnaire = Schemas['QuestionnaireOut'];
+export type Question = Schemas['QuestionOut'];
+export type ClassificationBasis = Schemas['BasisOut'];
+/** `GET|POST /models/{id}/classification`. */
+export type ClassificationResult = Schemas['ClassificationOut'];
+export type ClassificationRequest = Schemas['ClassificationRequest'];
+/** `GET /models/{id}/eu-database-record`: the Annex VIII data filled from the registry. */
+export type EuDatabaseRecord = Schemas['EuDatabaseRecordOut'];
+export type AttestationRequest = Schemas['AttestationRequest'];
 
 export interface AuditQuery {
   model_id?: string;

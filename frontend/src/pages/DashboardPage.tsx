@@ -83,6 +83,40 @@ function ReviewQueue() {
   );
 }
 
+/** Models whose risk level differs from the questionnaire's suggestion, with the justification given. */
+function OverrideList() {
+  const api = useApi();
+  const overrides = useAsync<Page<Model>>((signal) => api.overrides(null, signal), []);
+  if (overrides.loading) return <LoadingState label="Loading overrides…" />;
+  if (overrides.error instanceof ApiError && overrides.error.status === 404) return <NotAvailable what="The override list" />;
+  if (overrides.error) return <ErrorState error={overrides.error} onRetry={overrides.reload} title="Could not load the overrides" />;
+  const models = overrides.data?.items ?? [];
+  if (models.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        Every classified model has the risk level the questionnaire suggests.
+      </Text>
+    );
+  }
+  return (
+    <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Classification overrides">
+      {models.map((model) => (
+        <Group key={model.id} justify="space-between" component="li" wrap="nowrap" align="flex-start">
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Anchor component={Link} to={`/models/${model.id}?tab=classification`} fw={600} size="sm" truncate>
+              {model.name}
+            </Anchor>
+            <Text size="xs" c="dimmed">
+              Suggested {model.classification?.suggested_risk_level} · {model.classification?.justification || 'no justification'}
+            </Text>
+          </Stack>
+          <RiskBadge level={model.risk_level} />
+        </Group>
+      ))}
+    </Stack>
+  );
+}
+
 function RecentChanges() {
   const api = useApi();
   const recent = useAsync<Page<AuditRecord>>((signal) => api.listAuditLogs({}, null, 10, signal), []);
@@ -275,6 +309,14 @@ export default function DashboardPage() {
                   </Anchor>
                 </Group>
                 <RecentChanges />
+              </Card>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 6 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="Classification overrides">
+                <Title order={3} fz="md" mb="md">
+                  Classification overrides
+                </Title>
+                <OverrideList />
               </Card>
             </Grid.Col>
           </Grid>

@@ -1,4 +1,4 @@
-import { Anchor, Breadcrumbs, Button, Card, Grid, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Card, Grid, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconArrowsExchange, IconEdit, IconTrash } from '@tabler/icons-react';
@@ -10,6 +10,7 @@ import type { Model, Version } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { AuditPanel } from '../components/models/AuditPanel';
+import { ClassificationPanel } from '../components/models/ClassificationPanel';
 import { CompliancePanel } from '../components/models/CompliancePanel';
 import { DeleteModelDialog } from '../components/models/DeleteModelDialog';
 import { EditProfileModal } from '../components/models/EditProfileModal';
@@ -40,7 +41,7 @@ function Field({ label, children, emptyText = 'Not documented' }: { label: strin
   );
 }
 
-const TABS = ['overview', 'versions', 'metrics', 'compliance', 'audit'] as const;
+const TABS = ['overview', 'versions', 'metrics', 'classification', 'compliance', 'audit'] as const;
 
 export default function ModelDetailPage() {
   const { id } = useParams();
@@ -117,6 +118,16 @@ export default function ModelDetailPage() {
           <Group gap="xs">
             <RiskBadge level={m.risk_level} size="lg" />
             <StatusBadge status={m.compliance_status} size="lg" />
+            {m.classification?.override && (
+              <Badge color="orange" variant="light" title={m.classification.justification ?? undefined}>
+                Overrides the suggested {m.classification.suggested_risk_level} risk
+              </Badge>
+            )}
+            {!m.classification && (
+              <Badge color="yellow" variant="light">
+                Not classified
+              </Badge>
+            )}
             <Text size="sm" c="dimmed">
               Owned by {m.owner}
               {m.domain ? ` · ${m.domain}` : ''} · revision {m.revision}
@@ -157,6 +168,7 @@ export default function ModelDetailPage() {
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="versions">Versions{versions.data ? ` (${versions.data.length})` : ''}</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
+          <Tabs.Tab value="classification">Classification</Tabs.Tab>
           <Tabs.Tab value="compliance">Compliance check</Tabs.Tab>
           <Tabs.Tab value="audit">Audit trail</Tabs.Tab>
         </Tabs.List>
@@ -277,8 +289,12 @@ export default function ModelDetailPage() {
           )}
         </Tabs.Panel>
 
+        <Tabs.Panel value="classification">
+          <ClassificationPanel model={m} canWrite={auth.canWrite} onChanged={() => void reloadModel()} onReload={reloadModel} />
+        </Tabs.Panel>
+
         <Tabs.Panel value="compliance">
-          <CompliancePanel modelId={m.id} revision={m.revision} />
+          <CompliancePanel modelId={m.id} revision={m.revision} canWrite={auth.canWrite} />
         </Tabs.Panel>
 
         <Tabs.Panel value="audit">

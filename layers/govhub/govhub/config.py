@@ -32,6 +32,10 @@ class Settings(BaseModel):
     reports_bucket: str = ""
     event_bus_name: str = ""
     report_url_ttl_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)  # SigV4 presigned URLs last 7 days at most
+    audit_signing_key_id: str = ""
+    audit_digest_every_records: int = Field(default=1000, ge=1)
+    audit_digest_every_minutes: int = Field(default=60, ge=1)
+    audit_verify_sample: int = Field(default=16, ge=0)
     max_body_bytes: int = 64 * 1024
     # POST /reports/bulk: each request may render hundreds of PDFs, so one caller gets this many per window
     bulk_reports_per_window: int = Field(default=5, ge=1)
@@ -65,6 +69,10 @@ ENVIRONMENT = {
     "report_url_ttl_seconds": "REPORT_URL_TTL_SECONDS",
     "bulk_reports_per_window": "BULK_REPORTS_PER_WINDOW",
     "bulk_reports_window_seconds": "BULK_REPORTS_WINDOW_SECONDS",
+    "audit_signing_key_id": "AUDIT_SIGNING_KEY_ID",
+    "audit_digest_every_records": "AUDIT_DIGEST_EVERY_RECORDS",
+    "audit_digest_every_minutes": "AUDIT_DIGEST_EVERY_MINUTES",
+    "audit_verify_sample": "AUDIT_VERIFY_SAMPLE",
     "mlflow_secret_arn": "MLFLOW_SECRET_ARN",
     "sagemaker_model_package_groups": "SAGEMAKER_MODEL_PACKAGE_GROUPS",
     "integration_team": "INTEGRATION_TEAM",
@@ -102,6 +110,10 @@ def settings() -> Settings:
             "report_url_ttl_seconds": env.get("REPORT_URL_TTL_SECONDS", "300"),
             "bulk_reports_per_window": env.get("BULK_REPORTS_PER_WINDOW", "5"),
             "bulk_reports_window_seconds": env.get("BULK_REPORTS_WINDOW_SECONDS", "60"),
+            "audit_signing_key_id": env.get("AUDIT_SIGNING_KEY_ID", ""),
+            "audit_digest_every_records": env.get("AUDIT_DIGEST_EVERY_RECORDS", "1000"),
+            "audit_digest_every_minutes": env.get("AUDIT_DIGEST_EVERY_MINUTES", "60"),
+            "audit_verify_sample": env.get("AUDIT_VERIFY_SAMPLE", "16"),
             "mlflow_secret_arn": env.get("MLFLOW_SECRET_ARN", ""),
             "integration_team": env.get("INTEGRATION_TEAM", ""),
             "sagemaker_model_package_groups": tuple(

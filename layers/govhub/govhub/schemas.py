@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from govhub.domain.classification import OperatorRole
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.text import HIDDEN_BUT_LINE_BREAKS_CLASS, HIDDEN_CLASS, nfkc, refuse_hidden
 
@@ -127,6 +128,7 @@ class ModelCreate(_Input):
     intended_purpose: LongText | None = None
     data_sources: LongText | None = None
     oversight_plan: LongText | None = None
+    operator_role: OperatorRole | None = None
 
 
 class ModelUpdate(_Input):
@@ -139,13 +141,14 @@ class ModelUpdate(_Input):
     intended_purpose: LongText | None = None
     data_sources: LongText | None = None
     oversight_plan: LongText | None = None
+    operator_role: OperatorRole | None = None
     expected_revision: Revision | None = None
     reason: Reason | None = None
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"anyOf": [{"required": [field]} for field in (
-            "name", "owner", "team", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")]},
+            "name", "owner", "team", "description", "domain", "intended_purpose", "data_sources", "oversight_plan", "operator_role")]},
     )
 
     def changes(self) -> dict[str, Any]:
@@ -258,6 +261,17 @@ class PolicyViolationOut(_Output):
     detected_at: datetime
 
 
+class ClassificationSummaryOut(_Output):
+    """The questionnaire's verdict recorded on the model (GET /models/{id}/classification has its basis)."""
+
+    suggested_risk_level: RiskLevel
+    questionnaire_version: str
+    classified_by: str
+    classified_at: datetime
+    override: bool
+    justification: str | None
+
+
 class VersionRefOut(_Output):
     id: int
     version_tag: str
@@ -324,6 +338,8 @@ class ModelOut(_Output):
     last_change_reason: str | None = _stamp("change_reason")
     policy_violations: list[PolicyViolationOut] = []
     external_ref: ExternalRefOut | None = None
+    operator_role: OperatorRole | None = None
+    classification: ClassificationSummaryOut | None = None
 
 
 class VersionOut(_Output):

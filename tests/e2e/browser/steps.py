@@ -129,3 +129,19 @@ def eventually(page: Page, check: Callable[[], None], *, timeout_s: float = 20.0
 def go_to(page: Page, section: str) -> None:
     """Follows a link of the main navigation (Dashboard, Models, Audit log)."""
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name=section, exact=True).click()
+
+
+def classify(page: Page, answers: list[str], *, keep: str | None = None, justification: str = "") -> Locator:
+    """On a model's page: ticks the questionnaire statements whose labels start with `answers` (e.g. "Annex III 4(a)"),
+    keeps the level `keep` ("High") with a justification or adopts the suggestion, and waits for the verdict."""
+    open_tab(page, "Classification")
+    form = page.get_by_role("form", name="Classification questionnaire")
+    for provision in answers:
+        form.get_by_role("checkbox", name=re.compile(f"^{re.escape(provision)}:")).check()
+    if keep is not None:
+        choose(page, form, "Risk level of the model", f"Keep / set {keep}")
+        form.get_by_label("Justification of the override").fill(justification)
+    form.get_by_role("button", name="Classify").click()
+    verdict = page.get_by_role("region", name="Classification result")
+    expect(verdict).to_be_visible()
+    return verdict

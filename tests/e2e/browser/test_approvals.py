@@ -43,6 +43,8 @@ def _model_under_review(stack: dict[str, Any]) -> dict[str, Any]:
     version = owner.post("/versions", json={"model_id": model["id"], "version_tag": "v1.0.0", "s3_path": "s3://models/cs/v1"}).json()
     owner.post("/metrics", json={"version_id": version["id"], "metrics": [
         {"metric_name": "accuracy", "value": 0.94}, {"metric_name": "demographic_parity_difference", "value": 0.04}]})
+    classified = owner.post(f"/models/{model['id']}/classification", json={"answers": {"annex3_5_b_credit_scoring": True}, "operator_role": "provider"})
+    assert classified.status_code == 200, classified.text
     submitted = owner.patch(f"/models/{model['id']}/compliance-status", json={"status": "under_review", "reason": "Ready"})
     assert submitted.status_code == 200, submitted.text
     return model

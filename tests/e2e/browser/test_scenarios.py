@@ -15,6 +15,7 @@ from .steps import (
     add_metric,
     change_status,
     choose,
+    classify,
     eventually,
     go_to,
     open_tab,
@@ -50,6 +51,10 @@ def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_
     open_tab(page, "Metrics")
     add_metric(page, "v1.0.0", "accuracy", "0.95")
     add_metric(page, "v1.0.0", "demographic_parity_difference", "0.03")
+    # And classifies it with the EU AI Act questionnaire: fraud detection is outside Annex III 5(b), so the
+    # suggestion is minimal; the team keeps high risk, with a justification (an override)
+    verdict = classify(page, [], keep="High", justification="Analysts act on its flags; we keep the high-risk controls")
+    expect(verdict).to_contain_text("Override")
     # And sends it to review with a reason
     change_status(page, "Send to review", "Evaluation complete, ready for compliance review")
     expect(page.get_by_label("Status: Under review").first).to_be_visible()

@@ -110,6 +110,8 @@ def test_an_exported_bundle_verifies_offline(bundle_dir: Path, records: list[dic
         "records": 10,
         "head_hash": records[-1]["hash"],
         "model": MODEL,
+        "digests": 0,
+        "signing_keys": {},
         "problems": [],
     }
 

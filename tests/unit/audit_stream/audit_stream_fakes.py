@@ -17,7 +17,7 @@ from boto3.dynamodb.types import TypeSerializer
 
 from govhub.audit import audit_model_prefix, parse_audit_record_key
 from govhub.domain.entities import Page
-from govhub.store.audit import AuditHead, AuditQuery, IndexedEvent, RecordExistsError
+from govhub.store.audit import AuditHead, AuditQuery, DigestHead, IndexedEvent, RecordExistsError
 
 _serializer = TypeSerializer()
 _sequence_numbers = itertools.count(1000)
@@ -57,10 +57,52 @@ class FakeArchive:
     def read(self, keys_in_order: list[str]) -> list[bytes]:
         return [self.objects[k] for k in keys_in_order]
 
+    def get_if_present(self, key: str) -> bytes | None:
+        return self.objects.get(key)
+
+    def read_present(self, keys_in_order: list[str]) -> list[bytes | None]:
+        return [self.objects.get(k) for k in keys_in_order]
+
+    def has_any(self, model_id: int) -> bool:
+        return bool(self.keys(model_id))
+
+
+class FakeSigningKey:
+    """An RSA key in memory, signing as KMS does (RSASSA-PSS, SHA-256, salt of the digest's length)."""
+
+    key_id = "alias/fake-audit-signing"
+    configured = True
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self._private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.signed = 0
+
+    def sign(self, message: bytes) -> bytes:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        self.signed += 1
+        return self._private.sign(message, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256())
+
+    def arn(self) -> str:
+        return f"arn:aws:kms:eu-central-1:123456789012:key/fake-{id(self)}"
+
+    def public_key_der(self) -> bytes:
+        from cryptography.hazmat.primitives import serialization
+
+        return self._private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    def public_key_for(self, key_arn: str) -> bytes | None:
+        return self.public_key_der() if key_arn == self.arn() else None
+
 
 class FakeIndex:
     def __init__(self) -> None:
         self.head_items: dict[int, AuditHead] = {}
+        self.digest_head_items: dict[int, DigestHead] = {}
+        self.digest_copies: dict[tuple[int, int], bytes] = {}
         self.items: dict[str, dict[str, Any]] = {}  # event id -> the record its index item holds
         self.fail_save_records = 0  # how many save_records calls fail before they work again
         self.on_advance: list[Any] = []  # callbacks run before a head moves (to interleave another writer)
@@ -82,6 +124,24 @@ class FakeIndex:
         if (stored is None and current.sequence != 0) or (stored is not None and stored != current):
             return False
         self.head_items[new.model_id] = new
+        return True
+
+    def digest_heads(self, model_ids: Iterable[int]) -> dict[int, DigestHead]:
+        return {m: self.digest_head_items[m] for m in set(model_ids) if m in self.digest_head_items}
+
+    def digest_head(self, model_id: int) -> DigestHead:
+        return self.digest_head_items.get(model_id, DigestHead(model_id))
+
+    def save_digest(self, model_id: int, number: int, document: bytes) -> None:
+        self.digest_copies[(model_id, number)] = document
+
+    def digests(self, model_id: int, count: int) -> dict[int, bytes]:
+        return {n: d for (m, n), d in self.digest_copies.items() if m == model_id and n <= count}
+
+    def advance_digest(self, current: DigestHead, new: DigestHead) -> bool:
+        if self.digest_head(new.model_id).number != current.number:
+            return False
+        self.digest_head_items[new.model_id] = new
         return True
 
     def save_records(self, records: Iterable[Mapping[str, Any]]) -> None:

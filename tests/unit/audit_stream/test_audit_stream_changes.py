@@ -123,6 +123,23 @@ def test_a_report_generation_and_a_policy_version_are_audited_too() -> None:
     assert (adopted.model_id, adopted.entity, adopted.entity_id, adopted.action) == (0, "policy", 2, "create")
 
 
+def test_a_timeline_version_an_attestation_and_a_classification_are_audited() -> None:
+    timeline = {"PK": "TIMELINE", "SK": "V#000001", "entity": "timeline", "model_id": 0, "version": 1, "name": "EU AI Act dates",
+                "document": "{}", **stamp("ada.admin", "admin", "2026-12-01T10:00:00+00:00", "Omnibus moved Annex III")}
+    attestation = {"PK": "MODEL#7", "SK": "ATTESTATION#art-49", "entity": "attestation", "model_id": 7, "obligation_id": "art-49",
+                   "revision": 1, "statement": "Registered under EU-AI-000123",
+                   **stamp("ada.admin", "admin", "2026-12-01T11:00:00+00:00", "I submitted it")}
+    dated, attested = _change("INSERT", timeline), _change("INSERT", attestation)
+    assert (dated.model_id, dated.entity, dated.entity_id, dated.reason) == (0, "timeline", 1, "Omnibus moved Annex III")
+    assert (attested.model_id, attested.entity, attested.entity_id) == (7, "attestation", "art-49")
+    assert attested.changes["statement"]["after"] == "Registered under EU-AI-000123"
+    before = model_item(7)
+    after = {**before, "classification": {"suggested_risk_level": "high", "override": False, "answered_yes": ["annex3_4_a_recruitment"]},
+             "operator_role": "provider", "GSI7PK": "CLASSIFICATION#OVERRIDE", **stamp("omar.owner", "model_owner", "2026-12-01T12:00:00+00:00", "Classified")}
+    classified = _change("MODIFY", after, before)
+    assert set(classified.changes) == {"classification", "operator_role"}  # the override index key is bookkeeping
+
+
 @pytest.mark.parametrize("item", [
     {"PK": "STATS", "SK": "COUNTERS", "total": 3},
     {"PK": "MODELNAME#fraud", "SK": "META", "target_id": 7},

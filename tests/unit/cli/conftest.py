@@ -184,6 +184,8 @@ class FakeGovHub:
             if seg[2:] == ["approval"] and method == "GET":
                 sealed = self.sealed.get(model["id"])
                 return 200, {"model_id": model["id"], "in_force": sealed is not None, "sealed": sealed}
+            if seg[2:] == ["classification"] and method == "POST":
+                return 200, self._classify(model, body, who)
         if seg == ["versions"] and method == "GET":
             return 200, self._page(self._versions_of(int(query["model_id"])), query)
         if seg == ["versions"] and method == "POST":
@@ -200,6 +202,25 @@ class FakeGovHub:
         raise ApiError(404, "not_found", f"no route {method} {path}")
 
     # -- resources ----------------------------------------------------------------------------
+    def _classify(self, model: dict, body: dict, who: str) -> dict:
+        """POST /models/{id}/classification with the hub's own questionnaire and classifier (docs/classification.md)."""
+        from govhub.classification.classifier import classify
+        from govhub.classification.questionnaire import questionnaire
+
+        try:
+            result = classify(questionnaire().validate_answers(body.get("answers", {})))
+        except Exception as error:  # noqa: BLE001 - the hub's 422 with its details
+            raise ApiError(422, "validation_error", str(getattr(error, "message", error)), getattr(error, "details", None)) from None
+        suggested = result.suggested_risk_level.value
+        level = body.get("risk_level") or suggested
+        override = level != suggested
+        if override and not body.get("justification"):
+            raise ApiError(422, "validation_error", f"The questionnaire suggests {suggested} risk; send a `justification`.")
+        model.update(risk_level=level, operator_role=body.get("operator_role", model.get("operator_role")), revision=model["revision"] + 1)
+        return {**result.as_json(), "model_id": model["id"], "model_name": model["name"], "risk_level": level,
+                "revision": model["revision"], "operator_role": model.get("operator_role"),
+                "summary": {"suggested_risk_level": suggested, "override": override, "justification": body.get("justification")}}
+
     def _id(self) -> int:
         self._next_id += 1
         return self._next_id - 1

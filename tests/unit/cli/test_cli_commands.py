@@ -335,3 +335,39 @@ def test_show_unknown_model_is_not_found_and_json_errors_go_to_stderr(govhub: An
     assert result.code == errors.NOT_FOUND
     assert result.out == ""
     assert json.loads(result.err)["error"]["exit_code"] == errors.NOT_FOUND
+
+
+# --- classify --------------------------------------------------------------------------------------
+
+def test_classify_sends_the_answers_file_and_prints_the_suggestion_with_its_basis(govhub: Any, api: Any, tmp_path: Path) -> None:
+    api.add_model(name="cv-screening")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"annex3_4_a_recruitment": True}))
+    result = govhub("classify", "--model", "cv-screening", str(answers), "--operator-role", "provider")
+    assert result.code == 0, result.err
+    [sent] = api.calls("POST", "/models/1/classification")
+    assert sent.body == {"answers": {"annex3_4_a_recruitment": True}, "operator_role": "provider"}
+    assert result.out.startswith("cv-screening: the questionnaire suggests high risk; the model is high")
+    assert "  Annex III 4(a): Answered yes to 'annex3_4_a_recruitment'" in result.out
+    assert "flags: registration_required" in result.out
+
+
+def test_classify_takes_a_whole_request_body_and_reports_a_refused_override(govhub: Any, api: Any, tmp_path: Path) -> None:
+    api.add_model(name="fraud", risk_level="high")
+    body = tmp_path / "classification.json"
+    body.write_text(json.dumps({"answers": {}, "risk_level": "high"}))
+    refused = govhub("classify", "--model", "fraud", str(body))
+    assert refused.code != 0 and "send a `justification`" in refused.err
+    kept = govhub("--json", "classify", "--model", "fraud", str(body), "--justification", "Analysts act on its flags")
+    assert kept.code == 0, kept.err
+    assert kept.json()["summary"]["override"] is True
+    assert api.calls("POST", "/models/1/classification")[-1].body == {"answers": {}, "risk_level": "high", "justification": "Analysts act on its flags"}
+
+
+def test_classify_with_an_unreadable_answers_file_is_a_usage_error(govhub: Any, api: Any, tmp_path: Path) -> None:
+    api.add_model(name="fraud")
+    broken = tmp_path / "answers.json"
+    broken.write_text("[1, 2]")
+    result = govhub("classify", "--model", "fraud", str(broken))
+    assert result.code == errors.USAGE and "expected an object" in result.err
+    assert govhub("classify", "--model", "fraud", str(tmp_path / "missing.json")).code == errors.USAGE

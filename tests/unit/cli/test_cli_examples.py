@@ -37,7 +37,7 @@ def test_github_workflow_assumes_a_role_with_oidc_and_gates_the_deploy() -> None
     oidc = [s for s in steps if str(s.get("uses", "")).startswith("aws-actions/configure-aws-credentials@v4")]
     assert oidc and all("role-to-assume" in s["with"] for s in oidc)
     handlers = [_parses(argv) for s in steps if "run" in s for argv in _govhub_lines(s["run"])]
-    assert handlers == ["register", "version", "metrics_push", "status", "gate"]
+    assert handlers == ["register", "version", "metrics_push", "classify", "status", "gate"]
     deploy_steps = [s.get("name") for s in jobs["deploy"]["steps"]]
     assert deploy_steps.index("Deployment gate") < deploy_steps.index("Deploy")
     assert jobs["deploy"]["needs"] == "train-and-register"
@@ -55,7 +55,7 @@ def test_gitlab_pipeline_uses_web_identity_and_gates_the_deploy() -> None:
         for line in pipeline[job]["script"]
         for argv in _govhub_lines(line)
     ]
-    assert handlers == ["register", "version", "metrics_push", "status", "gate"]
+    assert handlers == ["register", "version", "metrics_push", "classify", "status", "gate"]
     assert pipeline["stages"].index("gate") < pipeline["stages"].index("deploy")
     assert pipeline["deploy"]["needs"] == ["gate"]
 
@@ -66,3 +66,14 @@ def test_examples_set_an_idempotency_base_per_run(name: str) -> None:
     variables = document.get("env") or document.get("variables")
     assert variables["GOVHUB_IDEMPOTENCY_KEY"]
     assert variables["GOVHUB_API_URL"]
+
+
+def test_the_example_answers_are_a_valid_classification_request() -> None:
+    """The answers file the examples classify with is what POST /models/{id}/classification accepts."""
+    import json
+
+    from govhub.classification.questionnaire import questionnaire
+
+    body = json.loads((EXAMPLES / "classification-answers.json").read_text())
+    assert set(body) <= {"answers", "operator_role", "risk_level", "justification"}
+    assert questionnaire().validate_answers(body["answers"])["annex3_5_b_credit_scoring"] is False

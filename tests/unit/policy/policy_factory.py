@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from govhub.domain.classification import ClassificationSummary
 from govhub.domain.entities import Actor, AIModel, Metric, ModelVersion, Stamp
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.document import PolicyDocument, default_policy, parse_policy
@@ -17,6 +18,10 @@ ADMIN = Actor("ada.admin", "admin")
 
 def stamp(by: str = OWNER, at: datetime = NOW) -> Stamp:
     return Stamp(at, by, at, by, "model_owner", "test")
+
+
+def classified(suggested: RiskLevel, answers: dict[str, bool], override: bool = False, justification: str | None = None) -> ClassificationSummary:
+    return ClassificationSummary(suggested, "2026.12.1", OWNER, NOW, answers, override, justification)
 
 
 def documented_model(**changes: Any) -> AIModel:
@@ -33,6 +38,7 @@ def documented_model(**changes: Any) -> AIModel:
         "oversight_plan": "Analysts review every flag",
         "submitted_by": OWNER,
         "revision": 3,
+        "classification": classified(RiskLevel.HIGH, {"annex3_5_b_credit_scoring": True}),
     }
     fields.update(changes)
     return AIModel(**fields)

@@ -220,7 +220,7 @@ def test_the_check_looks_at_the_next_forward_step_by_default(world: dict[str, An
     assert (check.target, check.occasion) == (ComplianceStatus.UNDER_REVIEW, Occasion.TRANSITION)
     assert check.passed
     review = service.compliance_check(documented_model(), None, ADMIN)
-    assert review.target is ComplianceStatus.APPROVED and review.summary()["pass"] == 8
+    assert review.target is ComplianceStatus.APPROVED and review.summary()["pass"] == 9
 
 
 def test_an_approved_model_is_checked_as_the_monitor_checks_it(world: dict[str, Any]) -> None:
@@ -247,8 +247,9 @@ def test_a_target_the_lifecycle_does_not_allow_is_refused(world: dict[str, Any])
 def test_obligations_of_a_high_risk_model_use_the_policy_as_evidence(world: dict[str, Any]) -> None:
     checklist = world["service"].obligations(documented_model(oversight_plan=None))
     items = {item.article: item for item in checklist.items}
-    assert items["Art. 14"].status.value == "open"
-    assert items["Art. 15"].status.value == "met"
+    # on 2026-11-25 the Annex III obligations apply from 2027-12-02: nothing evidences oversight, and it is not in force
+    assert (items["Art. 14"].status.value, items["Art. 14"].days_until) == ("not_in_force", 372)
+    assert items["Art. 15"].status.value == "evidenced"
     assert [c.ref for c in items["Art. 15"].covered_by] == ["accuracy-minimum", "fairness-demographic-parity", "metrics-fresh"]
 
 

@@ -464,8 +464,8 @@ def test_metrics_keyed_by_version_id_text_are_found() -> None:
 # --- EU AI Act obligations and the policy check -----------------------------------------------------------------------
 
 HIGH_RISK_ARTICLES = [
-    "Art. 9", "Art. 10", "Art. 11, Annex IV", "Art. 12", "Art. 13", "Art. 14", "Art. 15",
-    "Art. 17", "Art. 43", "Art. 49", "Art. 72", "Art. 73",
+    "Art. 4", "Art. 9", "Art. 10", "Art. 11, Annex IV", "Art. 12", "Art. 13", "Art. 14", "Art. 15", "Art. 16",
+    "Art. 17", "Art. 43", "Art. 47, Art. 48", "Art. 49(1)", "Art. 72", "Art. 73",
 ]
 
 
@@ -479,36 +479,37 @@ def test_the_obligations_section_is_the_checklist_the_policy_service_computes() 
     obligations = section(content, "obligations")
     assert obligations["data"]["checklist"] == view.obligations
     assert [item["article"] for item in obligations["data"]["checklist"]["items"]] == HIGH_RISK_ARTICLES
-    assert obligations["legal_reference"] == "Articles 9–15, 17, 43, 49, 72, 73; Annex IV"
+    assert obligations["legal_reference"] == "Articles 4, 9–17, 43, 47–49, 72, 73; Annex IV"
     assert content["summary"]["obligations"] == view.obligations["summary"]
 
 
 def test_each_obligation_names_what_covers_it() -> None:
     content = build_report_content(**complete_inputs())
     items = {item["article"]: item for item in section(content, "obligations")["data"]["checklist"]["items"]}
-    assert items["Art. 14"]["status"] == "met"
+    assert items["Art. 14"]["status"] == "evidenced"
     assert items["Art. 14"]["covered_by"] == [
         {"source": "field", "ref": "oversight_plan", "satisfied": True, "detail": "Human oversight plan: documented."}
     ]
-    assert items["Art. 43"]["status"] == "open"
+    # on 2026-11-25 the Annex III obligations are not in force yet; the hub never evidences a conformity assessment
+    assert (items["Art. 43"]["status"], items["Art. 43"]["applies_from"], items["Art. 43"]["evidenceable"]) == ("not_in_force", "2027-12-02", False)
     assert items["Art. 43"]["covered_by"][-1]["detail"] == "Not approved yet (status under_review)."
-    assert items["Art. 73"]["status"] == "manual" and items["Art. 73"]["manual"].startswith("Report serious incidents")
+    assert items["Art. 73"]["status"] == "not_in_force" and items["Art. 73"]["manual"].startswith("Report serious incidents")
 
 
 def test_a_missing_oversight_plan_leaves_article_14_open() -> None:
     content = build_report_content(**complete_inputs(oversight_plan=""))
     items = {item["article"]: item for item in section(content, "obligations")["data"]["checklist"]["items"]}
-    assert items["Art. 14"]["status"] == "open"
+    assert items["Art. 14"]["status"] == "not_in_force"  # nothing evidences it, and on 2026-11-25 it does not apply yet
     assert items["Art. 14"]["covered_by"][0]["detail"] == "Human oversight plan: empty."
 
 
 @pytest.mark.parametrize(
     ("risk_level", "articles", "reference"),
     [
-        ("high", HIGH_RISK_ARTICLES, "Articles 9–15, 17, 43, 49, 72, 73; Annex IV"),
-        ("limited", ["Art. 50"], "Article 50"),
-        ("unacceptable", ["Art. 5"], "Article 5"),
-        ("minimal", ["Art. 95"], "Article 95"),
+        ("high", HIGH_RISK_ARTICLES, "Articles 4, 9–17, 43, 47–49, 72, 73; Annex IV"),
+        ("limited", ["Art. 4", "Art. 50"], "Articles 4, 50"),
+        ("unacceptable", ["Art. 4", "Art. 5"], "Articles 4, 5"),
+        ("minimal", ["Art. 4", "Art. 95"], "Articles 4, 95"),
     ],
 )
 def test_the_obligations_follow_the_risk_level(risk_level: str, articles: list[str], reference: str) -> None:
@@ -564,3 +565,25 @@ def test_a_report_built_without_the_policy_engine_says_so() -> None:
     assert section(content, "obligations")["data"] == {"risk_level": "high", "checklist": None, "policy_check": None}
     assert content["summary"]["obligations"] is None and content["summary"]["policy_check"] is None
     assert section(content, "obligations")["legal_reference"] == "Regulation (EU) 2024/1689"
+
+
+def test_a_long_trail_is_summarised_its_histories_in_full_and_its_last_records_listed() -> None:
+    # Given a trail of 100,000 records of which the report is handed the last 3 and the summary
+    inputs = complete_inputs()
+    approval = {"sequence": 12, "time": "2026-03-02T09:00:00+00:00", "actor": {"username": "lea", "role": "admin"},
+                "from": "under_review", "to": "approved", "reason": "All checks passed", "approved_version_id": 101}
+    inputs["audit_summary"] = {
+        "records": 100_000,
+        "counts": {"metric.create": 99_990, "model.status_change": 10},
+        "approval_history": [approval],
+        "risk_history": [{"sequence": 1, "time": "2026-03-01T09:00:00+00:00", "actor": {"username": "max", "role": "model_owner"},
+                          "from": None, "to": "high", "reason": "Annex III use", "risk_justification": "Credit decisions"}],
+    }
+    content = build_report_content(**inputs)
+    lifecycle = section(content, "lifecycle")["data"]
+    # Then the report counts every record, keeps the whole approval history, and lists only the records it was given
+    assert content["summary"]["audit_records"] == lifecycle["record_count"] == 100_000
+    assert lifecycle["records_shown"] == len(inputs["audit_records"]) == 3
+    assert lifecycle["counts"] == {"metric.create": 99_990, "model.status_change": 10}
+    assert [(h["sequence"], h["to"], h["approved_version_id"]) for h in lifecycle["status_history"]] == [(12, "approved", 101)]
+    assert section(content, "risk_classification")["data"]["history"][0]["risk_justification"] == "Credit decisions"

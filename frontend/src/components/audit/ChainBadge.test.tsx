@@ -8,7 +8,7 @@ const wrap = (ui: React.ReactNode) => render(<MantineProvider>{ui}</MantineProvi
 
 describe('ChainBadge', () => {
   it('says the chain is intact with its record count', () => {
-    wrap(<ChainBadge loading={false} error={undefined} verification={{ intact: true, records: 5, head_hash: 'ab', first_break: null }} />);
+    wrap(<ChainBadge loading={false} error={undefined} verification={{ intact: true, records: 5, head_hash: 'ab', first_break: null, mode: 'full' }} />);
     expect(screen.getByText('Chain intact · 5 records')).toBeInTheDocument();
   });
 
@@ -17,7 +17,7 @@ describe('ChainBadge', () => {
       <ChainBadge
         loading={false}
         error={undefined}
-        verification={{ intact: false, records: 5, head_hash: 'ab', first_break: { sequence: 3, problem: 'modified', detail: 'hash mismatch' } }}
+        verification={{ intact: false, records: 5, head_hash: 'ab', first_break: { sequence: 3, problem: 'modified', detail: 'hash mismatch' }, mode: 'full' }}
       />,
     );
     expect(screen.getByText('Chain broken at record #3')).toBeInTheDocument();

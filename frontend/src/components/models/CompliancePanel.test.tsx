@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { json, renderPage } from '../../test/helpers';
 import { CompliancePanel } from './CompliancePanel';
@@ -38,9 +38,10 @@ describe('CompliancePanel', () => {
 
   it('lists each obligation with what covers it and what is left outside the hub', async () => {
     const obligations = {
-      model_id: 7, risk_level: 'high', policy_version: 2, summary: { met: 1, open: 1 },
+      model_id: 7, risk_level: 'high', operator_role: 'provider', role_assumed: false, policy_version: 2, summary: { evidenced: 1, open: 1 },
       items: [
-        { article: 'Art. 12', title: 'Record-keeping', summary: 'Events are recorded automatically.', mandatory: true, status: 'met',
+        { article: 'Art. 12', title: 'Record-keeping', summary: 'Events are recorded automatically.', mandatory: true, status: 'evidenced',
+          applies_from: '2027-12-02', in_force: false, days_until: 361,
           covered_by: [{ source: 'hub', ref: 'audit-trail', satisfied: true, detail: 'Every change is in the hash-chained audit trail.' }],
           manual: 'Runtime logging inside the deployed system.' },
         { article: 'Art. 14', title: 'Human oversight', summary: 'The system can be overseen by people.', mandatory: true, status: 'open',
@@ -54,13 +55,38 @@ describe('CompliancePanel', () => {
     const table = await screen.findByRole('table', { name: 'Obligations' });
     const [, recordKeeping, oversight] = within(table).getAllByRole('row');
     expect(recordKeeping).toHaveTextContent('Art. 12');
-    expect(recordKeeping).toHaveTextContent('Met');
+    expect(recordKeeping).toHaveTextContent('Evidenced');
+    expect(recordKeeping).toHaveTextContent('from 2027-12-02 (in 361 days)');
     expect(within(recordKeeping).getByLabelText('There')).toBeInTheDocument();
     expect(recordKeeping).toHaveTextContent('Every change is in the hash-chained audit trail.');
     expect(recordKeeping).toHaveTextContent('Outside the hub: Runtime logging inside the deployed system.');
     expect(oversight).toHaveTextContent('Open');
     expect(within(oversight).getByLabelText('Missing')).toBeInTheDocument();
     expect(oversight).toHaveTextContent('Human oversight plan: empty.');
+  });
+
+  it('lets a model owner attest an obligation with what was done and why', async () => {
+    const item = { id: 'art-49', article: 'Art. 49(1)', title: 'Registration in the EU database', summary: 'Registered before the market.',
+      mandatory: true, status: 'open', applies_from: '2025-01-01', in_force: true, days_until: 0, covered_by: [], manual: 'Register it.' };
+    const attested = { ...item, status: 'attested', attestation: { statement: 'Registered under EU-AI-1', reason: 'I did it',
+      attested_by: 'demo-owner', attested_at: '2026-12-01T10:00:00+00:00' } };
+    let calls = 0;
+    const { requests } = renderPage(<CompliancePanel modelId={7} revision={3} canWrite />, {
+      role: 'model_owner',
+      routes: {
+        'GET /models/7/compliance-check': json(200, check),
+        'GET /models/7/obligations': () => json(200, { model_id: 7, risk_level: 'high', policy_version: 2, summary: {},
+          items: [calls++ === 0 ? item : attested] }),
+        'POST /models/7/attestations': json(201, {}),
+      },
+    });
+    (await screen.findByRole('button', { name: 'Attest Art. 49(1)' })).click();
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText(/What was done/), { target: { value: 'Registered under EU-AI-1' } });
+    fireEvent.change(within(dialog).getByLabelText(/Why you can attest it/), { target: { value: 'I did it' } });
+    within(dialog).getByRole('button', { name: 'Attest' }).click();
+    expect(await screen.findByText(/Attested by demo-owner on 2026-12-01: Registered under EU-AI-1/)).toBeInTheDocument();
+    expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ obligation_id: 'art-49', statement: 'Registered under EU-AI-1', reason: 'I did it' });
   });
 
   it('is quiet where the policy engine is not deployed', async () => {

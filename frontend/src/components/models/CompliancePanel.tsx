@@ -1,10 +1,12 @@
-import { Alert, Badge, Card, Group, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, Textarea, ThemeIcon, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
 import { IconCheck, IconMinus, IconX } from '@tabler/icons-react';
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/client';
 import type { CheckStatus, ComplianceCheck, Obligation, Obligations } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
 import { formatDateTime, statusLabel } from '../../lib/format';
+import { problemFromError } from '../../lib/formErrors';
 import { ErrorState, LoadingState, NotAvailable } from '../States';
 
 const CHECK_ICONS: Record<CheckStatus, { color: string; icon: typeof IconCheck; label: string }> = {
@@ -13,12 +15,12 @@ const CHECK_ICONS: Record<CheckStatus, { color: string; icon: typeof IconCheck; 
   not_applicable: { color: 'gray', icon: IconMinus, label: 'Not applicable' },
 };
 
-const OBLIGATION_COLORS: Record<Obligation['status'], string> = { met: 'green', partial: 'yellow', open: 'red', manual: 'gray' };
+const OBLIGATION_COLORS: Record<Obligation['status'], string> = { evidenced: 'green', attested: 'teal', open: 'red', not_in_force: 'gray' };
 const OBLIGATION_LABELS: Record<Obligation['status'], string> = {
-  met: 'Met',
-  partial: 'Partly met',
+  evidenced: 'Evidenced',
+  attested: 'Attested',
   open: 'Open',
-  manual: 'Manual check',
+  not_in_force: 'Not in force',
 };
 
 function Checklist({ check }: { check: ComplianceCheck }) {
@@ -97,7 +99,12 @@ function Coverage({ item }: { item: Obligation }) {
           <Text size="xs">{c.detail}</Text>
         </Group>
       ))}
-      {item.manual && (
+      {item.attestation && (
+        <Text size="xs">
+          Attested by {item.attestation.attested_by} on {item.attestation.attested_at.slice(0, 10)}: {item.attestation.statement}
+        </Text>
+      )}
+      {item.manual && item.status !== 'attested' && (
         <Text size="xs" c="dimmed">
           Outside the hub: {item.manual}
         </Text>
@@ -106,12 +113,75 @@ function Coverage({ item }: { item: Obligation }) {
   );
 }
 
-function ObligationTable({ obligations }: { obligations: Obligations }) {
+/** A person attests an obligation met outside the hub (audited): what was done, and why they can say so. */
+function AttestDialog({ modelId, item, onClose, onDone }: { modelId: number; item: Obligation; onClose: () => void; onDone: () => void }) {
+  const api = useApi();
+  const [statement, setStatement] = useState('');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [general, setGeneral] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const missing: Record<string, string> = {};
+    if (!statement.trim()) missing.statement = 'Say what was done';
+    if (!reason.trim()) missing.reason = 'Say why you can attest it';
+    setErrors(missing);
+    if (Object.keys(missing).length) return;
+    setBusy(true);
+    try {
+      await api.attest(modelId, { obligation_id: item.id ?? '', statement: statement.trim(), reason: reason.trim() });
+      onDone();
+    } catch (error) {
+      const problem = problemFromError(error, ['statement', 'reason']);
+      setErrors(problem.fields);
+      setGeneral(problem.general);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title={`Attest ${item.article}`}>
+      <form onSubmit={submit} noValidate aria-label={`Attest ${item.article}`}>
+        <Stack gap="sm">
+          <Text size="sm">{item.title}</Text>
+          <Textarea label="What was done" description="e.g. Registered in the EU database under number …" value={statement}
+            onChange={(e) => setStatement(e.currentTarget.value)} error={errors.statement} autosize minRows={2} />
+          <Textarea label="Why you can attest it" value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} autosize />
+          {general && (
+            <Alert color="red" variant="light" role="alert">
+              {general}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              Attest
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ObligationTable({ obligations, modelId, canWrite, onChanged }: { obligations: Obligations; modelId: number; canWrite: boolean; onChanged: () => void }) {
+  const [attesting, setAttesting] = useState<Obligation | null>(null);
   return (
     <Card padding="lg" component="section" aria-label="EU AI Act obligations">
-      <Title order={3} fz="md" mb="sm">
+      <Title order={3} fz="md" mb={2}>
         EU AI Act obligations for this risk level
       </Title>
+      <Text size="xs" c="dimmed" mb="sm">
+        As {obligations.operator_role ?? 'provider'}
+        {obligations.role_assumed ? ' (assumed: no operator role is recorded)' : ''}. Evidenced: the hub holds the evidence;
+        attested: a person attested it; registration, conformity assessment and incident reports are never evidenced by
+        the hub alone.
+      </Text>
       {obligations.items.length === 0 ? (
         <Text size="sm" c="dimmed">
           No specific obligations apply at this risk level.
@@ -145,9 +215,19 @@ function ObligationTable({ obligations }: { obligations: Obligations }) {
                     <Badge color={OBLIGATION_COLORS[item.status] ?? 'gray'} variant="light" styles={{ root: { minWidth: 'max-content' } }}>
                       {OBLIGATION_LABELS[item.status] ?? item.status}
                     </Badge>
+                    {item.applies_from && (
+                      <Text size="xs" c="dimmed" mt={2} style={{ whiteSpace: 'nowrap' }}>
+                        {item.in_force ? `since ${item.applies_from}` : `from ${item.applies_from} (in ${item.days_until} days)`}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Coverage item={item} />
+                    {canWrite && item.id && item.status !== 'evidenced' && (
+                      <Button size="compact-xs" variant="subtle" mt={4} onClick={() => setAttesting(item)} aria-label={`Attest ${item.article}`}>
+                        {item.status === 'attested' ? 'Attest again' : 'Attest'}
+                      </Button>
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -155,12 +235,23 @@ function ObligationTable({ obligations }: { obligations: Obligations }) {
           </Table>
         </Table.ScrollContainer>
       )}
+      {attesting && (
+        <AttestDialog
+          modelId={modelId}
+          item={attesting}
+          onClose={() => setAttesting(null)}
+          onDone={() => {
+            setAttesting(null);
+            onChanged();
+          }}
+        />
+      )}
     </Card>
   );
 }
 
 /** What the active compliance policy asks of this model now, and which EU AI Act duties are covered. */
-export function CompliancePanel({ modelId, revision }: { modelId: number; revision: number }) {
+export function CompliancePanel({ modelId, revision, canWrite = false }: { modelId: number; revision: number; canWrite?: boolean }) {
   const api = useApi();
   const check = useAsync<ComplianceCheck>((signal) => api.complianceCheck(modelId, signal), [modelId, revision]);
   const obligations = useAsync<Obligations>((signal) => api.obligations(modelId, signal), [modelId, revision]);
@@ -187,7 +278,7 @@ export function CompliancePanel({ modelId, revision }: { modelId: number; revisi
       ) : missing(obligations.error) ? null : obligations.error || !obligations.data ? (
         <ErrorState error={obligations.error} onRetry={obligations.reload} title="Could not load the obligations" />
       ) : (
-        <ObligationTable obligations={obligations.data} />
+        <ObligationTable obligations={obligations.data} modelId={modelId} canWrite={canWrite} onChanged={obligations.reload} />
       )}
     </Stack>
   );

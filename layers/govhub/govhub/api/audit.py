@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BeforeValidator, ConfigDict, Field
 
@@ -104,15 +104,45 @@ class AuditLogPage(Schema):
 
 class ChainBreakOut(Schema):
     sequence: int
-    problem: Literal["modified", "missing", "reordered", "inserted", "duplicate"]
+    problem: Literal["modified", "missing", "reordered", "inserted", "duplicate", "forged"] = Field(
+        description="`forged`: a digest whose signature is not the audit signing key's.")
     detail: str
+    digest: int | None = Field(default=None, description="The digest concerned, when the break is in the digest chain.")
+
+
+class SequenceRangeOut(Schema):
+    from_: int = Field(alias="from")
+    to: int
+    count: int
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class DigestsCheckedOut(Schema):
+    count: int = Field(description="Digests whose hash, signature and link to the previous digest were verified.")
+    last_sequence: int = Field(description="The last record the digests cover (0: none yet).")
+    signatures_verified: int
+    key_id: str | None = Field(description="The KMS key that signed them.")
+
+
+class SampleOut(Schema):
+    size: int
+    sequences: list[int] = Field(description="The digested records checked against their digest's Merkle leaves.")
 
 
 class ChainVerificationOut(Schema):
     intact: bool
-    records: int = Field(description="How many records the bucket holds for the model.")
+    records: int = Field(description="How many records the chain holds (committed plus pending).")
     head_hash: str | None = Field(description="Hash of the last record of the verified part of the chain.")
     first_break: ChainBreakOut | None
+    mode: Literal["incremental", "full"] = Field(
+        default="full", description="`incremental`: digests, the records since the last one and a sample; `full`: every record.")
+    digests: DigestsCheckedOut | None = None
+    verified_records: SequenceRangeOut | None = Field(default=None, description="The records read and chained in full.")
+    sample: SampleOut | None = None
+    pending: SequenceRangeOut | None = Field(
+        default=None, description="Records stored after the head that the writer has not finished committing: checked to "
+                                  "continue the chain, never reported missing.")
 
 
 class AsOfOut(Schema):
@@ -156,6 +186,12 @@ def _model_exists(model_id: int) -> bool:
 def _query(model_id: int | None, actor: str | None, action: str | None, entity: str | None,
            since: datetime | None, until: datetime | None) -> AuditQuery:
     start, end = _utc(since, "from"), _utc(until, "to")
+    combined = [name for name, value in (("actor", actor), ("action", action), ("entity", entity)) if value]
+    if len(combined) > 1:  # each filter is an index partition of its own; a combination would read past non-matches
+        raise ValidationFailedError(
+            f"Filter by one of actor, action and entity at a time (with model_id and from/to); got {', '.join(combined)}.",
+            [{"field": name, "message": "cannot be combined with " + ", ".join(n for n in combined if n != name)} for name in combined],
+        )
     from govhub.store.audit import AuditQuery
 
     return AuditQuery(
@@ -216,11 +252,62 @@ def list_model_audit_logs(
     return _page(_query(model_id, actor, action, entity, since, until), limit, cursor)
 
 
-@router.get("/models/<model_id>/audit-logs/verify")
-def verify_model_audit_logs(model_id: int) -> ChainVerificationOut:
-    """Recompute the model's hash chain from the stored records and compare its end with the head."""
+class VerificationJobOut(Schema):
+    job_id: str
+    model_id: int
+    status: Literal["queued", "running", "done", "failed"]
+    requested_by: str
+    requested_by_role: str
+    requested_at: str
+    finished_at: str | None
+    error: str | None
+    result: ChainVerificationOut | None = Field(description="The full verification, once done.")
+    status_url: str
+
+
+def _job_out(job: dict[str, Any]) -> VerificationJobOut:
+    url = f"/api/v1/models/{job['model_id']}/audit-logs/verify/jobs/{job['job_id']}"
+    return VerificationJobOut.model_validate({**job, "status_url": url})
+
+
+@router.get(
+    "/models/<model_id>/audit-logs/verify",
+    responses={
+        200: {"description": "The incremental verification", "content": {"application/json": {"model": ChainVerificationOut}}},
+        202: {"description": "With full=true: the queued full verification, to poll at status_url",
+              "content": {"application/json": {"model": VerificationJobOut}}},
+        404: {"description": "The model does not exist and has no audit trail"},
+    },
+)
+def verify_model_audit_logs(  # type: ignore[no-untyped-def]  # no return type: powertools would validate a 202 job against it
+    model_id: int,
+    full: Annotated[bool, Query(description="Verify every record and digest, as a job (202 and a status_url to poll).")] = False,
+):
+    """Verify the model's chain: the signed digests, the records since the last one and a random sample (incremental);
+    records the writer has not finished are reported as pending. `full=true` queues a full verification."""
     audit().require_trail(model_id, _model_exists)
-    return ChainVerificationOut.model_validate(audit().verify(model_id).to_dict())
+    if full:
+        from govhub.services.audit import request_full_verification
+
+        caller = router.context["principal"]
+        job = request_full_verification(model_id, caller.username, caller.role.value if caller.role else "unknown")
+        out = _job_out(job)
+        return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=out.model_dump_json(by_alias=True),
+                        headers={"Location": out.status_url, "Cache-Control": "no-store"})
+    verification = ChainVerificationOut.model_validate(audit().verify(model_id))
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON,
+                    body=verification.model_dump_json(by_alias=True), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/models/<model_id>/audit-logs/verify/jobs/<job_id>")
+def verification_job(model_id: int, job_id: Annotated[str, Path(pattern="^[0-9a-f]{32}$")]) -> VerificationJobOut:
+    """A full verification asked with `full=true`: queued, running, done (with its result) or failed."""
+    from govhub.store.audit import AuditVerificationJobs
+
+    job = AuditVerificationJobs().get(job_id)
+    if job is None or job["model_id"] != model_id:
+        raise NotFoundError(f"No verification job {job_id} for model {model_id}.", {"job_id": job_id})
+    return _job_out(job)
 
 
 @router.get("/models/<model_id>/as-of")

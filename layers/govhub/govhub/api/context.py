@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
+    from govhub.classification.service import ClassificationService
     from govhub.domain.entities import Actor, AIModel
     from govhub.domain.lifecycle import ComplianceStatus
     from govhub.policy.service import PolicyService, TransitionVerdict
@@ -30,9 +31,19 @@ def policy_service() -> PolicyService:
     """The policy set and its evaluation, built on first use like the registry: a function whose requests never
     change a status (most of the models function's) never loads the policy engine."""
     from govhub.policy.service import PolicyService
+    from govhub.store.classification import ObligationSourcesOfTheTable
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
-    return PolicyService(PolicyRepository(), EvidenceRepository())
+    return PolicyService(PolicyRepository(), EvidenceRepository(), obligation_sources=ObligationSourcesOfTheTable())
+
+
+@lru_cache(maxsize=1)
+def classification_service() -> ClassificationService:
+    """The questionnaire, the timeline, attestations and overrides (govhub.classification), built on first use."""
+    from govhub.classification.service import ClassificationService
+    from govhub.store.classification import AttestationRepository, OverrideRepository, TimelineRepository
+
+    return ClassificationService(registry(), TimelineRepository(), AttestationRepository(), OverrideRepository())
 
 
 def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], TransitionVerdict]:

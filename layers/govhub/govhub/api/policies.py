@@ -14,11 +14,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import ConfigDict, Field
 
+from govhub.api.classification import ObligationsOut
 from govhub.api.context import policy_service, registry
 from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.evaluator import CheckItem, Checklist
-from govhub.policy.obligations import ObligationChecklist
 from govhub.policy.versions import PolicyVersion
 from govhub.schemas import PolicyViolationOut, Reason, Schema
 
@@ -165,54 +165,6 @@ class ComplianceCheckOut(Schema):
         )
 
 
-class CoverageOut(Schema):
-    source: str
-    ref: str
-    satisfied: bool
-    detail: str
-
-
-class ObligationOut(Schema):
-    article: str
-    title: str
-    summary: str
-    mandatory: bool
-    status: Literal["met", "partial", "open", "manual"]
-    covered_by: list[CoverageOut]
-    manual: str | None
-
-
-class ObligationsOut(Schema):
-    model_id: int
-    model_name: str
-    risk_level: RiskLevel
-    policy_version: int
-    summary: dict[str, int]
-    items: list[ObligationOut]
-
-    @classmethod
-    def from_domain(cls, model: AIModel, checklist: ObligationChecklist) -> ObligationsOut:
-        return cls(
-            model_id=model.id,
-            model_name=model.name,
-            risk_level=checklist.risk_level,
-            policy_version=checklist.policy_version,
-            summary=checklist.summary(),
-            items=[
-                ObligationOut(
-                    article=item.article,
-                    title=item.title,
-                    summary=item.summary,
-                    mandatory=item.mandatory,
-                    status=item.status.value,
-                    covered_by=[CoverageOut(**coverage.__dict__) for coverage in item.covered_by],
-                    manual=item.manual,
-                )
-                for item in checklist.items
-            ],
-        )
-
-
 # -- routes ----------------------------------------------------------------------------------
 def _caller() -> Actor:
     return router.context["principal"].actor
@@ -257,6 +209,7 @@ def compliance_check(
 
 @router.get("/models/<model_id>/obligations")
 def model_obligations(model_id: int) -> ObligationsOut:
-    """The EU AI Act obligations of the model's risk level, each with what in the hub covers it."""
+    """The EU AI Act obligations of the model's risk level and operator role: each dated by the timeline, with its
+    status (evidenced, attested, open, not_in_force) and what in the hub covers it."""
     model = registry().get_model(model_id)
     return ObligationsOut.from_domain(model, policy_service().obligations(model))

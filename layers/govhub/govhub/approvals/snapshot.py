@@ -75,6 +75,7 @@ def seal(
             name: {"value": metric.value, "metric_id": metric.id, "recorded_at": _time(metric.stamp.created_at)}
             for name, metric in sorted(latest.items())
         },
+        "classification": _classification(model),
         "policy": None if policy is None else {
             "version": policy.version, "name": policy.name, "document_sha256": policy.document_sha256,
         },
@@ -84,6 +85,22 @@ def seal(
         "sealed_at": _time(sealed_at),
     }
     return SealedSnapshot(document, hashlib.sha256(canonical_json(document)).hexdigest())
+
+
+def _classification(model: AIModel) -> dict[str, Any] | None:
+    """The questionnaire's verdict the approval relied on: suggested level, version, answers, any justified override."""
+    verdict = model.classification
+    if verdict is None:
+        return None
+    return {
+        "suggested_risk_level": _plain(verdict.suggested_risk_level),
+        "questionnaire_version": verdict.questionnaire_version,
+        "answers": dict(sorted(verdict.answers.items())),
+        "override": verdict.override,
+        "justification": verdict.justification,
+        "classified_by": verdict.classified_by,
+        "classified_at": _time(verdict.classified_at),
+    }
 
 
 def load_snapshot(text: str) -> dict[str, Any]:

@@ -34,29 +34,72 @@ def state_as_of(records: Iterable[Mapping[str, Any]], at: datetime) -> dict[str,
     version at that moment; ``by`` is the approver's username), cleared when the status moves on
     or the model is deleted. After a delete, ``model`` holds the model's last state.
     """
-    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return replay_records(Replay(), records, at).answer()
+
+
+def replay_records(replay: Replay, records: Iterable[Mapping[str, Any]], at: datetime | None = None) -> Replay:
+    """Apply one model's records (those at or before ``at``, if given) to ``replay``, in sequence order."""
+    moment = None if at is None else at if at.tzinfo is not None else at.replace(tzinfo=UTC)
     ordered = sorted(records, key=lambda record: record["sequence"])
     models = {record["model_id"] for record in ordered}
     if len(models) > 1:
         raise ValueError(f"records of several models given: {sorted(models)}")
-    replay = _Replay()
     for record in ordered:
-        if parse_time(record["time"]) <= moment:
+        if moment is None or parse_time(record["time"]) <= moment:
             replay.apply(record)
-    return replay.answer()
+    return replay
 
 
 @dataclass
-class _Replay:
+class Replay:
+    """The state of a replay; ``to_state``/``from_state`` give the snapshot written with each digest, so an
+    as-of answer or a report starts from the nearest snapshot instead of the first record."""
+
     model: dict[str, Any] | None = None
     deleted: bool = False
     versions: dict[Any, dict[str, Any]] = field(default_factory=dict)  # in creation order
     metrics: dict[Any, dict[str, Any]] = field(default_factory=dict)  # metric id -> name, value, version
     approved: dict[str, Any] | None = None
     last_change: dict[str, Any] | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # "<entity>.<action>" -> records
+    approval_history: list[dict[str, Any]] = field(default_factory=list)  # every status change, in order
+    risk_history: list[dict[str, Any]] = field(default_factory=list)  # every risk level change, in order
+
+    def to_state(self) -> dict[str, Any]:
+        """Plain JSON. Metrics keep only the last one recorded per version and name (all an answer shows)."""
+        latest: dict[tuple[Any, Any], Any] = {}
+        for metric_id, metric in self.metrics.items():
+            latest[(metric["version_id"], metric["metric_name"])] = metric_id
+        kept = set(latest.values())
+        return {
+            "model": self.model,
+            "deleted": self.deleted,
+            "versions": [version for version in self.versions.values()],
+            "metrics": [{"id": i} | m for i, m in self.metrics.items() if i in kept],
+            "approved": self.approved,
+            "last_change": self.last_change,
+            "counts": dict(sorted(self.counts.items())),
+            "approval_history": self.approval_history,
+            "risk_history": self.risk_history,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Replay:
+        return cls(
+            model=state.get("model"),
+            deleted=bool(state.get("deleted")),
+            versions={v["id"]: dict(v) for v in state.get("versions") or []},
+            metrics={m["id"]: {k: v for k, v in m.items() if k != "id"} for m in state.get("metrics") or []},
+            approved=state.get("approved"),
+            last_change=state.get("last_change"),
+            counts=dict(state.get("counts") or {}),
+            approval_history=list(state.get("approval_history") or []),
+            risk_history=list(state.get("risk_history") or []),
+        )
 
     def apply(self, record: Mapping[str, Any]) -> None:
         entity, action = record["entity"], record["action"]
+        self.counts[f"{entity}.{action}"] = self.counts.get(f"{entity}.{action}", 0) + 1
         changes: Mapping[str, Mapping[str, Any]] = record.get("changes") or {}
         if entity == "model":
             self._apply_model(record, action, changes)
@@ -75,6 +118,8 @@ class _Replay:
         }
 
     def _apply_model(self, record: Mapping[str, Any], action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        self._history(self.approval_history, record, changes, "compliance_status", "approved_version_id")
+        self._history(self.risk_history, record, changes, "risk_level", "risk_justification")
         identity = {"id": record["model_id"]}
         if action == "create":
             self.model = identity | {name: change.get("after") for name, change in changes.items()}
@@ -89,6 +134,19 @@ class _Replay:
         self.model = (self.model or identity) | {name: change.get("after") for name, change in changes.items()}
         if "compliance_status" in changes:
             self._status_changed(record)
+
+    @staticmethod
+    def _history(history: list[dict[str, Any]], record: Mapping[str, Any], changes: Mapping[str, Mapping[str, Any]],
+                 name: str, extra: str) -> None:
+        """A field's changes, as the report lists them (a create counts: from nothing to its first value)."""
+        change = changes.get(name)
+        if change is None or change.get("before") == change.get("after"):
+            return
+        history.append({
+            "sequence": record["sequence"], "time": record["time"], "actor": dict(record["actor"]),
+            "from": change.get("before"), "to": change.get("after"), "reason": record.get("reason"),
+            extra: (changes.get(extra) or {}).get("after"),
+        })
 
     def _status_changed(self, record: Mapping[str, Any]) -> None:
         assert self.model is not None

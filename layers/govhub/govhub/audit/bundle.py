@@ -6,12 +6,15 @@ Layout (``docs/audit-trail.md``)::
     records/00000001.json   the exact stored bytes of record 1 (canonical JSON)
     records/00000002.json
     ...
+    digests/00000001.json   the exact stored bytes of signed digest 1 (its public key is in the manifest)
+    ...
 
 ``govhub_cli.bundle`` verifies a bundle with nothing but the Python standard library.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -30,16 +33,23 @@ def record_file_name(sequence: int) -> str:
     return f"records/{sequence:08d}.json"
 
 
+def digest_file_name(number: int) -> str:
+    return f"digests/{number:08d}.json"
+
+
 def build_bundle(
     records: Sequence[Mapping[str, Any] | bytes],
     model: Mapping[str, Any],
     generated_at: datetime | str,
+    digests: Sequence[bytes] = (),
+    signing_keys: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """The files of an export bundle, name -> bytes.
 
     ``records`` are one model's sealed records, either as the bytes read from storage (kept exactly
     as stored, so a tampered object is exported as it is and caught by the verifier) or as dicts
-    (written as canonical JSON). ``model`` needs ``id`` and ``name``.
+    (written as canonical JSON). ``model`` needs ``id`` and ``name``. ``digests`` are the chain's signed
+    digests as stored, in order; ``signing_keys`` the DER public keys that signed them, by KMS key ARN.
     """
     files: dict[str, bytes] = {}
     index: list[tuple[int, str]] = []  # (sequence, hash) in sequence order
@@ -57,6 +67,8 @@ def build_bundle(
         files[name] = data
         index.append((sequence, str(record.get("hash"))))
     index.sort()
+    for number, data in enumerate(digests, start=1):
+        files[digest_file_name(number)] = bytes(data)
     manifest = {
         "format": BUNDLE_FORMAT,
         "model": {"id": model["id"], "name": model["name"]},
@@ -67,6 +79,9 @@ def build_bundle(
         "genesis_hash": GENESIS_HASH,
         "hash_rule": HASH_RULE,
         "files": {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)},
+        "digests": len(digests),
+        "signing_keys": {key_id: base64.b64encode(der).decode("ascii") for key_id, der in sorted((signing_keys or {}).items())},
+        "signature_rule": "RSASSA-PSS, SHA-256, MGF1-SHA-256 over the canonical JSON of a digest without 'hash' and 'signature'",
         "generated_at": _timestamp(generated_at),
     }
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

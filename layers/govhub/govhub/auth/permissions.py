@@ -60,6 +60,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("GET", "/api/v1/audit-logs"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/audit-logs"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/audit-logs/verify"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/audit-logs/verify/jobs/{job_id}"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/audit-logs/export"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/as-of"): Permission.READ,
     ("GET", "/api/v1/access-logs"): Permission.READ,  # who fetched which report when (not a change: no chain)
@@ -72,6 +73,16 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("PUT", "/api/v1/policies/active"): Permission.MANAGE_POLICY,
     ("GET", "/api/v1/models/{model_id}/compliance-check"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/obligations"): Permission.READ,
+    ("GET", "/api/v1/classification/questionnaire"): Permission.READ,
+    ("GET", "/api/v1/classification/timeline"): Permission.READ,
+    ("GET", "/api/v1/classification/timeline/versions"): Permission.READ,
+    ("PUT", "/api/v1/classification/timeline"): Permission.MANAGE_POLICY,
+    ("GET", "/api/v1/classification/overrides"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/classification"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/classification"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/attestations"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/attestations"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/eu-database-record"): Permission.READ,
     ("POST", "/api/v1/imports"): Permission.WRITE,  # a model from MLflow / SageMaker, applied as normal changes
 }
 
@@ -95,6 +106,9 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/metrics/{metric_id}"),
         ("POST", "/api/v1/imports"),  # `govhub import mlflow` from a pipeline
         ("GET", "/api/v1/models/{model_id}/compliance-check"),  # will review / approval pass? (CI asks before it requests one)
+        ("GET", "/api/v1/classification/questionnaire"),
+        ("GET", "/api/v1/models/{model_id}/classification"),
+        ("POST", "/api/v1/models/{model_id}/classification"),  # `govhub classify` in a pipeline
     }
 )
 

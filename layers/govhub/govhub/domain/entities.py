@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from govhub.domain.classification import ClassificationSummary, OperatorRole
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel, allowed_transitions
 
 
@@ -137,17 +138,21 @@ class AIModel:
     # who changed governed fields, versions or metrics since the model was last submitted: none of them may approve
     editors_since_submission: frozenset[str] = frozenset()
     external_ref: ExternalRef | None = None
+    # EU AI Act: the organisation's role for the system, and the questionnaire's verdict (govhub.classification)
+    operator_role: OperatorRole | None = None
+    classification: ClassificationSummary | None = None
 
     @property
     def allowed_transitions(self) -> list[ComplianceStatus]:
         return list(allowed_transitions(self.compliance_status))
 
 
-DESCRIPTIVE_FIELDS = ("name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan")
+DESCRIPTIVE_FIELDS = ("name", "owner", "description", "domain", "intended_purpose", "data_sources", "oversight_plan", "operator_role")
 # What an approval seals about the model itself: a change to any of these reopens review of an approved model.
+# The operator role is one of them: the obligations an approval was judged against depend on it.
 GOVERNED_FIELDS = (
     "name", "owner", "team", "description", "domain", "risk_level", "risk_justification",
-    "intended_purpose", "data_sources", "oversight_plan",
+    "intended_purpose", "data_sources", "oversight_plan", "operator_role",
 )
 
 

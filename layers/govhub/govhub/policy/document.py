@@ -146,6 +146,14 @@ class SignOffRule(_Rule):
     count: Annotated[int, Field(ge=1, le=5)]
 
 
+class ClassificationRule(_Rule):
+    """The model is classified with the questionnaire; an override of its suggestion carries a justification
+    (or, with `allow_override: false`, there is none); a suggested prohibited practice never passes."""
+
+    kind: Literal["classification"]
+    allow_override: bool = True
+
+
 Rule = Annotated[
     RequiredFieldsRule
     | RegisteredVersionRule
@@ -154,7 +162,8 @@ Rule = Annotated[
     | MetricFreshnessRule
     | ProhibitedRule
     | FourEyesRule
-    | SignOffRule,
+    | SignOffRule
+    | ClassificationRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: tuple[str, ...] = (
@@ -166,6 +175,7 @@ RULE_KINDS: tuple[str, ...] = (
     "prohibited",
     "four_eyes",
     "sign_off",
+    "classification",
 )
 # What happens when a governed field of an approved model changes: review reopens (default), or the change is refused.
 ApprovedChanges = Literal["reopen_review", "refuse"]

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus
 from govhub.policy.document import (
+    ClassificationRule,
     FourEyesRule,
     MetricFreshnessRule,
     MetricPresentRule,
@@ -262,6 +263,41 @@ def _sign_off(rule: SignOffRule, facts: ComplianceFacts) -> CheckItem:
     return _item(rule, CheckStatus.PASS, f"{so_far}: an approval now records a sign-off; {left} more distinct approvers approve the model.", evidence)
 
 
+def _classification(rule: ClassificationRule, facts: ComplianceFacts) -> CheckItem:
+    model = facts.model
+    summary = model.classification
+    how = (f"answer the questionnaire (GET /api/v1/classification/questionnaire) and POST the answers to "
+           f"/api/v1/models/{model.id}/classification, or run `govhub classify --model {model.name} answers.json`, "
+           f"or use the Classification panel on the model page")
+    if summary is None:
+        return _item(rule, CheckStatus.FAIL, f"Not classified: {how}.", {"classified": False})
+    evidence = {
+        "classified": True,
+        "suggested_risk_level": summary.suggested_risk_level.value,
+        "risk_level": model.risk_level.value,
+        "questionnaire_version": summary.questionnaire_version,
+        "classified_by": summary.classified_by,
+        "classified_at": summary.classified_at.isoformat(),
+        "override": summary.override,
+        "justification": summary.justification,
+    }
+    suggested = summary.suggested_risk_level.value
+    if summary.suggested_risk_level.value == "unacceptable":
+        return _item(rule, CheckStatus.FAIL, "The questionnaire found a prohibited practice (Art. 5): the model can never be approved.", evidence)
+    if summary.override and not rule.allow_override:
+        return _item(rule, CheckStatus.FAIL, f"The questionnaire suggests {suggested} risk and the model is {model.risk_level.value}: "
+                     f"this policy allows no override. Set the risk level to {suggested} (PATCH /api/v1/models/{model.id}/risk-profile) "
+                     f"or classify again.", evidence)
+    if summary.unjustified_override:
+        return _item(rule, CheckStatus.FAIL, f"The questionnaire suggests {suggested} risk and the model is {model.risk_level.value} "
+                     f"without a justification: justify the override (PATCH /api/v1/models/{model.id}/risk-profile with a justification) "
+                     f"or classify again.", evidence)
+    by = f"by {summary.classified_by} on {summary.classified_at.date().isoformat()} (questionnaire {summary.questionnaire_version})"
+    if summary.override:
+        return _item(rule, CheckStatus.PASS, f"Classified {by}: suggests {suggested}; {model.risk_level.value} is a justified override.", evidence)
+    return _item(rule, CheckStatus.PASS, f"Classified {by}: {suggested} risk, as recorded.", evidence)
+
+
 _JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
     RequiredFieldsRule: _required_fields,
     RegisteredVersionRule: _registered_version,
@@ -271,6 +307,7 @@ _JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
     ProhibitedRule: _prohibited,
     FourEyesRule: _four_eyes,
     SignOffRule: _sign_off,
+    ClassificationRule: _classification,
 }
 
 

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from govhub.approvals.snapshot import PolicyRef
+from govhub.classification.timeline import TimelineDocument
+from govhub.domain.classification import Attestation
 from govhub.domain.entities import (
     Actor,
     AIModel,
@@ -71,6 +73,13 @@ class ViolationFlags(Protocol):
         ...
 
 
+class ObligationSources(Protocol):
+    """Where the obligations' dates and attestations come from (the timeline is data admins replace)."""
+
+    def timeline_document(self) -> TimelineDocument: ...
+    def attestations(self, model_id: int) -> list[Attestation]: ...
+
+
 class EventPublisher(Protocol):
     def policy_violated(self, detail: dict[str, Any]) -> None: ...
 
@@ -115,7 +124,9 @@ class PolicyService:
         flags: ViolationFlags | None = None,
         events: EventPublisher | None = None,
         clock: Callable[[], datetime] = utc_now,
+        obligation_sources: ObligationSources | None = None,
     ) -> None:
+        self._obligation_sources = obligation_sources
         self._store = store
         self._evidence = evidence
         self._models = models
@@ -197,8 +208,13 @@ class PolicyService:
         return self.evaluate(model, target, actor, Occasion.TRANSITION, policy)
 
     def obligations(self, model: AIModel) -> ObligationChecklist:
-        """The EU AI Act obligations of the model's risk level, with the policy judged for approval as evidence."""
-        return obligations_for(model, self.evaluate(model, ComplianceStatus.APPROVED, None, Occasion.TRANSITION))
+        """The EU AI Act obligations of the model's risk level and operator role, dated by the active timeline,
+        with the policy judged for approval as evidence and the attestations people recorded."""
+        check = self.evaluate(model, ComplianceStatus.APPROVED, None, Occasion.TRANSITION)
+        sources = self._obligation_sources
+        timeline = sources.timeline_document() if sources else None
+        attestations = sources.attestations(model.id) if sources else []
+        return obligations_for(model, check, check.evaluated_at.date(), timeline, attestations)
 
     def evaluate(
         self,

@@ -11,11 +11,14 @@ Layout of the content (schema ``govhub.compliance-report/1``)::
     summary          counts for the cover: versions, metrics, fairness_metrics, threshold_failures,
                      policy_checks, latest_version_failures, latest_version_not_measured, gaps,
                      findings, audit_records, audit_chain ("verified" | "broken" | "unavailable"),
-                     obligations {met, partial, open, manual} | null,
+                     obligations {evidenced, attested, open, not_in_force} | null,
                      policy_check {target, occasion, outcome, failed} | null
     sections[]       {id, number, title, annex_iv: [points], legal_reference, data}, in Annex IV order:
                      general_description, versions, data_governance, human_oversight, evaluation,
                      risk_classification, obligations, lifecycle, gaps
+                     risk_classification.data.questionnaire: {suggested_risk_level, questionnaire_version,
+                     basis [{provision, reason, question_id, effect}], flags, operator_role, classified_by,
+                     classified_at, override, justification} | null
                      obligations.data: {risk_level, checklist, policy_check}; checklist is the EU AI Act
                      obligations checklist as GET /models/{id}/obligations computes it
                      (govhub.policy.obligations.as_json), policy_check the active policy's checklist for
@@ -162,11 +165,15 @@ def build_report_content(
     report_id: str,
     obligations: dict | None = None,
     policy_check: dict | None = None,
+    audit_summary: dict | None = None,
+    classification: dict | None = None,
 ) -> dict:
     """Assemble the report content, sections in Annex IV order.
 
     ``obligations`` is the model's EU AI Act obligations checklist (``govhub.policy.obligations.as_json``),
     ``policy_check`` the active policy's checklist for its next step; both are reported as given.
+    ``audit_summary`` (``AuditService.summary``) summarises a trail of which ``audit_records`` are the last
+    records only: its total, counts per kind and the status and risk histories in full.
 
     ``content_sha256`` is the SHA-256 of the canonical JSON of everything but the ``report`` block
     (report id, generation time and generator), so two reports of the same facts share the hash.
@@ -182,6 +189,7 @@ def build_report_content(
     checks = _policy_checks(rules, next((v for v in evaluated if v["is_latest"]), None))
     records = sorted((_audit_record(r) for r in audit_records), key=lambda r: (_sort_int(r["sequence"]), r["time"]))
     chain = _verification(verification)
+    record_count = _plain(audit_summary["records"]) if audit_summary else len(records)
 
     model_summary = {
         "id": _plain(model.get("id")),
@@ -234,7 +242,11 @@ def build_report_content(
             "risk_level": risk_level,
             **RISK_OBLIGATIONS.get(risk_level, {"label": risk_level, "legal_basis": "", "obligations": ""}),
             "justification": _text(model.get("risk_justification")),
-            "history": _field_history(records, "risk_level", extra=("risk_justification",)),
+            "history": _summary_history(audit_summary, "risk_history")
+            if audit_summary
+            else _field_history(records, "risk_level", extra=("risk_justification",)),
+            # the questionnaire's suggestion, its basis and any override (null: not classified)
+            "questionnaire": _plain(classification),
         },
         "obligations": {
             "risk_level": risk_level,
@@ -244,8 +256,12 @@ def build_report_content(
         "lifecycle": {
             "current_status": model_summary["compliance_status"],
             "verification": chain,
-            "status_history": _field_history(records, "compliance_status", extra=("approved_version_id",)),
-            "record_count": len(records),
+            "status_history": _summary_history(audit_summary, "approval_history")
+            if audit_summary
+            else _field_history(records, "compliance_status", extra=("approved_version_id",)),
+            "record_count": record_count,
+            "records_shown": len(records),
+            "counts": _plain((audit_summary or {}).get("counts")) or _counts(records),
             "records": records,
         },
     }
@@ -282,7 +298,7 @@ def build_report_content(
             "latest_version_not_measured": sum(1 for c in checks if c["result"] == "not_measured"),
             "gaps": len(gaps),
             "findings": len(findings),
-            "audit_records": len(records),
+            "audit_records": record_count,
             "audit_chain": chain["status"],
             "obligations": (section_data["obligations"]["checklist"] or {}).get("summary"),
             "policy_check": _policy_check_summary(section_data["obligations"]["policy_check"]),
@@ -562,6 +578,28 @@ def _field_history(records: list[dict], field: str, extra: tuple[str, ...] = ())
     return history
 
 
+def _summary_history(summary: Mapping, name: str) -> list[dict]:
+    """A history the trail's summary kept in full (``asof.Replay``), in the report's shape."""
+    entries = []
+    for entry in summary.get(name) or []:
+        actor = entry.get("actor") or {}
+        entries.append({
+            **{k: _plain(v) for k, v in entry.items() if k not in ("actor", "time", "reason")},
+            "time": _iso(entry.get("time")) or "",
+            "actor": {"username": _text(actor.get("username")), "role": _text(actor.get("role"))},
+            "reason": _text(entry.get("reason")),
+        })
+    return entries
+
+
+def _counts(records: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in records:
+        kind = f"{record['entity']}.{record['action']}"
+        counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def _verification(raw: Mapping | None) -> dict:
     if raw is None:
         return {"status": "unavailable", "intact": None, "records": None, "head_hash": None, "first_break": None}
@@ -572,6 +610,11 @@ def _verification(raw: Mapping | None) -> dict:
         "records": _plain(raw.get("records")),
         "head_hash": _text(raw.get("head_hash")),
         "first_break": _plain(raw.get("first_break")),
+        "mode": _text(raw.get("mode")),
+        "digests": _plain(raw.get("digests")),
+        "verified_records": _plain(raw.get("verified_records")),
+        "sample": _plain(raw.get("sample")),
+        "pending": _plain(raw.get("pending")),
     }
 
 

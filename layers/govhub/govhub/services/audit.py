@@ -25,11 +25,16 @@ verification against the head, the model as of a past moment, and the export bun
 from __future__ import annotations
 
 import base64
+import bisect
+import hashlib
+import itertools
 import json
+import logging
+import random
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Protocol, cast
@@ -41,10 +46,12 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 
 from govhub.audit import (
+    GENESIS_HASH,
     ChainVerification,
     RecordFormatError,
     audit_record_key,
     build_bundle,
+    canonical_json,
     encode_record,
     field_changes,
     load_record,
@@ -52,10 +59,23 @@ from govhub.audit import (
     parse_audit_record_key,
     record_hash,
     seal,
-    state_as_of,
     verify_chain,
 )
-from govhub.audit.record import format_time
+from govhub.audit.asof import Replay, replay_records
+from govhub.audit.digest import (
+    DigestProblem,
+    check_digest_chain,
+    check_leaves,
+    check_sampled_record,
+    digest_files,
+    digest_hash,
+    digest_key,
+    leaves_key,
+    snapshot_key,
+    verify_pss_signature,
+)
+from govhub.audit.record import format_time, parse_time
+from govhub.config import settings
 from govhub.domain.entities import Page
 from govhub.errors import GovhubError, NotFoundError
 from govhub.store import keys
@@ -64,11 +84,14 @@ from govhub.store.audit import (
     AuditHead,
     AuditIndexRepository,
     AuditQuery,
+    AuditSigningKey,
+    DigestHead,
     IndexedEvent,
     RecordExistsError,
 )
 from govhub.store.items import MODEL_BOOKKEEPING_ATTRIBUTES
 
+logger = logging.getLogger(__name__)
 
 # The audit trail's ports (govhub.store.audit implements them over the table and the Object Lock bucket;
 # the unit tests over dicts).
@@ -79,18 +102,28 @@ class AuditIndex(Protocol):
     def indexed_events(self, event_ids: Iterable[str]) -> dict[str, IndexedEvent]: ...
     def save_records(self, records: Iterable[Mapping[str, Any]]) -> None: ...
     def list(self, query: AuditQuery, limit: int, cursor: str | None) -> Page: ...
+    def digest_heads(self, model_ids: Iterable[int]) -> dict[int, DigestHead]: ...
+    def digest_head(self, model_id: int) -> DigestHead: ...
+    def advance_digest(self, current: DigestHead, new: DigestHead) -> bool: ...
+    def save_digest(self, model_id: int, number: int, document: bytes) -> None: ...
+    def digests(self, model_id: int, count: int) -> dict[int, bytes]: ...
 
 
 class AuditStore(Protocol):
     def put_new(self, key: str, data: bytes) -> None: ...
     def keys(self, model_id: int) -> list[str]: ...
     def read(self, keys_in_order: list[str]) -> list[bytes]: ...
+    def get(self, key: str) -> bytes: ...
+    def get_if_present(self, key: str) -> bytes | None: ...
+    def read_present(self, keys_in_order: list[str]) -> list[bytes | None]: ...
+    def has_any(self, model_id: int) -> bool: ...
 
 # -- from a committed change to an audit record ----------------------------------------------------
 
 AUDITED_ENTITIES = (
     keys.ENTITY_MODEL, keys.ENTITY_VERSION, keys.ENTITY_METRIC, keys.ENTITY_REPORT, keys.ENTITY_POLICY,
     keys.ENTITY_APPROVAL, keys.ENTITY_TEAM,
+    keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION,
 )
 # The attribute that holds each entity's own id (a tombstone names what it deleted, a model by default).
 ENTITY_ID_ATTRIBUTE = {
@@ -101,12 +134,14 @@ ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_POLICY: "version",
     keys.ENTITY_APPROVAL: "snapshot_sha256",
     keys.ENTITY_TEAM: "slug",
+    keys.ENTITY_TIMELINE: "version",
+    keys.ENTITY_ATTESTATION: "obligation_id",
 }
 # Attributes that are bookkeeping, not facts about the object: keys, index keys, revision, the stamp
 # (actor, reason and time are the record's own fields), pointers kept for reads, expiry.
 BOOKKEEPING = frozenset(
     {"PK", "SK", "entity", "model_id", "revision", "name_key", "expires_at", "item_type"}
-    | {f"GSI{n}{part}" for n in range(1, 8) for part in ("PK", "SK")}
+    | {f"GSI{n}{part}" for n in range(1, 9) for part in ("PK", "SK")}
     | {"created_at", "created_by", "updated_at", "updated_by", "updated_by_role", "change_reason", "claimed_context"}
     | set(MODEL_BOOKKEEPING_ATTRIBUTES)
 )
@@ -301,6 +336,7 @@ class _Batch:
     done: set[str] = field(default_factory=set)
     stored_heads: dict[int, AuditHead] = field(default_factory=dict)  # what the table held when the batch began
     heads: dict[int, AuditHead] = field(default_factory=dict)  # the chain's end as this batch has written it
+    digest_heads: dict[int, DigestHead] = field(default_factory=dict)
     staged: dict[int, list[tuple[dict[str, Any], int]]] = field(default_factory=dict)  # model -> (record, position)
     position: dict[str, int] = field(default_factory=dict)
 
@@ -308,9 +344,17 @@ class _Batch:
 class AuditWriter:
     """Writes one stream batch into the model chains: ``begin``, ``write`` each record in order, ``commit``."""
 
-    def __init__(self, index: AuditIndex, archive: AuditStore) -> None:
+    def __init__(
+        self,
+        index: AuditIndex,
+        archive: AuditStore,
+        signer: AuditSigningKey | None = None,
+        cadence: DigestCadence | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._index = index
         self._archive = archive
+        self._digests = DigestWriter(index, archive, signer, cadence or DigestCadence(), clock) if signer and signer.configured else None
         self._batch = _Batch()
 
     def begin(self, records: list[DynamoDBRecord]) -> None:
@@ -326,6 +370,8 @@ class AuditWriter:
         # Heads before index items: an event committed in between is then seen by its item.
         batch.stored_heads = self._index.heads(c.model_id for c in changes)
         batch.heads = dict(batch.stored_heads)
+        if self._digests is not None:
+            batch.digest_heads = self._index.digest_heads(c.model_id for c in changes)
         indexed = self._index.indexed_events(c.event_id for c in changes)
         batch.done = {
             event_id
@@ -397,6 +443,10 @@ class AuditWriter:
                 self._move_head(batch.stored_heads.get(model_id, AuditHead(model_id)), batch.heads[model_id])
             except Exception:  # noqa: BLE001 - these records are retried from the stream; the rest stand
                 failed.update(position for _, position in staged)
+                continue
+            if self._digests is not None:
+                self._digests.write_due(batch.heads[model_id], batch.digest_heads.get(model_id, DigestHead(model_id)),
+                                        [record for record, _ in staged])
         self._batch = _Batch()
         return failed
 
@@ -412,6 +462,108 @@ class AuditWriter:
                 raise HeadMovedError(f"the head of model {new.model_id} went back from {current.sequence} to {fresh.sequence}")
             current = fresh
         raise HeadMovedError(f"the head of model {new.model_id} kept moving")
+
+
+@dataclass(frozen=True)
+class DigestCadence:
+    """A digest every ``records`` records of a chain, or when its oldest undigested record is ``minutes`` old."""
+
+    records: int = 1000
+    minutes: int = 60
+
+    @classmethod
+    def from_settings(cls) -> DigestCadence:
+        return cls(settings().audit_digest_every_records, settings().audit_digest_every_minutes)
+
+
+class DigestWriter:
+    """Writes the signed digests of a chain once its head has moved (``govhub.audit.digest``).
+
+    Best effort by design: the records are committed already, and a digest that could not be written is
+    still due when the writer next runs for the chain, so a failure is logged, never failed back to the
+    stream. The range is read back from the bucket and verified before it is signed: a digest never
+    vouches for records that do not chain.
+    """
+
+    def __init__(self, index: AuditIndex, archive: AuditStore, signer: AuditSigningKey,
+                 cadence: DigestCadence, clock: Callable[[], datetime] | None = None) -> None:
+        self._index = index
+        self._archive = archive
+        self._signer = signer
+        self._cadence = cadence
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def write_due(self, head: AuditHead, digest_head: DigestHead, fresh: list[dict[str, Any]]) -> None:
+        try:
+            while self._due(head, digest_head, fresh):
+                moved = self._write_next(head, digest_head)
+                if moved is None:
+                    return
+                digest_head = moved
+        except Exception:  # noqa: BLE001 - see the class docstring
+            logger.exception("digest of model %s not written; retried with its next change", head.model_id)
+
+    def _due(self, head: AuditHead, digest_head: DigestHead, fresh: list[dict[str, Any]]) -> bool:
+        undigested = head.sequence - digest_head.last_sequence
+        if undigested <= 0:
+            return False
+        if undigested >= self._cadence.records:
+            return True
+        first = digest_head.last_sequence + 1
+        oldest = next((r["time"] for r in fresh if r["sequence"] == first), None)
+        if oldest is None:
+            data = self._archive.get_if_present(audit_record_key(head.model_id, first))
+            oldest = load_record(data).get("time") if data else None
+        age = self._clock() - parse_time(str(oldest)) if oldest else timedelta(0)
+        return age >= timedelta(minutes=self._cadence.minutes)
+
+    def _write_next(self, head: AuditHead, digest_head: DigestHead) -> DigestHead | None:
+        model_id, first = head.model_id, digest_head.last_sequence + 1
+        last = min(head.sequence, digest_head.last_sequence + self._cadence.records)
+        stored = self._archive.read_present([audit_record_key(model_id, s) for s in range(first, last + 1)])
+        if any(data is None for data in stored):
+            raise ChainConflictError(f"records {first}-{last} of model {model_id} are not all in the bucket")
+        records = [load_record(cast(bytes, data)) for data in stored]
+        previous, previous_state = self._previous(digest_head)
+        check = verify_chain(records, start_sequence=first, start_prev_hash=str(previous["head_hash"]) if previous else GENESIS_HASH)
+        if not check.intact:
+            raise ChainConflictError(f"records {first}-{last} of model {model_id} do not chain: {check.first_break}")
+        number = digest_head.number + 1
+        made = digest_files(
+            model_id=model_id, number=number, records=records, previous=previous, previous_state=previous_state,
+            created_at=format_time(self._clock()), key_id=self._signer.arn(), sign=self._signer.sign,
+        )
+        for key, data in made.files.items():
+            try:
+                self._archive.put_new(key, data)
+            except RecordExistsError as taken:
+                if key == digest_key(model_id, number):  # another writer signed digest `number` first: theirs stands
+                    return self._adopt(digest_head, taken.stored)
+                # leaves and snapshots are named by their range, so a same-named one holds the same bytes
+        self._index.save_digest(model_id, number, made.files[digest_key(model_id, number)])
+        moved = DigestHead(model_id, number, last, str(made.digest["hash"]), str(made.digest["created_at"]))
+        return moved if self._index.advance_digest(digest_head, moved) else None
+
+    def _previous(self, digest_head: DigestHead) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        if digest_head.number == 0:
+            return None, None
+        model_id = digest_head.model_id
+        previous = load_record(self._archive.get(digest_key(model_id, digest_head.number)))
+        if previous.get("hash") != digest_head.hash or digest_hash(previous) != digest_head.hash:
+            raise ChainConflictError(f"digest {digest_head.number} of model {model_id} is not the one the table names")
+        snapshot = self._archive.get(snapshot_key(model_id, digest_head.number, digest_head.last_sequence))
+        if hashlib.sha256(snapshot).hexdigest() != previous.get("snapshot_sha256"):
+            raise ChainConflictError(f"the snapshot of digest {digest_head.number} of model {model_id} was changed")
+        return previous, load_record(snapshot)["state"]
+
+    def _adopt(self, digest_head: DigestHead, stored: bytes) -> DigestHead | None:
+        digest = load_record(stored)
+        if digest.get("previous_digest_hash") != digest_head.hash or digest.get("hash") != digest_hash(digest):
+            raise ChainConflictError(f"digest {digest_head.number + 1} of model {digest_head.model_id} does not continue the digests")
+        self._index.save_digest(digest_head.model_id, int(digest["number"]), stored)
+        moved = DigestHead(digest_head.model_id, int(digest["number"]), int(digest["last_sequence"]), str(digest["hash"]),
+                           str(digest["created_at"]))
+        return moved if self._index.advance_digest(digest_head, moved) else None
 
 
 class AuditBatchProcessor(BatchProcessor):
@@ -480,11 +632,36 @@ class StoredRecord:
     data: bytes
 
 
+@dataclass
+class TrailInspection:
+    """What one incremental verification read and found; as-of answers and report summaries reuse it."""
+
+    verification: dict[str, Any]
+    digests: list[dict[str, Any]]  # the verified digests, in order
+    tail: list[dict[str, Any]]  # the records after the last digest up to the head, then the pending ones
+    records: int  # records in the chain (the head's sequence plus pending records)
+
+
+PENDING_PROBE = 16  # records probed at once after the head; a batch stores at most 100
+SAMPLE_PER_DIGEST = 4  # the verification sample is drawn from ceil(sample / 4) random digests
+
+
 class AuditService:
-    def __init__(self, index: AuditIndex, archive: AuditStore, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        index: AuditIndex,
+        archive: AuditStore,
+        clock: Callable[[], datetime] | None = None,
+        signing_key: AuditSigningKey | None = None,
+        sample_size: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         self._index = index
         self._archive = archive
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._signing_key = signing_key
+        self._sample_size = sample_size
+        self._rng = rng or random.SystemRandom()
 
     def stored(self, model_id: int) -> list[StoredRecord]:
         """The model's stored records, in sequence order, as the exact bytes in the bucket."""
@@ -504,8 +681,171 @@ class AuditService:
                 continue
         return parsed
 
-    def verify(self, model_id: int) -> ChainVerification:
-        return self._verify(self.stored(model_id), self._index.head(model_id))
+    def verify(self, model_id: int) -> dict[str, Any]:
+        """Incremental verification (``docs/audit-trail.md``, "Verifying"): the signed digest chain, every record
+        after the last digest up to the head, a random sample of earlier records against their digests, and the
+        records stored after the head (pending: the writer has not finished them) as a continuation."""
+        return self.inspect(model_id).verification
+
+    def verify_full(self, model_id: int) -> dict[str, Any]:
+        """Every stored record, one pass, against the head (and every digest's signature): the offline verifier's work."""
+        head = self._index.head(model_id)
+        stored = self.stored(model_id)
+        result = self._verify(stored, head).to_dict()
+        digests, problem = self._digest_chain(model_id, self._index.digest_head(model_id))
+        result |= {"mode": "full", "digests": self._digests_checked(digests), "pending": None, "sample": None,
+                   "verified_records": _range(1, len(stored))}
+        if problem is not None and result["intact"]:
+            result |= {"intact": False, "first_break": self._digest_break(digests, problem)}
+        return result
+
+    def inspect(self, model_id: int, sample: bool = True) -> TrailInspection:
+        """The incremental verification; without ``sample`` only what an as-of answer is replayed from (the
+        digests, the snapshot they sign, the records since the last one)."""
+        head = self._index.head(model_id)  # first: every record up to the head is stored before the head moves
+        if head is None:  # records stored, none committed to the table yet (or a trail without its table side)
+            stored = self.stored(model_id)
+            tail = [r for r in (_parsed_or_reason(s.data) for s in stored) if isinstance(r, dict)]
+            whole = self._verify(stored, None).to_dict() | {"mode": "full", "digests": self._digests_checked([]),
+                                                           "verified_records": _range(1, len(stored)), "sample": None, "pending": None}
+            return TrailInspection(whole, [], tail, len(stored))
+        digests, problem = self._digest_chain(model_id, self._index.digest_head(model_id))
+        last = digests[-1] if digests else None
+        start = int(last["last_sequence"]) + 1 if last else 1
+        if last is not None and int(last["last_sequence"]) > head.sequence:
+            problem = DigestProblem(int(last["number"]), "missing",
+                                    f"digest {last['number']} covers records up to {last['last_sequence']}, but the chain "
+                                    f"ends at {head.sequence}: records were cut off the end")
+        tail_bytes = self._archive.read_present([audit_record_key(model_id, s) for s in range(start, head.sequence + 1)])
+        tail_records = [_parsed_or_reason(data) for data in tail_bytes if data is not None]
+        verdict = verify_chain(tail_records, start_sequence=start, start_prev_hash=str(last["head_hash"]) if last else GENESIS_HASH,
+                               expected_last_sequence=head.sequence, expected_head_hash=head.hash)
+        pending = [_parsed_or_reason(data) for data in self._pending(model_id, head.sequence)]
+        after_head = verify_chain(pending, start_sequence=head.sequence + 1, start_prev_hash=head.hash) if pending else None
+        sampled, sample_break = self._sample(model_id, digests) if sample else (None, None)
+        result: dict[str, Any] = {
+            "intact": True,
+            "records": head.sequence + len(pending),
+            "head_hash": (after_head.head_hash if after_head and after_head.intact else None) or head.hash,
+            "first_break": None,
+            "mode": "incremental" if digests else "full",
+            "digests": self._digests_checked(digests),
+            "verified_records": _range(start, head.sequence),
+            "sample": sampled,
+            "pending": _range(head.sequence + 1, head.sequence + len(pending)) if pending else None,
+        }
+        breaks = [
+            self._digest_break(digests, problem) if problem else None,
+            sample_break,
+            verdict.first_break,
+            after_head.first_break if after_head else None,
+        ]
+        first = next((b for b in breaks if b is not None), None)
+        if first is not None:
+            result |= {"intact": False, "first_break": first, "head_hash": verdict.head_hash if verdict.first_break else result["head_hash"]}
+        records = [r for r in tail_records + pending if isinstance(r, dict)]
+        return TrailInspection(result, digests, records, result["records"])
+
+    # -- the pieces of an incremental verification --------------------------------------------------
+    def _pending(self, model_id: int, head_sequence: int) -> list[bytes]:
+        """The records stored after the head (the writer stores them in order before it moves the head): read by
+        key, PENDING_PROBE at a time, until the first absent one. No listing: its cost would grow with the chain."""
+        found: list[bytes] = []
+        while True:
+            start = head_sequence + len(found) + 1
+            probe = self._archive.read_present([audit_record_key(model_id, s) for s in range(start, start + PENDING_PROBE)])
+            present = list(itertools.takewhile(lambda data: data is not None, probe))
+            found += cast(list[bytes], present)
+            if len(present) < PENDING_PROBE:
+                return found
+
+    def _verify_signature(self) -> Callable[[str, bytes, bytes], bool]:
+        key = self._signing_key or AuditSigningKey()
+        if not key.configured:
+            return lambda key_id, message, signature: False
+
+        def verify(key_id: str, message: bytes, signature: bytes) -> bool:
+            public_key = key.public_key_for(key_id)
+            return public_key is not None and verify_pss_signature(public_key, message, signature)
+
+        return verify
+
+    def _digest_chain(self, model_id: int, digest_head: DigestHead) -> tuple[list[dict[str, Any]], DigestProblem | None]:
+        """Digests 1..n the table anchors, from their signed copies (read by key; a copy the writer did not get to
+        make is read from the bucket), plus n+1 if it was stored before the table moved. The last one is compared
+        with its object."""
+        number = digest_head.number
+        copies = self._index.digests(model_id, number)
+        absent = [n for n in range(1, number + 1) if n not in copies]
+        probes = self._archive.read_present([digest_key(model_id, n) for n in [*absent, *([number] if number else []), number + 1]])
+        copies |= {n: data for n, data in zip(absent, probes, strict=False) if data is not None}
+        stored: list[bytes | None] = [copies.get(n) for n in range(1, number + 1)]
+        if probes[-1] is not None:
+            stored.append(probes[-1])
+        if not stored:
+            return [], None
+        digests, problem = check_digest_chain(model_id, stored, self._verify_signature())
+        if problem is None and number and probes[-2] != stored[number - 1]:
+            problem = DigestProblem(number, "modified", f"digest {number} in the bucket is not its signed copy")
+        if problem is None and number and digests[number - 1]["hash"] != digest_head.hash:
+            problem = DigestProblem(number, "modified", f"digest {number} is not the one the table anchors")
+        return digests, problem
+
+    @staticmethod
+    def _digests_checked(digests: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "count": len(digests),
+            "last_sequence": int(digests[-1]["last_sequence"]) if digests else 0,
+            "signatures_verified": len(digests),
+            "key_id": digests[-1]["signing"]["key_id"] if digests else None,
+        }
+
+    @staticmethod
+    def _digest_break(digests: list[dict[str, Any]], problem: DigestProblem) -> dict[str, Any]:
+        sequence = int(digests[-1]["last_sequence"]) + 1 if digests else 1
+        kind = {"signature": "forged", "modified": "modified", "missing": "missing"}.get(problem.problem, "inserted")
+        return {"sequence": sequence, "problem": kind, "detail": problem.detail, "digest": problem.number}
+
+    def _sample(self, model_id: int, digests: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """A random sample of the digested records, each checked against its signed digest's Merkle leaves."""
+        if not digests:
+            return None, None
+        size = self._sample_size if self._sample_size is not None else settings().audit_verify_sample
+        # a bounded number of digests, then records within them: the cost is the same for 10 or 1,000 digests
+        chosen = self._rng.sample(digests, min(len(digests), max(1, -(-size // SAMPLE_PER_DIGEST)))) if size > 0 else []
+        ranges = [range(int(d["first_sequence"]), int(d["last_sequence"]) + 1) for d in chosen]
+        population = [s for r in ranges for s in r]
+        sequences = sorted(self._rng.sample(population, min(size, len(population))))
+        ends = [int(d["last_sequence"]) for d in digests]
+        owners = [digests[bisect.bisect_left(ends, s)] for s in sequences]
+        wanted = sorted({int(d["number"]) for d in owners})
+        by_number = {int(d["number"]): d for d in digests}
+        reads = self._archive.read_present(
+            [audit_record_key(model_id, s) for s in sequences]
+            + [leaves_key(model_id, n, int(by_number[n]["last_sequence"])) for n in wanted]
+            + [digest_key(model_id, n) for n in wanted]
+        )
+        leaves = dict(zip(wanted, reads[len(sequences) : len(sequences) + len(wanted)], strict=True))
+        objects = dict(zip(wanted, reads[len(sequences) + len(wanted) :], strict=True))
+        summary = {"size": len(sequences), "sequences": sequences}
+        for number in wanted:
+            if objects[number] != canonical_json(by_number[number]):
+                return summary, {"sequence": int(by_number[number]["first_sequence"]), "problem": "modified",
+                                 "detail": f"digest {number} in the bucket is not its signed copy", "digest": number}
+            data = leaves[number]
+            why = "the leaves file is missing" if data is None else check_leaves(by_number[number], _json_or_none(data))
+            if why:
+                return summary, {"sequence": int(by_number[number]["first_sequence"]), "problem": "modified",
+                                 "detail": f"digest {number}: {why}", "digest": number}
+        for sequence, digest, data in zip(sequences, owners, reads[: len(sequences)], strict=True):
+            if data is None:
+                return summary, {"sequence": sequence, "problem": "missing", "detail": f"record {sequence} is not in the bucket"}
+            record = _parsed_or_reason(data)
+            why = (f"record {sequence} is not an audit record: {record}" if isinstance(record, str)
+                   else check_sampled_record(record, sequence, digest, json.loads(cast(bytes, leaves[int(digest["number"])]))))
+            if why:
+                return summary, {"sequence": sequence, "problem": "modified", "detail": why}
+        return summary, None
 
     @staticmethod
     def _verify(stored: list[StoredRecord], head: AuditHead | None) -> ChainVerification:
@@ -527,32 +867,89 @@ class AuditService:
 
     def require_trail(self, model_id: int, model_exists: Callable[[int], bool]) -> None:
         """404 unless the model exists or has an audit trail (a deleted model keeps its trail)."""
-        if self._index.head(model_id) is None and not model_exists(model_id) and not self._archive.keys(model_id):
+        if self._index.head(model_id) is None and not model_exists(model_id) and not self._archive.has_any(model_id):
             raise NotFoundError(f"Model {model_id} does not exist and has no audit trail.", {"model_id": model_id})
 
+    # -- replays from the nearest snapshot ---------------------------------------------------------
+    def _replay_since_snapshot(self, model_id: int, inspection: TrailInspection, at: datetime | None) -> Replay:
+        """The replay at ``at`` (None: everything): the snapshot of the last digest whose records all precede it,
+        then the records after it (those of later digests only while their range starts before ``at``)."""
+        moment = format_time(at) if at is not None else None
+        digests = inspection.digests
+        base = None
+        for digest in digests:
+            if moment is None or str(digest["max_time"]) <= moment:
+                base = digest
+        replay = Replay()
+        if base is not None:
+            data = self._archive.get(snapshot_key(model_id, int(base["number"]), int(base["last_sequence"])))
+            if hashlib.sha256(data).hexdigest() != base["snapshot_sha256"]:
+                raise AuditTrailDamagedError(f"The snapshot of digest {base['number']} of model {model_id} was changed; verify the chain.",
+                                             {"model_id": model_id})
+            replay = Replay.from_state(load_record(data)["state"])
+        later = [d for d in digests if base is None or int(d["number"]) > int(base["number"])]
+        needed = [d for d in later if moment is None or str(d["first_time"]) <= moment]
+        sequences = [s for d in needed for s in range(int(d["first_sequence"]), int(d["last_sequence"]) + 1)]
+        middle = [r for r in (_parsed_or_reason(b) for b in self._archive.read_present([audit_record_key(model_id, s) for s in sequences]) if b)
+                  if isinstance(r, dict)]
+        _check_ranges(model_id, digests, needed, middle)
+        return replay_records(replay, middle + inspection.tail, at)  # the replay keeps only records up to `at`
+
     def as_of(self, model_id: int, at: datetime) -> dict[str, Any]:
-        stored = self.stored(model_id)
-        records = [r for r in (_parsed_or_reason(s.data) for s in stored) if isinstance(r, dict)]
         moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+        inspection = self.inspect(model_id, sample=False)
         try:
-            state = state_as_of(records, moment)
+            state = self._replay_since_snapshot(model_id, inspection, moment).answer()
         except (KeyError, TypeError, ValueError) as error:
             raise AuditTrailDamagedError(
                 f"The audit trail of model {model_id} cannot be replayed: {error}. Verify the chain.",
                 {"model_id": model_id},
             ) from None
-        chain = self._verify(stored, self._index.head(model_id)).to_dict()
         if state is None:  # before its first record: the model did not exist yet
             state = {"model": None, "latest_version": None, "metrics": {}, "last_change": None, "approved": None, "deleted": False}
-        return {"model_id": model_id, "at": format_time(moment), "existed": state["model"] is not None, **state, "chain": chain}
+        return {"model_id": model_id, "at": format_time(moment), "existed": state["model"] is not None, **state,
+                "chain": inspection.verification}
+
+    def summary(self, model_id: int, last: int = 200) -> dict[str, Any]:
+        """What a report shows of the trail: counts per kind, every status change (the approval history), the last
+        ``last`` records, and the verification; the bundle holds the rest."""
+        inspection = self.inspect(model_id)
+        replay = self._replay_since_snapshot(model_id, inspection, None)
+        total = inspection.records
+        first = max(1, total - last + 1)
+        known = {int(r["sequence"]): r for r in inspection.tail}
+        missing = [s for s in range(first, total + 1) if s not in known]
+        for data in self._archive.read_present([audit_record_key(model_id, s) for s in missing]):
+            record = _parsed_or_reason(data) if data else None
+            if isinstance(record, dict):
+                known[int(record["sequence"])] = record
+        return {
+            "records": total,
+            "counts": dict(replay.counts),
+            "approval_history": list(replay.approval_history),
+            "risk_history": list(replay.risk_history),
+            "last_records": [known[s] for s in range(first, total + 1) if s in known],
+            "verification": inspection.verification,
+        }
 
     def export(self, model_id: int) -> dict[str, bytes]:
-        """The export bundle's files (``govhub audit verify`` checks them offline)."""
+        """The export bundle's files (``govhub audit verify`` checks them offline): every record, every digest
+        and the public key that signed them."""
         stored = self.stored(model_id)
         records = [r for r in (_parsed_or_reason(s.data) for s in stored) if isinstance(r, dict)]
         name = _model_name(records, model_id)
+        digest_head = self._index.digest_head(model_id)
+        digests = [d for d in self._archive.read_present([digest_key(model_id, n) for n in range(1, digest_head.number + 2)]) if d]
+        key = self._signing_key or AuditSigningKey()
+        signing_keys: dict[str, bytes] = {}
+        for data in digests:
+            key_id = str(((_json_or_none(data) or {}).get("signing") or {}).get("key_id"))
+            public = key.public_key_for(key_id) if key.configured and key_id not in signing_keys else None
+            if public is not None:
+                signing_keys[key_id] = public
         try:
-            return build_bundle([s.data for s in stored], {"id": model_id, "name": name}, self._clock())
+            return build_bundle([s.data for s in stored], {"id": model_id, "name": name}, self._clock(),
+                                digests=digests, signing_keys=signing_keys)
         except ValueError as error:
             raise AuditTrailDamagedError(
                 f"The audit trail of model {model_id} holds an object that is not a record ({error}); "
@@ -588,7 +985,66 @@ def audit_records(model_id: int) -> list[dict[str, Any]]:
     return default_audit_service().records(model_id)
 
 
+def request_full_verification(model_id: int, by: str, role: str) -> dict[str, Any]:
+    """Queue a full verification of the chain (``?full=true``): the verification jobs function runs it from the
+    table's stream and stores its outcome on the job, with who asked and when."""
+    from uuid import uuid4
+
+    from govhub.store.audit import AuditVerificationJobs
+
+    return AuditVerificationJobs().create(uuid4().hex, model_id, by, role, format_time(datetime.now(UTC)))
+
+
+def run_verification_job(job_id: str) -> dict[str, Any] | None:
+    """Run a queued full verification: every record and digest (``AuditService.verify_full``); answers the job."""
+    from govhub.store.audit import AuditVerificationJobs
+
+    jobs = AuditVerificationJobs()
+    job = jobs.get(job_id)
+    if job is None or job["status"] != "queued":
+        return job
+    try:
+        result = default_audit_service().verify_full(job["model_id"])
+    except Exception as error:  # noqa: BLE001 - recorded on the job, which the caller polls
+        logger.exception("full verification %s failed", job_id)
+        jobs.finish(job_id, "failed", format_time(datetime.now(UTC)), error=f"{type(error).__name__}: {error}")
+    else:
+        logger.info("full verification %s of model %s: intact=%s", job_id, job["model_id"], result["intact"])
+        jobs.finish(job_id, "done", format_time(datetime.now(UTC)), result=result)
+    return jobs.get(job_id)
+
+
 def verify_model(model_id: int) -> dict[str, Any]:
-    """The verification of a model's chain (``ChainVerification.to_dict()``: intact, records, head_hash, first_break)."""
-    return default_audit_service().verify(model_id).to_dict()
+    """The incremental verification of a model's chain (intact, records, head_hash, first_break, mode, what was checked)."""
+    return default_audit_service().verify(model_id)
+
+
+def audit_summary(model_id: int) -> dict[str, Any]:
+    """What a report shows of a model's trail (``AuditService.summary``)."""
+    return default_audit_service().summary(model_id)
+
+
+def _check_ranges(model_id: int, digests: list[dict[str, Any]], ranges: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    """The records of digested ranges a replay reads must be the ones their (verified) digests sign."""
+    by_number = {int(d["number"]): d for d in digests}
+    for digest in ranges:
+        first, last = int(digest["first_sequence"]), int(digest["last_sequence"])
+        previous = by_number.get(int(digest["number"]) - 1)
+        check = verify_chain([r for r in records if first <= r["sequence"] <= last], start_sequence=first,
+                             start_prev_hash=str(previous["head_hash"]) if previous else GENESIS_HASH,
+                             expected_last_sequence=last, expected_head_hash=str(digest["head_hash"]))
+        if not check.intact:
+            raise AuditTrailDamagedError(f"The audit trail of model {model_id} does not verify: {check.first_break}",
+                                         {"model_id": model_id, "first_break": check.first_break})
+
+
+def _range(first: int, last: int) -> dict[str, int] | None:
+    return {"from": first, "to": last, "count": last - first + 1} if last >= first else None
+
+
+def _json_or_none(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
 

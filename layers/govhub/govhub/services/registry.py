@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from govhub.approvals.snapshot import PolicyRef, changed_governed_fields, seal
+from govhub.domain.classification import reconcile
 from govhub.domain.counters import counter_delta
 from govhub.domain.entities import (
     DESCRIPTIVE_FIELDS,
@@ -206,10 +207,33 @@ class Registry:
             current,
             risk_level=risk_level,
             risk_justification=justification,
+            classification=reconcile(current.classification, risk_level, justification),
             stamp=self._touch(current.stamp, by, justification),
         )
         updated = self._governed_change(current, updated, by, approved_changes)
         return self._save(current, updated)
+
+    def record_classification(
+        self,
+        model_id: int,
+        classify: Callable[[AIModel], AIModel],
+        by: Actor,
+        expected_revision: int | None,
+        approved_changes: ApprovedChangesRule | None = None,
+    ) -> AIModel:
+        """Write a classification (govhub.classification computes `classify(current)`) under the rules of any change
+        of the record: team ownership, revision, retirement and, for a changed risk level, the approval rules."""
+        current = self.get_model(model_id)
+        self._authorize(current, by)
+        self._check_revision(current, expected_revision)
+        if current.compliance_status is ComplianceStatus.RETIRED:
+            raise ModelRetiredError(f"Model {model_id} is retired; it can no longer be classified.", {"model_id": model_id})
+        updated = self._governed_change(current, classify(current), by, approved_changes)
+        return self._save(current, updated)
+
+    def ensure_may_change(self, model: AIModel, by: Actor) -> None:
+        """The ownership check of a change to what belongs to the model (e.g. an attestation of its obligations)."""
+        self._authorize(model, by)
 
     def _governed_change(self, current: AIModel, updated: AIModel, by: Actor, approved_changes: ApprovedChangesRule | None) -> AIModel:
         """Apply the approval rules to a change of the model's record.

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 logger = Logger(service="govhub")
 
 Renderer = Callable[[dict], bytes]
-AuditTrail = Callable[[int], tuple[list[dict], dict | None]]
+# (the last records, the verification, the summary: counts per kind, status and risk histories, total records)
+AuditTrail = Callable[[int], tuple[list[dict], dict | None, dict | None]]
 PolicyLookup = Callable[[AIModel], "PolicyView"]
 
 
@@ -110,6 +111,7 @@ class PolicyView:
     thresholds: dict | None  # {id, name, thresholds: [{metric_name, op, value}]} of the model's risk level
     obligations: dict | None = None  # the EU AI Act checklist, as GET /models/{id}/obligations computes it
     compliance_check: dict | None = None  # the next step's checklist, judged without an approver
+    classification: dict | None = None  # the questionnaire's verdict and basis (GET /models/{id}/classification)
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ class ReportService:
         model = self._registry.get_model(model_id)
         versions = list(self._all(lambda cursor: self._registry.list_versions(model_id, PAGE_SIZE, cursor)))
         metrics = {version.id: self._metrics_of(version.id) for version in versions}
-        records, verification = self._audit_trail(model_id)
+        records, verification, trail_summary = self._audit_trail(model_id)
         policy = self._policy_for(model)
         return build_report_content(
             model=ModelOut.from_domain(model).model_dump(mode="json"),
@@ -157,12 +159,14 @@ class ReportService:
             metrics_by_version=metrics,
             audit_records=records,
             verification=verification,
+            audit_summary=trail_summary,
             policy=policy.thresholds,
             generated_by={"username": by.username, "role": by.role},
             generated_at=at,
             report_id=report_id,
             obligations=policy.obligations,
             policy_check=policy.compliance_check,
+            classification=policy.classification,
         )
 
     def _metrics_of(self, version_id: int) -> list[dict]:
@@ -436,14 +440,17 @@ def _manifest_entry(content: dict, generation: ReportGeneration) -> dict[str, An
     }
 
 
-def audit_trail(model_id: int) -> tuple[list[dict], dict | None]:
-    """The model's audit records and the verification of its chain, where an audit trail is deployed."""
+def audit_trail(model_id: int) -> tuple[list[dict], dict | None, dict | None]:
+    """The model's last audit records, the verification of its chain and a summary of the whole trail (counts per
+    kind, the status and risk histories), where an audit trail is deployed: a report's cost does not grow with
+    the trail (the export bundle holds every record)."""
     if not settings().audit_bucket or importlib.util.find_spec("govhub.services.audit") is None:
         logger.warning("no audit trail configured: the report lists it as a documentation gap")
-        return [], None
+        return [], None, None
     from govhub.services import audit
 
-    return audit.audit_records(model_id), audit.verify_model(model_id)
+    summary = audit.audit_summary(model_id)
+    return summary["last_records"], summary["verification"], summary
 
 
 def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
@@ -453,6 +460,7 @@ def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
     The next step is judged without an approver: who generates a report is not who approves the model,
     so the four-eyes rule is left to the approval itself and the content hash does not depend on the reader.
     """
+    from govhub.classification.service import result_of
     from govhub.policy.document import MetricThresholdRule
     from govhub.policy.obligations import as_json
 
@@ -468,7 +476,23 @@ def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
         thresholds={"id": active.version, "name": active.document.name, "thresholds": thresholds},
         obligations=as_json(service.obligations(model)),
         compliance_check=compliance_check_json(service.compliance_check(model, None, None)),
+        classification=_classification_json(model, result_of(model)),
     )
+
+
+def _classification_json(model: AIModel, result: Any) -> dict[str, Any] | None:
+    """The recorded classification for the report: the suggestion, any override and why, and the basis."""
+    summary = model.classification
+    if summary is None or result is None:
+        return None
+    return {
+        **result.as_json(),
+        "operator_role": model.operator_role.value if model.operator_role else None,
+        "classified_by": summary.classified_by,
+        "classified_at": summary.classified_at.isoformat(),
+        "override": summary.override,
+        "justification": summary.justification,
+    }
 
 
 def compliance_check_json(checklist: Checklist) -> dict[str, Any]:
@@ -518,10 +542,11 @@ class _Snapshot:
 def policy_of_the_table(model: AIModel) -> PolicyView:
     """`policy_view` over the table's active policy set and the model's stored evidence."""
     from govhub.policy.service import PolicyService
+    from govhub.store.classification import ObligationSourcesOfTheTable
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
     snapshot = _Snapshot(PolicyRepository(), EvidenceRepository())
-    return policy_view(PolicyService(snapshot, snapshot), model)
+    return policy_view(PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable()), model)
 
 
 def default_report_service(registry: RegistryReader) -> ReportService:

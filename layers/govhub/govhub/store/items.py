@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -51,6 +52,7 @@ OwnerIndex = _index(keys.GSI_OWNER)
 DomainIndex = _index(keys.GSI_DOMAIN)
 RiskStatusIndex = _index(keys.GSI_RISK_STATUS)
 TeamIndex = _index(keys.GSI_TEAM)
+OverridesIndex = _index(keys.GSI_OVERRIDES)
 
 
 class _Stamped(Model):
@@ -116,6 +118,18 @@ class ExternalRefMap(MapAttribute):
     name = UnicodeAttribute()
 
 
+class ClassificationMap(MapAttribute):
+    """The questionnaire's verdict on the model: the yes answers, the suggestion, who, when, any override and why."""
+
+    suggested_risk_level = UnicodeAttribute()
+    questionnaire_version = UnicodeAttribute()
+    classified_by = UnicodeAttribute()
+    classified_at = UnicodeAttribute()
+    answered_yes = ListAttribute(of=UnicodeAttribute, default=list)
+    override = BooleanAttribute(default=False)
+    justification = UnicodeAttribute(null=True)
+
+
 class ModelItem(_Stamped):
     class Meta(_TableMeta):
         pass
@@ -143,6 +157,10 @@ class ModelItem(_Stamped):
     external_ref = ExternalRefMap(null=True)
     latest_version_id = NumberAttribute(null=True)
     latest_version_tag = UnicodeAttribute(null=True)
+    operator_role = UnicodeAttribute(null=True)
+    classification = ClassificationMap(null=True)
+    gsi8pk = UnicodeAttribute(null=True, attr_name="GSI8PK")
+    gsi8sk = UnicodeAttribute(null=True, attr_name="GSI8SK")
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
     gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
@@ -163,6 +181,7 @@ class ModelItem(_Stamped):
     by_domain = DomainIndex()
     by_risk_status = RiskStatusIndex()
     by_team = TeamIndex()
+    by_override = OverridesIndex()
 
 
 class ModelPointerItem(Model):

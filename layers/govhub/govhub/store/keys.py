@@ -28,6 +28,7 @@ GSI_OWNER = "gsi4"
 GSI_DOMAIN = "gsi5"
 GSI_RISK_STATUS = "gsi6"
 GSI_TEAM = "gsi7"
+GSI_OVERRIDES = "gsi8"  # sparse: only models whose risk level overrides the classification questionnaire
 
 # The `entity` attribute tells the stream consumers what changed; items without it
 # (guards, counters, sequences, audit index) never reach the audit trail.
@@ -51,6 +52,14 @@ POLICY_VERSION = "V#"
 POLICY_ACTIVE_SK = "ACTIVE"
 GLOBAL_MODEL_ID = 0
 
+# Classification: overridden models (GSI8 partition), the timeline's versions and active pointer (global chain),
+# attestations of obligations under their model (one item per obligation, audited).
+CLASSIFICATION_OVERRIDES = "CLASSIFICATION#OVERRIDE"
+TIMELINE_PK = "TIMELINE"
+ATTESTATION = "ATTESTATION#"
+ENTITY_TIMELINE = "timeline"
+ENTITY_ATTESTATION = "attestation"
+
 # The audit trail (written by audit_stream). These items have no `entity`, so they never feed back into
 # the stream consumers: a head per model (last sequence and hash) and an index item per record, keyed by
 # its stream event (a redelivery is recognised by it), in GSI3 under its model by sequence.
@@ -61,6 +70,15 @@ AUDIT_HEAD_SK = "HEAD"
 AUDIT_EVENT_SK = "EVENT"
 AUDIT_LIST = "AUDIT"  # GSI1 partition of every record, sorted by time
 ACTOR = "ACTOR#"  # GSI2 partition of one actor's records, sorted by time
+AUDIT_FILTER = "AUDITFILTER#"  # a record's second index item: the per-model filter partitions
+AUDIT_FILTER_SK = "FILTER"
+AUDIT_DIGEST_HEAD = "AUDITDIGEST#"  # the last signed digest of a model's chain
+AUDIT_DIGEST_HEAD_SK = "HEAD"
+AUDIT_DIGEST_PAGE = "DP#"  # signed copies of a chain's digests, under AUDITDIGEST#<model>, 100 to a page item
+AUDIT_DIGESTS_PER_PAGE = 100
+AUDIT_VERIFICATION_JOB = "AUDITVERIFYJOB#"  # a full verification asked with ?full=true (no `entity`: not audited as a change)
+AUDIT_VERIFICATION_JOB_SK = "JOB"
+AUDIT_VERIFICATION_JOB_TYPE = "audit_verification_job"  # the `item_type` the verification jobs function's filter selects
 
 # The access log (written by audit_stream from report generation items; apart from every change chain): one index
 # item per access under its model and under its UTC day, sorted by time. No `entity`: they never feed back.
@@ -149,6 +167,10 @@ def policy_version_sk(version: int) -> str:
     return f"{POLICY_VERSION}{version:06d}"
 
 
+def attestation_sk(obligation_id: str) -> str:
+    return f"{ATTESTATION}{obligation_id}"
+
+
 def audit_head_pk(model_id: int) -> str:
     return f"{AUDIT_HEAD}{model_id}"
 
@@ -159,6 +181,41 @@ def audit_records_pk(model_id: int) -> str:
 
 def audit_sequence_sk(sequence: int) -> str:
     return f"{sequence:010d}"
+
+
+def audit_filter_pk(event_id: str) -> str:
+    return f"{AUDIT_FILTER}{event_id}"
+
+
+def audit_entity_partition(entity: str, model_id: int | None = None) -> str:
+    """Records about one kind of object (of one model, if given), by time."""
+    return f"AUDIT#{model_id}#ENTITY#{entity}" if model_id is not None else f"AUDITENTITY#{entity}"
+
+
+def audit_action_partition(action: str, model_id: int | None = None) -> str:
+    return f"AUDIT#{model_id}#ACTION#{action}" if model_id is not None else f"AUDITACTION#{action}"
+
+
+def audit_model_actor_partition(model_id: int, username: str) -> str:
+    return f"AUDIT#{model_id}#{actor_partition(username)}"
+
+
+def audit_model_time_partition(model_id: int) -> str:
+    """One model's records by time (GSI3 of the filter item; by sequence it is ``audit_records_pk`` on the event item)."""
+    return f"AUDITTIME#{model_id}"
+
+
+def audit_digest_head_pk(model_id: int) -> str:
+    return f"{AUDIT_DIGEST_HEAD}{model_id}"
+
+
+def audit_digest_page_sk(number: int) -> str:
+    """The page item that holds digest ``number``'s copy (digests 1-100 on page 0, ...)."""
+    return f"{AUDIT_DIGEST_PAGE}{(number - 1) // AUDIT_DIGESTS_PER_PAGE:06d}"
+
+
+def audit_verification_job_pk(job_id: str) -> str:
+    return f"{AUDIT_VERIFICATION_JOB}{job_id}"
 
 
 def audit_event_pk(event_id: str) -> str:

@@ -19,6 +19,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from govhub.config import settings
+from govhub.domain.classification import ClassificationSummary, OperatorRole
 from govhub.domain.entities import (
     AIModel,
     ApprovalState,
@@ -40,6 +41,7 @@ from govhub.store.items import (
     MODEL_POINTER_ATTRIBUTES,
     ApprovalItem,
     ApprovalMap,
+    ClassificationMap,
     CounterItem,
     ExternalRefMap,
     GuardItem,
@@ -407,6 +409,10 @@ class ModelRepository:
             gsi6sk=name_key,
             gsi7pk=keys.team_partition(model.team) if model.team else None,
             gsi7sk=name_key if model.team else None,
+            operator_role=model.operator_role.value if model.operator_role else None,
+            classification=_classification_item(model.classification),
+            gsi8pk=keys.CLASSIFICATION_OVERRIDES if model.classification and model.classification.override else None,
+            gsi8sk=name_key if model.classification and model.classification.override else None,
         )
         if model.revision is not None:
             item.revision = model.revision
@@ -443,7 +449,37 @@ class ModelRepository:
                 if item.latest_version_id is not None
                 else None
             ),
+            operator_role=OperatorRole(item.operator_role) if item.operator_role else None,
+            classification=_classification(item.classification),
         )
+
+
+def _classification_item(summary: ClassificationSummary | None) -> ClassificationMap | None:
+    if summary is None:
+        return None
+    return ClassificationMap(
+        suggested_risk_level=summary.suggested_risk_level.value,
+        questionnaire_version=summary.questionnaire_version,
+        classified_by=summary.classified_by,
+        classified_at=_iso(summary.classified_at),
+        answered_yes=sorted(qid for qid, yes in summary.answers.items() if yes),
+        override=summary.override,
+        justification=summary.justification,
+    )
+
+
+def _classification(item: ClassificationMap | None) -> ClassificationSummary | None:
+    if item is None:
+        return None
+    return ClassificationSummary(
+        suggested_risk_level=RiskLevel(item.suggested_risk_level),
+        questionnaire_version=item.questionnaire_version,
+        classified_by=item.classified_by,
+        classified_at=datetime.fromisoformat(item.classified_at),
+        answers={str(qid): True for qid in item.answered_yes or []},
+        override=bool(item.override),
+        justification=item.justification,
+    )
 
 
 def _violation_item(violation: PolicyViolation) -> PolicyViolationMap:

@@ -1,0 +1,134 @@
+"""Classification in the single table: the timeline's versions, attestations of obligations, overridden models.
+
+- `PK=TIMELINE SK=V#<version:06d>` (entity `timeline`, model_id 0): one immutable item per version of the
+  EU AI Act timeline, audited in the global chain; `PK=TIMELINE SK=ACTIVE` the active pointer with a copy of
+  the document (one GetItem to read it). Same shapes and same transaction as the policy set's.
+- `PK=MODEL#<id> SK=ATTESTATION#<obligation>` (entity `attestation`): the current attestation of one obligation,
+  revisioned; each write is a change in the model's chain (who, why, the statement).
+- GSI8 `CLASSIFICATION#OVERRIDE`: the model items whose risk level overrides the questionnaire (sparse).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from pynamodb.attributes import UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.transactions import TransactWrite
+
+from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
+from govhub.domain.classification import Attestation
+from govhub.domain.entities import Page
+from govhub.policy.versions import StoreConflictError
+from govhub.store import keys
+from govhub.store.items import ModelItem, _Stamped, _TableMeta
+from govhub.store.policies import PolicyItem, PolicyPointerItem
+from govhub.store.repository import ConditionFailedError, ModelRepository, _transact, decode_cursor, encode_cursor
+
+
+class TimelineRepository:
+    """Versions of the timeline, in the policy set's item shapes under their own partition."""
+
+    def active(self) -> TimelineVersion | None:
+        try:
+            pointer = PolicyPointerItem.get(keys.TIMELINE_PK, keys.POLICY_ACTIVE_SK, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return TimelineVersion(int(pointer.version), parse_timeline(json.loads(pointer.document)),
+                               datetime.fromisoformat(pointer.created_at), pointer.created_by, pointer.created_by_role, pointer.reason)
+
+    def list(self, limit: int, cursor: str | None) -> Page:
+        results = PolicyItem.query(keys.TIMELINE_PK, PolicyItem.sk.startswith(keys.POLICY_VERSION), scan_index_forward=False,
+                                   limit=limit, page_size=limit, last_evaluated_key=decode_cursor(cursor))
+        items = [
+            TimelineVersion(int(item.version), parse_timeline(json.loads(item.document)), datetime.fromisoformat(item.created_at),
+                            item.created_by, item.updated_by_role, item.change_reason)
+            for item in results
+        ]
+        return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
+
+    def activate(self, new: TimelineVersion, replaces: int) -> None:
+        if new.created_at is None:
+            raise ValueError("a stored timeline version has a creation time")
+        at, text = new.created_at.isoformat(), new.document.to_text()
+        item = PolicyItem(keys.TIMELINE_PK, keys.policy_version_sk(new.version), entity=keys.ENTITY_TIMELINE, model_id=keys.GLOBAL_MODEL_ID,
+                          version=new.version, name=new.document.name, document=text, created_at=at, created_by=new.created_by,
+                          updated_at=at, updated_by=new.created_by, updated_by_role=new.created_by_role, change_reason=new.reason)
+        pointer = PolicyPointerItem(keys.TIMELINE_PK, keys.POLICY_ACTIVE_SK, version=new.version, document=text, created_at=at,
+                                    created_by=new.created_by, created_by_role=new.created_by_role, reason=new.reason)
+        still_there = PolicyPointerItem.pk.does_not_exist() if replaces == 0 else PolicyPointerItem.version == replaces
+
+        def build(transaction: TransactWrite) -> None:
+            transaction.save(item, condition=PolicyItem.pk.does_not_exist())
+            transaction.save(pointer, condition=still_there)
+
+        try:
+            _transact(build)
+        except ConditionFailedError:
+            raise StoreConflictError(f"the active timeline is no longer version {replaces}") from None
+
+
+class AttestationItem(_Stamped):
+    class Meta(_TableMeta):
+        pass
+
+    revision = VersionAttribute()
+    obligation_id = UnicodeAttribute()
+    statement = UnicodeAttribute()
+
+
+class AttestationRepository:
+    def for_model(self, model_id: int) -> list[Attestation]:
+        """At most one item per obligation of the catalogue: one Query, never paged in practice."""
+        return [self._to_domain(item) for item in AttestationItem.query(
+            keys.model_pk(model_id), AttestationItem.sk.startswith(keys.ATTESTATION), consistent_read=True)]
+
+    def save(self, attestation: Attestation, first_at: datetime, first_by: str) -> Attestation:
+        """Write it if its revision is still the stored one (None: there is none yet); else StoreConflictError."""
+        item = AttestationItem(
+            keys.model_pk(attestation.model_id), keys.attestation_sk(attestation.obligation_id), entity=keys.ENTITY_ATTESTATION,
+            model_id=attestation.model_id, obligation_id=attestation.obligation_id, statement=attestation.statement,
+            created_at=first_at.isoformat(), created_by=first_by, updated_at=attestation.attested_at.isoformat(),
+            updated_by=attestation.attested_by, updated_by_role=attestation.attested_by_role, change_reason=attestation.reason,
+        )
+        if attestation.revision is not None:
+            item.revision = attestation.revision
+        try:
+            item.save()
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise StoreConflictError("the attestation changed since it was read") from None
+            raise
+        return self._to_domain(item)
+
+    @staticmethod
+    def _to_domain(item: AttestationItem) -> Attestation:
+        return Attestation(int(item.model_id), item.obligation_id, item.statement, item.change_reason or "", item.updated_by,
+                           item.updated_by_role, datetime.fromisoformat(item.updated_at), int(item.revision) if item.revision else None)
+
+
+class OverrideRepository:
+    """Models whose risk level overrides the questionnaire's suggestion: a Query of the sparse GSI8."""
+
+    def list(self, limit: int, cursor: str | None) -> Page:
+        results = ModelItem.by_override.query(keys.CLASSIFICATION_OVERRIDES, limit=limit, page_size=limit,
+                                              last_evaluated_key=decode_cursor(cursor))
+        items = [ModelRepository._to_domain(item) for item in results]
+        return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
+
+
+class ObligationSourcesOfTheTable:
+    """The policy service's port for dating obligations and reading attestations: the active timeline (or the
+    shipped one) and the model's attestations, each one read."""
+
+    def __init__(self, timelines: TimelineRepository | None = None, attestations: AttestationRepository | None = None) -> None:
+        self._timelines = timelines or TimelineRepository()
+        self._attestations = attestations or AttestationRepository()
+
+    def timeline_document(self) -> TimelineDocument:
+        active = self._timelines.active()
+        return active.document if active else default_timeline()
+
+    def attestations(self, model_id: int) -> list[Attestation]:
+        return self._attestations.for_model(model_id)
