@@ -7,6 +7,8 @@ It also serves the built dashboard, its runtime config, the OpenAPI document and
 from __future__ import annotations
 
 import base64
+import functools
+import gzip
 import json
 import mimetypes
 import threading
@@ -231,9 +233,16 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
             self._send_bytes(200, (config.static_dir / "index.html").read_bytes(), "text/html; charset=utf-8", "no-cache")
 
         def _send_bytes(self, status: int, body: bytes, kind: str, cache: str = "no-cache") -> None:
+            compressible = _compressible(kind, body)
+            gzipped = compressible and "gzip" in (self.headers.get("Accept-Encoding") or "")
+            body = _gzip(body) if gzipped else body
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Cache-Control", cache)
+            if compressible:
+                self.send_header("Vary", "Accept-Encoding")
+            if gzipped:
+                self.send_header("Content-Encoding", "gzip")
             for name, value in config.security_headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
@@ -245,6 +254,19 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
             self._send_bytes(status, json.dumps(payload).encode(), "application/json")
 
     return Handler
+
+
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml", "text/css")
+
+
+def _compressible(kind: str, body: bytes) -> bool:
+    """Text worth compressing, as CloudFront compresses it (between 1 KB and 10 MB)."""
+    return kind.startswith(_COMPRESSIBLE) and 1024 <= len(body) <= 10_000_000
+
+
+@functools.lru_cache(maxsize=64)
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 _NO_FRONTEND = (

@@ -9,7 +9,7 @@ import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
 import { LoadingState } from './components/States';
 import type { RuntimeConfig } from './config';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 const SignInPage = lazy(() => import('./pages/SignInPage'));
 const CallbackPage = lazy(() => import('./pages/CallbackPage'));
@@ -48,7 +48,7 @@ export function AppRoutes() {
 
 export function App({ config, auth, api }: { config: RuntimeConfig; auth: AuthServices; api: GovernanceApi }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <Notifications position="top-right" />
       <AuthProvider services={auth} mode={config.authMode}>
         <ApiProvider api={api}>

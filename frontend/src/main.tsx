@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import './global.css';
 import { Alert, Center, Code, MantineProvider, Stack, Text } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -8,14 +9,13 @@ import { GovernanceApi } from './api/endpoints';
 import { App } from './App';
 import { createAuthServices } from './auth/AuthContext';
 import { loadConfig } from './config';
-import { LoadingState } from './components/States';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
 
 function ConfigErrorScreen({ message }: { message: string }) {
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <Center mih="100vh" p="md">
         <Alert color="red" title="AI Governance Hub cannot start" maw={560} role="alert">
           <Stack gap="xs">
@@ -31,15 +31,13 @@ function ConfigErrorScreen({ message }: { message: string }) {
   );
 }
 
+// Until the first render, index.html's loading shell stays on screen (painted before any script ran).
 async function boot(): Promise<void> {
-  root.render(
-    <MantineProvider theme={theme}>
-      <LoadingState label="Starting…" />
-    </MantineProvider>,
-  );
   try {
     const config = await loadConfig();
     const auth = createAuthServices(config);
+    // A link opened in a new tab: another open tab may hand over its session before any route decides.
+    await auth.manager.ready;
     const api = new GovernanceApi(new ApiClient(config.apiUrl, auth.manager));
     root.render(
       <StrictMode>

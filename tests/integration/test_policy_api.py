@@ -174,8 +174,13 @@ def test_the_compliance_check_of_a_draft_is_for_review_and_a_target_can_be_named
     assert (check.body["target"], check.body["outcome"]) == ("under_review", "pass")
     retire = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=retired")
     assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 11
-    skip = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=approved")
-    assert skip.status == 409 and skip.body["error"]["details"]["allowed"] == ["under_review", "retired"]
+    # approval, two steps ahead, is previewed (the dashboard shows what it will require); who approves is not judged yet
+    preview = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=approved", role="model_owner")
+    assert preview.status == 200 and preview.body["target"] == "approved"
+    rules = {item["rule_id"]: item["status"] for item in preview.body["items"]}
+    assert rules["four-eyes-approval"] == "not_applicable" and rules["accuracy-minimum"] == "pass"
+    stay = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=draft")
+    assert stay.status == 409 and stay.body["error"]["details"]["allowed"] == ["under_review", "retired"]
     assert api.get("/api/v1/models/9999/compliance-check").status == 404
 
 

@@ -1,6 +1,7 @@
 /** One typed function per route of docs/api.md that the dashboard uses. */
 import type { ApiClient } from './client';
 import type {
+  ActivePolicy,
   ApprovalRecord,
   AttestationRequest,
   ClassificationRequest,
@@ -8,6 +9,7 @@ import type {
   EuDatabaseRecord,
   Questionnaire,
   AuditQuery,
+  AuditExportLink,
   AuditRecord,
   AuditVerification,
   ComplianceCheck,
@@ -68,6 +70,10 @@ export class GovernanceApi {
     return this.http.get(`/models/${modelId}/versions`, { query: { limit: 100 }, signal });
   }
 
+  getVersion(id: number, signal?: AbortSignal): Promise<Version> {
+    return this.http.get(`/versions/${id}`, { signal });
+  }
+
   createVersion(body: VersionCreate): Promise<Version> {
     return this.http.post('/versions', body);
   }
@@ -113,8 +119,18 @@ export class GovernanceApi {
     return this.http.post('/teams', { slug, display_name: displayName });
   }
 
-  complianceCheck(modelId: number, signal?: AbortSignal): Promise<ComplianceCheck> {
-    return this.http.get(`/models/${modelId}/compliance-check`, { signal });
+  /** The model's audit bundle (records + manifest) for offline verification, as an expiring link. */
+  exportModelAudit(modelId: number): Promise<AuditExportLink> {
+    return this.http.get(`/models/${modelId}/audit-logs/export`, { headers: { Accept: 'application/json' } });
+  }
+
+  /** The active policy's checklist for the model's next step, or for `target` when given. */
+  complianceCheck(modelId: number, signal?: AbortSignal, target?: ComplianceStatus): Promise<ComplianceCheck> {
+    return this.http.get(`/models/${modelId}/compliance-check`, { query: target ? { target } : undefined, signal });
+  }
+
+  activePolicy(signal?: AbortSignal): Promise<ActivePolicy> {
+    return this.http.get('/policies/active', { signal });
   }
 
   obligations(modelId: number, signal?: AbortSignal): Promise<Obligations> {

@@ -3601,8 +3601,10 @@ export interface operations {
                 limit?: number;
                 /** @description Exact name, case-insensitive. */
                 name?: string | null;
+                /** @description By name, A to Z (asc) or Z to A (desc). */
+                order?: "asc" | "desc";
                 owner?: string | null;
-                /** @description Name prefix, case-insensitive. */
+                /** @description Part of the name, case-, accent- and punctuation-insensitive (three characters or more; shorter texts match the start of names). */
                 q?: string | null;
                 risk_level?: components["schemas"]["RiskLevel"] | null;
                 /** @description The owning team's slug. */

@@ -50,6 +50,10 @@ export type AuditRecord = Schemas['AuditRecordOut'];
 export type ChainBreak = Schemas['ChainBreakOut'];
 export type AuditVerification = Schemas['ChainVerificationOut'];
 export type ComplianceReportLink = Schemas['ReportLinkOut'];
+/** `GET /models/{id}/audit-logs/export`: an expiring link to the model's verifiable audit bundle. */
+export type AuditExportLink = Schemas['ExportLinkOut'];
+/** A rule of the active policy an approved model no longer meets, as the policy monitor found it. */
+export type PolicyViolation = Schemas['PolicyViolationOut'];
 /** One rule a policy engine found broken (409/422 `details.failed_rules`), read leniently from an error's details. */
 export type FailedRule = Pick<Schemas['FailedRuleOut'], 'rule' | 'reason'> & Partial<Pick<Schemas['FailedRuleOut'], 'article' | 'rule_id'>>;
 export type ComplianceCheckItem = Schemas['CheckItemOut'];
@@ -95,5 +99,32 @@ export interface ModelQuery {
   compliance_status?: string;
   owner?: string;
   domain?: string;
+  /** Any part of the name (three characters or more; shorter texts match the start). */
   q?: string;
+  /** By name: `asc` (default) or `desc`. */
+  order?: 'asc' | 'desc';
 }
+
+/**
+ * One rule of a policy set. The contract leaves a policy document open (`{[key]: unknown}`, its rules are
+ * validated by the policy engine); the fields the forms read are named here.
+ */
+export interface PolicyRule {
+  id: string;
+  kind: string;
+  article: string;
+  description: string;
+  risk_levels: RiskLevel[];
+  transitions: ComplianceStatus[];
+  fields?: string[];
+  metric?: string;
+  min?: number | null;
+  max?: number | null;
+  when_missing?: string;
+  any_of?: string[];
+  max_age_days?: number;
+  metrics?: string[] | null;
+}
+
+/** `GET /policies/active`: the policy set the hub enforces now, its document's rules as the forms read them. */
+export type ActivePolicy = Omit<Schemas['PolicyVersionOut'], 'document'> & { document: { name?: string; rules: PolicyRule[] } };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tokensFor } from '../test/helpers';
-import { REFRESH_MARGIN_MS, SessionManager } from './session';
+import { HANDOVER_WAIT_MS, REFRESH_MARGIN_MS, SessionManager, type TabChannel } from './session';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -63,5 +63,54 @@ describe('SessionManager', () => {
     await vi.advanceTimersByTimeAsync(2_000);
     expect(refresher.refresh).toHaveBeenCalledTimes(1);
     manager.signOut();
+  });
+});
+
+/** Two tabs of one origin: a pair of channels that deliver to each other, as BroadcastChannel does. */
+function linkedChannels(): [TabChannel, TabChannel] {
+  const a: TabChannel = { onmessage: null, postMessage: (m) => queueMicrotask(() => b.onmessage?.({ data: m } as MessageEvent)) };
+  const b: TabChannel = { onmessage: null, postMessage: (m) => queueMicrotask(() => a.onmessage?.({ data: m } as MessageEvent)) };
+  return [a, b];
+}
+
+function memoryStorage(): Storage {
+  const data = new Map<string, string>();
+  return {
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+    clear: () => data.clear(),
+    key: () => null,
+    length: 0,
+  } as Storage;
+}
+
+describe('SessionManager across tabs', () => {
+  it('hands the session of an open tab to a new tab, and signs both out together', async () => {
+    const [first, second] = linkedChannels();
+    const refresher = { refresh: vi.fn() };
+    const opened = new SessionManager(refresher, memoryStorage(), Date.now, first);
+    opened.setTokens(tokensFor('auditor', 'demo-auditor'));
+    // When a link is opened in a new tab (its own, empty session storage)
+    const newTab = new SessionManager(refresher, memoryStorage(), Date.now, second);
+    await newTab.ready;
+    expect(newTab.getSession()?.username).toBe('demo-auditor');
+    // And the user signs out in the new tab: the first tab is signed out too
+    newTab.signOut('user');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(opened.getSession()).toBeNull();
+  });
+
+  it('lets a new tab with no other tab open go to sign-in after a short wait', async () => {
+    const [alone] = linkedChannels();
+    vi.useFakeTimers();
+    const manager = new SessionManager({ refresh: vi.fn() }, memoryStorage(), Date.now, alone);
+    let settled = false;
+    void manager.ready.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(HANDOVER_WAIT_MS - 1);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled).toBe(true);
+    expect(manager.getSession()).toBeNull();
   });
 });

@@ -18,6 +18,22 @@ export interface Session {
 
 export type SignOutReason = 'user' | 'expired';
 
+/** How long a new tab waits for another open tab of the hub to hand over its session. */
+export const HANDOVER_WAIT_MS = 400;
+
+/** The messages open tabs of the same origin exchange (BroadcastChannel never crosses origins). */
+type TabMessage = { type: 'request' } | { type: 'session'; tokens: Tokens } | { type: 'signout' };
+
+/** The part of BroadcastChannel the session manager uses (injectable in tests). */
+export interface TabChannel {
+  postMessage(message: TabMessage): void;
+  onmessage: ((event: MessageEvent<TabMessage>) => void) | null;
+}
+
+function defaultChannel(): TabChannel | null {
+  return typeof BroadcastChannel === 'undefined' ? null : (new BroadcastChannel('govhub.session') as unknown as TabChannel);
+}
+
 export function sessionFromTokens(tokens: Tokens): Session {
   const claims = decodeJwt(tokens.idToken);
   return {
@@ -35,14 +51,48 @@ export class SessionManager {
   private inflightRefresh: Promise<string | null> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   lastSignOutReason: SignOutReason | null = null;
+  /**
+   * Settles once the session is known: at once when this tab has one, else when another open tab
+   * answered or HANDOVER_WAIT_MS passed. A link opened in a new tab so keeps the session, with tokens
+   * still held only by the tabs of this origin (as sessionStorage holds them) and gone when the last closes.
+   */
+  readonly ready: Promise<void>;
 
   constructor(
     private readonly refresher: TokenRefresher,
     private readonly storage: Storage | null = typeof window === 'undefined' ? null : window.sessionStorage,
     private readonly now: () => number = Date.now,
+    private readonly channel: TabChannel | null = typeof window === 'undefined' ? null : defaultChannel(),
   ) {
     this.session = this.restore();
     this.schedule();
+    this.ready = this.joinOtherTabs();
+  }
+
+  private joinOtherTabs(): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return Promise.resolve();
+    let handedOver: (() => void) | null = null;
+    channel.onmessage = (event) => {
+      const message = event.data;
+      if (message.type === 'request' && this.session) {
+        channel.postMessage({ type: 'session', tokens: this.session.tokens });
+      } else if (message.type === 'session' && !this.session && message.tokens.expiresAt > this.now()) {
+        this.setTokens(message.tokens);
+        handedOver?.();
+      } else if (message.type === 'signout' && this.session) {
+        this.endSession('user');
+      }
+    };
+    if (this.session) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, HANDOVER_WAIT_MS);
+      handedOver = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      channel.postMessage({ type: 'request' });
+    });
   }
 
   getSession = (): Session | null => this.session;
@@ -62,7 +112,13 @@ export class SessionManager {
     return session;
   }
 
+  /** Ends the session here and, when the user asked, in every other open tab of the hub. */
   signOut(reason: SignOutReason = 'user'): void {
+    if (reason === 'user') this.channel?.postMessage({ type: 'signout' });
+    this.endSession(reason);
+  }
+
+  private endSession(reason: SignOutReason): void {
     this.session = null;
     this.lastSignOutReason = reason;
     this.storage?.removeItem(STORAGE_KEY);

@@ -11,7 +11,9 @@ const STATUS_CHART_COLORS: Record<string, string> = { ...STATUS_COLORS, draft: '
 export function RiskBarChart({ stats }: { stats: DashboardStats }) {
   useEffect(() => markOnce(DASHBOARD_MARKS.riskChart), []);
   const data = RISK_LEVELS.map((level) => ({ level: RISK_LABELS[level], [level]: stats.by_risk_level[level] ?? 0 }));
+  // The same counts are in the risk × status table; the drawing is hidden from screen readers.
   return (
+    <div aria-hidden>
     <BarChart
       h={240}
       data={data}
@@ -24,8 +26,8 @@ export function RiskBarChart({ stats }: { stats: DashboardStats }) {
       withBarValueLabel
       yAxisProps={{ allowDecimals: false, width: 32 }}
       maxBarWidth={56}
-      aria-label="Models by risk level"
     />
+    </div>
   );
 }
 
@@ -39,16 +41,19 @@ export function StatusDonutChart({ stats }: { stats: DashboardStats }) {
   if (data.length === 0) {
     data.push({ name: 'No models', value: 1, color: 'gray.2' });
   }
+  // The legend beside the donut lists each status with its count.
   return (
+    <div aria-hidden>
     <DonutChart
       data={data}
       size={180}
       thickness={26}
       withLabelsLine={false}
+      pieProps={{ rootTabIndex: -1 }}
       withTooltip
       tooltipDataSource="segment"
       chartLabel={`${stats.total} total`}
-      aria-label="Models by status"
     />
+    </div>
   );
 }

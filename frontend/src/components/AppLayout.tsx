@@ -1,7 +1,7 @@
 import { ActionIcon, AppShell, Avatar, Box, Burger, Button, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChartPie, IconCube, IconListDetails, IconLogout, IconUsersGroup } from '@tabler/icons-react';
-import { Suspense } from 'react';
+import { Suspense, type MouseEvent } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
 import { RoleBadge } from './Badges';
@@ -21,6 +21,10 @@ export function AppLayout() {
   const location = useLocation();
 
   return (
+    <>
+    <a href="#main" className="skip-link" onClick={skipToMain}>
+      Skip to main content
+    </a>
     <AppShell
       header={{ height: 60 }}
       navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
@@ -29,7 +33,7 @@ export function AppLayout() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Main navigation" aria-expanded={opened} />
             <Link to="/models" style={{ color: 'inherit', textDecoration: 'none' }} aria-label="AI Governance Hub home">
               <Logo />
             </Link>
@@ -83,7 +87,7 @@ export function AppLayout() {
         </Stack>
       </AppShell.Navbar>
 
-      <AppShell.Main bg="var(--mantine-color-gray-0)">
+      <AppShell.Main bg="var(--mantine-color-gray-0)" id="main" tabIndex={-1}>
         <Box maw={1280} mx="auto">
           <Suspense fallback={<LoadingState />}>
             <Outlet />
@@ -91,5 +95,13 @@ export function AppLayout() {
         </Box>
       </AppShell.Main>
     </AppShell>
+    </>
   );
+}
+
+/** Moves focus past the header and navigation, without the hash reaching the router. */
+function skipToMain(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  const target = document.getElementById('page-title') ?? document.getElementById('main');
+  target?.focus();
 }

@@ -8,6 +8,7 @@ export function LoadMore({
   onLoadMore,
   shown,
   noun,
+  total = null,
 }: {
   hasMore: boolean;
   loading: boolean;
@@ -15,13 +16,15 @@ export function LoadMore({
   onLoadMore: () => void;
   shown: number;
   noun: string;
+  /** How many there are in all, when known. */
+  total?: number | null;
 }) {
   return (
     <Center pt="md">
       <Stack gap={6} align="center">
         {hasMore ? (
           <Button variant="default" onClick={onLoadMore} loading={loading}>
-            Load more
+            {total !== null && total > shown ? `Load more (${total - shown} left)` : 'Load more'}
           </Button>
         ) : (
           <Text size="xs" c="dimmed">

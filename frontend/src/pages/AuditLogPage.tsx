@@ -1,19 +1,27 @@
-import { Anchor, Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Anchor, Button, Card, Collapse, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue, useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { IconAdjustmentsHorizontal, IconDownload, IconFileZip } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useApi } from '../api/ApiContext';
 import { ApiError } from '../api/client';
-import { AUDIT_ACTIONS, AUDIT_ENTITIES, type AuditQuery, type AuditRecord } from '../api/types';
-import { ChangeList } from '../components/audit/AuditTimeline';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, type AuditQuery, type AuditRecord, type Model, type Page } from '../api/types';
+import { ChangeList, RecordObject } from '../components/audit/AuditTimeline';
+import { ChainSummary } from '../components/audit/ChainSummary';
 import { RoleBadge } from '../components/Badges';
 import { LoadMore } from '../components/LoadMore';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { useAsync } from '../hooks/useAsync';
+import { useModelNames } from '../hooks/useNames';
 import { usePagedList } from '../hooks/usePagedList';
-import { formatDateTime, humanizeAction } from '../lib/format';
+import { auditCsv, download } from '../lib/auditExport';
+import { errorMessage, formatDateTime, humanizeAction } from '../lib/format';
+import { NARROW } from '../lib/layout';
 
-const TEXT_KEYS = ['model_id', 'actor'] as const;
+const TEXT_KEYS = ['actor'] as const;
+/** The CSV export reads at most this many records (pages of 100). */
+const EXPORT_LIMIT = 5000;
 const ACTION_OPTIONS = AUDIT_ACTIONS.map((value) => ({ value, label: humanizeAction(value) }));
 const ENTITY_OPTIONS = AUDIT_ENTITIES.map((value) => ({ value, label: value.charAt(0).toUpperCase() + value.slice(1) }));
 
@@ -28,9 +36,14 @@ export default function AuditLogPage() {
   const api = useApi();
   const [params, setParams] = useSearchParams();
   const [draft, setDraft] = useState<Record<(typeof TEXT_KEYS)[number], string>>(() => ({
-    model_id: params.get('model_id') ?? '',
     actor: params.get('actor') ?? '',
   }));
+  const narrow = useMediaQuery(NARROW) ?? false;
+  const [filtersOpen, filtersToggle] = useDisclosure(false);
+  const [exporting, setExporting] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const models = useAsync<Page<Model>>((signal) => api.listModels({}, null, signal, 100), []);
+  const modelOptions = (models.data?.items ?? []).map((m) => ({ value: String(m.id), label: m.name }));
   const [debounced] = useDebouncedValue(draft, 350);
 
   const setParam = (updates: Record<string, string>) =>
@@ -52,7 +65,6 @@ export default function AuditLogPage() {
     // The URL follows the settled inputs only.
   }, [debounced]);
 
-  const modelIdInvalid = draft.model_id.trim() !== '' && !/^\d+$/.test(draft.model_id.trim());
   const query: AuditQuery = useMemo(() => {
     const q: AuditQuery = {};
     const modelId = params.get('model_id');
@@ -69,23 +81,98 @@ export default function AuditLogPage() {
 
   const list = usePagedList<AuditRecord>((cursor, signal) => api.listAuditLogs(query, cursor, undefined, signal), [queryKey]);
   const unavailable = list.error instanceof ApiError && list.error.status === 404;
+  const names = useModelNames(list.items.map((r) => r.model_id));
+  const nameOf = (id: number) => names[id] ?? (id === 0 ? 'Policy set' : `model #${id}`);
+
+  async function exportCsv() {
+    setExporting('csv');
+    setExportError(null);
+    try {
+      const records: AuditRecord[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<AuditRecord> = await api.listAuditLogs(query, cursor, 100);
+        records.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor && records.length < EXPORT_LIMIT);
+      const known: Record<number, string> = { ...names };
+      for (const m of models.data?.items ?? []) known[m.id] = m.name;
+      download(`audit-log-${new Date().toISOString().slice(0, 10)}.csv`, new Blob([auditCsv(records, known)], { type: 'text/csv;charset=utf-8' }));
+    } catch (error) {
+      setExportError(errorMessage(error));
+    } finally {
+      setExporting(null);
+    }
+  }
+
+  async function exportBundle() {
+    if (!query.model_id) return;
+    setExporting('bundle');
+    setExportError(null);
+    try {
+      const link = await api.exportModelAudit(Number(query.model_id));
+      window.location.assign(link.download_url);
+    } catch (error) {
+      setExportError(errorMessage(error));
+    } finally {
+      setExporting(null);
+    }
+  }
 
   return (
     <>
       <PageHeader
         title="Audit log"
         description="Who changed what, when and why, across every model. Records are immutable and hash-chained per model."
+        actions={
+          <>
+            <Button variant="default" leftSection={<IconDownload size={16} />} onClick={exportCsv} loading={exporting === 'csv'}>
+              Export CSV
+            </Button>
+            <Button
+              variant="default"
+              leftSection={<IconFileZip size={16} />}
+              onClick={exportBundle}
+              loading={exporting === 'bundle'}
+              disabled={!query.model_id}
+              title={query.model_id ? undefined : 'Choose a model: each model has its own hash chain and bundle'}
+            >
+              Verifiable bundle
+            </Button>
+          </>
+        }
       />
+      {exportError && (
+        <Alert color="red" variant="light" mb="md" role="alert" title="Export failed">
+          {exportError}
+        </Alert>
+      )}
+      <ChainSummary />
       <Paper p="md" mb="md" component="section" aria-label="Filters">
+        {narrow && (
+          <Button
+            variant="default"
+            leftSection={<IconAdjustmentsHorizontal size={16} />}
+            onClick={filtersToggle.toggle}
+            aria-expanded={filtersOpen}
+            aria-controls="audit-filters"
+            mb={filtersOpen ? 'sm' : 0}
+          >
+            {filtered ? `Filters (${[...params.keys()].length})` : 'Filters'}
+          </Button>
+        )}
+        <Collapse in={!narrow || filtersOpen} id="audit-filters">
         <Group gap="sm" align="flex-start" wrap="wrap">
-          <TextInput
-            label="Model ID"
+          <Select
+            label="Model"
             placeholder="Any model"
-            inputMode="numeric"
-            value={draft.model_id}
-            onChange={(e) => setDraft({ ...draft, model_id: e.currentTarget.value })}
-            error={modelIdInvalid ? 'A number' : undefined}
-            w={{ base: '100%', sm: 110 }}
+            data={modelOptions}
+            value={params.get('model_id')}
+            onChange={(value) => setParam({ model_id: value ?? '' })}
+            searchable
+            clearable
+            nothingFoundMessage="No model by that name"
+            w={{ base: '100%', sm: 200 }}
           />
           <TextInput
             label="Actor"
@@ -132,7 +219,7 @@ export default function AuditLogPage() {
               color="gray"
               mt={25}
               onClick={() => {
-                setDraft({ model_id: '', actor: '' });
+                setDraft({ actor: '' });
                 setParams(new URLSearchParams(), { replace: true });
               }}
             >
@@ -140,6 +227,7 @@ export default function AuditLogPage() {
             </Button>
           )}
         </Group>
+        </Collapse>
       </Paper>
 
       <Paper p={0} component="section" aria-label="Audit records">
@@ -155,61 +243,69 @@ export default function AuditLogPage() {
           <EmptyState title={filtered ? 'No records match these filters' : 'No audit records yet'}>
             {filtered ? 'Widen the date range or clear the filters.' : 'Every change to a model will be recorded here.'}
           </EmptyState>
+        ) : narrow ? (
+          <Stack gap="sm" p="sm" component="ul" aria-label="Audit records" style={{ listStyle: 'none', margin: 0 }}>
+            {list.items.map((record) => (
+              <Card key={`${record.model_id}-${record.sequence}`} component="li" padding="sm">
+                <Text size="sm" fw={600}>
+                  {humanizeAction(record.action)} · <RecordObject record={record} inline />
+                </Text>
+                <Anchor component={Link} to={`/models/${record.model_id}?tab=audit`} size="sm">
+                  {nameOf(record.model_id)}
+                </Anchor>
+                <Text size="xs" c="dimmed">
+                  {formatDateTime(record.time)} · {record.actor?.username ?? 'unknown'} · record {record.sequence}
+                </Text>
+                {record.reason && <Text size="sm">“{record.reason}”</Text>}
+                <ChangeList record={record} />
+              </Card>
+            ))}
+          </Stack>
         ) : (
-          <Table.ScrollContainer minWidth={900}>
-            <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Audit records" highlightOnHover>
-              <Table.Thead bg="var(--mantine-color-gray-0)">
-                <Table.Tr>
-                  <Table.Th>Time</Table.Th>
-                  <Table.Th>Model</Table.Th>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Actor</Table.Th>
-                  <Table.Th>Reason and changes</Table.Th>
+          <Table verticalSpacing="sm" horizontalSpacing="sm" aria-label="Audit records" highlightOnHover layout="fixed">
+            <Table.Thead bg="var(--mantine-color-gray-0)">
+              <Table.Tr>
+                <Table.Th w={150}>Time</Table.Th>
+                <Table.Th w={190}>Model</Table.Th>
+                <Table.Th w={170}>Action</Table.Th>
+                <Table.Th w={150}>Actor</Table.Th>
+                <Table.Th>Reason and changes</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.items.map((record) => (
+                <Table.Tr key={`${record.model_id}-${record.sequence}`} style={{ verticalAlign: 'top' }}>
+                  <Table.Td>
+                    <Text size="sm">{formatDateTime(record.time)}</Text>
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                    <Anchor component={Link} to={`/models/${record.model_id}?tab=audit`} size="sm">
+                      {nameOf(record.model_id)}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      record {record.sequence}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                    <Text size="sm" fw={600}>
+                      {humanizeAction(record.action)}
+                    </Text>
+                    <RecordObject record={record} />
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                    <Text size="sm">{record.actor?.username ?? 'unknown'}</Text>
+                    {record.actor?.role && <RoleBadge role={record.actor.role} size="xs" />}
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                    <Text size="sm" c={record.reason ? undefined : 'dimmed'}>
+                      {record.reason || '—'}
+                    </Text>
+                    <ChangeList record={record} />
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.items.map((record) => (
-                  <Table.Tr key={`${record.model_id}-${record.sequence}`}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Text size="sm">{formatDateTime(record.time)}</Text>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Anchor component={Link} to={`/models/${record.model_id}?tab=audit`} size="sm">
-                        #{record.model_id}
-                      </Anchor>
-                      <Text span size="xs" c="dimmed" ff="monospace">
-                        {' '}
-                        seq {record.sequence}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Text size="sm" fw={600}>
-                        {humanizeAction(record.action)}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {record.entity ?? ''}
-                        {record.entity && record.entity !== 'model' && record.entity_id != null ? ` #${record.entity_id}` : ''}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                          {record.actor?.username ?? 'unknown'}
-                        </Text>
-                        {record.actor?.role && <RoleBadge role={record.actor.role} size="xs" />}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" c={record.reason ? undefined : 'dimmed'} lineClamp={2}>
-                        {record.reason || '—'}
-                      </Text>
-                      <ChangeList record={record} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+              ))}
+            </Table.Tbody>
+          </Table>
         )}
       </Paper>
       {!list.loading && !list.error && list.items.length > 0 && (

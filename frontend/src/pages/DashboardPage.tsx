@@ -6,9 +6,11 @@ import { useApi } from '../api/ApiContext';
 import { ApiError } from '../api/client';
 import { RISK_LEVELS, STATUSES, type AuditRecord, type DashboardStats, type Model, type Page } from '../api/types';
 import { RiskBadge, StatusBadge } from '../components/Badges';
+import { ApprovalTrend, NeedsAttention, TeamBreakdown } from '../components/dashboard/Attention';
 import { PageHeader } from '../components/PageHeader';
-import { EmptyState, ErrorState, LoadingState, NotAvailable } from '../components/States';
+import { ErrorState, LoadingState, NotAvailable } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
+import { useModelNames } from '../hooks/useNames';
 import { STATUS_COLORS, STATUS_LABELS, formatRelative, humanizeAction } from '../lib/format';
 import { DASHBOARD_MARKS, markOnce } from '../lib/perf';
 
@@ -18,7 +20,6 @@ function loadCharts() {
   chartsModule ??= import('../charts/DashboardCharts');
   return chartsModule;
 }
-const REVIEW_QUEUE_SIZE = 8;
 const RiskBarChart = lazy(() => loadCharts().then((m) => ({ default: m.RiskBarChart })));
 const StatusDonutChart = lazy(() => loadCharts().then((m) => ({ default: m.StatusDonutChart })));
 
@@ -39,47 +40,6 @@ function StatCard({ label, value, icon, color }: { label: string; value: number;
         </ThemeIcon>
       </Group>
     </Card>
-  );
-}
-
-/** Models waiting for a compliance decision: the registry filtered to `under_review`. */
-function ReviewQueue() {
-  const api = useApi();
-  const queue = useAsync<Page<Model>>(
-    (signal) => api.listModels({ compliance_status: 'under_review' }, null, signal, REVIEW_QUEUE_SIZE),
-    [],
-  );
-  if (queue.loading) return <LoadingState label="Loading the review queue…" />;
-  if (queue.error) return <ErrorState error={queue.error} onRetry={queue.reload} title="Could not load the review queue" />;
-  const models = queue.data?.items ?? [];
-  if (models.length === 0) {
-    return (
-      <EmptyState title="Nothing to review" icon="✓">
-        No model is waiting for a compliance decision.
-      </EmptyState>
-    );
-  }
-  return (
-    <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Models awaiting review">
-      {models.map((model) => (
-        <Group key={model.id} justify="space-between" component="li" wrap="nowrap">
-          <Stack gap={0} style={{ minWidth: 0 }}>
-            <Anchor component={Link} to={`/models/${model.id}`} fw={600} size="sm" truncate>
-              {model.name}
-            </Anchor>
-            <Text size="xs" c="dimmed" truncate>
-              {model.owner} · waiting since {formatRelative(model.updated_at)}
-            </Text>
-          </Stack>
-          <RiskBadge level={model.risk_level} />
-        </Group>
-      ))}
-      {queue.data?.next_cursor && (
-        <Anchor component={Link} to="/models?compliance_status=under_review" size="sm">
-          See all models under review
-        </Anchor>
-      )}
-    </Stack>
   );
 }
 
@@ -120,6 +80,7 @@ function OverrideList() {
 function RecentChanges() {
   const api = useApi();
   const recent = useAsync<Page<AuditRecord>>((signal) => api.listAuditLogs({}, null, 10, signal), []);
+  const names = useModelNames((recent.data?.items ?? []).map((r) => r.model_id));
   if (recent.loading) return <LoadingState label="Loading recent changes…" />;
   if (recent.error instanceof ApiError && recent.error.status === 404) return <NotAvailable what="The change feed" />;
   if (recent.error) return <ErrorState error={recent.error} onRetry={recent.reload} title="Could not load recent changes" />;
@@ -134,7 +95,7 @@ function RecentChanges() {
               {humanizeAction(item.action)}
               {item.entity && item.entity !== 'model' ? ` ${item.entity} on` : ''}{' '}
               <Anchor component={Link} to={`/models/${item.model_id}`} size="sm">
-                model #{item.model_id}
+                {names[item.model_id] ?? `model #${item.model_id}`}
               </Anchor>
             </Text>
             <Text size="xs" c="dimmed" truncate>
@@ -225,7 +186,7 @@ export default function DashboardPage() {
         <ErrorState error={stats.error} onRetry={stats.reload} title="Could not load the dashboard" />
       ) : (
         <Stack gap="md">
-          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md">
+          <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
             <StatCard label="Total models" value={stats.data.total} icon={<IconCube size={22} />} color="indigo" />
             <StatCard
               label="High risk or above"
@@ -248,9 +209,37 @@ export default function DashboardPage() {
           </SimpleGrid>
 
           <Grid gutter="md">
+            <Grid.Col span={{ base: 12, md: 6 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="Needs attention">
+                <Title order={2} fz="md" mb="md">
+                  Needs attention
+                </Title>
+                <NeedsAttention />
+                <Title order={3} fz="sm" mt="md" mb={6}>
+                  Classification overrides
+                </Title>
+                <OverrideList />
+              </Card>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 6 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="Recent changes">
+                <Group justify="space-between" mb="md">
+                  <Title order={2} fz="md">
+                    Recent changes
+                  </Title>
+                  <Anchor component={Link} to="/audit" size="sm">
+                    Full audit log
+                  </Anchor>
+                </Group>
+                <RecentChanges />
+              </Card>
+            </Grid.Col>
+          </Grid>
+
+          <Grid gutter="md">
             <Grid.Col span={{ base: 12, md: 7 }}>
               <Card padding="lg" h="100%" component="section" aria-label="Models by risk level">
-                <Title order={3} fz="md" mb="md">
+                <Title order={2} fz="md" mb="md">
                   Models by risk level
                 </Title>
                 <Suspense fallback={<Skeleton h={240} />}>
@@ -260,7 +249,7 @@ export default function DashboardPage() {
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 5 }}>
               <Card padding="lg" h="100%" component="section" aria-label="Models by status">
-                <Title order={3} fz="md" mb="md">
+                <Title order={2} fz="md" mb="md">
                   Models by status
                 </Title>
                 <Group justify="center" gap="xl" wrap="wrap">
@@ -282,44 +271,32 @@ export default function DashboardPage() {
             </Grid.Col>
           </Grid>
 
+          <Grid gutter="md">
+            <Grid.Col span={{ base: 12, md: 5 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="Approvals over time">
+                <Title order={2} fz="md" mb="md">
+                  Approvals over time
+                </Title>
+                <ApprovalTrend />
+              </Card>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 7 }}>
+              <Card padding="lg" h="100%" component="section" aria-label="By team">
+                <Title order={2} fz="md" mb="md">
+                  By team
+                </Title>
+                <TeamBreakdown total={stats.data.total} />
+              </Card>
+            </Grid.Col>
+          </Grid>
+
           <Card padding="lg" component="section" aria-label="Risk by status matrix">
-            <Title order={3} fz="md" mb="md">
+            <Title order={2} fz="md" mb="md">
               Risk × status
             </Title>
             <Matrix stats={stats.data} />
           </Card>
 
-          <Grid gutter="md">
-            <Grid.Col span={{ base: 12, md: 6 }}>
-              <Card padding="lg" h="100%" component="section" aria-label="Models awaiting review">
-                <Title order={3} fz="md" mb="md">
-                  Models awaiting review
-                </Title>
-                <ReviewQueue />
-              </Card>
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, md: 6 }}>
-              <Card padding="lg" h="100%" component="section" aria-label="Recent changes">
-                <Group justify="space-between" mb="md">
-                  <Title order={3} fz="md">
-                    Recent changes
-                  </Title>
-                  <Anchor component={Link} to="/audit" size="sm">
-                    Full audit log
-                  </Anchor>
-                </Group>
-                <RecentChanges />
-              </Card>
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, md: 6 }}>
-              <Card padding="lg" h="100%" component="section" aria-label="Classification overrides">
-                <Title order={3} fz="md" mb="md">
-                  Classification overrides
-                </Title>
-                <OverrideList />
-              </Card>
-            </Grid.Col>
-          </Grid>
         </Stack>
       )}
     </>

@@ -20,6 +20,7 @@ import { RiskModal } from '../components/models/RiskModal';
 import { ApprovalSummary } from '../components/models/ApprovalSummary';
 import { StatusDialog } from '../components/models/StatusDialog';
 import { VersionsPanel } from '../components/models/VersionsPanel';
+import { PageTitle } from '../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime, statusLabel } from '../lib/format';
@@ -112,9 +113,7 @@ export default function ModelDetailPage() {
 
       <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap" gap="md">
         <Stack gap={6}>
-          <Title order={2} fz={26}>
-            {m.name}
-          </Title>
+          <PageTitle title={m.name}>{m.name}</PageTitle>
           <Group gap="xs">
             <RiskBadge level={m.risk_level} size="lg" />
             <StatusBadge status={m.compliance_status} size="lg" />
@@ -294,7 +293,7 @@ export default function ModelDetailPage() {
         </Tabs.Panel>
 
         <Tabs.Panel value="compliance">
-          <CompliancePanel modelId={m.id} revision={m.revision} canWrite={auth.canWrite} />
+          <CompliancePanel modelId={m.id} revision={m.revision} status={m.compliance_status} canWrite={auth.canWrite} />
         </Tabs.Panel>
 
         <Tabs.Panel value="audit">
@@ -320,6 +319,9 @@ export default function ModelDetailPage() {
                 ? `Sign-off recorded: ${next.approval?.signoffs.length} of ${next.approval?.required_signoffs}`
                 : `Status changed to ${statusLabel(next.compliance_status)}`,
             )(next);
+            // The approved and latest versions, as the registry now records them.
+            void reloadModel();
+            versions.reload();
           }} />
         </>
       )}

@@ -30,8 +30,25 @@ describe('ModelsPage', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Load more' }));
     expect(await screen.findByRole('link', { name: 'resume-screener' })).toBeInTheDocument();
     expect(screen.getByText('Showing all 3 models')).toBeInTheDocument();
-    const lists = requests.filter((r) => r.path === '/models');
-    expect(lists.map((r) => r.query.get('cursor'))).toEqual([null, 'page-2']);
+    expect(requests.filter((r) => r.path === '/models').map((r) => r.query.get('cursor'))).toEqual([null, 'page-2']);
+  });
+
+  it('shows the total from the counters and sorts by name on request', async () => {
+    const { requests } = renderPage(<ModelsPage />, {
+      role: 'auditor',
+      path: '/models?risk_level=high',
+      routes: {
+        'GET /models': json(200, listing),
+        'GET /dashboard/stats': json(200, { total: 9, by_risk_level: { high: 5 }, by_status: {}, matrix: {} }),
+      },
+    });
+    expect(await screen.findByText('Showing 2 of 5 models')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Load more (3 left)' })).toBeInTheDocument();
+    const header = screen.getByRole('columnheader', { name: /Name/ });
+    expect(header).toHaveAttribute('aria-sort', 'ascending');
+    await userEvent.click(within(header).getByRole('button'));
+    await waitFor(() => expect(requests.filter((r) => r.path === '/models').at(-1)?.query.get('order')).toBe('desc'));
+    expect(screen.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'descending');
   });
 
   it('passes the URL filters to the API', async () => {

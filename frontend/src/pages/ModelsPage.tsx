@@ -1,22 +1,26 @@
-import { Anchor, Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { Anchor, Button, Card, Collapse, Group, Paper, Select, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useDebouncedValue, useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconAdjustmentsHorizontal, IconPlus, IconSearch, IconSortAscendingLetters, IconSortDescendingLetters } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useApi } from '../api/ApiContext';
-import { STATUSES, type Model, type ModelQuery, type Team } from '../api/types';
+import { STATUSES, type DashboardStats, type Model, type ModelQuery, type Team } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { LoadMore } from '../components/LoadMore';
 import { PageHeader } from '../components/PageHeader';
 import { RISK_OPTIONS, RegisterModelModal } from '../components/models/RegisterModelModal';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { useAsync } from '../hooks/useAsync';
 import { usePagedList } from '../hooks/usePagedList';
 import { STATUS_LABELS, formatRelative } from '../lib/format';
+import { NARROW } from '../lib/layout';
+import { totalFromCounters } from '../lib/totals';
+
 
 const STATUS_OPTIONS = STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
-const FILTER_KEYS = ['q', 'team', 'risk_level', 'compliance_status', 'owner', 'domain'] as const;
+const FILTER_KEYS = ['q', 'team', 'risk_level', 'compliance_status', 'owner', 'domain', 'order'] as const;
 
 /** A text filter that edits locally and reaches the URL after a short pause. */
 function useDebouncedParam(params: URLSearchParams, setParam: (key: string, value: string) => void, key: string) {
@@ -71,9 +75,16 @@ export default function ModelsPage() {
     [params],
   );
   const filterKey = JSON.stringify(filters);
-  const filtered = Object.keys(filters).length > 0;
+  const activeFilters = Object.keys(filters).filter((k) => k !== 'order').length;
+  const filtered = activeFilters > 0;
+  const narrow = useMediaQuery(NARROW) ?? false;
+  const [filtersOpen, filtersToggle] = useDisclosure(false);
+  const descending = params.get('order') === 'desc';
 
   const list = usePagedList<Model>((cursor, signal) => api.listModels(filters, cursor, signal), [filterKey]);
+  const stats = useAsync<DashboardStats>((signal) => api.dashboardStats(signal), []);
+  const total = totalFromCounters(stats.data, filters);
+  const sortByName = () => setParam('order', descending ? '' : 'desc');
 
   const clearFilters = () => {
     setQ('');
@@ -97,10 +108,27 @@ export default function ModelsPage() {
       />
 
       <Paper p="md" mb="md" component="section" aria-label="Filters">
+        {narrow && (
+          <Group justify="space-between" mb={filtersOpen ? 'sm' : 0}>
+            <Button
+              variant="default"
+              leftSection={<IconAdjustmentsHorizontal size={16} />}
+              onClick={filtersToggle.toggle}
+              aria-expanded={filtersOpen}
+              aria-controls="model-filters"
+            >
+              {filtered ? `Filters (${activeFilters})` : 'Filters'}
+            </Button>
+            <Button variant="subtle" onClick={sortByName} leftSection={descending ? <IconSortDescendingLetters size={16} /> : <IconSortAscendingLetters size={16} />}>
+              {descending ? 'Name Z–A' : 'Name A–Z'}
+            </Button>
+          </Group>
+        )}
+        <Collapse in={!narrow || filtersOpen} id="model-filters">
         <Group gap="sm" align="flex-end" wrap="wrap">
           <TextInput
             label="Search by name"
-            placeholder="Name starts with…"
+            placeholder="Any part of the name"
             leftSection={<IconSearch size={16} />}
             value={q}
             onChange={(e) => setQ(e.currentTarget.value)}
@@ -153,7 +181,13 @@ export default function ModelsPage() {
             </Button>
           )}
         </Group>
+        </Collapse>
       </Paper>
+      {total !== null && !list.loading && !list.error && (
+        <Text size="sm" c="dimmed" mb="xs" aria-live="polite" data-testid="model-count">
+          {list.items.length < total ? `Showing ${list.items.length} of ${total} models` : `${total} ${total === 1 ? 'model' : 'models'}`}
+        </Text>
+      )}
 
       <Paper p={0} component="section" aria-label="Model list">
         {list.loading ? (
@@ -170,12 +204,21 @@ export default function ModelsPage() {
                 ? 'Register your first AI model to start tracking its risk and compliance.'
                 : 'Models appear here once an owner registers them.'}
           </EmptyState>
+        ) : narrow ? (
+          <ModelCards models={list.items} />
         ) : (
           <Table.ScrollContainer minWidth={760}>
             <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label="Models">
               <Table.Thead bg="var(--mantine-color-gray-0)">
                 <Table.Tr>
-                  <Table.Th>Name</Table.Th>
+                  <Table.Th aria-sort={descending ? 'descending' : 'ascending'}>
+                    <UnstyledButton onClick={sortByName} fw={700} fz="sm">
+                      <Group gap={4} wrap="nowrap">
+                        Name
+                        {descending ? <IconSortDescendingLetters size={16} aria-hidden /> : <IconSortAscendingLetters size={16} aria-hidden />}
+                      </Group>
+                    </UnstyledButton>
+                  </Table.Th>
                   <Table.Th>Owner</Table.Th>
                   <Table.Th>Domain</Table.Th>
                   <Table.Th>Risk level</Table.Th>
@@ -241,6 +284,7 @@ export default function ModelsPage() {
           onLoadMore={list.loadMore}
           shown={list.items.length}
           noun={list.items.length === 1 ? 'model' : 'models'}
+          total={total}
         />
       )}
 
@@ -256,5 +300,33 @@ export default function ModelsPage() {
         />
       )}
     </>
+  );
+}
+
+/** The list on a phone: one card per model, risk and status first. */
+function ModelCards({ models }: { models: Model[] }) {
+  return (
+    <Stack gap="sm" p="sm" component="ul" aria-label="Models" style={{ listStyle: 'none', margin: 0 }}>
+      {models.map((model) => (
+        <Card key={model.id} component="li" padding="sm" withBorder>
+          <Group gap={6} mb={6}>
+            <RiskBadge level={model.risk_level} />
+            <StatusBadge status={model.compliance_status} />
+          </Group>
+          <Anchor component={Link} to={`/models/${model.id}`} fw={600}>
+            {model.name}
+          </Anchor>
+          <Text size="sm" c="dimmed">
+            {model.owner}
+            {model.team ? ` · team ${model.team}` : ''}
+            {model.domain ? ` · ${model.domain}` : ''}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {model.latest_version ? `Latest ${model.latest_version.version_tag} · ` : 'No version yet · '}
+            updated {formatRelative(model.updated_at)}
+          </Text>
+        </Card>
+      ))}
+    </Stack>
   );
 }

@@ -1,15 +1,19 @@
 import { Anchor } from '@mantine/core';
 import { Link } from 'react-router';
+import { PageHeader } from '../components/PageHeader';
 import { EmptyState } from '../components/States';
 
 export default function NotFoundPage() {
   return (
-    <EmptyState title="Page not found" icon="?">
-      There is nothing at this address. Go to the{' '}
-      <Anchor component={Link} to="/models">
-        model registry
-      </Anchor>
-      .
-    </EmptyState>
+    <>
+      <PageHeader title="Page not found" />
+      <EmptyState title="Nothing at this address" icon="?">
+        The page may have moved. Go to the{' '}
+        <Anchor component={Link} to="/models">
+          model registry
+        </Anchor>
+        .
+      </EmptyState>
+    </>
   );
 }

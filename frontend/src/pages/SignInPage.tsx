@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
 import { LogoMark } from '../components/Logo';
+import { useDocumentTitle } from '../components/PageHeader';
 import { errorMessage } from '../lib/format';
 
 export default function SignInPage() {
@@ -15,6 +16,7 @@ export default function SignInPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useDocumentTitle('Sign in');
 
   if (auth.session) {
     return <Navigate to={from} replace />;

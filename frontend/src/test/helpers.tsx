@@ -12,7 +12,7 @@ import { AuthProvider, type AuthServices } from '../auth/AuthContext';
 import type { Role } from '../auth/roles';
 import { SessionManager } from '../auth/session';
 import type { Tokens } from '../auth/tokens';
-import { theme } from '../theme';
+import { cssVariablesResolver, theme } from '../theme';
 
 function b64url(value: object): string {
   return btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -138,7 +138,7 @@ export function renderPage(
   const { fetch, requests } = fakeFetch(routes);
   const api = new GovernanceApi(new ApiClient('/api/v1', manager, fetch));
   const result = render(
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <Notifications />
       <AuthProvider services={services} mode="local">
         <ApiProvider api={api}>

@@ -30,3 +30,6 @@ class ResizeObserverStub {
   disconnect() {}
 }
 window.ResizeObserver = ResizeObserverStub as unknown as typeof ResizeObserver;
+
+// Each test's session manager is its own "tab": none may hand its session to another test's.
+Reflect.deleteProperty(globalThis, 'BroadcastChannel');

@@ -59,7 +59,7 @@ def register_model(
     if oversight_plan:
         dialog.get_by_label("Human oversight plan").fill(oversight_plan)
     dialog.get_by_role("button", name="Register", exact=True).click()
-    expect(page.get_by_role("heading", name=name, level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
     expect(page.get_by_label("Status: Draft").first).to_be_visible()
 
 

@@ -64,7 +64,7 @@ def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_
     # When an admin opens it from the dashboard's review queue and approves it with a reason
     sign_in("admin")
     page.goto("/dashboard")
-    page.get_by_role("region", name="Models awaiting review", exact=True).get_by_role("link", name=name).click()
+    page.get_by_role("list", name="Models awaiting review", exact=True).get_by_role("link", name=name).click()
     expect(page).to_have_url(re.compile(re.escape(model_url)))
     change_status(page, "Approve", "Bias and accuracy reviewed; oversight plan accepted")
 
@@ -137,7 +137,7 @@ def test_scenario_3_admin_retires_a_model_and_finds_it_in_the_audit_log(
     page.get_by_role("button", name="Change status").click()
     dialog = page.get_by_role("dialog", name="Change compliance status")
     expect(dialog).to_contain_text("no further status changes are possible")
-    dialog.get_by_role("button", name="Close").click()
+    dialog.get_by_role("button", name="Close", exact=True).click()
 
     # And the audit log, filtered to this model, shows the retirement with its reason and actor
     page.goto(f"/audit?model_id={model_id}")
@@ -149,7 +149,8 @@ def test_scenario_3_admin_retires_a_model_and_finds_it_in_the_audit_log(
     eventually(page, retirement_is_logged)
     row = page.get_by_role("table", name="Audit records").get_by_role("row").filter(has_text=reason)
     expect(row).to_contain_text("demo-admin")
-    expect(row).to_contain_text(f"#{model_id}")
+    # by the model's name, linked to its page, not by its id
+    expect(row.get_by_role("link", name=name, exact=True)).to_have_attribute("href", f"/models/{model_id}?tab=audit")
 
 
 def test_a_refused_status_change_lists_the_failed_policy_rules(

@@ -66,10 +66,10 @@ def test_sign_in_works_from_the_keyboard_alone(page: Page, stack: dict[str, Any]
     page.keyboard.type(user["password"])
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
-    # And the main navigation is reachable with Tab and followed with Enter
+    # And the main navigation, just before the focused page heading, is reachable with Shift+Tab and followed with Enter
     dashboard = page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Dashboard")
     for _ in range(10):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab")
         if dashboard.evaluate("el => el === document.activeElement"):
             break
     page.keyboard.press("Enter")
@@ -91,3 +91,19 @@ def test_sign_out_revokes_the_refresh_token_at_cognito(page: Page, sign_in: Call
                            aws_access_key_id="local", aws_secret_access_key="local")
     with pytest.raises(cognito.exceptions.NotAuthorizedException):
         cognito.initiate_auth(ClientId=stack["client_id"], AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": held})
+
+
+def test_a_link_opened_in_a_new_tab_keeps_the_session(page: Page, sign_in: Callable[[str], None]) -> None:
+    # Given a signed-in auditor
+    sign_in("auditor")
+    # When they open a deep link in a new tab (its own, empty session storage)
+    tab = page.context.new_page()
+    tab.goto("/audit")
+    # Then the new tab shows the page, signed in, without asking for the password again
+    expect(tab.get_by_role("heading", level=1, name="Audit log")).to_be_visible()
+    expect(tab.get_by_test_id("current-role")).to_have_text("Auditor")
+    # And signing out in the new tab signs the first tab out as well
+    tab.get_by_role("button", name="Sign out").click()
+    page.goto("/models")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    tab.close()

@@ -1,11 +1,17 @@
-import { Group, List, Text, Timeline } from '@mantine/core';
+import { Button, Group, List, Text, Timeline } from '@mantine/core';
+import { useState } from 'react';
 import type { AuditRecord } from '../../api/types';
+import { useVersionTags } from '../../hooks/useNames';
 import { formatAuditValue, formatDateTime, humanizeAction } from '../../lib/format';
 import { RoleBadge } from '../Badges';
 
 /** Bookkeeping fields that change on every write and say nothing to a reader. */
 const NOISE = new Set(['revision', 'updated_at', 'updated_by', 'last_change_reason', 'created_at', 'created_by']);
-const MAX_CHANGES = 6;
+/** Hashes, keys, storage paths and the approval bookkeeping (JSON): kept for evidence, shown when the reader opens the details. */
+const TECHNICAL = /(sha256|hash|_key$|^key$|s3_|etag|object_version|^approval$|snapshot)/;
+/** Fields holding a version id, shown as the version's tag. */
+const VERSION_FIELDS = new Set(['approved_version_id', 'version_id', 'latest_version_id']);
+const SHOWN_FIRST = 3;
 
 function colorFor(action: string): string {
   if (action === 'delete') return 'red';
@@ -16,44 +22,83 @@ function colorFor(action: string): string {
   return 'gray';
 }
 
+function valueText(field: string, value: unknown, tags: Record<number, string>): string {
+  if (VERSION_FIELDS.has(field) && typeof value === 'number') return tags[value] ?? `version #${value}`;
+  return formatAuditValue(field, value);
+}
+
+/** What a record is about, by name: "version v1.2.0", "metric accuracy", "model". */
+export function recordObject(record: AuditRecord, tags: Record<number, string>): string {
+  const entity = record.entity ?? 'model';
+  const after = (field: string) => {
+    const change = record.changes?.[field];
+    const value = change?.after ?? change?.before;
+    return typeof value === 'string' ? value : null;
+  };
+  if (entity === 'version') {
+    const id = typeof record.entity_id === 'number' ? record.entity_id : Number(record.entity_id);
+    return `version ${after('version_tag') ?? tags[id] ?? `#${record.entity_id}`}`;
+  }
+  if (entity === 'metric') return `metric ${after('metric_name') ?? `#${record.entity_id}`}`;
+  return entity;
+}
+
+/** The ids a record refers to that read better as version tags. */
+export function versionIdsOf(record: AuditRecord): number[] {
+  const ids: number[] = [];
+  for (const [field, change] of Object.entries(record.changes ?? {})) {
+    if (!VERSION_FIELDS.has(field)) continue;
+    for (const v of [change.before, change.after]) if (typeof v === 'number') ids.push(v);
+  }
+  if (record.entity === 'version' && typeof record.entity_id === 'number') ids.push(record.entity_id);
+  return ids;
+}
+
+/** A record's changes: the first few in words, the rest (and hashes, keys) behind "Show all". */
 export function ChangeList({ record }: { record: AuditRecord }) {
+  const [open, setOpen] = useState(false);
+  const tags = useVersionTags(versionIdsOf(record));
   const entries = Object.entries(record.changes ?? {}).filter(([field]) => !NOISE.has(field));
   if (entries.length === 0) return null;
-  const shown = entries.slice(0, MAX_CHANGES);
+  const plain = entries.filter(([field]) => !TECHNICAL.test(field));
+  const shown = open ? entries : plain.slice(0, SHOWN_FIRST);
+  const hidden = entries.length - shown.length;
+  const id = `changes-${record.model_id}-${record.sequence}`;
   return (
-    <List size="xs" spacing={2} mt={4} listStyleType="none" aria-label={`Changes in record ${record.sequence}`}>
-      {shown.map(([field, change]) => (
-        <List.Item key={field}>
-          <Text span size="xs" c="dimmed" ff="monospace">
-            {field}
-          </Text>{' '}
-          {record.action === 'create' || change.before === undefined || change.before === null ? (
-            <Text span size="xs">
-              {formatAuditValue(field, change.after)}
-            </Text>
-          ) : (
-            <Text span size="xs">
-              {formatAuditValue(field, change.before)} → <b>{formatAuditValue(field, change.after)}</b>
-            </Text>
-          )}
-        </List.Item>
-      ))}
-      {entries.length > shown.length && (
-        <List.Item>
-          <Text span size="xs" c="dimmed">
-            and {entries.length - shown.length} more
-          </Text>
-        </List.Item>
+    <>
+      <List size="xs" spacing={2} mt={4} listStyleType="none" aria-label={`Changes in record ${record.sequence}`} id={id}>
+        {shown.map(([field, change]) => (
+          <List.Item key={field} style={{ overflowWrap: 'anywhere' }}>
+            <Text span size="xs" c="dimmed" ff="monospace">
+              {field}
+            </Text>{' '}
+            {record.action === 'create' || change.before === undefined || change.before === null ? (
+              <Text span size="xs">
+                {valueText(field, change.after, tags)}
+              </Text>
+            ) : (
+              <Text span size="xs">
+                {valueText(field, change.before, tags)} → <b>{valueText(field, change.after, tags)}</b>
+              </Text>
+            )}
+          </List.Item>
+        ))}
+      </List>
+      {(hidden > 0 || open) && (
+        <Button variant="subtle" size="compact-xs" mt={2} onClick={() => setOpen(!open)} aria-expanded={open} aria-controls={id}>
+          {open ? 'Show fewer' : `Show all ${entries.length} changes`}
+        </Button>
       )}
-    </List>
+    </>
   );
 }
 
 export function AuditTimeline({ records }: { records: AuditRecord[] }) {
   return (
-    <Timeline bulletSize={14} lineWidth={2} aria-label="Audit timeline">
+    <Timeline bulletSize={14} lineWidth={2} role="list" aria-label="Audit timeline">
       {records.map((record) => (
         <Timeline.Item
+          role="listitem"
           key={`${record.model_id}-${record.sequence}`}
           color={colorFor(record.action)}
           title={
@@ -61,14 +106,7 @@ export function AuditTimeline({ records }: { records: AuditRecord[] }) {
               <Text fw={600} size="sm">
                 {humanizeAction(record.action)}
               </Text>
-              {record.entity && (
-                <Text size="xs" c="dimmed">
-                  {record.entity}
-                  {record.entity !== 'model' && record.entity_id !== undefined && record.entity_id !== null
-                    ? ` #${record.entity_id}`
-                    : ''}
-                </Text>
-              )}
+              {record.entity && <RecordObject record={record} />}
               <Text size="xs" c="dimmed" ff="monospace">
                 seq {record.sequence}
               </Text>
@@ -101,5 +139,14 @@ export function AuditTimeline({ records }: { records: AuditRecord[] }) {
         </Timeline.Item>
       ))}
     </Timeline>
+  );
+}
+
+export function RecordObject({ record, inline = false }: { record: AuditRecord; inline?: boolean }) {
+  const tags = useVersionTags(versionIdsOf(record));
+  return (
+    <Text size="xs" c="dimmed" span={inline}>
+      {recordObject(record, tags)}
+    </Text>
   );
 }

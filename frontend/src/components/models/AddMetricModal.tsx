@@ -1,18 +1,22 @@
 import { Alert, Autocomplete, Button, Group, Modal, NumberInput, Select, Stack } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../../api/ApiContext';
-import type { Metric, Version } from '../../api/types';
+import type { Metric, RiskLevel, Version } from '../../api/types';
+import { usePolicyHints } from '../../hooks/usePolicyHints';
 import { problemFromError } from '../../lib/formErrors';
 
-const COMMON_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'auc', 'bias_score', 'demographic_parity', 'latency_ms'];
+// Generic evaluation metrics, after the ones the active policy names (which come first).
+const COMMON_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'auc', 'latency_ms'];
 
 export function AddMetricModal({
+  riskLevel,
   versions,
   knownNames,
   opened,
   onClose,
   onCreated,
 }: {
+  riskLevel: RiskLevel;
   versions: Version[];
   knownNames: string[];
   opened: boolean;
@@ -26,6 +30,7 @@ export function AddMetricModal({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hints = usePolicyHints(riskLevel);
 
   useEffect(() => {
     if (opened) {
@@ -60,7 +65,13 @@ export function AddMetricModal({
     }
   }
 
-  const suggestions = [...new Set([...knownNames, ...COMMON_METRICS])];
+  const suggestions = [...new Set([...hints.metrics.map((m) => m.name), ...knownNames, ...COMMON_METRICS])];
+  const hint = hints.metrics.find((m) => m.name === name.trim());
+  const nameHelp = hint
+    ? hint.text
+    : hints.summary
+      ? `The active policy asks for: ${hints.summary}`
+      : undefined;
 
   return (
     <Modal opened={opened} onClose={onClose} title="Add metric">
@@ -84,6 +95,7 @@ export function AddMetricModal({
             label="Metric name"
             placeholder="accuracy"
             data={suggestions}
+            description={nameHelp}
             value={name}
             onChange={setName}
             error={errors.metric_name}

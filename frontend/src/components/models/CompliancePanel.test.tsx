@@ -27,9 +27,10 @@ describe('CompliancePanel', () => {
         'GET /models/7/obligations': json(200, { model_id: 7, risk_level: 'high', policy_version: 2, summary: {}, items: [] }),
       },
     });
-    expect(await screen.findByRole('heading', { name: 'Ready for Under review?' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Ready to send to review?' })).toBeInTheDocument();
     expect(screen.getByText('1 rule fails')).toBeInTheDocument();
-    const rules = screen.getByRole('list', { name: 'Policy rules' });
+    expect(screen.getByRole('status')).toHaveTextContent('Not ready for review');
+    const rules = screen.getByRole('list', { name: 'Checklist for review rules' });
     const failing = within(rules).getAllByRole('listitem')[0];
     expect(within(failing).getByLabelText('Fails')).toBeInTheDocument();
     expect(failing).toHaveTextContent('artifact-registered Art. 11');
@@ -63,6 +64,35 @@ describe('CompliancePanel', () => {
     expect(oversight).toHaveTextContent('Open');
     expect(within(oversight).getByLabelText('Missing')).toBeInTheDocument();
     expect(oversight).toHaveTextContent('Human oversight plan: empty.');
+  });
+
+  it('from draft, shows what approval will require and never "all pass" while obligations are open', async () => {
+    const review = { ...check, outcome: 'pass', summary: { pass: 1, fail: 0, not_applicable: 1 }, items: [
+      { rule_id: 'artifact-registered', kind: 'registered_version', status: 'pass', reason: 'Version v1 is registered.', article: 'Art. 11' },
+      { rule_id: 'accuracy-minimum', kind: 'metric_threshold', status: 'not_applicable', reason: 'Checked on the way to approved; this check is for under_review.', article: 'Art. 15' },
+    ] };
+    const approval = { ...check, target: 'approved', outcome: 'fail', items: [
+      { rule_id: 'accuracy-minimum', kind: 'metric_threshold', status: 'fail', reason: 'accuracy is 0.87, below the minimum 0.9.', article: 'Art. 15' },
+    ] };
+    const obligations = { model_id: 7, risk_level: 'high', policy_version: 2, summary: { open: 1 }, items: [
+      { article: 'Art. 14', title: 'Human oversight', summary: '', mandatory: true, status: 'open', covered_by: [], manual: null },
+    ] };
+    renderPage(<CompliancePanel modelId={7} revision={3} status="draft" />, {
+      role: 'auditor',
+      routes: {
+        'GET /models/7/compliance-check': (req) => json(200, req.query.get('target') === 'approved' ? approval : review),
+        'GET /models/7/obligations': json(200, obligations),
+      },
+    });
+    expect(await screen.findByRole('heading', { name: 'Ready for approval?' })).toBeInTheDocument();
+    const verdict = screen.getByRole('status');
+    expect(verdict).toHaveTextContent('Ready to send to review; not yet ready for approval');
+    expect(verdict).toHaveTextContent('Approval: 1 of 1 applicable rule fails');
+    expect(verdict).toHaveTextContent('1 EU AI Act obligation is open');
+    expect(screen.queryByText('All rules pass')).not.toBeInTheDocument();
+    expect(screen.getByText('Rules pass · 1 obligation open')).toBeInTheDocument();
+    expect(screen.getByText('1 more rule applies only at a later step (approval, checked below).')).toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent('under_review');
   });
 
   it('lets a model owner attest an obligation with what was done and why', async () => {

@@ -1,12 +1,16 @@
-import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, Textarea, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, List, Modal, Stack, Table, Text, Textarea, ThemeIcon, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { IconCheck, IconMinus, IconX } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/client';
-import type { CheckStatus, ComplianceCheck, Obligation, Obligations } from '../../api/types';
+import type { CheckStatus, ComplianceCheck, ComplianceCheckItem, ComplianceStatus, Obligation, Obligations } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
-import { formatDateTime, statusLabel } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
 import { problemFromError } from '../../lib/formErrors';
+import { NARROW } from '../../lib/layout';
+import { checkTitle, humanReason, openObligations, readiness, stepName } from '../../lib/readiness';
+import { ScrollRegion } from '../ScrollRegion';
 import { ErrorState, LoadingState, NotAvailable } from '../States';
 
 const CHECK_ICONS: Record<CheckStatus, { color: string; icon: typeof IconCheck; label: string }> = {
@@ -23,26 +27,53 @@ const OBLIGATION_LABELS: Record<Obligation['status'], string> = {
   not_in_force: 'Not in force',
 };
 
-function Checklist({ check }: { check: ComplianceCheck }) {
-  const failing = check.items.filter((i) => i.status === 'fail').length;
+/** One rule's line: an icon with its meaning, the rule and article, and why it passes or fails, in words. */
+function RuleLine({ item }: { item: ComplianceCheckItem }) {
+  const look = CHECK_ICONS[item.status] ?? CHECK_ICONS.not_applicable;
+  const Icon = look.icon;
   return (
-    <Card padding="lg" component="section" aria-label="Policy checklist">
+    <Group component="li" gap="sm" wrap="nowrap" align="flex-start">
+      <ThemeIcon color={look.color} variant="light" size={22} radius="xl" role="img" aria-label={look.label}>
+        <Icon size={14} />
+      </ThemeIcon>
+      <Stack gap={0} style={{ minWidth: 0 }}>
+        <Text size="sm">
+          <Text span fw={600} ff="monospace" size="sm">
+            {item.rule_id}
+          </Text>
+          <Text span c="dimmed" size="xs">
+            {' '}
+            {item.article}
+          </Text>
+        </Text>
+        <Text size="sm" c={item.status === 'fail' ? 'red.9' : 'dimmed'}>
+          {humanReason(item.reason || item.description || '')}
+        </Text>
+      </Stack>
+    </Group>
+  );
+}
+
+function Checklist({ check, obligations, label }: { check: ComplianceCheck; obligations?: Obligations; label?: string }) {
+  const failing = check.items.filter((i) => i.status === 'fail').length;
+  const applicable = check.items.filter((i) => i.status !== 'not_applicable');
+  const skipped = check.items.filter((i) => i.status === 'not_applicable');
+  const laterStep = skipped.filter((i) => /^Checked on the way to /.test(i.reason)).length;
+  const open = openObligations(obligations);
+  return (
+    <Card padding="lg" component="section" aria-label={label ?? 'Policy checklist'}>
       <Group justify="space-between" mb="sm" align="flex-start">
         <Stack gap={2}>
           <Title order={3} fz="md">
-            {check.occasion === 'monitoring'
-              ? 'Ongoing compliance of the approval'
-              : check.target
-                ? `Ready for ${statusLabel(check.target)}?`
-                : 'Policy checklist'}
+            {checkTitle(check)}
           </Title>
           <Text size="xs" c="dimmed">
             {check.policy_name} (version {check.policy_version}), evaluated {formatDateTime(check.evaluated_at)}
           </Text>
         </Stack>
         {check.outcome === 'pass' && (
-          <Badge color="green" variant="light" size="lg">
-            All rules pass
+          <Badge color={open > 0 ? 'yellow' : 'green'} variant="light" size="lg">
+            {open > 0 ? `Rules pass · ${open} ${open === 1 ? 'obligation' : 'obligations'} open` : 'All rules pass'}
           </Badge>
         )}
         {check.outcome === 'fail' && (
@@ -56,34 +87,36 @@ function Checklist({ check }: { check: ComplianceCheck }) {
           The model has no next step to check.
         </Text>
       )}
-      <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Policy rules">
-        {check.items.map((item) => {
-          const look = CHECK_ICONS[item.status] ?? CHECK_ICONS.not_applicable;
-          const Icon = look.icon;
-          return (
-            <Group key={item.rule_id} component="li" gap="sm" wrap="nowrap" align="flex-start">
-              <ThemeIcon color={look.color} variant="light" size={22} radius="xl" aria-label={look.label}>
-                <Icon size={14} />
-              </ThemeIcon>
-              <Stack gap={0} style={{ minWidth: 0 }}>
-                <Text size="sm">
-                  <Text span fw={600} ff="monospace" size="sm">
-                    {item.rule_id}
-                  </Text>
-                  <Text span c="dimmed" size="xs">
-                    {' '}
-                    {item.article}
-                  </Text>
-                </Text>
-                <Text size="sm" c={item.status === 'fail' ? 'red.8' : 'dimmed'}>
-                  {item.reason || item.description}
-                </Text>
-              </Stack>
-            </Group>
-          );
-        })}
+      <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={`${label ?? 'Policy'} rules`}>
+        {applicable.map((item) => (
+          <RuleLine key={item.rule_id} item={item} />
+        ))}
       </Stack>
+      {laterStep > 0 && (
+        <Text size="sm" c="dimmed" mt="sm">
+          {laterStep} more {laterStep === 1 ? 'rule applies' : 'rules apply'} only at a later step{check.target === 'under_review' ? ' (approval, checked below)' : ''}.
+        </Text>
+      )}
+      {skipped.length > laterStep && (
+        <Text size="sm" c="dimmed" mt={4}>
+          Not applicable to this model: {skipped.filter((i) => !/^Checked on the way to /.test(i.reason)).map((i) => i.rule_id).join(', ')}.
+        </Text>
+      )}
     </Card>
+  );
+}
+
+/** The verdict first: where the model stands for its next step and for approval, and what is left. */
+function Readiness({ next, approval, obligations }: { next: ComplianceCheck; approval?: ComplianceCheck; obligations?: Obligations }) {
+  const verdict = readiness(next, approval, obligations);
+  return (
+    <Alert color={verdict.color} variant="light" title={verdict.title} role="status">
+      <List size="sm" spacing={2}>
+        {verdict.lines.map((line) => (
+          <List.Item key={line}>{line}</List.Item>
+        ))}
+      </List>
+    </Alert>
   );
 }
 
@@ -93,7 +126,7 @@ function Coverage({ item }: { item: Obligation }) {
     <Stack gap={2}>
       {covered.map((c) => (
         <Group key={`${c.source}-${c.ref}`} gap={6} wrap="nowrap" align="flex-start">
-          <ThemeIcon size={16} radius="xl" variant="light" color={c.satisfied ? 'green' : 'red'} aria-label={c.satisfied ? 'There' : 'Missing'}>
+          <ThemeIcon size={16} radius="xl" variant="light" color={c.satisfied ? 'green' : 'red'} role="img" aria-label={c.satisfied ? 'There' : 'Missing'}>
             {c.satisfied ? <IconCheck size={11} /> : <IconX size={11} />}
           </ThemeIcon>
           <Text size="xs">{c.detail}</Text>
@@ -109,6 +142,34 @@ function Coverage({ item }: { item: Obligation }) {
           Outside the hub: {item.manual}
         </Text>
       )}
+    </Stack>
+  );
+}
+
+function ObligationCards({ obligations, attest }: { obligations: Obligations; attest: ((item: Obligation) => void) | null }) {
+  return (
+    <Stack gap="sm" component="ul" aria-label="Obligations" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+      {obligations.items.map((item) => (
+        <Card key={`${item.article}-${item.title}`} component="li" padding="sm">
+          <Group justify="space-between" wrap="nowrap" align="flex-start" mb={4}>
+            <Text size="sm" fw={600}>
+              {item.article} · {item.title}
+            </Text>
+            <Badge color={OBLIGATION_COLORS[item.status] ?? 'gray'} variant="light" styles={{ root: { minWidth: 'max-content' } }}>
+              {OBLIGATION_LABELS[item.status] ?? item.status}
+            </Badge>
+          </Group>
+          <Text size="xs" c="dimmed" mb={4}>
+            {item.summary}
+          </Text>
+          <Coverage item={item} />
+          {attest && item.id && item.status !== 'evidenced' && (
+            <Button size="compact-xs" variant="subtle" mt={4} onClick={() => attest(item)} aria-label={`Attest ${item.article}`}>
+              {item.status === 'attested' ? 'Attest again' : 'Attest'}
+            </Button>
+          )}
+        </Card>
+      ))}
     </Stack>
   );
 }
@@ -171,6 +232,7 @@ function AttestDialog({ modelId, item, onClose, onDone }: { modelId: number; ite
 
 function ObligationTable({ obligations, modelId, canWrite, onChanged }: { obligations: Obligations; modelId: number; canWrite: boolean; onChanged: () => void }) {
   const [attesting, setAttesting] = useState<Obligation | null>(null);
+  const narrow = useMediaQuery(NARROW) ?? false;
   return (
     <Card padding="lg" component="section" aria-label="EU AI Act obligations">
       <Title order={3} fz="md" mb={2}>
@@ -186,8 +248,10 @@ function ObligationTable({ obligations, modelId, canWrite, onChanged }: { obliga
         <Text size="sm" c="dimmed">
           No specific obligations apply at this risk level.
         </Text>
+      ) : narrow ? (
+        <ObligationCards obligations={obligations} attest={canWrite ? setAttesting : null} />
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <ScrollRegion label="Obligations, scrollable" minWidth={560}>
           <Table verticalSpacing="xs" aria-label="Obligations">
             <Table.Thead>
               <Table.Tr>
@@ -233,7 +297,7 @@ function ObligationTable({ obligations, modelId, canWrite, onChanged }: { obliga
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollRegion>
       )}
       {attesting && (
         <AttestDialog
@@ -251,17 +315,36 @@ function ObligationTable({ obligations, modelId, canWrite, onChanged }: { obliga
 }
 
 /** What the active compliance policy asks of this model now, and which EU AI Act duties are covered. */
-export function CompliancePanel({ modelId, revision, canWrite = false }: { modelId: number; revision: number; canWrite?: boolean }) {
+export function CompliancePanel({
+  modelId,
+  revision,
+  status,
+  canWrite = false,
+}: {
+  modelId: number;
+  revision: number;
+  status?: ComplianceStatus;
+  canWrite?: boolean;
+}) {
   const api = useApi();
   const check = useAsync<ComplianceCheck>((signal) => api.complianceCheck(modelId, signal), [modelId, revision]);
+  // From draft, the next step (review) asks little: show what approval will require as well.
+  const approval = useAsync<ComplianceCheck | undefined>(
+    async (signal) => (status === 'draft' ? api.complianceCheck(modelId, signal, 'approved') : undefined),
+    [modelId, revision, status],
+  );
   const obligations = useAsync<Obligations>((signal) => api.obligations(modelId, signal), [modelId, revision]);
   const missing = (error: unknown) => error instanceof ApiError && error.status === 404;
 
   return (
     <Stack gap="md">
       <Text c="dimmed" size="sm">
-        The compliance policy's checks for this model's next lifecycle step, and the obligations of its risk level.
+        The compliance policy's checks for this model's next lifecycle step{status === 'draft' ? ' and for approval' : ''}, and the
+        obligations of its risk level.
       </Text>
+      {check.data && !obligations.loading && !approval.loading && (
+        <Readiness next={check.data} approval={approval.data} obligations={obligations.data} />
+      )}
       {check.loading ? (
         <LoadingState label="Checking the policy…" />
       ) : missing(check.error) ? (
@@ -271,8 +354,9 @@ export function CompliancePanel({ modelId, revision, canWrite = false }: { model
       ) : check.error || !check.data ? (
         <ErrorState error={check.error} onRetry={check.reload} title="Could not run the policy check" />
       ) : (
-        <Checklist check={check.data} />
+        <Checklist check={check.data} obligations={obligations.data} label={`Checklist for ${stepName(check.data.target)}`} />
       )}
+      {approval.data && <Checklist check={approval.data} obligations={obligations.data} label="Checklist for approval" />}
       {obligations.loading ? (
         <LoadingState label="Loading obligations…" />
       ) : missing(obligations.error) ? null : obligations.error || !obligations.data ? (

@@ -17,7 +17,7 @@ describe('EditProfileModal', () => {
     await userEvent.type(domain, 'payments');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save profile' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
-    expect(requests[0].body).toEqual({ domain: 'payments', expected_revision: 3 });
+    expect(requests.find((r) => r.method === 'PATCH')?.body).toEqual({ domain: 'payments', expected_revision: 3 });
   });
 
   it('explains a stale revision and reloads the latest values on request', async () => {

@@ -2,6 +2,7 @@ import { Alert, Button, Grid, Group, Modal, Stack, Textarea, TextInput } from '@
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/ApiContext';
+import { usePolicyHints } from '../../hooks/usePolicyHints';
 import type { Model } from '../../api/types';
 import { isStale, problemFromError } from '../../lib/formErrors';
 import { StaleNotice } from './StaleNotice';
@@ -40,6 +41,7 @@ export function EditProfileModal({
   const [general, setGeneral] = useState<string | null>(null);
   const [stale, setStale] = useState(false);
   const [reloading, setReloading] = useState(false);
+  const hints = usePolicyHints(model.risk_level);
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: valuesOf(model),
@@ -125,9 +127,9 @@ export function EditProfileModal({
             </Grid.Col>
           </Grid>
           <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
-          <Textarea label="Intended purpose" autosize minRows={2} {...form.getInputProps('intended_purpose')} />
-          <Textarea label="Data sources" autosize minRows={2} {...form.getInputProps('data_sources')} />
-          <Textarea label="Human oversight plan" autosize minRows={2} {...form.getInputProps('oversight_plan')} />
+          <Textarea label="Intended purpose" description={hints.fields.intended_purpose} autosize minRows={2} {...form.getInputProps('intended_purpose')} />
+          <Textarea label="Data sources" description={hints.fields.data_sources} autosize minRows={2} {...form.getInputProps('data_sources')} />
+          <Textarea label="Human oversight plan" description={hints.fields.oversight_plan} autosize minRows={2} {...form.getInputProps('oversight_plan')} />
           <TextInput
             label="Reason for change"
             description="Recorded in the audit trail"

@@ -9,6 +9,7 @@ import { useAsync } from '../../hooks/useAsync';
 import { formatMetric } from '../../lib/format';
 import { buildMetricSeries, type MetricSeries } from '../../lib/metrics';
 import { EmptyState, ErrorState, LoadingState } from '../States';
+import { ScrollRegion } from '../ScrollRegion';
 import { AddMetricModal } from './AddMetricModal';
 
 const MetricTrendChart = lazy(() => import('../../charts/MetricTrendChart'));
@@ -102,7 +103,7 @@ export function MetricsPanel({ model, versions, canWrite }: { model: Model; vers
             ))}
           </SimpleGrid>
           <Paper p={0}>
-            <Table.ScrollContainer minWidth={400}>
+            <ScrollRegion label="Metrics, scrollable" minWidth={400}>
               <Table verticalSpacing="xs" horizontalSpacing="md" aria-label="Metrics by version" striped>
                 <Table.Thead bg="var(--mantine-color-gray-0)">
                   <Table.Tr>
@@ -130,12 +131,13 @@ export function MetricsPanel({ model, versions, canWrite }: { model: Model; vers
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollRegion>
           </Paper>
         </>
       )}
       {canWrite && (
         <AddMetricModal
+          riskLevel={model.risk_level}
           versions={versions}
           knownNames={series.map((s) => s.name)}
           opened={opened}

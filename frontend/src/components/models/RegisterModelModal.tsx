@@ -2,6 +2,7 @@ import { Alert, Button, Grid, Group, Modal, Select, Stack, Textarea, TextInput }
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/ApiContext';
+import { usePolicyHints } from '../../hooks/usePolicyHints';
 import { RISK_LEVELS, type Model, type ModelCreate, type RiskLevel, type Team } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { compact, problemFromError } from '../../lib/formErrors';
@@ -68,6 +69,7 @@ export function RegisterModelModal({
       owner: (v) => (!v.trim() ? 'Owner is required' : null),
     },
   });
+  const hints = usePolicyHints((form.values.risk_level || 'minimal') as RiskLevel);
 
   function close() {
     form.reset();
@@ -133,9 +135,9 @@ export function RegisterModelModal({
           </Grid>
           <Textarea label="Risk justification" autosize minRows={2} {...form.getInputProps('risk_justification')} />
           <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
-          <Textarea label="Intended purpose" autosize minRows={2} {...form.getInputProps('intended_purpose')} />
-          <Textarea label="Data sources" autosize minRows={2} {...form.getInputProps('data_sources')} />
-          <Textarea label="Human oversight plan" autosize minRows={2} {...form.getInputProps('oversight_plan')} />
+          <Textarea label="Intended purpose" description={hints.fields.intended_purpose} autosize minRows={2} {...form.getInputProps('intended_purpose')} />
+          <Textarea label="Data sources" description={hints.fields.data_sources} autosize minRows={2} {...form.getInputProps('data_sources')} />
+          <Textarea label="Human oversight plan" description={hints.fields.oversight_plan} autosize minRows={2} {...form.getInputProps('oversight_plan')} />
           <Group justify="flex-end" mt="sm">
             <Button variant="default" onClick={close}>
               Cancel

@@ -27,7 +27,7 @@ describe('StatusDialog', () => {
     await userEvent.click(await screen.findByRole('radio', { name: /Send to review/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Confirm status change' }));
     expect(await screen.findByText('A reason is required')).toBeInTheDocument();
-    expect(requests).toHaveLength(0);
+    expect(requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 
   it('sends status, reason and expected revision, then hands back the saved model', async () => {
@@ -37,7 +37,30 @@ describe('StatusDialog', () => {
     await userEvent.type(screen.getByLabelText(/Reason/), 'Metrics complete');
     await userEvent.click(screen.getByRole('button', { name: 'Confirm status change' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
-    expect(requests[0].body).toEqual({ status: 'under_review', reason: 'Metrics complete', expected_revision: 3 });
+    expect(requests.find((r) => r.method === 'PATCH')?.body).toEqual({ status: 'under_review', reason: 'Metrics complete', expected_revision: 3 });
+  });
+
+  it('shows the rules that block the chosen step and the open obligations before confirming', async () => {
+    const model = sampleModel({ compliance_status: 'under_review', allowed_transitions: ['approved', 'draft', 'retired'] });
+    const { requests } = open(
+      {
+        'GET /models/7/compliance-check': json(200, {
+          model_id: 7, target: 'approved', occasion: 'transition', outcome: 'fail', policy_version: 1, policy_name: 'Baseline',
+          evaluated_at: '2026-12-01T00:00:00Z', summary: {},
+          items: [{ rule_id: 'accuracy-minimum', kind: 'metric_threshold', status: 'fail', reason: 'accuracy is 0.87, below the minimum 0.9.', article: 'Art. 15' }],
+        }),
+        'GET /models/7/obligations': json(200, { model_id: 7, risk_level: 'high', policy_version: 1, summary: {}, items: [
+          { article: 'Art. 14', title: 'Human oversight', summary: '', mandatory: true, status: 'open' },
+        ] }),
+      },
+      model,
+    );
+    await userEvent.click(await screen.findByRole('radio', { name: /Approve/ }));
+    const blocking = await screen.findByRole('list', { name: 'Blocking rules' });
+    expect(blocking).toHaveTextContent('accuracy-minimum: accuracy is 0.87, below the minimum 0.9. (Art. 15)');
+    expect(screen.getByText('1 rule blocks this step')).toBeInTheDocument();
+    expect(screen.getByText('Open EU AI Act obligations: Art. 14 Human oversight.')).toBeInTheDocument();
+    expect(requests.filter((r) => r.path === '/models/7/compliance-check').map((r) => r.query.get('target'))).toContain('approved');
   });
 
   it('shows the allowed states when the API refuses the transition', async () => {

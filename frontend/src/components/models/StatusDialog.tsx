@@ -1,7 +1,9 @@
-import { Alert, Button, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, List, Loader, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../../api/ApiContext';
-import type { ComplianceStatus, FailedRule, Model } from '../../api/types';
+import type { ComplianceCheck, ComplianceStatus, FailedRule, Model, Obligations } from '../../api/types';
+import { useAsync } from '../../hooks/useAsync';
+import { humanReason } from '../../lib/readiness';
 import { allowedFromError, failedRules, isStale, problemFromError } from '../../lib/formErrors';
 import { TRANSITION_LABELS, statusLabel } from '../../lib/format';
 import { StatusBadge } from '../Badges';
@@ -118,6 +120,18 @@ export function StatusDialog({
   }
 
   const options = model.allowed_transitions;
+  // What the policy will say about the chosen step, shown before the user confirms.
+  const preview = useAsync<{ check: ComplianceCheck; obligations: Obligations | null } | null>(
+    async (signal) => {
+      if (!opened || !target || target === 'draft' || target === 'retired') return null;
+      const [check, obligations] = await Promise.all([
+        api.complianceCheck(model.id, signal, target as ComplianceStatus),
+        target === 'approved' ? api.obligations(model.id, signal).catch(() => null) : Promise.resolve(null),
+      ]);
+      return { check, obligations };
+    },
+    [opened, target, model.id, model.revision],
+  );
 
   return (
     <Modal opened={opened} onClose={onClose} title="Change compliance status" size="md">
@@ -174,6 +188,15 @@ export function StatusDialog({
                 : `Your sign-off is recorded; the model stays under review until ${required} different people have signed off.`}
             </Alert>
           )}
+          {preview.loading && target && (
+            <Group gap="xs" role="status">
+              <Loader size="xs" />
+              <Text size="sm" c="dimmed">
+                Checking the policy…
+              </Text>
+            </Group>
+          )}
+          {preview.data && <Preview check={preview.data.check} obligations={preview.data.obligations} />}
           {target === 'approved' && !model.latest_version && (
             <Alert color="yellow" variant="light">
               This model has no registered version yet, so no version will be recorded as approved.
@@ -204,5 +227,40 @@ export function StatusDialog({
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/** The rules that would block the chosen step and the obligations still open, before anything is sent. */
+function Preview({ check, obligations }: { check: ComplianceCheck; obligations: Obligations | null }) {
+  const failing = check.items.filter((i) => i.status === 'fail');
+  const open = (obligations?.items ?? []).filter((o) => o.status === 'open');
+  if (failing.length === 0 && open.length === 0) {
+    return (
+      <Alert color="green" variant="light" title="The active policy allows this step" role="status">
+        Every applicable rule of {check.policy_name} passes.
+      </Alert>
+    );
+  }
+  return (
+    <Alert color={failing.length ? 'red' : 'yellow'} variant="light" role="status"
+      title={failing.length ? `${failing.length} ${failing.length === 1 ? 'rule blocks' : 'rules block'} this step` : 'Obligations still open'}>
+      {failing.length > 0 && (
+        <List size="sm" spacing={2} aria-label="Blocking rules">
+          {failing.map((item) => (
+            <List.Item key={item.rule_id}>
+              <Text span fw={600} size="sm">
+                {item.rule_id}
+              </Text>
+              : {humanReason(item.reason)} ({item.article})
+            </List.Item>
+          ))}
+        </List>
+      )}
+      {open.length > 0 && (
+        <Text size="sm" mt={failing.length ? 'xs' : 0}>
+          Open EU AI Act obligations: {open.map((o) => `${o.article} ${o.title}`).join('; ')}.
+        </Text>
+      )}
+    </Alert>
   );
 }

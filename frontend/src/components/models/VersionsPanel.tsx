@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Code, CopyButton, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Code, CopyButton, Group, Paper, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconPlus } from '@tabler/icons-react';
@@ -107,7 +107,10 @@ export function VersionsPanel({
                       {version.sha256 ? (
                         <Group gap={4} wrap="nowrap">
                           <Tooltip label={version.sha256} withArrow multiline w={300} style={{ wordBreak: 'break-all' }}>
-                            <Code aria-label={`SHA-256 ${version.sha256}`}>{`${version.sha256.slice(0, 12)}…`}</Code>
+                            <Code title={version.sha256}>
+                              <VisuallyHidden>SHA-256 {version.sha256}</VisuallyHidden>
+                              <span aria-hidden>{`${version.sha256.slice(0, 12)}…`}</span>
+                            </Code>
                           </Tooltip>
                           <CopyValue value={version.sha256} label={`SHA-256 of ${version.version_tag}`} />
                         </Group>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -50,12 +50,14 @@ def list_models(
     owner: Filter = None,
     domain: Filter = None,
     team: Annotated[str | None, Query(max_length=63, description="The owning team's slug.")] = None,
-    q: Annotated[str | None, Query(max_length=128, description="Name prefix, case-insensitive.")] = None,
+    q: Annotated[str | None, Query(max_length=128, description="Part of the name, case-, accent- and punctuation-insensitive (three characters or more; shorter texts match the start of names).")] = None,
     name: Annotated[str | None, Query(max_length=128, description="Exact name, case-insensitive.")] = None,
+    order: Annotated[Literal["asc", "desc"], Query(description="By name, A to Z (asc) or Z to A (desc).")] = "asc",
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> ModelPage:
     filters = {
+        "order": order,
         "risk_level": risk_level.value if risk_level else None,
         "compliance_status": compliance_status.value if compliance_status else None,
         "owner": owner,

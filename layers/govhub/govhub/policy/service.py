@@ -199,6 +199,9 @@ class PolicyService:
             if model.compliance_status is ComplianceStatus.APPROVED:
                 return self.evaluate(model, ComplianceStatus.APPROVED, None, Occasion.MONITORING, policy)
             target = NEXT_STEP[model.compliance_status]
+        if model.compliance_status is ComplianceStatus.DRAFT and target is ComplianceStatus.APPROVED:
+            # A preview from draft of what approval will ask (reached through review); who approves is not known yet.
+            return self.evaluate(model, target, None, Occasion.TRANSITION, policy)
         if target not in allowed_transitions(model.compliance_status):
             allowed = [s.value for s in allowed_transitions(model.compliance_status)]
             raise TransitionNotAllowedError(

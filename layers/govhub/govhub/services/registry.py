@@ -35,6 +35,7 @@ from govhub.errors import (
     TransitionNotAllowedError,
     ValidationFailedError,
 )
+from govhub.store import search
 from govhub.store.repository import ConditionFailedError
 
 MAX_METRICS_PER_CALL = 100
@@ -567,7 +568,7 @@ def _matches(model: AIModel, filters: dict[str, str]) -> bool:
         "owner": lambda v: model.owner.casefold() == v.casefold(),
         "domain": lambda v: (model.domain or "").casefold() == v.casefold(),
         "team": lambda v: model.team == v,
-        "q": lambda v: model.name.casefold().startswith(v.casefold()),
+        "q": lambda v: search.normalise(v) in search.normalise(model.name),
     }
     return all(checks[key](value) for key, value in filters.items() if key in checks and value)
 

@@ -263,3 +263,16 @@ IDEMPOTENCY_PK = "IDEMPOTENCY"
 
 def delivery_pk(system: str, delivery_id: str) -> str:
     return f"{DELIVERY}{system}#{delivery_id}"
+
+
+# Substring search on model names: one item per distinct trigram of the normalised name, under
+# NGRAM#<gram>, sorted by name (no `entity`: never audited). Written in the model's own transactions.
+NAME_GRAM = "NGRAM#"
+
+
+def name_gram_pk(gram: str) -> str:
+    return f"{NAME_GRAM}{gram}"
+
+
+def name_gram_sk(name: str, model_id: int) -> str:
+    return f"{name_key(name)}#{model_id:012d}"

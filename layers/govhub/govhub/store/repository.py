@@ -35,7 +35,7 @@ from govhub.domain.entities import (
 )
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import BadRequestError
-from govhub.store import keys
+from govhub.store import keys, search
 from govhub.store.items import (
     COUNTER_NAMES,
     MODEL_POINTER_ATTRIBUTES,
@@ -232,7 +232,10 @@ class ModelRepository:
             remaining.append(ModelItem.gsi4pk == keys.owner_partition(owner))
         if domain and index is not ModelItem.by_domain:
             remaining.append(ModelItem.gsi5pk == keys.domain_partition(domain))
-        prefix = filters.get("q")
+        text = filters.get("q")
+        if text and search.searchable(text):
+            return self._search(text, filters, limit, cursor)
+        prefix = text
         range_condition = sort_key.startswith(keys.name_key(prefix)) if prefix else None
         filter_condition = None
         for condition in remaining:
@@ -244,8 +247,28 @@ class ModelRepository:
             limit=limit,
             page_size=limit,
             last_evaluated_key=decode_cursor(cursor),
+            scan_index_forward=filters.get("order") != "desc",
         )
         return _page(results, self._to_domain)
+
+    def _search(self, text: str, filters: dict[str, str], limit: int, cursor: str | None) -> Page:
+        """Names containing `text`, by name; the other filters apply to the models read (a page may hold fewer)."""
+        results = search.query_grams(text, limit, decode_cursor(cursor), descending=filters.get("order") == "desc")
+        ids = [int(hit.model_id) for hit in results]
+        wanted = {
+            "risk_level": filters.get("risk_level"),
+            "compliance_status": filters.get("compliance_status"),
+            "gsi4pk": keys.owner_partition(filters["owner"]) if filters.get("owner") else None,
+            "gsi5pk": keys.domain_partition(filters["domain"]) if filters.get("domain") else None,
+            "team": filters.get("team"),
+        }
+        found = {
+            int(item.model_id): item
+            for item in ModelItem.batch_get([(keys.model_pk(i), keys.META) for i in ids])
+            if all(getattr(item, name) == value for name, value in wanted.items() if value)
+        }
+        items = [self._to_domain(found[i]) for i in ids if i in found]
+        return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
 
     # -- writes ------------------------------------------------------------------------------
     def create(self, model: AIModel, counters: dict[str, int]) -> AIModel:
@@ -257,6 +280,7 @@ class ModelRepository:
                 condition=GuardItem.pk.does_not_exist(),
             )
             transaction.save(item, condition=ModelItem.pk.does_not_exist())
+            search.index_in(transaction, model.id, model.name)
             self._stats.add_to(transaction, counters)
 
         _transact(build)
@@ -288,6 +312,8 @@ class ModelRepository:
                     GuardItem(keys.model_name_guard(model.name), keys.META, target_id=model.id),
                     condition=GuardItem.pk.does_not_exist(),
                 )
+            if previous_name is not None and previous_name != model.name:
+                search.reindex_in(transaction, model.id, previous_name, model.name)
             if sealed is not None:
                 transaction.save(self._approval_item(model, *sealed), condition=ApprovalItem.pk.does_not_exist())
             self._stats.add_to(transaction, counters)
@@ -352,6 +378,7 @@ class ModelRepository:
             transaction.delete(item)
             transaction.delete(GuardItem(keys.model_name_guard(model.name), keys.META))
             transaction.save(tombstone, condition=TombstoneItem.pk.does_not_exist())
+            search.unindex_in(transaction, model.id, model.name)
             self._stats.add_to(transaction, counters)
 
         _transact(build)
