@@ -76,7 +76,7 @@ export function AuthProvider({
 
   const signOut = useCallback(() => {
     // revoke the refresh token first: leaving the page for the hosted UI's logout would cancel the request
-    void manager.endSession().finally(() => {
+    void manager.signOutAndRevoke().finally(() => {
       if (hosted) {
         window.location.assign(hosted.logoutUrl());
       }

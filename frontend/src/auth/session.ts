@@ -131,7 +131,7 @@ export class SessionManager {
 
   /** The user signs out: the tokens are forgotten at once, then the refresh token is revoked at Cognito (best
    * effort: a failed revocation leaves the user signed out here, and the token expires on its own). */
-  async endSession(): Promise<void> {
+  async signOutAndRevoke(): Promise<void> {
     const refreshToken = this.session?.tokens.refreshToken;
     this.signOut('user');
     if (refreshToken && this.refresher.revoke) {

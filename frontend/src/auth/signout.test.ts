@@ -32,7 +32,7 @@ describe('signing out ends the session at Cognito too', () => {
     const refresher = { refresh: vi.fn(), revoke: vi.fn(async () => undefined) };
     const manager = new SessionManager(refresher, window.sessionStorage);
     manager.setTokens(tokensFor('admin'));
-    const ended = manager.endSession();
+    const ended = manager.signOutAndRevoke();
     expect(manager.getSession()).toBeNull();
     await ended;
     expect(refresher.revoke).toHaveBeenCalledWith('refresh-1');
@@ -42,7 +42,7 @@ describe('signing out ends the session at Cognito too', () => {
     const refresher = { refresh: vi.fn(), revoke: vi.fn(async () => Promise.reject(new Error('offline'))) };
     const manager = new SessionManager(refresher, window.sessionStorage);
     manager.setTokens(tokensFor('admin'));
-    await expect(manager.endSession()).resolves.toBeUndefined();
+    await expect(manager.signOutAndRevoke()).resolves.toBeUndefined();
     expect(manager.getSession()).toBeNull();
     expect(manager.lastSignOutReason).toBe('user');
   });
