@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from local_stack import sigv4
@@ -39,6 +39,9 @@ class ApiConfig:
     region: str = "us-east-1"
     static_dir: Path | None = None
     static_files: dict[str, bytes] = field(default_factory=dict)  # exact path → body (config.json, openapi.json, docs)
+    # what CloudFront's response headers policy adds (template.yaml), sent with every answer so browser tests run
+    # under the same Content-Security-Policy as the deployed dashboard
+    security_headers: dict[str, str] = field(default_factory=dict)
     _auth_cache: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -92,6 +95,8 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             headers = {k: v for k, v in self.headers.items()}
             try:
+                if not self._host_allowed():
+                    raise GatewayError(403, "Forbidden")
                 if path.startswith("/api/"):
                     self._api(method, path, query, headers, body)
                 else:
@@ -116,6 +121,18 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
             self.send_header("Access-Control-Max-Age", "600")
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+        def _host_allowed(self) -> bool:
+            """DNS rebinding: a page whose domain now resolves to this machine sends its own name as Host; only the
+            bound address (or localhost for a loopback one) is this gateway."""
+            address = cast(tuple[str, int], self.server.server_address)
+            host, port = address[0], address[1]
+            if host in ("0.0.0.0", "::"):  # noqa: S104 - bound to every address on purpose: no single name to expect
+                return True
+            names = {f"{host}:{port}", f"[{host}]:{port}"}
+            if host in ("127.0.0.1", "::1"):
+                names.add(f"localhost:{port}")
+            return (self.headers.get("Host") or "").strip().lower() in names
 
         # -- API -----------------------------------------------------------------------
         def _api(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> None:
@@ -182,6 +199,9 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
                     self.send_header(values[0], str(value))
             for cookie in response.get("cookies") or []:
                 self.send_header("Set-Cookie", cookie)
+            for name, value in config.security_headers.items():
+                if name.lower() not in headers:
+                    self.send_header(name, value)
             self.send_header("Access-Control-Allow-Origin", "*")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
@@ -200,8 +220,9 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
             if config.static_dir is None or not (config.static_dir / "index.html").exists():
                 self._send_bytes(200, _NO_FRONTEND, "text/html; charset=utf-8")
                 return
+            # resolved first (.., symlinks), then contained: a sibling folder sharing the name's prefix is outside
             candidate = (config.static_dir / path.lstrip("/")).resolve()
-            inside = str(candidate).startswith(str(config.static_dir.resolve()))
+            inside = candidate.is_relative_to(config.static_dir.resolve())
             if inside and candidate.is_file():
                 kind = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
                 cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
@@ -222,6 +243,8 @@ def make_handler(config: ApiConfig) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Vary", "Accept-Encoding")
             if gzipped:
                 self.send_header("Content-Encoding", "gzip")
+            for name, value in config.security_headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if self.command != "HEAD":

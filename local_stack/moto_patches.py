@@ -25,6 +25,8 @@
 7. A Query deep-copies the items of its page so that the answer is not changed by a write while it is turned into
    JSON. The answer (Query, GetItem, BatchGetItem) is now turned into plain data under the lock instead, which
    copies it anyway; the deep copy before it is skipped.
+8. Cognito's RevokeToken (the dashboard's sign-out) is missing from moto: it now revokes the refresh token of the
+   app client, as Cognito does, so a later REFRESH_TOKEN_AUTH with it is refused.
 
 Every patch reaches into moto's private code, so it is written for one moto release (MOTO_VERSION, the one
 requirements-dev.txt pins) and `apply()` refuses any other: on an upgrade, check each patch against the new
@@ -97,6 +99,7 @@ def apply() -> None:
     backend.update_item = _locked(_refreshing_index_partitions(backend.update_item, _updated_key, table_of=lambda backend, name: backend.tables.get(name)))
     backend.update_table = _locked(_dropping_index_partitions(backend.update_table))
     _look_up_once()
+    _add_cognito_revoke_token()
     _applied = True
 
 
@@ -434,3 +437,22 @@ def _parse_each_json_path_once() -> None:
     from jsonpath_ng import ext
 
     ext.parse = functools.lru_cache(maxsize=1024)(ext.parse)  # moto's events imports it on each call, from the module
+
+
+def _add_cognito_revoke_token() -> None:
+    from moto.cognitoidp.exceptions import NotAuthorizedError
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.responses import EmptyResult
+
+    def revoke_token(self: Any) -> Any:
+        token, client_id = self._get_param("Token"), self._get_param("ClientId")
+        for pool in self.backend.user_pools.values():
+            issued = pool.refresh_tokens.get(token)
+            if issued is not None and issued[0] == client_id:
+                pool.refresh_tokens[token] = None
+                return EmptyResult()
+            if token in pool.refresh_tokens and client_id in pool.clients:
+                return EmptyResult()  # already revoked
+        raise NotAuthorizedError("Invalid token")
+
+    CognitoIdpResponse.revoke_token = revoke_token

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from local_stack.template import Template, resolve
+from local_stack.template import Template, resolve, resolve_value
 
 ACCOUNT_ID = "123456789012"
 
@@ -63,7 +63,9 @@ def _table(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict
 
 
 def _user_pool(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dict[str, str], stack: str) -> None:
-    kept = {k: props[k] for k in ("Policies", "AdminCreateUserConfig", "UsernameConfiguration", "MfaConfiguration") if k in props}
+    kept: dict[str, Any] = {k: props[k] for k in ("Policies", "AdminCreateUserConfig", "UsernameConfiguration") if k in props}
+    if "MfaConfiguration" in props:
+        kept["MfaConfiguration"] = resolve(props["MfaConfiguration"], refs)
     pool = clients["cognito-idp"].create_user_pool(PoolName=resolve(props.get("UserPoolName", name), refs), **kept)["UserPool"]
     refs[name] = pool["Id"]
     refs[f"{name}.Arn"] = pool["Arn"]
@@ -74,7 +76,7 @@ def _user_pool_client(clients: dict[str, Any], name: str, props: dict[str, Any],
         UserPoolId=resolve(props["UserPoolId"], refs),
         ClientName=resolve(props.get("ClientName", name), refs),
         GenerateSecret=bool(props.get("GenerateSecret", False)),
-        ExplicitAuthFlows=props.get("ExplicitAuthFlows", []),
+        ExplicitAuthFlows=resolve_value(props.get("ExplicitAuthFlows", []), refs),
     )["UserPoolClient"]
     refs[name] = client["ClientId"]
 

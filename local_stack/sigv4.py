@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 from dataclasses import dataclass
@@ -78,6 +79,10 @@ def verify(method: str, url: str, headers: dict[str, str], body: bytes, identity
     signed = match["signed"].split(";")
     if "host" not in signed:
         raise SignatureRefused("'Host' must be a 'SignedHeader' in the AWS Authorization.")
+    declared = lowered.get("x-amz-content-sha256")
+    if declared is not None and not hmac.compare_digest(declared.lower(), hashlib.sha256(body).hexdigest()):
+        # the signature covers the declared hash, not the body: a body that does not match it was not signed
+        raise SignatureRefused("The request body does not match its signed X-Amz-Content-Sha256.")
     request = AWSRequest(method=method, url=url, data=body, headers={k: v for k, v in headers.items() if k.lower() in signed})
     request.context["timestamp"] = amz_date
     signer = _ReplaySigner(Credentials(identity.access_key_id, identity.secret_access_key), "execute-api", region, signed)

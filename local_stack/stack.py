@@ -53,6 +53,8 @@ class LocalStack:
             AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
             POWERTOOLS_LOG_LEVEL=os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
             POWERTOOLS_METRICS_NAMESPACE="GovernanceHub",
+            # no CloudWatch here to read the functions' EMF lines; they would only fill the terminal
+            POWERTOOLS_METRICS_DISABLED=os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
             POWERTOOLS_SERVICE_NAME="govhub-local",
         )
         from local_stack.emulator import Emulator
@@ -105,8 +107,11 @@ class LocalStack:
             routes=routes,
             functions=functions,
             authorizer=functions["AuthorizerFunction"],
+            authorizer_ttl=template.authorizer_ttl(),
             region=REGION,
             static_dir=o.frontend_dir,
+            # the API is this origin locally; Cognito is the emulator
+            security_headers=template.response_headers({"Api": "", "Cognito": endpoint}),
             static_files={
                 "/config.json": json.dumps(web_config).encode(),
                 "/openapi.json": openapi,
@@ -180,8 +185,7 @@ class LocalStack:
             "demo_models": demo_models,
             "mlflow_url": mlflow_url,
         }
-        o.state_file.parent.mkdir(parents=True, exist_ok=True)
-        o.state_file.write_text(json.dumps(self.info, indent=2))
+        write_private(o.state_file, json.dumps(self.info, indent=2))
         return self.info
 
     def stop(self) -> None:
@@ -193,6 +197,15 @@ class LocalStack:
         self._stoppers.clear()
         if self.options.state_file.exists():
             self.options.state_file.unlink()
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` readable and writable by its owner only (0600): the state file holds credentials."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # a file an older run left with wider permissions
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 def _require_free(host: str, ports: tuple[int, ...]) -> None:
@@ -220,6 +233,7 @@ def _swagger_files() -> dict[str, bytes]:
 
     folder = Path(swagger_ui_bundle.swagger_ui_path)
     files = {f"/docs/{name}": (folder / name).read_bytes() for name in ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png")}
+    files["/docs/swagger-init.js"] = _SWAGGER_INIT.encode()
     page = _SWAGGER_PAGE.encode()
     files["/docs"] = page
     files["/api/v1/docs"] = page
@@ -231,6 +245,10 @@ _SWAGGER_PAGE = """<!doctype html>
 <link rel="icon" href="/docs/favicon-32x32.png"><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/swagger-ui-standalone-preset.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
-presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout", persistAuthorization: true});</script>
+<script src="/docs/swagger-init.js"></script>
 </body></html>"""
+
+# a file, not an inline script: the Content-Security-Policy allows scripts from this origin only
+_SWAGGER_INIT = """window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout", persistAuthorization: true});
+"""

@@ -81,6 +81,30 @@ class Template:
     def parameter_defaults(self) -> dict[str, Any]:
         return {name: spec.get("Default") for name, spec in self.document.get("Parameters", {}).items()}
 
+    def authorizer_ttl(self, api: str = "HttpApi") -> int:
+        """How long API Gateway caches the Lambda authorizer's answer for a token (ReauthorizeEvery)."""
+        auth = self.resources[api]["Properties"].get("Auth") or {}
+        authorizer = (auth.get("Authorizers") or {}).get(auth.get("DefaultAuthorizer", ""), {})
+        return int((authorizer.get("Identity") or {}).get("ReauthorizeEvery", 300))
+
+    def response_headers(self, variables: dict[str, str]) -> dict[str, str]:
+        """The security headers of the template's CloudFront response headers policy, as HTTP headers; the CSP's
+        `${Name}` variables (the API's and Cognito's origins in AWS) take the given local values."""
+        [policy] = [r for r in self.resources.values() if r["Type"] == "AWS::CloudFront::ResponseHeadersPolicy"]
+        config = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+        csp = config["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        text = csp["Fn::Sub"][0] if isinstance(csp, dict) else csp
+        text = re.sub(r"\$\{([^}]+)\}", lambda m: variables.get(m.group(1), ""), text)
+        hsts = config["StrictTransportSecurity"]
+        return {
+            "Content-Security-Policy": re.sub(r" +", " ", text).replace(" ;", ";"),
+            "Strict-Transport-Security": f"max-age={hsts['AccessControlMaxAgeSec']}"
+                                         + ("; includeSubDomains" if hsts.get("IncludeSubdomains") else ""),
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": config["FrameOptions"]["FrameOption"],
+            "Referrer-Policy": config["ReferrerPolicy"]["ReferrerPolicy"],
+        }
+
     def routes(self) -> list[Route]:
         routes = []
         for name, function in self.functions().items():
@@ -115,6 +139,16 @@ class Template:
         global_env = self.document.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
         own_env = (self.functions()[function]["Properties"].get("Environment") or {}).get("Variables", {})
         return {key: resolve(value, refs) for key, value in {**global_env, **own_env}.items()}
+
+
+def resolve_value(value: Any, refs: dict[str, str]) -> Any:
+    """A property that may be a list or a condition's choice (`!If [IsProd, [...], [...]]`), resolved; strings as `resolve`."""
+    if isinstance(value, list):
+        return [resolve_value(item, refs) for item in value]
+    if isinstance(value, dict) and "Fn::If" in value:
+        condition, when_true, when_false = value["Fn::If"]
+        return resolve_value(when_true if refs.get(f"Condition:{condition}") == "true" else when_false, refs)
+    return resolve(value, refs)
 
 
 def resolve(value: Any, refs: dict[str, str]) -> str:

@@ -49,6 +49,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from govhub_cli.output import print_json, print_text
+
 GENESIS_HASH = "0" * 64
 MANIFEST = "manifest.json"
 MAX_FILE_BYTES = 16 * 1024 * 1024  # no audit record or manifest comes near this; guards against zip bombs
@@ -567,7 +569,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BundleError, OSError, zipfile.BadZipFile) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else format_report(result))
+    if args.json:
+        print_json(result)
+    else:
+        print_text(format_report(result))
     return 0 if result["intact"] else 1
 
 

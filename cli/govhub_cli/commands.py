@@ -87,7 +87,7 @@ class Session:
         if self.json:
             output.print_json(json_value)
         else:
-            print(text)
+            output.print_text(text)
 
 
 def _env_number(env: dict[str, str], name: str, default: float, kind: Callable[[str], Any]) -> Any:
@@ -415,7 +415,7 @@ def gate(args: argparse.Namespace, session: Session) -> int:
         if verdict.approved or remaining <= 0:
             break
         if not session.json:
-            print(f"waiting: {verdict.reason}", file=sys.stderr)
+            output.print_text(f"waiting: {verdict.reason}", sys.stderr)
         time.sleep(min(args.poll_interval, remaining))
     text = f"{'PASS' if verdict.approved else 'REFUSED'}: {verdict.reason}"
     if verdict.sealed is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -12,9 +13,25 @@ from govhub_cli.errors import CliError
 
 MAX_CELL = 48
 
+# What server text may not put on a terminal raw: controls (escape sequences can rewrite the screen or the window
+# title), bidirectional overrides/isolates and zero-width characters (they disguise text). Line breaks and tabs
+# the CLI's own layout uses stay.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def safe(text: str) -> str:
+    """`text` with every unsafe character shown as its Python escape (`\\x1b`, `\\u202e`)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 def print_json(value: Any, stream: TextIO | None = None) -> None:
-    print(json.dumps(value, indent=2, sort_keys=False, ensure_ascii=False), file=stream or sys.stdout)
+    text = json.dumps(value, indent=2, sort_keys=False, ensure_ascii=False)
+    # the same data for a parser; JSON already escapes C0 controls, these stay escaped too
+    print(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text), file=stream or sys.stdout)
+
+
+def print_text(text: str, stream: TextIO | None = None) -> None:
+    print(safe(text), file=stream or sys.stdout)
 
 
 def cell(value: Any, limit: int = MAX_CELL) -> str:
@@ -26,7 +43,7 @@ def cell(value: Any, limit: int = MAX_CELL) -> str:
         text = json.dumps(value, ensure_ascii=False)
     else:
         text = str(value)
-    text = " ".join(text.split())
+    text = safe(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -47,7 +64,7 @@ def render_record(pairs: Sequence[tuple[str, Any]]) -> str:
 
 
 def format_error(error: CliError) -> str:
-    return "\n".join([f"govhub: error: {error.message}", *_detail_lines(error.details, "  ")])
+    return safe("\n".join([f"govhub: error: {error.message}", *_detail_lines(error.details, "  ")]))
 
 
 def _detail_lines(details: Any, indent: str) -> list[str]:

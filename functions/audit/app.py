@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 logger = Logger(service="audit")
 require("audit", "table_name", "audit_bucket", "reports_bucket")  # at cold start: a function without a setting it needs fails here, naming it
-app = LazyApp({"": "govhub.api.audit:router"})  # the resolver and routes load with the first request
+app = LazyApp({"": "govhub.api.audit:router", "/access-logs": "govhub.api.access:router"})  # the resolver and routes load with the first request
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

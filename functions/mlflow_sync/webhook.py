@@ -19,7 +19,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from mlflow_rest import MlflowRest, MlflowUnavailableError, mlflow_secret
 from signature import TOLERANCE_SECONDS, DeliveryRefusedError, verify
 
+from govhub.api.bodies import parse_json_body
 from govhub.config import require, settings
+from govhub.errors import BadRequestError
 from govhub.integrations.external import MLFLOW, WRITTEN_BACK_TAGS
 
 require("mlflow webhook", "table_name", "mlflow_secret_arn")  # at cold start: a missing setting fails here, naming it
@@ -68,8 +70,8 @@ def handle(event: dict[str, Any], now: float) -> dict[str, Any]:
     if not _deliveries().accept(MLFLOW, delivery_id, int(now) + 2 * TOLERANCE_SECONDS):
         return _error(409, "delivery_replayed", f"Delivery {delivery_id} was already accepted.")
     try:
-        return _import(json.loads(body), secret)
-    except (ValueError, KeyError, TypeError):
+        return _import(parse_json_body(body), secret)  # the hub's one body parser: a nesting limit, never a RecursionError
+    except (ValueError, KeyError, TypeError, BadRequestError):
         return _error(400, "bad_request", "The delivery is not an MLflow webhook payload.")
     except MlflowUnavailableError as error:
         _deliveries().forget(MLFLOW, delivery_id)  # MLflow's retry carries the same delivery id

@@ -7,6 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.lazy import LazyApp
 from govhub.config import require
+from govhub.observability import metrics
 
 logger = Logger(service="models")
 require("models", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
@@ -15,5 +16,6 @@ app = LazyApp({"/models": "govhub.api.models:router", "/teams": "govhub.api.team
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from govhub.text import chat_safe
+
 SOURCE = "govhub.registry"
 SCHEMA_VERSION = "1.1"
 STATUS_CHANGED = "Compliance Status Changed"
@@ -88,7 +90,7 @@ def _version_registered(event_id: str, version: dict[str, Any], model_lookup: Mo
     found = model_lookup(model_id) if isinstance(model_id, int) else None
     model = _model(found or {"model_id": model_id})
     tag = version.get("version_tag")
-    detail = _detail(event_id, version, model, f"{_name(model)}: version {tag} registered")
+    detail = _detail(event_id, version, model, f"{_name(model)}: version {chat_safe(str(tag))} registered")
     detail["version"] = {
         "id": version.get("version_id"),
         "version_tag": tag,
@@ -113,13 +115,13 @@ def _model(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _name(model: Mapping[str, Any]) -> str:
-    return f"{model.get('name') or 'model'} (#{model.get('id')})"
+    return f"{chat_safe(model.get('name') or 'model')} (#{model.get('id')})"  # summaries go to chat as they are
 
 
 def _detail(event_id: str, image: Mapping[str, Any], model: dict[str, Any], what: str) -> dict[str, Any]:
     actor = {"username": image.get("updated_by") or "unknown", "role": image.get("updated_by_role") or "unknown"}
     reason = image.get("change_reason")
-    summary = f"{what} by {actor['username']}" + (f": {reason}" if reason else "")
+    summary = f"{what} by {chat_safe(actor['username'])}" + (f": {chat_safe(reason)}" if reason else "")
     return {
         "schema_version": SCHEMA_VERSION,
         "event_id": event_id,

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from govhub.api.reports import RENDERER_KEY, reports, reports_app
 from govhub.config import require
+from govhub.observability import REPORT_RENDER_TIME, metrics, timed_ms
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -53,6 +54,7 @@ def render_pdf(content: dict) -> bytes:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     app.append_context(**{RENDERER_KEY: render_pdf})
     return app.resolve(event, context)
@@ -60,7 +62,7 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
 
 def build_pack(record: DynamoDBRecord) -> None:
     job_id = str(record.dynamodb.new_image["job_id"]) if record.dynamodb and record.dynamodb.new_image else ""
-    job = reports().run_job(job_id, render_pdf)
+    job = reports().run_job(job_id, timed_ms(REPORT_RENDER_TIME, render_pdf))
     logger.info("report pack finished", extra={"job_id": job_id, "status": job.status if job else "gone"})
 
 
@@ -73,6 +75,7 @@ def _stream_batches() -> Any:
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def jobs_handler(event: dict, context: LambdaContext) -> PartialItemFailureResponse:
     from aws_lambda_powertools.utilities.batch import process_partial_response
 

@@ -140,12 +140,16 @@ def _errors_not_in_the_project_shape(har: dict[str, Any], document: dict[str, An
         except ValueError:
             wrong.append(f"{where}: not JSON")
             continue
-        if _gateway_answers(status, entry["request"]["method"], entry["request"]["url"], routes):
+        error = body.get("error") if isinstance(body, dict) else None
+        in_project_shape = isinstance(body, dict) and set(body) == {"error"} and isinstance(error, dict) \
+            and isinstance(error.get("code"), str) and isinstance(error.get("message"), str) \
+            and set(error) <= {"code", "message", "details"}
+        if status == 429:  # API Gateway's throttle ({"message"}) or a route's own per-caller limit (the project's shape)
+            ok = in_project_shape or (isinstance(body, dict) and set(body) == {"message"})
+        elif _gateway_answers(status, entry["request"]["method"], entry["request"]["url"], routes):
             ok = isinstance(body, dict) and set(body) == {"message"}
         else:
-            error = body.get("error") if isinstance(body, dict) else None
-            ok = set(body) == {"error"} and isinstance(error, dict) and isinstance(error.get("code"), str) \
-                and isinstance(error.get("message"), str) and set(error) <= {"code", "message", "details"}
+            ok = in_project_shape
         if not ok:
             wrong.append(f"{where}: {str(body)[:200]}")
     return wrong

@@ -421,6 +421,26 @@ def test_query_answers_are_consistent_while_items_change_and_leave_the_items_as_
     assert {"PK", "SK", "n", "a", "b", "GPK", "GSK"} <= set(stored)
 
 
+def test_a_revoked_refresh_token_no_longer_refreshes() -> None:
+    # Given a signed-in user of the local Cognito (the dashboard's sign-out calls RevokeToken)
+    moto_patches.apply()
+    with mock_aws():
+        idp = boto3.client("cognito-idp", region_name="us-east-1")
+        pool = idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
+        client = idp.create_user_pool_client(UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["USER_PASSWORD_AUTH"])
+        client_id = client["UserPoolClient"]["ClientId"]
+        idp.admin_create_user(UserPoolId=pool, Username="u")
+        idp.admin_set_user_password(UserPoolId=pool, Username="u", Password="Passw0rd!Passw0rd", Permanent=True)
+        tokens = idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "u", "PASSWORD": "Passw0rd!Passw0rd"})["AuthenticationResult"]
+        # When the refresh token is revoked
+        idp.revoke_token(Token=tokens["RefreshToken"], ClientId=client_id)
+        # Then it gets no new tokens
+        with pytest.raises(ClientError) as refused:
+            idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
+        assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+
 def test_the_patches_refuse_a_moto_release_they_were_not_written_for() -> None:
     moto_patches.check_moto_version(moto_patches.MOTO_VERSION)
     with pytest.raises(moto_patches.MotoVersionError, match=r"moto 5\.2\.5.*moto 5\.3\.0 is installed"):

@@ -286,3 +286,10 @@ def test_cli_import_is_incremental_and_never_duplicates(hub: Api, functions: dic
     model = _hub_model(hub, name)
     assert model["risk_level"] == "limited" and model["latest_version"]["version_tag"] == "2"
     assert len(hub.get(f"/api/v1/models/{model['id']}/versions").body["items"]) == 2
+
+
+def test_a_signed_delivery_nested_30000_deep_is_a_400_not_a_crash(hub: Api, functions: dict[str, FunctionHost]) -> None:
+    # the webhook's body goes through the hub's one JSON parser, with its depth limit, like every API body
+    body = "[" * 30_000 + "]" * 30_000
+    status, answer = _deliver(functions, body, _signed(body, f"d-deep-{uuid.uuid4().hex[:6]}", int(time.time())))
+    assert status == 400 and answer["error"]["code"] == "bad_request"

@@ -115,6 +115,9 @@ def attacks(proof_stack: dict[str, Any], real: dict[str, dict[str, str]], pool_p
         "nbf in the future": f"Bearer {forge.sign(forge.shifted(admin_id, nbf=now + 3600))}",
         "iat in the future": f"Bearer {forge.sign(forge.shifted(admin_id, iat=now + 3600, auth_time=now + 3600))}",
         "iat not a number": f"Bearer {forge.sign(forge.shifted(admin_id, iat='now'))}",
+        "kid as a path": f"Bearer {forge.sign(forge.shifted(admin_id), kid='../../../etc/passwd')}",
+        "kid of 4 KB": f"Bearer {forge.sign(forge.shifted(admin_id), kid='k' * 4096)}",
+        "two tokens in one header": f"Bearer {real['admin']['IdToken']} {real['admin']['IdToken']}",
     }
     for form, secret in forge.public_key_secrets(pool_public_jwk).items():
         tokens[f"HS256 with the pool public key ({form})"] = f"Bearer {forge.hs256(admin_id, secret)}"
@@ -170,6 +173,7 @@ def test_the_valid_requests_the_attacks_reuse_succeed_with_a_real_admin_token(
     "refresh token_use", "no token_use",
     "groups edited to admin (ID token)", "groups edited to admin (access token)", "username edited", "signature stripped",
     "unknown kid", "known kid, another key", "nbf in the future", "iat in the future", "iat not a number",
+    "kid as a path", "kid of 4 KB", "two tokens in one header",
 ])
 def test_every_route_refuses_the_attack_with_401_and_nothing_changes(
     attack: str, attacks: dict[str, str | None], proof_stack: dict[str, Any], document: dict[str, Any],
@@ -203,3 +207,27 @@ def _json(answer: requests.Response) -> Any:
         return answer.json()
     except ValueError:
         return answer.text
+
+
+def test_a_token_expired_past_the_clock_leeway_is_refused(proof_stack: dict[str, Any], real: dict[str, dict[str, str]]) -> None:
+    # Given the admin's own claims, signed by the pool's key, expired just past the verifier's leeway (a fresh token:
+    # the authorizer cache has never seen it)
+    from govhub.auth.tokens import CLOCK_SKEW_SECONDS
+
+    now = int(time.time())
+    claims = forge.shifted(forge.claims_of(real["admin"]["IdToken"]), iat=now - 3600, auth_time=now - 3600,
+                           exp=now - CLOCK_SKEW_SECONDS - 10)
+    # When it asks for the models
+    answer = requests.get(f"{proof_stack['api_url']}/models", headers={"Authorization": f"Bearer {forge.sign(claims)}"}, timeout=30)
+    # Then the gateway refuses it: with the authorizer's 30 s cache, no expired token lives more than 60 s
+    assert (answer.status_code, _json(answer)) == (401, UNAUTHORIZED)
+
+
+def test_a_refresh_token_revoked_at_sign_out_gets_no_new_tokens(proof_stack: dict[str, Any]) -> None:
+    cognito = _cognito(proof_stack["aws_endpoint"], proof_stack["region"])
+    user = proof_stack["users"]["auditor"]
+    tokens = _sign_in_with(cognito, proof_stack["client_id"], user["username"], user["password"])
+    cognito.revoke_token(Token=tokens["RefreshToken"], ClientId=proof_stack["client_id"])  # what the dashboard's sign-out sends
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.initiate_auth(ClientId=proof_stack["client_id"], AuthFlow="REFRESH_TOKEN_AUTH",
+                              AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})

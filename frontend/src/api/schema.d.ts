@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/access-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who fetched which report when
+         * @description The access log: one record per report generation (PDF, JSON or in a bulk pack), newest first, of one model (`model_id`, every day or the `day` given) or of one UTC day (`day`, default today), optionally of one user (`actor`). A day with no access (or none that exists, 2026-02-30) is an empty list. Each record is also an immutable object under `access/` in the audit bucket. Reading a report is not a change: it never enters the model's hash-chained audit trail.
+         */
+        get: operations["list_access_logs_api_v1_access_logs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -518,7 +538,7 @@ export interface paths {
         };
         /**
          * The model's EU AI Act compliance report (PDF)
-         * @description Generates the report now, stores it in the private reports bucket and answers `303 See Other` to a presigned URL valid for a few minutes (`curl -L` downloads the PDF). With `Accept: application/json` the answer is `{url, expires_at, sha256, size_bytes, ...}` instead. Every generation is recorded in the model's audit trail.
+         * @description Generates the report now, stores it in the private reports bucket and answers `303 See Other` to a presigned URL valid for a few minutes (`curl -L` downloads the PDF). With `Accept: application/json` the answer is `{url, expires_at, sha256, size_bytes, ...}` instead. Every generation is recorded in the access log (`GET /access-logs`), not in the model's audit trail: reading is not a change.
          */
         get: operations["compliance_report_api_v1_reports__model_id__compliance_report_get"];
         put?: never;
@@ -538,7 +558,7 @@ export interface paths {
         };
         /**
          * The model's compliance report content as JSON (schema govhub.compliance-report/1)
-         * @description The same content the PDF is rendered from, for tools. Recorded in the audit trail like a PDF.
+         * @description The same content the PDF is rendered from, for tools. Recorded in the access log like a PDF.
          */
         get: operations["compliance_report_json_api_v1_reports__model_id__compliance_report_json_get"];
         put?: never;
@@ -560,7 +580,7 @@ export interface paths {
         put?: never;
         /**
          * A ZIP of the compliance reports of every model matching a filter
-         * @description Small packs are built at once (`201`, with the download link); larger ones are queued (`202`): poll `GET /reports/bulk/{job_id}` until `status` is `done` (then it carries the link) or `failed`. Each report in a pack is recorded in its model's audit trail.
+         * @description Small packs are built at once (`201`, with the download link); larger ones are queued (`202`): poll `GET /reports/bulk/{job_id}` until `status` is `done` (then it carries the link) or `failed`. Each report in a pack is recorded in the access log (not in its model's audit trail). Each caller may ask for BULK_REPORTS_PER_WINDOW packs (default 5) per BULK_REPORTS_WINDOW_SECONDS (60): past that, `429` with `Retry-After`.
          */
         post: operations["create_bulk_pack_api_v1_reports_bulk_post"];
         delete?: never;
@@ -678,6 +698,53 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccessActor */
+        AccessActor: {
+            /** Role */
+            role: string;
+            /** Username */
+            username: string;
+        };
+        /** AccessedReport */
+        AccessedReport: {
+            /** Bulk Job Id */
+            bulk_job_id?: string | null;
+            /** Content Sha256 */
+            content_sha256?: string | null;
+            /** File Name */
+            file_name?: string | null;
+            /** Format */
+            format: string;
+            /** Report Id */
+            report_id: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size Bytes */
+            size_bytes: number;
+        };
+        /** AccessPage */
+        AccessPage: {
+            /** Items */
+            items: components["schemas"]["AccessRecordOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** AccessRecordOut */
+        AccessRecordOut: {
+            /** Action */
+            action: string;
+            actor: components["schemas"]["AccessActor"];
+            /** Event Id */
+            event_id: string;
+            /** Model Id */
+            model_id: number;
+            report: components["schemas"]["AccessedReport"];
+            /**
+             * Time
+             * Format: date-time
+             */
+            time: string;
+        };
         /** ActorOut */
         ActorOut: {
             /** Role */
@@ -1455,12 +1522,18 @@ export interface components {
             domain?: string | null;
             /** Intended Purpose */
             intended_purpose?: string | null;
-            /** Name */
+            /**
+             * Name
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters. Stored in Unicode NFKC form; unique case-insensitively.
+             */
             name: string;
             operator_role?: components["schemas"]["OperatorRole"] | null;
             /** Oversight Plan */
             oversight_plan?: string | null;
-            /** Owner */
+            /**
+             * Owner
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
             owner: string;
             /** Risk Justification */
             risk_justification?: string | null;
@@ -1554,12 +1627,18 @@ export interface components {
             expected_revision?: number | null;
             /** Intended Purpose */
             intended_purpose?: string | null;
-            /** Name */
+            /**
+             * Name
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters. Stored in Unicode NFKC form; unique case-insensitively.
+             */
             name?: string;
             operator_role?: components["schemas"]["OperatorRole"] | null;
             /** Oversight Plan */
             oversight_plan?: string | null;
-            /** Owner */
+            /**
+             * Owner
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
             owner?: string;
             /** Reason */
             reason?: string | null;
@@ -1972,7 +2051,10 @@ export interface components {
              * @description The active version you edited; 409 if it moved on.
              */
             expected_version?: number | null;
-            /** Reason */
+            /**
+             * Reason
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
             reason: string;
         };
         /** PolicyVersionOut */
@@ -2150,7 +2232,10 @@ export interface components {
         RiskProfileChange: {
             /** Expected Revision */
             expected_revision?: number | null;
-            /** Justification */
+            /**
+             * Justification
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
             justification: string;
             risk_level: components["schemas"]["RiskLevel"];
         };
@@ -2238,13 +2323,19 @@ export interface components {
         StatusChange: {
             /** Expected Revision */
             expected_revision?: number | null;
-            /** Reason */
+            /**
+             * Reason
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
             reason: string;
             status: components["schemas"]["ComplianceStatus"];
         };
         /** TeamCreate */
         TeamCreate: {
-            /** Display Name */
+            /**
+             * Display Name
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
             display_name: string;
             /** Reason */
             reason?: string | null;
@@ -2286,7 +2377,10 @@ export interface components {
         };
         /** TeamUpdate */
         TeamUpdate: {
-            /** Display Name */
+            /**
+             * Display Name
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
             display_name: string;
             /** Expected Revision */
             expected_revision?: number | null;
@@ -2381,7 +2475,10 @@ export interface components {
             s3_path: string;
             /** Sha256 */
             sha256?: string | null;
-            /** Version Tag */
+            /**
+             * Version Tag
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
             version_tag: string;
         };
         /** VersionOut */
@@ -2431,6 +2528,98 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_access_logs_api_v1_access_logs_get: {
+        parameters: {
+            query?: {
+                /** @description Username of who fetched the report. */
+                actor?: string | null;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description A UTC day, YYYY-MM-DD (default: today). */
+                day?: string | null;
+                limit?: number;
+                model_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     list_audit_logs_api_v1_audit_logs_get: {
         parameters: {
             query?: {
@@ -5914,13 +6103,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Throttled by API Gateway. */
+            /** @description Too many pack requests from this caller; retry after `Retry-After` seconds; or throttled by API Gateway. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/json": components["schemas"]["ErrorOut"] | components["schemas"]["GatewayMessage"];
                 };
             };
         };

@@ -75,10 +75,12 @@ export function AuthProvider({
   );
 
   const signOut = useCallback(() => {
-    manager.signOut('user');
-    if (hosted) {
-      window.location.assign(hosted.logoutUrl());
-    }
+    // revoke the refresh token first: leaving the page for the hosted UI's logout would cancel the request
+    void manager.signOutAndRevoke().finally(() => {
+      if (hosted) {
+        window.location.assign(hosted.logoutUrl());
+      }
+    });
   }, [hosted, manager]);
 
   const value = useMemo<AuthValue>(() => {

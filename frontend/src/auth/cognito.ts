@@ -58,6 +58,11 @@ export class CognitoPasswordAuth implements TokenRefresher {
     return this.toTokens(answer, refreshToken);
   }
 
+  /** RevokeToken: the refresh token and the access tokens issued with it stop working. */
+  async revoke(refreshToken: string): Promise<void> {
+    await this.call('RevokeToken', { Token: refreshToken, ClientId: this.clientId });
+  }
+
   private toTokens(answer: InitiateAuthAnswer, previousRefreshToken: string | undefined): Tokens {
     if (answer.ChallengeName) {
       const message =
@@ -79,16 +84,20 @@ export class CognitoPasswordAuth implements TokenRefresher {
     );
   }
 
-  private async initiateAuth(flow: string, parameters: Record<string, string>): Promise<InitiateAuthAnswer> {
+  private initiateAuth(flow: string, parameters: Record<string, string>): Promise<InitiateAuthAnswer> {
+    return this.call('InitiateAuth', { AuthFlow: flow, ClientId: this.clientId, AuthParameters: parameters });
+  }
+
+  private async call(action: string, payload: Record<string, unknown>): Promise<InitiateAuthAnswer> {
     let response: Response;
     try {
       response = await this.fetchImpl(this.endpoint, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-amz-json-1.1',
-          'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+          'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}`,
         },
-        body: JSON.stringify({ AuthFlow: flow, ClientId: this.clientId, AuthParameters: parameters }),
+        body: JSON.stringify(payload),
       });
     } catch {
       throw new AuthError('The sign-in service cannot be reached. Check your connection and try again.', 'NetworkError');

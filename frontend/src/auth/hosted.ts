@@ -97,6 +97,19 @@ export class HostedUiAuth implements TokenRefresher {
     );
   }
 
+  /** Revokes the refresh token at the hosted UI's revocation endpoint (RFC 7009). */
+  async revoke(refreshToken: string): Promise<void> {
+    const response = await this.fetchImpl(`${this.baseUrl}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refreshToken, client_id: this.clientId }).toString(),
+    });
+    if (!response.ok) {
+      throw new AuthError(`The sign-in service did not revoke the session (${response.status}).`, 'RevokeFailed');
+    }
+  }
+
+  /** The hosted UI's logout; `logout_uri` must be one of the app client's LogoutURLs (template.yaml). */
   logoutUrl(): string {
     const params = new URLSearchParams({ client_id: this.clientId, logout_uri: `${this.origin}/signin` });
     return `${this.baseUrl}/logout?${params.toString()}`;

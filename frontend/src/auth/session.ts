@@ -129,6 +129,20 @@ export class SessionManager {
     this.emit();
   }
 
+  /** The user signs out: the tokens are forgotten at once, then the refresh token is revoked at Cognito (best
+   * effort: a failed revocation leaves the user signed out here, and the token expires on its own). */
+  async signOutAndRevoke(): Promise<void> {
+    const refreshToken = this.session?.tokens.refreshToken;
+    this.signOut('user');
+    if (refreshToken && this.refresher.revoke) {
+      try {
+        await this.refresher.revoke(refreshToken);
+      } catch {
+        // nothing more to do: the session is gone from this browser
+      }
+    }
+  }
+
   /** The ID token to send, refreshed first when it is about to expire; null when signed out. */
   async getIdToken(): Promise<string | null> {
     const session = this.session;

@@ -29,4 +29,6 @@ export function makeTokens(
 /** What the session manager needs from an identity provider to keep a session alive. */
 export interface TokenRefresher {
   refresh(refreshToken: string): Promise<Tokens>;
+  /** Makes the refresh token (and the tokens issued from it) useless at Cognito. */
+  revoke?(refreshToken: string): Promise<void>;
 }

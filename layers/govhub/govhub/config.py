@@ -37,6 +37,9 @@ class Settings(BaseModel):
     audit_digest_every_minutes: int = Field(default=60, ge=1)
     audit_verify_sample: int = Field(default=16, ge=0)
     max_body_bytes: int = 64 * 1024
+    # POST /reports/bulk: each request may render hundreds of PDFs, so one caller gets this many per window
+    bulk_reports_per_window: int = Field(default=5, ge=1)
+    bulk_reports_window_seconds: int = Field(default=60, ge=1, le=3600)
     mlflow_secret_arn: str = ""  # MLflow's tracking URI, credentials and webhook signing secret (integrations)
     sagemaker_model_package_groups: tuple[str, ...] = ()  # the groups the SageMaker integration follows
     integration_team: str = ""  # the team owning models the integrations import without a govhub.team tag
@@ -64,6 +67,8 @@ ENVIRONMENT = {
     "reports_bucket": "REPORTS_BUCKET",
     "event_bus_name": "EVENT_BUS_NAME",
     "report_url_ttl_seconds": "REPORT_URL_TTL_SECONDS",
+    "bulk_reports_per_window": "BULK_REPORTS_PER_WINDOW",
+    "bulk_reports_window_seconds": "BULK_REPORTS_WINDOW_SECONDS",
     "audit_signing_key_id": "AUDIT_SIGNING_KEY_ID",
     "audit_digest_every_records": "AUDIT_DIGEST_EVERY_RECORDS",
     "audit_digest_every_minutes": "AUDIT_DIGEST_EVERY_MINUTES",
@@ -103,6 +108,8 @@ def settings() -> Settings:
             "reports_bucket": env.get("REPORTS_BUCKET", ""),
             "event_bus_name": env.get("EVENT_BUS_NAME", ""),
             "report_url_ttl_seconds": env.get("REPORT_URL_TTL_SECONDS", "300"),
+            "bulk_reports_per_window": env.get("BULK_REPORTS_PER_WINDOW", "5"),
+            "bulk_reports_window_seconds": env.get("BULK_REPORTS_WINDOW_SECONDS", "60"),
             "audit_signing_key_id": env.get("AUDIT_SIGNING_KEY_ID", ""),
             "audit_digest_every_records": env.get("AUDIT_DIGEST_EVERY_RECORDS", "1000"),
             "audit_digest_every_minutes": env.get("AUDIT_DIGEST_EVERY_MINUTES", "60"),

@@ -53,3 +53,11 @@ class ModelRetiredError(GovhubError):
 
 class ValidationFailedError(GovhubError):
     status, code = 422, "validation_error"
+
+
+class TooManyRequestsError(GovhubError):
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message, {"retry_after_seconds": retry_after_seconds})
+        self.retry_after_seconds = retry_after_seconds

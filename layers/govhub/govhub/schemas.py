@@ -22,6 +22,7 @@ from pydantic import (
 
 from govhub.domain.classification import OperatorRole
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.text import HIDDEN_BUT_LINE_BREAKS_CLASS, HIDDEN_CLASS, nfkc, refuse_hidden
 
 # Unicode White_Space, spelled out so that documented patterns mean the same in pydantic's regex engine and in
 # a client's (ECMA, Python re), and so that stripping removes exactly these characters.
@@ -39,14 +40,33 @@ def _strip(value: str) -> str:
     return value.strip(WHITE_SPACE)
 
 
-# Lengths and patterns are checked on the text as sent (what the OpenAPI document describes), then it is stripped.
+# Lengths and patterns are checked on the text as sent (what the OpenAPI document describes), then it is stripped,
+# then checked for hidden characters (govhub.text): none in short text, line breaks and tabs only in long text.
 Stripped = AfterValidator(_strip)
-Name = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped]
-Short = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped]
-LongText = Annotated[str, StringConstraints(max_length=20_000), Stripped]
-Reason = Annotated[str, StringConstraints(min_length=1, max_length=2_000, pattern=VISIBLE), Stripped]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(f"{VISIBLE[:-1]}/]+")), Stripped]
-ArtifactUri = Annotated[str, StringConstraints(min_length=1, max_length=2_048, pattern=VISIBLE), Stripped]
+# What the validators below accept, as patterns for the OpenAPI document (a client or a fuzzer can tell valid text
+# from invalid): short text is white space, then visible characters with no hidden one among them, then white
+# space; long text is white space around anything but hidden characters other than line breaks and tabs.
+_VISIBLE_PLAIN = f"[^{SPACE[1:-1]}{HIDDEN_CLASS}]"
+SHORT_TEXT_PATTERN = f"^{SPACE}*{_VISIBLE_PLAIN}(?:[^{HIDDEN_CLASS}]*{_VISIBLE_PLAIN})?{SPACE}*$"
+LONG_TEXT_PATTERN = f"^{SPACE}*[^{HIDDEN_BUT_LINE_BREAKS_CLASS}]*{SPACE}*$"
+PlainShort = AfterValidator(refuse_hidden)
+PlainLong = AfterValidator(lambda value: refuse_hidden(value, line_breaks=True))
+Normalised = AfterValidator(nfkc)  # look-alike forms (full-width, ligatures) are stored as what they look like
+_NO_HIDDEN = "No control characters, bidirectional overrides/isolates or zero-width characters."
+_NO_HIDDEN_LONG = "No control characters but line breaks and tabs, no bidirectional overrides/isolates or zero-width characters."
+_SHORT = {"pattern": SHORT_TEXT_PATTERN}
+Name = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped, PlainShort, Normalised,
+                 Field(description=f"{_NO_HIDDEN} Stored in Unicode NFKC form; unique case-insensitively.", json_schema_extra=_SHORT)]
+Short = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=VISIBLE), Stripped, PlainShort,
+                  Field(description=_NO_HIDDEN, json_schema_extra=_SHORT)]
+LongText = Annotated[str, StringConstraints(max_length=20_000), Stripped, PlainLong,
+                     Field(description=_NO_HIDDEN_LONG, json_schema_extra={"pattern": LONG_TEXT_PATTERN})]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=2_000, pattern=VISIBLE), Stripped, PlainShort,
+                   Field(description=_NO_HIDDEN, json_schema_extra=_SHORT)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(f"[^{SPACE[1:-1]}/{HIDDEN_CLASS}]+")), Stripped,
+                PlainShort, Field(description=_NO_HIDDEN)]
+ArtifactUri = Annotated[str, StringConstraints(min_length=1, max_length=2_048, pattern=VISIBLE), Stripped, PlainShort,
+                        Field(json_schema_extra=_SHORT)]
 Sha256 = Annotated[str, StringConstraints(pattern=_stripped("[0-9a-fA-F]{64}")), AfterValidator(lambda v: _strip(v).lower())]
 MetricName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_stripped(r"[\w.:/@%+-]+")), Stripped]
 Id = Annotated[int, Field(ge=1, le=2**53)]

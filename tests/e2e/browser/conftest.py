@@ -57,6 +57,9 @@ def page(browser: Browser, web_url: str, request: pytest.FixtureRequest) -> Iter
     tab = context.new_page()
     crashes: list[str] = []
     tab.on("pageerror", lambda error: crashes.append(str(error)))
+    # the gateway serves the dashboard under the deployed Content-Security-Policy: nothing may break it
+    tab.on("console", lambda message: crashes.append(message.text)
+           if message.type == "error" and "Content Security Policy" in message.text else None)
     yield tab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)

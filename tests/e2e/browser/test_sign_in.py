@@ -76,6 +76,23 @@ def test_sign_in_works_from_the_keyboard_alone(page: Page, stack: dict[str, Any]
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
+def test_sign_out_revokes_the_refresh_token_at_cognito(page: Page, sign_in: Callable[[str], None], stack: dict[str, Any]) -> None:
+    # Given a signed-in auditor whose refresh token the browser holds
+    sign_in("auditor")
+    held = page.evaluate("() => JSON.parse(window.sessionStorage.getItem('govhub.session')).refreshToken")
+    # When they sign out
+    with page.expect_request(lambda r: r.headers.get("x-amz-target") == "AWSCognitoIdentityProviderService.RevokeToken") as revoked:
+        sign_out(page)
+    assert revoked.value.post_data_json == {"Token": held, "ClientId": stack["client_id"]}
+    # Then that refresh token gets no new tokens from Cognito
+    import boto3
+
+    cognito = boto3.client("cognito-idp", endpoint_url=stack["aws_endpoint"], region_name=stack["region"],
+                           aws_access_key_id="local", aws_secret_access_key="local")
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.initiate_auth(ClientId=stack["client_id"], AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": held})
+
+
 def test_a_link_opened_in_a_new_tab_keeps_the_session(page: Page, sign_in: Callable[[str], None]) -> None:
     # Given a signed-in auditor
     sign_in("auditor")

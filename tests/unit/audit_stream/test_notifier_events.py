@@ -111,3 +111,17 @@ def test_the_put_events_entry_carries_source_detail_type_and_bus() -> None:
     entry = notifications.entry(detail_type, detail, "govhub-governance")
     assert entry["Source"] == "govhub.registry" and entry["DetailType"] == "Risk Level Changed"
     assert entry["EventBusName"] == "govhub-governance" and json.loads(entry["Detail"]) == detail
+
+
+def test_a_summary_cannot_ping_a_channel_mention_a_user_or_disguise_a_link() -> None:
+    before = model_item(7, compliance_status="under_review")
+    after = model_item(7, by="ada.admin", role="admin", revision=2, compliance_status="draft",
+                       name="<!channel> <@U024BE7LH> <https://evil.example|bank.example> @everyone & co",
+                       change_reason="see <https://evil.example|the ticket>")
+    [(_, detail)] = _events("MODIFY", after, before)
+    summary = detail["summary"]
+    assert "<" not in summary
+    assert "&lt;!channel&gt; &lt;@\u200bU024BE7LH&gt; &lt;https://evil.example|bank.example&gt;" in summary
+    assert "@everyone" not in summary and "&amp; co" in summary
+    assert detail["model"]["name"].startswith("<!channel>")  # the structured fields keep the data as it is
+    _valid("Compliance Status Changed", detail)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -86,6 +87,14 @@ def test_bad_tokens_are_refused(jwks: JwksCache, token) -> None:
         verify_token(token(), jwks, ISSUER, (CLIENT,))
 
 
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_an_unknown_kid_refreshes_the_key_set_once_then_finds_a_rotated_key() -> None:
     fetched = []
     rotated_pem, rotated_public = _key("kid-2")
@@ -95,9 +104,10 @@ def test_an_unknown_kid_refreshes_the_key_set_once_then_finds_a_rotated_key() ->
         fetched.append(url)
         return next(documents)
 
-    cache = JwksCache("https://example/jwks.json", fetch=fetch)
+    clock = _Clock(1000.0)
+    cache = JwksCache("https://example/jwks.json", fetch=fetch, clock=clock)
     verify_token(_token(), cache, ISSUER, (CLIENT,))
-    cache._fetched_at -= 60  # the refresh is rate-limited; pretend a minute passed
+    clock.now += 60  # the refresh is rate-limited; a minute passes
     assert verify_token(_token(key=rotated_pem, kid="kid-2"), cache, ISSUER, (CLIENT,)).username == "ada"
     assert len(fetched) == 2
 
@@ -108,3 +118,47 @@ def test_an_unknown_kid_refreshes_the_key_set_once_then_finds_a_rotated_key() ->
 ])
 def test_groups_map_to_the_strongest_role(groups: list[str], role: Role | None) -> None:
     assert role_from_groups(groups) is role
+
+
+def test_a_freshly_booted_host_fetches_the_keys_on_its_first_request() -> None:
+    # Given a host whose monotonic clock starts near zero (a new Lambda micro-VM)
+    fetched: list[str] = []
+    cache = JwksCache("https://example/jwks.json", fetch=lambda url: fetched.append(url) or {"keys": [PUBLIC]}, clock=_Clock(3.0))
+    # When the first token arrives, Then its key is fetched and found
+    assert cache.key_for(PUBLIC["kid"]) is not None
+    assert len(fetched) == 1
+
+
+def test_a_failed_fetch_refuses_the_token_and_is_not_retried_on_every_request() -> None:
+    clock = _Clock(1000.0)
+    attempts: list[float] = []
+
+    def down(url: str) -> dict:
+        attempts.append(clock.now)
+        raise OSError("connection refused")
+
+    cache = JwksCache("https://example/jwks.json", fetch=down, clock=clock)
+    assert cache.key_for(PUBLIC["kid"]) is None  # a refused token (401), not a crashed authorizer
+    for _ in range(50):
+        clock.now += 0.1
+        assert cache.key_for(PUBLIC["kid"]) is None
+    assert len(attempts) == 1  # 50 requests in 5 s made no new attempt
+    clock.now += 60
+    cache.key_for(PUBLIC["kid"])
+    assert len(attempts) == 2
+
+
+def test_keys_already_held_still_verify_while_the_jwks_endpoint_is_down() -> None:
+    clock = _Clock(1000.0)
+    answers: list[Any] = [{"keys": [PUBLIC]}]
+
+    def flaky(url: str) -> dict:
+        answer = answers.pop(0) if answers else OSError("down")
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    cache = JwksCache("https://example/jwks.json", fetch=flaky, clock=clock)
+    assert cache.key_for(PUBLIC["kid"]) is not None
+    clock.now += 7200  # the key set is stale and the refetch fails
+    assert cache.key_for(PUBLIC["kid"]) is not None

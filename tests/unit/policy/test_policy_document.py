@@ -144,3 +144,16 @@ def test_not_an_object_and_not_json_are_refused() -> None:
         parse_policy_text("{not json")
     assert refused.value.problems[0]["path"] == "$"
     assert refused.value.problems[0]["message"].startswith("not valid JSON: ")
+
+
+def test_a_policy_name_or_rule_text_with_a_bidi_override_is_a_problem_at_its_path() -> None:
+    import pytest
+
+    from govhub.policy.document import default_policy, parse_policy
+    from govhub.policy.errors import PolicyDocumentError
+
+    raw = default_policy().to_json()
+    raw["name"] = "Default\u202e policy"
+    with pytest.raises(PolicyDocumentError) as refused:
+        parse_policy(raw)
+    assert "$.name" in str([p for p in refused.value.problems])

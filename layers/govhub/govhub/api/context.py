@@ -47,8 +47,21 @@ def classification_service() -> ClassificationService:
 
 
 def policy_gate() -> Callable[[AIModel, ComplianceStatus, Actor], TransitionVerdict]:
-    """The registry's `check_policy` hook: every status change is judged by the active policy set."""
-    return policy_service().check_transition
+    """The registry's `check_policy` hook: every status change is judged by the active policy set (and each
+    refusal counted: a rising PolicyRefusals is a team missing evidence, or a policy set too strict)."""
+    from govhub.observability import POLICY_REFUSALS, count
+    from govhub.policy.errors import PolicyViolationError
+
+    check = policy_service().check_transition
+
+    def gate(model: AIModel, to: ComplianceStatus, actor: Actor) -> TransitionVerdict:
+        try:
+            return check(model, to, actor)
+        except PolicyViolationError:
+            count(POLICY_REFUSALS)
+            raise
+
+    return gate
 
 
 def approved_changes_rule() -> Callable[[], str]:

@@ -10,8 +10,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
-from govhub.errors import GovhubError
+from govhub.errors import GovhubError, TooManyRequestsError
 
 logger = Logger(service="govhub")
 
@@ -35,7 +36,10 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(GovhubError)
     def domain_error(error: GovhubError) -> Response:
-        return error_response(error.status, error.code, error.message, error.details)
+        response = error_response(error.status, error.code, error.message, error.details)
+        if isinstance(error, TooManyRequestsError):
+            response.headers["Retry-After"] = str(error.retry_after_seconds)
+        return response
 
     @app.exception_handler(RequestValidationError)
     def validation_error(error: RequestValidationError) -> Response:
@@ -44,6 +48,13 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             return error_response(HTTPStatus.BAD_REQUEST, "bad_request", "The request body is not valid JSON.")
         return error_response(
             HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The request has invalid fields.", _field_errors(errors)
+        )
+
+    @app.exception_handler(ValidationError)
+    def model_validation_error(error: ValidationError) -> Response:  # a body a route validates itself
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", "The request has invalid fields.",
+            _field_errors([dict(e) for e in error.errors(include_input=False)]),
         )
 
     @app.not_found

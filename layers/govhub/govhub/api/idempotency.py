@@ -90,7 +90,7 @@ def honour_idempotency_key(app: APIGatewayHttpResolver, next_middleware: Callabl
         "caller": caller.username,
         "route": f"{event.http_method.upper()} {event.path}",
         "key": key,
-        "body": json.loads(event.body) if event.body else None,
+        "body": event.json_body if event.body else None,  # the resolver's parser, with its depth limit
     }
     run, config = _idempotent()
     config.register_lambda_context(app.lambda_context)

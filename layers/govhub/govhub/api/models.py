@@ -13,6 +13,7 @@ from govhub.approvals.snapshot import load_snapshot, snapshot_sha256
 from govhub.auth.principal import Principal
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ForbiddenError, ValidationFailedError
+from govhub.observability import MODELS_REGISTERED, STATUS_CHANGES, count
 from govhub.schemas import (
     ApprovalOut,
     DeleteRequest,
@@ -21,6 +22,7 @@ from govhub.schemas import (
     ModelOut,
     ModelPage,
     ModelUpdate,
+    Reason,
     RiskProfileChange,
     SealedApprovalOut,
     SealedApprovalPage,
@@ -71,6 +73,7 @@ def list_models(
 @router.post("/", status_code=201)
 def create_model(body: Annotated[ModelCreate, Body()]) -> Response[ModelOut]:
     model = registry().register_model(body.model_dump(), by=_caller().actor)
+    count(MODELS_REGISTERED)
     return created(ModelOut.from_domain(model), f"/api/v1/models/{model.id}")
 
 
@@ -102,7 +105,7 @@ def put_model(model_id: int, body: Annotated[ModelUpdate, Body()]) -> ModelOut:
 
 
 @router.delete("/<model_id>", status_code=204)
-def delete_model(model_id: int, reason: Annotated[str | None, Query(max_length=2000)] = None) -> Response[None]:
+def delete_model(model_id: int, reason: Annotated[Reason | None, Query()] = None) -> Response[None]:
     body = router.current_event.json_body if router.current_event.body else {}
     text = reason or (DeleteRequest.model_validate(body).reason if body else None)
     if not text or not text.strip():
@@ -127,6 +130,7 @@ def change_compliance_status(model_id: int, body: Annotated[StatusChange, Body()
     model = registry().change_status(
         model_id, body.status, body.reason, caller.actor, body.expected_revision, check_policy=policy_gate()
     )
+    count(STATUS_CHANGES)
     return ModelOut.from_domain(model)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from govhub.api import audit, dashboard, health, imports, metrics, models, reports, teams, versions
+from govhub.api import access, audit, dashboard, health, imports, metrics, models, reports, teams, versions
 from govhub.api.classification import router as classification_router
 from govhub.api.policies import router as policy_router
 from govhub.api.resolver import API_PREFIX, create_app
@@ -29,6 +29,7 @@ def openapi_json(server_url: str = "/") -> str:
         "/health": health.router,
         "/imports": imports.router,
         "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
+        "/access-logs": access.router,
     }
     # Including a router hands its request state to the including resolver: give each back to the function's
     # app afterwards, so documenting the API in a process that also serves it changes nothing.
@@ -134,7 +135,11 @@ def document_answers(document: dict[str, Any]) -> dict[str, Any]:
                 responses[status] = {"description": description if status == "422" else responses.get(status, {}).get("description", description),
                                      "content": error}
             responses["401"] = {"description": "No token, or a token the authorizer refused.", "content": gateway}
-            responses["429"] = {"description": "Throttled by API Gateway.", "content": gateway}
+            own = responses.get("429")  # a route's own per-caller limit answers in the project's error shape
+            responses["429"] = ({"description": f"{own['description']}; or throttled by API Gateway.",
+                                 "content": {"application/json": {"schema": {"anyOf": [
+                                     {"$ref": "#/components/schemas/ErrorOut"}, {"$ref": "#/components/schemas/GatewayMessage"}]}}}}
+                                if own else {"description": "Throttled by API Gateway.", "content": gateway})
     text = json.dumps(document)
     for unused in ("HTTPValidationError", "ValidationError"):
         if f'"#/components/schemas/{unused}"' not in text.replace(f'"{unused}": {{', ""):

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 
 from govhub.api.classification import ObligationsOut
 from govhub.api.context import policy_service, registry
@@ -20,13 +20,12 @@ from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.evaluator import CheckItem, Checklist
 from govhub.policy.versions import PolicyVersion
-from govhub.schemas import PolicyViolationOut, Schema
+from govhub.schemas import PolicyViolationOut, Reason, Schema
 
 router = APIGatewayHttpRouter()
 
 
 # -- shapes ----------------------------------------------------------------------------------
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
 
 
 def _policy_document_schema(schema: dict[str, Any]) -> None:

@@ -16,10 +16,13 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import ConfigDict, StringConstraints
 
 from govhub.api.context import registry
+from govhub.api.ratelimit import enforce
 from govhub.api.resolver import create_app
 from govhub.auth.principal import Principal
+from govhub.config import settings
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ValidationFailedError
+from govhub.observability import REPORT_RENDER_TIME, timed_ms
 from govhub.schemas import Schema
 
 if TYPE_CHECKING:  # the data layer (pynamodb, boto3) loads with the first request, not at cold start
@@ -140,7 +143,7 @@ def _renderer() -> Renderer:
     render = router.context.get(RENDERER_KEY)
     if render is None:
         raise RuntimeError("this function has no PDF renderer: reports are served by the reports function")
-    return render
+    return timed_ms(REPORT_RENDER_TIME, render)
 
 
 def wants_json(accept: str | None) -> bool:
@@ -173,7 +176,7 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
         "Generates the report now, stores it in the private reports bucket and answers `303 See Other` to a "
         "presigned URL valid for a few minutes (`curl -L` downloads the PDF). With `Accept: application/json` "
         "the answer is `{url, expires_at, sha256, size_bytes, ...}` instead. Every generation is recorded in the "
-        "model's audit trail."
+        "access log (`GET /access-logs`), not in the model's audit trail: reading is not a change."
     ),
     responses={
         200: {"description": "With Accept: application/json: where to download the PDF", "content": {"application/json": {"model": ReportLinkOut}}},
@@ -203,7 +206,7 @@ def compliance_report(model_id: int):  # type: ignore[no-untyped-def]  # no retu
 @router.get(
     "/<model_id>/compliance-report.json",
     summary="The model's compliance report content as JSON (schema govhub.compliance-report/1)",
-    description="The same content the PDF is rendered from, for tools. Recorded in the audit trail like a PDF.",
+    description="The same content the PDF is rendered from, for tools. Recorded in the access log like a PDF.",
     responses={200: {"description": "The report content", "content": {"application/json": {"schema": {"type": "object"}}}},
                404: {"description": "The model does not exist"}},
 )
@@ -224,9 +227,12 @@ def compliance_report_json(model_id: int):  # type: ignore[no-untyped-def]  # no
     description=(
         "Small packs are built at once (`201`, with the download link); larger ones are queued (`202`): poll "
         "`GET /reports/bulk/{job_id}` until `status` is `done` (then it carries the link) or `failed`. "
-        "Each report in a pack is recorded in its model's audit trail."
+        "Each report in a pack is recorded in the access log (not in its model's audit trail). Each caller may ask "
+        "for BULK_REPORTS_PER_WINDOW packs (default 5) per BULK_REPORTS_WINDOW_SECONDS (60): past that, `429` with "
+        "`Retry-After`."
     ),
     responses={
+        429: {"description": "Too many pack requests from this caller; retry after `Retry-After` seconds"},
         201: {"description": "The pack, built", "content": {"application/json": {"model": ReportJobOut}}},
         202: {"description": "The pack, queued", "content": {"application/json": {"model": ReportJobOut}}},
         404: {"description": "No model matches the filter"},
@@ -236,6 +242,8 @@ def create_bulk_pack(body: Annotated[BulkReportRequest | None, Body()] = None) -
     if router.current_event.body and not isinstance(router.current_event.json_body, dict | None):
         # the optional body lets any JSON through validation; only an object of filters is a request
         raise ValidationFailedError("The body must be a JSON object of filters.", [{"field": "body", "message": "not an object"}])
+    config = settings()
+    enforce("bulk-reports", _caller(), config.bulk_reports_per_window, config.bulk_reports_window_seconds)
     service = reports()
     job = service.start_bulk((body or BulkReportRequest()).filters(), _caller().actor, _renderer())
     status = 201 if job.status == "done" else 202

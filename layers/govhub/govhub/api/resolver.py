@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
     OpenAPIResponseValidationMiddleware,
 )
 
+from govhub.api.bodies import parse_json_body
 from govhub.api.errors import error_response, register_error_handlers
 from govhub.api.idempotency import honour_idempotency_key
 from govhub.auth.permissions import MACHINE_ROUTES, ROUTE_PERMISSIONS, may
@@ -66,7 +67,12 @@ class GovhubResolver(APIGatewayHttpResolver):
             http = event.get("requestContext", {}).get("http")
             if http:
                 event["requestContext"] = {**event["requestContext"], "http": {**http, "path": event["rawPath"]}}
-        return super().resolve(event, context)
+        answer = super().resolve(event, context)
+        # answers carry governance data for one caller: no browser or proxy may keep a copy
+        headers = answer.setdefault("headers", {})
+        if not any(name.lower() == "cache-control" for name in headers):
+            headers["Cache-Control"] = "no-store"
+        return answer
 
 
 class _GuardedRequestValidation(OpenAPIRequestValidationMiddleware):
@@ -91,7 +97,7 @@ class _GuardedRequestValidation(OpenAPIRequestValidationMiddleware):
 
 def create_app(routers: Mapping[str, Router]) -> APIGatewayHttpResolver:
     """`routers` maps a path prefix under /api/v1 (e.g. "/models") to its router."""
-    app = GovhubResolver(enable_validation=True)
+    app = GovhubResolver(enable_validation=True, json_body_deserializer=parse_json_body)
     register_error_handlers(app)
     app._request_validation_middleware = _GuardedRequestValidation()
     app._response_validation_middleware = OpenAPIResponseValidationMiddleware(

@@ -63,6 +63,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("GET", "/api/v1/models/{model_id}/audit-logs/verify/jobs/{job_id}"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/audit-logs/export"): Permission.READ,
     ("GET", "/api/v1/models/{model_id}/as-of"): Permission.READ,
+    ("GET", "/api/v1/access-logs"): Permission.READ,  # who fetched which report when (not a change: no chain)
     ("GET", "/api/v1/reports/{model_id}/compliance-report"): Permission.READ,
     ("GET", "/api/v1/reports/{model_id}/compliance-report.json"): Permission.READ,
     ("POST", "/api/v1/reports/bulk"): Permission.READ,  # auditors produce regulator packs; a pack changes no record

@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from jose import jwt
 from jose.exceptions import JOSEError
 
-CLOCK_SKEW_SECONDS = 60
+# With the authorizer's result cache (ReauthorizeEvery in template.yaml) this bounds how long an expired token is
+# still let in: cache + leeway <= 60 s.
+CLOCK_SKEW_SECONDS = 30
 JWKS_TTL_SECONDS = 3600
 JWKS_MIN_REFRESH_SECONDS = 30
 
@@ -34,23 +37,38 @@ class VerifiedToken:
 
 
 class JwksCache:
-    """The pool's signing keys, fetched once per container and again on an unknown kid (rate-limited)."""
+    """The pool's signing keys: fetched with the first token a container sees, again after JWKS_TTL_SECONDS or on an
+    unknown kid; at most one attempt per JWKS_MIN_REFRESH_SECONDS, failed or not, so a flood of tokens with made-up
+    kids (or an unreachable endpoint) costs one fetch per window. Keys already held keep working while a refetch fails.
+    """
 
-    def __init__(self, url: str, fetch: Any = None) -> None:
+    def __init__(self, url: str, fetch: Callable[[str], dict[str, Any]] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._url = url
         self._fetch = fetch or _fetch_json
+        self._clock = clock
         self._keys: dict[str, dict[str, Any]] = {}
-        self._fetched_at = 0.0
+        self._fetched_at: float | None = None    # the last fetch that answered a key set
+        self._attempted_at: float | None = None  # the last attempt, answered or not
 
     def key_for(self, kid: str) -> dict[str, Any] | None:
-        now = time.monotonic()
-        stale = now - self._fetched_at > JWKS_TTL_SECONDS
-        may_refresh = now - self._fetched_at > JWKS_MIN_REFRESH_SECONDS
-        if stale or (kid not in self._keys and may_refresh):
-            document = self._fetch(self._url)
-            self._keys = {k["kid"]: k for k in document.get("keys", []) if k.get("kid") and k.get("kty") == "RSA"}
-            self._fetched_at = now
+        now = self._clock()
+        if self._due(kid, now):
+            self._attempted_at = now
+            try:
+                document = self._fetch(self._url)
+                keys = {k["kid"]: k for k in document.get("keys", []) if k.get("kid") and k.get("kty") == "RSA"}
+            except (OSError, ValueError, TypeError, AttributeError, KeyError):
+                return self._keys.get(kid)  # unreachable or unreadable: the token is refused (401), not a 500
+            self._keys, self._fetched_at = keys, now
         return self._keys.get(kid)
+
+    def _due(self, kid: str, now: float) -> bool:
+        if self._attempted_at is not None and now - self._attempted_at < JWKS_MIN_REFRESH_SECONDS:
+            return False
+        if self._fetched_at is None:
+            return True
+        return kid not in self._keys or now - self._fetched_at > JWKS_TTL_SECONDS
 
 
 def _fetch_json(url: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,6 +29,7 @@ from pydantic import (
 
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.errors import PolicyDocumentError
+from govhub.text import refuse_hidden
 
 SCHEMA = "govhub.policy/1"
 ALL_RISK_LEVELS: tuple[RiskLevel, ...] = tuple(RiskLevel)
@@ -37,8 +39,9 @@ DocumentedField = Literal["description", "domain", "risk_justification", "intend
 ApproverRole = Literal["admin", "model_owner"]
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
-Article = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
+Article = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(refuse_hidden)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000),
+                 AfterValidator(lambda value: refuse_hidden(value, line_breaks=True))]
 MetricName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:/@%+-]+$")]
 
 
@@ -180,7 +183,7 @@ ApprovedChanges = Literal["reopen_review", "refuse"]
 
 class PolicyDocument(_Strict):
     schema_id: Literal["govhub.policy/1"] = Field(alias="schema")
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), AfterValidator(refuse_hidden)]
     description: Text | None = None
     approved_changes: ApprovedChanges = "reopen_review"
     rules: Annotated[tuple[Rule, ...], Field(min_length=1, max_length=100)]

@@ -36,6 +36,7 @@ from govhub.policy.versions import (
     PolicyVersion,
     StoreConflictError,
 )
+from govhub.text import chat_safe
 
 MONITOR_ACTOR = Actor(username="policy-monitor", role="system")
 
@@ -317,7 +318,7 @@ def _event_detail(
 ) -> dict[str, Any]:
     """The `Policy Violated` event, in the notifier's detail conventions (schema_version, event_id, model, actor, summary)."""
     trigger = trigger or {}
-    what = f"{model.name} (#{model.id}): approved, but fails {', '.join(new_ids)} of policy v{checklist.policy_version}"
+    what = f"{chat_safe(model.name)} (#{model.id}): approved, but fails {', '.join(new_ids)} of policy v{checklist.policy_version}"
     return {
         "schema_version": "1.0",
         "event_id": trigger.get("event_id"),

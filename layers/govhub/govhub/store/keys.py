@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from govhub.text import fold_name
+
 MODEL = "MODEL#"
 VERSION = "VERSION#"
 METRIC = "METRIC#"
@@ -78,6 +80,30 @@ AUDIT_VERIFICATION_JOB = "AUDITVERIFYJOB#"  # a full verification asked with ?fu
 AUDIT_VERIFICATION_JOB_SK = "JOB"
 AUDIT_VERIFICATION_JOB_TYPE = "audit_verification_job"  # the `item_type` the verification jobs function's filter selects
 
+# The access log (written by audit_stream from report generation items; apart from every change chain): one index
+# item per access under its model and under its UTC day, sorted by time. No `entity`: they never feed back.
+ACCESS_LOG_MODEL = "ACCESSLOG#MODEL#"
+ACCESS_LOG_DAY = "ACCESSLOG#DAY#"
+
+# Per-caller request counters of the rate-limited routes, one item per fixed window (expired by TTL).
+RATE_LIMIT = "RATELIMIT#"
+
+
+def access_model_pk(model_id: int) -> str:
+    return f"{ACCESS_LOG_MODEL}{model_id}"
+
+
+def access_day_pk(day: str) -> str:
+    return f"{ACCESS_LOG_DAY}{day}"
+
+
+def access_sk(at: str, event_id: str) -> str:
+    return f"{at}#{event_id}"
+
+
+def rate_limit_pk(name: str, caller: str) -> str:
+    return f"{RATE_LIMIT}{name}#{caller}"
+
 
 def model_pk(model_id: int) -> str:
     return f"{MODEL}{model_id}"
@@ -96,8 +122,8 @@ def metric_lookup(metric_id: int) -> str:
 
 
 def name_key(name: str) -> str:
-    """Names are unique and sorted case-insensitively."""
-    return name.strip().casefold()
+    """Names are unique and sorted case-insensitively, compared in NFKC form (so look-alike spellings collide)."""
+    return fold_name(name)
 
 
 def model_name_guard(name: str) -> str:

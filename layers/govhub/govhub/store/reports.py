@@ -66,7 +66,8 @@ class ReportJob:
 
 
 class ReportItem(_Stamped):
-    """`PK=MODEL#<id> SK=REPORT#<iso>#<report id>`, entity=report: the audit stream records each generation."""
+    """`PK=MODEL#<id> SK=REPORT#<iso>#<report id>`, entity=report: audit_stream writes each generation to the access
+    log (govhub.access), not to the model's change chain."""
 
     class Meta(_TableMeta):
         pass
