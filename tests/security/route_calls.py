@@ -38,6 +38,8 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},
+    # a full verification answers a job, which the verification job route then reads (it sorts right after)
+    ("GET", "/api/v1/models/{model_id}/audit-logs/verify"): {"full": "true"},
 }
 
 

@@ -237,10 +237,17 @@ def test_a_retired_model_has_nothing_to_check(world: dict[str, Any]) -> None:
 
 
 def test_a_target_the_lifecycle_does_not_allow_is_refused(world: dict[str, Any]) -> None:
-    draft = documented_model(compliance_status=ComplianceStatus.DRAFT)
+    approved = documented_model(compliance_status=ComplianceStatus.APPROVED)
     with pytest.raises(TransitionNotAllowedError) as refused:
-        world["service"].compliance_check(draft, ComplianceStatus.APPROVED, ADMIN)
+        world["service"].compliance_check(approved, ComplianceStatus.DRAFT, ADMIN)
     assert refused.value.details["allowed"] == ["under_review", "retired"]
+
+
+def test_a_draft_checked_for_approval_is_a_preview_that_judges_no_approver(world: dict[str, Any]) -> None:
+    draft = documented_model(compliance_status=ComplianceStatus.DRAFT)
+    checklist = world["service"].compliance_check(draft, ComplianceStatus.APPROVED, ADMIN)
+    four_eyes = next(item for item in checklist.items if item.kind == "four_eyes")
+    assert checklist.target is ComplianceStatus.APPROVED and four_eyes.status.value == "not_applicable"
 
 
 # -- obligations -----------------------------------------------------------------------------
