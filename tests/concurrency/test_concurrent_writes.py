@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pytest
 import requests
 
+from local_stack.demo import DEMO_PIPELINE_TEAM
 from tests.concurrency.recount import (
     all_models,
     dashboard_counters,
@@ -31,6 +32,7 @@ from tests.infra.results import note
 pytestmark = pytest.mark.e2e
 
 CLIENTS = 50
+TEAM = DEMO_PIPELINE_TEAM  # the demo model owner's team: the races mix admins and that owner
 T = TypeVar("T")
 
 
@@ -58,7 +60,7 @@ def test_fifty_updates_with_the_same_expected_revision_let_exactly_one_through(
     proof_stack: dict[str, Any], tokens: dict[str, str], admin: Client
 ) -> None:
     # Given a model at some revision
-    model = admin.post("/models", json={"name": f"race-update-{uuid.uuid4().hex[:8]}", "owner": "Race"}).json()
+    model = admin.post("/models", json={"name": f"race-update-{uuid.uuid4().hex[:8]}", "owner": "Race", "team": TEAM}).json()
     revision = model["revision"]
     url = f"{proof_stack['api_url']}/models/{model['id']}"
 
@@ -83,7 +85,7 @@ def test_fifty_status_changes_from_the_same_revision_move_the_model_once(
     proof_stack: dict[str, Any], tokens: dict[str, str], admin: Client
 ) -> None:
     # Given a draft model with a registered version (what the policy set asks before a review)
-    model = admin.post("/models", json={"name": f"race-status-{uuid.uuid4().hex[:8]}", "owner": "Race"}).json()
+    model = admin.post("/models", json={"name": f"race-status-{uuid.uuid4().hex[:8]}", "owner": "Race", "team": TEAM}).json()
     version = admin.post("/versions", json={"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://models/race/v1"})
     assert version.status_code == 201, version.text
     model = admin.get(f"/models/{model['id']}").json()
@@ -169,7 +171,8 @@ class Writer:
         kind = self.rng.choices(["create", "update", "risk", "status", "version", "metric", "delete"],
                                 weights=[2, 3, 2, 3, 3, 3, 1 if self.admin else 0])[0]
         if kind == "create" or not self.models:
-            body = {"name": f"burst-{uuid.uuid4().hex[:10]}", "owner": "Burst", "risk_level": self.rng.choice(["minimal", "limited", "high"])}
+            body = {"name": f"burst-{uuid.uuid4().hex[:10]}", "owner": "Burst", "team": TEAM,
+                    "risk_level": self.rng.choice(["minimal", "limited", "high"])}
             answer = self._send("POST", "/models", json=body)
             if answer is not None:
                 with self.ledger.lock:
@@ -229,7 +232,8 @@ def test_after_a_burst_of_mixed_writes_counters_equal_a_recount_and_every_change
     ledger = Ledger()
     shared: list[int] = []
     for _ in range(4):
-        model = admin.post("/models", json={"name": f"burst-shared-{uuid.uuid4().hex[:8]}", "owner": "Burst", "risk_level": "high"})
+        model = admin.post("/models", json={"name": f"burst-shared-{uuid.uuid4().hex[:8]}", "owner": "Burst", "team": TEAM,
+                                            "risk_level": "high"})
         shared.append(model.json()["id"])
         ledger.record(model.json()["id"], "model", "create")
 
