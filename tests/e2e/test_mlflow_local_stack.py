@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from local_stack.mlflow_demo import DEMO_MODEL
+from tests.classify import classification_body
 from tests.e2e.helpers import Client
 from tests.harness import StackDidNotStartError, free_port, start_stack
 
@@ -48,6 +49,9 @@ def test_the_mlflow_demo_model_arrives_and_its_approval_goes_back(mlflow_stack: 
     documented = owner.patch(f"/models/{model['id']}", json={"data_sources": "Loan applications 2025",
                                                              "oversight_plan": "Credit officers review every decline"})
     assert documented.status_code == 200, documented.text
+    # classified as the default policy asks before approval (its risk level, from MLflow's tag, is kept)
+    classified = owner.post(f"/models/{model['id']}/classification", json=classification_body(model["risk_level"]))
+    assert classified.status_code == 200, classified.text
     assert owner.patch(f"/models/{model['id']}/compliance-status", json={"status": "under_review", "reason": "Ready"}).status_code == 200
     approved = reviewer.patch(f"/models/{model['id']}/compliance-status", json={"status": "approved", "reason": "Reviewed"})
     assert approved.status_code == 200, approved.text

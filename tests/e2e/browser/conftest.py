@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwrig
 
 from tests.harness import CHROMIUM, CHROMIUM_ARGS
 
+from .accessibility import AXE_SCRIPT
 from .steps import sign_in_as
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -54,6 +55,9 @@ def web_url(stack: dict[str, Any]) -> str:
 @pytest.fixture
 def page(browser: Browser, web_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(base_url=web_url, viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    if request.node.get_closest_marker("axe"):
+        # as an init script, axe-core enters every document without an inline <script>, which the CSP forbids
+        context.add_init_script(path=str(AXE_SCRIPT))
     tab = context.new_page()
     crashes: list[str] = []
     tab.on("pageerror", lambda error: crashes.append(str(error)))

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from .accessibility import axe_violations, describe
 from .steps import open_tab, register_model, register_version, unique_name
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.axe]
 
 PAGES = ["/dashboard", "/models", "/audit", "/teams", "/nowhere"]
 MODEL_TABS = ["Overview", "Versions", "Metrics", "Classification", "Compliance check", "Audit trail"]
