@@ -33,6 +33,7 @@ GATEWAY_STATUSES = {401, 429}  # answered by API Gateway itself, as {"message": 
 
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "413", "429", "5xx"]
 KEEPS_ITS_TRAIL = ("/api/v1/models/{model_id}/audit-logs", "/api/v1/models/{model_id}/audit-logs/verify",
+                   "/api/v1/models/{model_id}/audit-logs/verify/jobs/{job_id}",
                    "/api/v1/models/{model_id}/audit-logs/export", "/api/v1/models/{model_id}/as-of")
 
 
@@ -101,7 +102,8 @@ def _read_after_delete(har: dict[str, Any]) -> list[str]:
     """Reads of a model's resources that succeeded after the model was deleted. A deleted model keeps its audit
     trail (the deletion is its last record, with who and why), so its audit-logs, verify, export and as-of reads
     answer 200 by contract; every other read of it must be a 404."""
-    trail = [re.compile(re.escape(path).replace(r"\{model_id\}", r"(\d+)") + "/?") for path in KEEPS_ITS_TRAIL]
+    trail = [re.compile(re.escape(path).replace(r"\{model_id\}", r"(\d+)").replace(r"\{job_id\}", r"[^/]+") + "/?")
+             for path in KEEPS_ITS_TRAIL]
     model_path = re.compile(r"/api/v1/(?:models|reports)/(\d+)(?:/.*)?")
     deleted: set[str] = set()
     found = []

@@ -39,7 +39,8 @@ class Scan:
 
     def __call__(self, where: str) -> None:
         # Everything loaded (no spinner left, not even the charts' skeletons), transitions (the modal's fade) settled
-        self.page.wait_for_function("!document.querySelector('.mantine-Loader-root, .mantine-Skeleton-root')")
+        # (a locator, not wait_for_function: the page's CSP forbids evaluating strings)
+        expect(self.page.locator(".mantine-Loader-root, .mantine-Skeleton-root")).to_have_count(0)
         self.page.wait_for_timeout(250)
         self.views.append(where)
         violations = axe_violations(self.page)
