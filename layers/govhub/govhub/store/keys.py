@@ -29,6 +29,11 @@ GSI_DOMAIN = "gsi5"
 GSI_RISK_STATUS = "gsi6"
 GSI_TEAM = "gsi7"
 GSI_OVERRIDES = "gsi8"  # sparse: only models whose risk level overrides the classification questionnaire
+GSI_DUE = "gsi9"  # sparse: what falls due (periodic reviews, evidence expiry, incident reports), by due date
+
+# GSI9 partitions: `DUE#<kind>`, sorted by `<due date ISO 8601>#<ref>`, so a daily sweep reads only what is due
+# (a Query with `GSI9SK <= "<now>~"`), never the whole table. Items leave the index by dropping GSI9PK.
+DUE = "DUE#"
 
 # The `entity` attribute tells the stream consumers what changed; items without it
 # (guards, counters, sequences, audit index) never reach the audit trail.
@@ -152,6 +157,16 @@ def approval_sk(sealed_at_iso: str, sha256: str) -> str:
 
 def team_pk(slug: str) -> str:
     return f"{TEAM}{slug}"
+
+
+def due_partition(kind: str) -> str:
+    """GSI9 partition of one kind of deadline (e.g. `review`, `evidence_expiry`, `incident_report`)."""
+    return f"{DUE}{kind}"
+
+
+def due_sort_key(due_at: str, ref: str) -> str:
+    """GSI9 sort key: the due date (ISO 8601, UTC) first, so a range condition selects what is due by a date."""
+    return f"{due_at}#{ref}"
 
 
 def team_partition(slug: str) -> str:
