@@ -179,8 +179,10 @@ def test_schemathesis_finds_nothing_in_at_least_a_thousand_requests(proof_stack:
     command = [
         str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "--no-color",
         "run", proof_stack["openapi_url"], "--checks", "all",
-        # API Gateway HTTP APIs answer 404, never 405, for a method no route takes; the local gateway does the same
-        "--exclude-checks", "unsupported_method",
+        # API Gateway HTTP APIs answer 404, never 405, for a method no route takes; the local gateway does the same.
+        # use_after_free is asserted below from the recorded requests (`_read_after_delete`): `--checks all` turns it
+        # back on over the config file's `enabled = false`, and it cannot take the audit reads a deleted model keeps.
+        "--exclude-checks", "unsupported_method,use_after_free",
         # API Gateway gives an integration 30 s before it answers 503: the limit that matters (schemathesis says 10 s)
         "--max-response-time", "30",
         "--header", f"Authorization: Bearer {token}",
