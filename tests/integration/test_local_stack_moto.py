@@ -456,17 +456,155 @@ def test_the_pinned_moto_is_the_one_the_patches_were_written_for() -> None:
     assert version("moto") == moto_patches.MOTO_VERSION
 
 
-def plain_moto(script: str) -> Any:
-    """What `script` prints as JSON, run in a fresh interpreter where moto is not patched."""
+def plain_moto(script: str, patched: bool = False) -> Any:
+    """What `script` prints as JSON, run in a fresh interpreter where moto is not patched (or, with `patched`,
+    where local_stack/moto_patches.py is applied first: the same script both ways is a side-by-side comparison)."""
     import json
     import subprocess
     import textwrap
+    from pathlib import Path
 
     env = {"AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t", "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled", "PATH": "/usr/bin:/bin"}
-    run = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    source = textwrap.dedent(script)
+    if patched:
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+        source = "from local_stack import moto_patches; moto_patches.apply()\n" + source
+    run = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=120, env=env, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def both_motos(script: str) -> tuple[Any, Any]:
+    """The script's answer from plain moto, then from the patched moto."""
+    return plain_moto(script), plain_moto(script, patched=True)
+
+
+RACING_WRITES_AND_READS = """
+    import json, sys, threading, boto3
+    from moto import mock_aws
+    errors = []
+    with mock_aws():
+        db = boto3.client("dynamodb")
+        db.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+                        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("PK", "SK")])
+        sys.setswitchinterval(1e-6)  # threads take turns often, as on a busy machine
+        done = threading.Event()
+        def write(writer):
+            client = boto3.client("dynamodb")
+            for n in range(150):
+                try:
+                    client.transact_write_items(TransactItems=[{"Put": {"TableName": "t", "Item": {"PK": {"S": "P"}, "SK": {"S": f"{writer}-{n}"}}}}])
+                except Exception as error:
+                    errors.append(f"{type(error).__name__}: {error}")
+        def read():
+            client = boto3.client("dynamodb")
+            while not done.is_set():
+                try:
+                    client.query(TableName="t", KeyConditionExpression="PK = :p", ExpressionAttributeValues={":p": {"S": "P"}})
+                except Exception as error:
+                    errors.append(f"{type(error).__name__}: {error}")
+        writers = [threading.Thread(target=write, args=(w,)) for w in range(3)]
+        readers = [threading.Thread(target=read) for _ in range(2)]
+        for thread in writers + readers:
+            thread.start()
+        for thread in writers:
+            thread.join()
+        done.set()
+        for thread in readers:
+            thread.join()
+        count = db.query(TableName="t", KeyConditionExpression="PK = :p", ExpressionAttributeValues={":p": {"S": "P"}}, Select="COUNT")["Count"]
+    print(json.dumps({"errors": sorted(set(e[:80] for e in errors)), "failed": len(errors), "items": count}))
+"""
+
+
+def test_plain_moto_fails_concurrent_transactions_and_queries_and_the_lock_does_not() -> None:
+    # Given three threads writing by transaction and two querying the same partition meanwhile
+    plain, patched = both_motos(RACING_WRITES_AND_READS)
+    # Then plain moto fails some of them (its backend is not thread-safe): patch 1 is still needed
+    assert plain["failed"] > 0, f"moto {moto_patches.MOTO_VERSION} is thread-safe now ({plain}): drop patch 1 from moto_patches"
+    assert any("dictionary changed size during iteration" in error for error in plain["errors"])
+    # And with the lock every call succeeds and every write is there
+    assert patched == {"errors": [], "failed": 0, "items": 450}
+
+
+def test_events_transformed_once_parsed_answer_as_plain_moto_does() -> None:
+    # Given a rule with an input transformer and a plain target, two events put, each target's bodies read
+    script = """
+        import json, boto3
+        from moto import mock_aws
+        with mock_aws():
+            events, sqs = boto3.client("events"), boto3.client("sqs")
+            queues = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("shaped", "whole")}
+            arns = {name: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+                    for name, url in queues.items()}
+            events.put_rule(Name="r", EventPattern=json.dumps({"source": ["govhub.test"]}))
+            events.put_targets(Rule="r", Targets=[
+                {"Id": "shaped", "Arn": arns["shaped"], "InputTransformer": {
+                    "InputPathsMap": {"name": "$.detail.model.name", "to": "$.detail.status", "all": "$.detail"},
+                    "InputTemplate": '{"text": "<name> is now <to>", "detail": <all>}'}},
+                {"Id": "whole", "Arn": arns["whole"]},
+            ])
+            for name, status in (("a", "approved"), ("b", "retired"), ("a", "retired")):
+                events.put_events(Entries=[{"Source": "govhub.test", "DetailType": "Status Changed",
+                                            "Detail": json.dumps({"model": {"name": name}, "status": status})}])
+            bodies = {name: [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+                      for name, url in queues.items()}
+        for event in bodies["whole"]:  # each put has its own id and time
+            del event["id"], event["time"]
+        print(json.dumps(bodies))
+    """
+    # When moto runs it plain and with its JSONPath parses kept (patch 6)
+    plain, patched = both_motos(script)
+    # Then the targets got the same bodies both ways
+    assert patched == plain
+    assert plain["shaped"][0] == {"text": "a is now approved", "detail": {"model": {"name": "a"}, "status": "approved"}}
+
+
+def test_answers_built_under_the_lock_without_a_deep_copy_are_plain_motos_answers() -> None:
+    # Given items with nested maps, lists, sets, numbers and binary values, read by Query (whole and projected,
+    # on the table and an index), GetItem and BatchGetItem
+    script = """
+        import json, boto3
+        from moto import mock_aws
+        with mock_aws():
+            db = boto3.client("dynamodb")
+            db.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+                            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("PK", "SK", "G")],
+                            GlobalSecondaryIndexes=[{"IndexName": "gsi", "Projection": {"ProjectionType": "ALL"},
+                                                     "KeySchema": [{"AttributeName": "G", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}]}])
+            for n in range(6):
+                db.put_item(TableName="t", Item={
+                    "PK": {"S": "P"}, "SK": {"S": f"S#{n}"}, "G": {"S": "G"}, "n": {"N": str(n * 1.5)},
+                    "m": {"M": {"a": {"L": [{"S": "x"}, {"N": "1"}, {"M": {"deep": {"BOOL": True}}}]}, "b": {"NULL": True}}},
+                    "ss": {"SS": ["b", "a"]}, "ns": {"NS": ["2", "1"]}, "bin": {"B": bytes([n, 255])}})
+            def plain(value):  # sets are unordered in DynamoDB: compared as sorted
+                value = json.loads(json.dumps(value, default=lambda b: list(b), sort_keys=True))
+                def sort_sets(node):
+                    if isinstance(node, dict):
+                        return {k: sorted(v) if k in ("SS", "NS") else sort_sets(v) for k, v in node.items()}
+                    return [sort_sets(v) for v in node] if isinstance(node, list) else node
+                return sort_sets(value)
+            answers = {
+                "query": db.query(TableName="t", KeyConditionExpression="PK = :p", ExpressionAttributeValues={":p": {"S": "P"}}, Limit=4),
+                "projected": db.query(TableName="t", IndexName="gsi", KeyConditionExpression="G = :g",
+                                      ExpressionAttributeValues={":g": {"S": "G"}}, ProjectionExpression="n, m.a[2], ss",
+                                      ScanIndexForward=False),
+                "get": db.get_item(TableName="t", Key={"PK": {"S": "P"}, "SK": {"S": "S#3"}}, ProjectionExpression="m, bin"),
+                "batch": db.batch_get_item(RequestItems={"t": {"Keys": [{"PK": {"S": "P"}, "SK": {"S": f"S#{n}"}} for n in (1, 5)]}}),
+            }
+            for answer in answers.values():
+                answer.pop("ResponseMetadata")
+            answers["batch"]["Responses"]["t"].sort(key=lambda item: item["SK"]["S"])
+        print(json.dumps(plain(answers)))
+    """
+    # When moto answers plain and patched (answers turned into plain data under the lock, no deep copy: patch 7)
+    plain, patched = both_motos(script)
+    # Then the answers are the same, item for item and byte for byte
+    assert patched == plain
+    assert [item["SK"]["S"] for item in plain["query"]["Items"]] == ["S#0", "S#1", "S#2", "S#3"]
 
 
 def test_plain_moto_still_streams_a_cancelled_transaction_and_loses_the_reader() -> None:
