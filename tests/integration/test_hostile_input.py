@@ -110,3 +110,50 @@ def test_a_delete_reason_in_the_body_is_held_to_the_same_rule(api: Api, model: d
 def test_a_deeply_nested_run_context_header_is_a_400(api: Api) -> None:
     answer = api.call("GET", "/api/v1/models", role="model_owner", headers={"X-Govhub-Run-Context": "[" * 1020 + "]" * 1020})
     assert answer.status == 400, answer.body
+
+
+def test_a_cursor_is_good_only_for_the_list_that_issued_it(api: Api) -> None:
+    from tests.classify import classification_path
+
+    # Given three overridden models with two versions each, two teams, and a next-page cursor from each of six lists
+    assert api.post("/api/v1/teams", {"slug": "risk-office", "display_name": "Risk office"}, role="admin").status == 201
+    ids = []
+    for n in range(3):
+        model = api.post("/api/v1/models/", {**FRAUD_DETECTOR, "name": f"cursor-model-{n}", "risk_level": "high"}, role="admin").body
+        ids.append(model["id"])
+        classified = api.post(classification_path(model["id"]), {"answers": {}, "operator_role": "provider", "risk_level": "high",
+                                                                 "justification": "the deployer uses it for credit decisions"}, role="admin")
+        assert classified.status == 200, classified.body
+        for tag in ("v1.0.0", "v1.1.0"):
+            api.post("/api/v1/versions", {"model_id": model["id"], "version_tag": tag, "s3_path": f"s3://m/{n}/{tag}.pkl"}, role="admin")
+    lists = {
+        "models": ("/api/v1/models", "limit=1"),
+        "search": ("/api/v1/models", "limit=1&q=cursor-model"),
+        "overrides": ("/api/v1/classification/overrides", "limit=1"),
+        "versions of the first": ("/api/v1/versions", f"model_id={ids[0]}&limit=1"),
+        "teams": ("/api/v1/teams", "limit=1"),
+        "approvals": ("/api/v1/models/1/approvals", "limit=1"),
+    }
+    issued = {}
+    for name, (path, query) in lists.items():
+        page = api.get(path, query=query, role="auditor")
+        assert page.status in (200, 404), (name, page.body)
+        if page.status == 200 and page.body.get("next_cursor"):
+            issued[name] = page.body["next_cursor"]
+    assert {"models", "search", "overrides", "versions of the first", "teams"} <= set(issued)
+    # When each list is given its own cursor, then every other list's
+    for name, (path, query) in lists.items():
+        if name not in issued:
+            continue
+        own = api.get(path, query=f"{query}&cursor={issued[name]}", role="auditor")
+        assert own.status == 200, (name, own.body)
+        for other, cursor in issued.items():
+            if other == name:
+                continue
+            # Then a foreign cursor is the 400 a made-up one is, never a 500 (or another list's page)
+            answer = api.get(path, query=f"{query}&cursor={cursor}", role="auditor")
+            assert answer.status == 400, (name, other, answer.body)
+            assert (answer.body["error"]["code"], answer.body["error"]["message"]) == ("bad_request", "The cursor is not one this API issued for this list.")
+    # And a cursor of the first model's versions does not page the second model's
+    other_model = api.get("/api/v1/versions", query=f"model_id={ids[1]}&limit=1&cursor={issued['versions of the first']}", role="auditor")
+    assert other_model.status == 400

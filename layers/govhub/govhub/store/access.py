@@ -14,8 +14,9 @@ from govhub.access.record import access_record_key
 from govhub.domain.entities import Page
 from govhub.store import keys
 from govhub.store.audit import AuditArchive, RecordExistsError
+from govhub.store.cursors import decode_cursor
 from govhub.store.items import _TableMeta
-from govhub.store.repository import _page, decode_cursor
+from govhub.store.repository import _page
 
 
 class AccessLogItem(Model):
@@ -59,6 +60,6 @@ class AccessLogRepository:
             scan_index_forward=False,
             limit=limit,
             page_size=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, AccessLogItem, partition),
         )
         return _page(results, lambda item: json.loads(item.record))

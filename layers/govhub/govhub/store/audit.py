@@ -33,8 +33,9 @@ from govhub.audit import GENESIS_HASH, audit_model_prefix, parse_audit_record_ke
 from govhub.config import settings
 from govhub.domain.entities import Page
 from govhub.store import keys
+from govhub.store.cursors import decode_cursor
 from govhub.store.items import DomainIndex, ListIndex, OwnerIndex, RiskIndex, RiskStatusIndex, StatusIndex, _TableMeta
-from govhub.store.repository import _page, decode_cursor
+from govhub.store.repository import _page
 
 READ_THREADS = 16
 
@@ -338,7 +339,7 @@ class AuditIndexRepository:
             scan_index_forward=False,
             limit=limit,
             page_size=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, index, partition),
         )
         return _page(results, lambda item: json.loads(item.record))
 

@@ -22,9 +22,10 @@ from govhub.domain.classification import Attestation
 from govhub.domain.entities import Page
 from govhub.policy.versions import StoreConflictError
 from govhub.store import keys
+from govhub.store.cursors import decode_cursor, encode_cursor
 from govhub.store.items import ModelItem, _Stamped, _TableMeta
 from govhub.store.policies import PolicyItem, PolicyPointerItem
-from govhub.store.repository import ConditionFailedError, ModelRepository, _transact, decode_cursor, encode_cursor
+from govhub.store.repository import ConditionFailedError, ModelRepository, _transact
 
 
 class TimelineRepository:
@@ -40,7 +41,7 @@ class TimelineRepository:
 
     def list(self, limit: int, cursor: str | None) -> Page:
         results = PolicyItem.query(keys.TIMELINE_PK, PolicyItem.sk.startswith(keys.POLICY_VERSION), scan_index_forward=False,
-                                   limit=limit, page_size=limit, last_evaluated_key=decode_cursor(cursor))
+                                   limit=limit, page_size=limit, last_evaluated_key=decode_cursor(cursor, PolicyItem, keys.TIMELINE_PK))
         items = [
             TimelineVersion(int(item.version), parse_timeline(json.loads(item.document)), datetime.fromisoformat(item.created_at),
                             item.created_by, item.updated_by_role, item.change_reason)
@@ -113,7 +114,7 @@ class OverrideRepository:
 
     def list(self, limit: int, cursor: str | None) -> Page:
         results = ModelItem.by_override.query(keys.CLASSIFICATION_OVERRIDES, limit=limit, page_size=limit,
-                                              last_evaluated_key=decode_cursor(cursor))
+                                              last_evaluated_key=decode_cursor(cursor, ModelItem.by_override, keys.CLASSIFICATION_OVERRIDES))
         items = [ModelRepository._to_domain(item) for item in results]
         return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
 

@@ -30,6 +30,7 @@ from govhub.domain.lifecycle import ComplianceStatus
 from govhub.policy.document import PolicyDocument, parse_policy_text
 from govhub.policy.versions import PolicyVersion, StoreConflictError
 from govhub.store import keys
+from govhub.store.cursors import decode_cursor, encode_cursor
 from govhub.store.items import (
     MetricItem,
     ModelItem,
@@ -44,8 +45,6 @@ from govhub.store.repository import (
     ModelRepository,
     VersionRepository,
     _transact,
-    decode_cursor,
-    encode_cursor,
 )
 
 
@@ -107,7 +106,7 @@ class PolicyRepository:
             scan_index_forward=False,
             limit=limit,
             page_size=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, PolicyItem, keys.POLICY_PK),
         )
         items = [self._to_domain(item) for item in results]
         return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import random
 import time
@@ -34,8 +32,9 @@ from govhub.domain.entities import (
     VersionRef,
 )
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
-from govhub.errors import BadRequestError
 from govhub.store import keys, search
+from govhub.store.cursors import decode_cursor as decode_cursor  # re-exported: the stores import it from here too
+from govhub.store.cursors import encode_cursor as encode_cursor
 from govhub.store.items import (
     COUNTER_NAMES,
     MODEL_POINTER_ATTRIBUTES,
@@ -94,30 +93,6 @@ def _transact(build: Callable[[TransactWrite], None]) -> None:
             if not retryable or attempt == _TRANSACTION_ATTEMPTS - 1:
                 raise
             time.sleep(random.uniform(0, 0.02 * 2**attempt))
-
-
-def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
-    if not last_key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise BadRequestError("The cursor is not one this API issued.") from None
-    valid = isinstance(key, dict) and key and all(
-        isinstance(name, str) and isinstance(value, dict) and len(value) == 1
-        and set(value) <= {"S", "N"} and all(isinstance(v, str) for v in value.values())
-        for name, value in key.items()
-    )
-    if not valid:
-        raise BadRequestError("The cursor is not one this API issued.")
-    return key
 
 
 def _page(results: Any, mapper: Callable[[Any], T]) -> Page:
@@ -246,14 +221,14 @@ class ModelRepository:
             filter_condition=filter_condition,
             limit=limit,
             page_size=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, index, partition),
             scan_index_forward=filters.get("order") != "desc",
         )
         return _page(results, self._to_domain)
 
     def _search(self, text: str, filters: dict[str, str], limit: int, cursor: str | None) -> Page:
         """Names containing `text`, by name; the other filters apply to the models read (a page may hold fewer)."""
-        results = search.query_grams(text, limit, decode_cursor(cursor), descending=filters.get("order") == "desc")
+        results = search.query_grams(text, limit, cursor, descending=filters.get("order") == "desc")
         ids = [int(hit.model_id) for hit in results]
         wanted = {
             "risk_level": filters.get("risk_level"),
@@ -357,7 +332,7 @@ class ModelRepository:
             scan_index_forward=False,
             limit=limit,
             page_size=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, ApprovalItem, keys.model_pk(model_id)),
         )
         return _page(results, lambda item: (item.snapshot_sha256, item.snapshot))
 
@@ -597,7 +572,7 @@ class VersionRepository:
             scan_index_forward=False,
             limit=limit,
             page_size=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, VersionItem.by_list, keys.versions_of(model_id)),
         )
         return _page(results, self._to_domain)
 
@@ -665,7 +640,7 @@ class MetricRepository:
             MetricItem.sk.startswith(keys.METRIC),
             limit=limit,
             page_size=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, MetricItem, keys.version_pk(version_id)),
         )
         return _page(results, self._to_domain)
 

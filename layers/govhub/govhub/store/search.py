@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
@@ -23,6 +22,7 @@ from pynamodb.pagination import ResultIterator
 from pynamodb.transactions import TransactWrite
 
 from govhub.store import keys
+from govhub.store.cursors import decode_cursor
 from govhub.store.items import _TableMeta
 
 GRAM = 3
@@ -81,17 +81,18 @@ def reindex_in(transaction: TransactWrite, model_id: int, previous_name: str, na
     index_in(transaction, model_id, name)
 
 
-def query_grams(text: str, limit: int, last_key: dict[str, Any] | None, descending: bool = False) -> ResultIterator[NameGramItem]:
+def query_grams(text: str, limit: int, cursor: str | None, descending: bool = False) -> ResultIterator[NameGramItem]:
     """The index items whose name contains `text` (normalised), one trigram partition, sorted by name."""
     normalised = normalise(text)
     # The gram with the rarest letters narrows the partition read; ties keep the text's order.
     gram = min(grams(normalised), key=_commonness)
+    partition = keys.name_gram_pk(gram)
     return NameGramItem.query(
-        keys.name_gram_pk(gram),
+        partition,
         filter_condition=NameGramItem.normalised.contains(normalised),
         limit=limit,
         page_size=limit,
-        last_evaluated_key=last_key,
+        last_evaluated_key=decode_cursor(cursor, NameGramItem, partition),
         scan_index_forward=not descending,
     )
 

@@ -7,8 +7,9 @@ from pynamodb.transactions import TransactWrite
 
 from govhub.domain.entities import Page, Team
 from govhub.store import keys
+from govhub.store.cursors import decode_cursor, encode_cursor
 from govhub.store.items import TeamItem
-from govhub.store.repository import _apply_stamp, _stamp_from, _transact, decode_cursor, encode_cursor
+from govhub.store.repository import _apply_stamp, _stamp_from, _transact
 
 
 class TeamRepository:
@@ -23,7 +24,7 @@ class TeamRepository:
         return self.get(slug) is not None
 
     def list(self, limit: int, cursor: str | None) -> Page:
-        results = TeamItem.by_list.query(keys.TEAMS_LIST, limit=limit, page_size=limit, last_evaluated_key=decode_cursor(cursor))
+        results = TeamItem.by_list.query(keys.TEAMS_LIST, limit=limit, page_size=limit, last_evaluated_key=decode_cursor(cursor, TeamItem.by_list, keys.TEAMS_LIST))
         items = [_to_domain(item) for item in results]
         return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
 
