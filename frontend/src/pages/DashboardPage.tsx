@@ -7,9 +7,11 @@ import { ApiError } from '../api/client';
 import { RISK_LEVELS, STATUSES, type AuditRecord, type DashboardStats, type Model, type Page } from '../api/types';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { ApprovalTrend, NeedsAttention, TeamBreakdown } from '../components/dashboard/Attention';
+import { LoadMore } from '../components/LoadMore';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorState, LoadingState, NotAvailable } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
+import { usePagedList } from '../hooks/usePagedList';
 import { useModelNames } from '../hooks/useNames';
 import { STATUS_COLORS, STATUS_LABELS, formatRelative, humanizeAction } from '../lib/format';
 import { DASHBOARD_MARKS, markOnce } from '../lib/perf';
@@ -46,11 +48,11 @@ function StatCard({ label, value, icon, color }: { label: string; value: number;
 /** Models whose risk level differs from the questionnaire's suggestion, with the justification given. */
 function OverrideList() {
   const api = useApi();
-  const overrides = useAsync<Page<Model>>((signal) => api.overrides(null, signal), []);
+  const overrides = usePagedList<Model>((cursor, signal) => api.overrides(cursor, signal), []);
   if (overrides.loading) return <LoadingState label="Loading overrides…" />;
   if (overrides.error instanceof ApiError && overrides.error.status === 404) return <NotAvailable what="The override list" />;
   if (overrides.error) return <ErrorState error={overrides.error} onRetry={overrides.reload} title="Could not load the overrides" />;
-  const models = overrides.data?.items ?? [];
+  const models = overrides.items;
   if (models.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -59,21 +61,33 @@ function OverrideList() {
     );
   }
   return (
-    <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Classification overrides">
-      {models.map((model) => (
-        <Group key={model.id} justify="space-between" component="li" wrap="nowrap" align="flex-start">
-          <Stack gap={0} style={{ minWidth: 0 }}>
-            <Anchor component={Link} to={`/models/${model.id}?tab=classification`} fw={600} size="sm" truncate>
-              {model.name}
-            </Anchor>
-            <Text size="xs" c="dimmed">
-              Suggested {model.classification?.suggested_risk_level} · {model.classification?.justification || 'no justification'}
-            </Text>
-          </Stack>
-          <RiskBadge level={model.risk_level} />
-        </Group>
-      ))}
-    </Stack>
+    <>
+      <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Classification overrides">
+        {models.map((model) => (
+          <Group key={model.id} justify="space-between" component="li" wrap="nowrap" align="flex-start">
+            <Stack gap={0} style={{ minWidth: 0 }}>
+              <Anchor component={Link} to={`/models/${model.id}?tab=classification`} fw={600} size="sm" truncate>
+                {model.name}
+              </Anchor>
+              <Text size="xs" c="dimmed">
+                Suggested {model.classification?.suggested_risk_level} · {model.classification?.justification || 'no justification'}
+              </Text>
+            </Stack>
+            <RiskBadge level={model.risk_level} />
+          </Group>
+        ))}
+      </Stack>
+      {overrides.hasMore ? (
+        <LoadMore
+          hasMore={overrides.hasMore}
+          loading={overrides.loadingMore}
+          error={overrides.moreError}
+          onLoadMore={overrides.loadMore}
+          shown={models.length}
+          noun="overrides"
+        />
+      ) : null}
+    </>
   );
 }
 
