@@ -1,4 +1,4 @@
-"""Substring search on model names without Scan: a trigram index in the single table.
+"""Substring search on model names through Query alone: a trigram index in the single table.
 
 A name is normalised (case-folded, accents and punctuation dropped: "Fraud-Détector v2" → "frauddetectorv2")
 and each of its distinct trigrams gets an item `NGRAM#<gram>` / `<name key>#<id>`. A search for a text of
@@ -107,7 +107,7 @@ def _commonness(gram: str) -> int:
 
 def reindex_all() -> int:
     """Writes the index items of every model (for a table whose models predate the index); idempotent.
-    Reads the models through the list index, never a Scan. Answers how many models it indexed."""
+    Reads the models through the list index, a Query per page, never a full-table read. Answers how many models it indexed."""
     from govhub.store.items import ModelItem
 
     count = 0
