@@ -87,6 +87,7 @@ class Shadow:
     metrics: dict[str, float] = field(default_factory=dict)
     suggested: str | None = None                    # the questionnaire's suggestion; None: not classified
     justification: str | None = None
+    operator_role: str | None = None                # set by the first classification (classification_body: provider)
     editors: set[str] = field(default_factory=set)  # who changed fields, versions or metrics since the last submission
 
     def changed_by(self, username: str) -> None:
@@ -247,7 +248,13 @@ class PolicyMachine(RuleBasedStateMachine):
         else:
             assert answer.status == 200, answer.body
             assert answer.body["suggested_risk_level"] == answer.body["risk_level"] == level
-            shadow.suggested, shadow.risk = level, level
+            # a new level (with the questionnaire's provisions as its justification) or a first operator role is a
+            # change of what an approval seals: an approved model goes back to review
+            model = self.api.get(f"/api/v1/models/{model_id}", role="auditor").body
+            self.governed_change(shadow, who, level != shadow.risk or shadow.operator_role != "provider", model)
+            if level != shadow.risk:
+                shadow.justification = "the questionnaire's provisions"
+            shadow.suggested, shadow.risk, shadow.operator_role = level, level, "provider"
             self.pump()
 
     @rule(model_id=models, who=users, risk=st.sampled_from(RISKS))
