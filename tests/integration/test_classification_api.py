@@ -141,6 +141,39 @@ def test_a_person_attests_registration_and_the_obligation_says_attested(api: Api
     assert unknown.status == 422 and "does not apply" in unknown.body["error"]["message"]
 
 
+def test_a_withdrawn_attestation_no_longer_counts_and_stays_on_record(api: Api) -> None:
+    # Given a high-risk model whose EU database registration was attested with a wrong number
+    model = create(api, CV_SCREENING)
+    classify(api, model["id"], {"answers": {"annex3_4_a_recruitment": True}, "operator_role": "provider"})
+    path = f"/api/v1/models/{model['id']}/attestations"
+    api.post(path, {"obligation_id": "art-49", "statement": "Registered under EU-AI-000999", "reason": "I submitted it"})
+    withdrawal = f"{path}/art-49/withdrawal"
+    body = {"reason": "The registration number was wrong"}
+    # When an auditor tries to withdraw it, then someone with a stale revision, then its owner
+    assert api.post(withdrawal, body, role="auditor").status == 403
+    stale = api.post(withdrawal, {**body, "expected_revision": 7}, role="model_owner")
+    assert stale.status == 409 and stale.body["error"]["code"] == "stale_revision"
+    withdrawn = api.post(withdrawal, {**body, "expected_revision": 1}, role="model_owner")
+    # Then it is withdrawn with who and why, the attestation itself kept as it was
+    assert withdrawn.status == 200, withdrawn.body
+    assert (withdrawn.body["current"], withdrawn.body["attested_by"], withdrawn.body["statement"]) == (False, "ada.admin", "Registered under EU-AI-000999")
+    assert (withdrawn.body["withdrawal"]["by"], withdrawn.body["withdrawal"]["reason"], withdrawn.body["revision"]) == ("omar.owner", body["reason"], 2)
+    # And the obligation is back to what the hub knows of it (open, or not in force before the timeline's date for
+    # Annex III registration), while the list still shows the withdrawn attestation
+    item = next(i for i in api.get(f"/api/v1/models/{model['id']}/obligations").body["items"] if i["id"] == "art-49")
+    assert (item["status"], item["attestation"]) == ("open" if item["in_force"] else "not_in_force", None)
+    listed = api.get(path, role="auditor").body["items"]
+    assert [(a["obligation_id"], a["current"]) for a in listed] == [("art-49", False)]
+    # And withdrawing it again is a 409 naming who did, an unknown one a 404; attesting again counts again
+    again = api.post(withdrawal, body, role="model_owner")
+    assert again.status == 409 and again.body["error"]["code"] == "already_withdrawn" and "omar.owner" in again.body["error"]["message"]
+    assert api.post(f"{path}/art-9/withdrawal", body).status == 404
+    renewed = api.post(path, {"obligation_id": "art-49", "statement": "Registered under EU-AI-000123", "reason": "Corrected"})
+    assert renewed.status == 201 and (renewed.body["current"], renewed.body["withdrawal"], renewed.body["revision"]) == (True, None, 3)
+    item = next(i for i in api.get(f"/api/v1/models/{model['id']}/obligations").body["items"] if i["id"] == "art-49")
+    assert item["status"] == "attested" and item["attestation"]["statement"] == "Registered under EU-AI-000123"
+
+
 def test_the_eu_database_record_fills_annex_viii_and_lists_what_is_missing(api: Api) -> None:
     provider = create(api, CV_SCREENING)
     classify(api, provider["id"], {"answers": {"annex3_4_a_recruitment": True}, "operator_role": "provider"})

@@ -4,6 +4,7 @@ import type {
   ActivePolicy,
   ApprovalRecord,
   AttestationRequest,
+  WithdrawalRequest,
   ClassificationRequest,
   ClassificationResult,
   EuDatabaseRecord,
@@ -155,6 +156,10 @@ export class GovernanceApi {
 
   attest(modelId: number, body: AttestationRequest): Promise<unknown> {
     return this.http.post(`/models/${modelId}/attestations`, body);
+  }
+
+  withdrawAttestation(modelId: number, obligationId: string, body: WithdrawalRequest): Promise<unknown> {
+    return this.http.post(`/models/${modelId}/attestations/${encodeURIComponent(obligationId)}/withdrawal`, body);
   }
 
   euDatabaseRecord(modelId: number): Promise<EuDatabaseRecord> {

@@ -303,6 +303,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{model_id}/attestations/{obligation_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/models/{model_id}/attestations/{obligation_id}/withdrawal */
+        post: operations["withdraw_attestation_api_v1_models__model_id__attestations__obligation_id__withdrawal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model_id}/audit-logs": {
         parameters: {
             query?: never;
@@ -869,6 +886,11 @@ export interface components {
             attested_by: string;
             /** Attested By Role */
             attested_by_role: string;
+            /**
+             * Current
+             * @description False once withdrawn: a withdrawn attestation no longer counts for its obligation.
+             */
+            current: boolean;
             /** Model Id */
             model_id: number;
             /** Obligation Id */
@@ -879,6 +901,7 @@ export interface components {
             revision: number | null;
             /** Statement */
             statement: string;
+            withdrawal: components["schemas"]["WithdrawalOut"] | null;
         };
         /** AttestationRequest */
         AttestationRequest: {
@@ -2518,6 +2541,33 @@ export interface components {
             id: number;
             /** Version Tag */
             version_tag: string;
+        };
+        /** WithdrawalOut */
+        WithdrawalOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** By Role */
+            by_role: string;
+            /** Reason */
+            reason: string;
+        };
+        /** WithdrawalRequest */
+        WithdrawalRequest: {
+            /**
+             * Expected Revision
+             * @description The attestation's revision you read; 409 if it moved on.
+             */
+            expected_revision?: number | null;
+            /**
+             * Reason
+             * @description Why it no longer holds, e.g. 'the registration number was wrong'.
+             */
+            reason: string;
         };
     };
     responses: never;
@@ -4472,6 +4522,105 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    withdraw_attestation_api_v1_models__model_id__attestations__obligation_id__withdrawal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+                obligation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

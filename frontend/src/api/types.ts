@@ -83,6 +83,7 @@ export type ClassificationRequest = Schemas['ClassificationRequest'];
 /** `GET /models/{id}/eu-database-record`: the Annex VIII data filled from the registry. */
 export type EuDatabaseRecord = Schemas['EuDatabaseRecordOut'];
 export type AttestationRequest = Schemas['AttestationRequest'];
+export type WithdrawalRequest = Schemas['WithdrawalRequest'];
 
 export interface AuditQuery {
   model_id?: string;

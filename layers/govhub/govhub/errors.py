@@ -47,6 +47,10 @@ class ApprovalLockedError(GovhubError):
     status, code = 409, "approval_locked"
 
 
+class AlreadyWithdrawnError(GovhubError):
+    status, code = 409, "already_withdrawn"
+
+
 class ModelRetiredError(GovhubError):
     status, code = 409, "model_retired"
 

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { json, renderPage } from '../../test/helpers';
 import { CompliancePanel } from './CompliancePanel';
@@ -117,6 +117,34 @@ describe('CompliancePanel', () => {
     within(dialog).getByRole('button', { name: 'Attest' }).click();
     expect(await screen.findByText(/Attested by demo-owner on 2026-12-01: Registered under EU-AI-1/)).toBeInTheDocument();
     expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ obligation_id: 'art-49', statement: 'Registered under EU-AI-1', reason: 'I did it' });
+  });
+
+  it('lets a model owner withdraw an attestation that no longer holds, with why', async () => {
+    const attested = { id: 'art-49', article: 'Art. 49(1)', title: 'Registration in the EU database', summary: 'Registered before the market.',
+      mandatory: true, status: 'attested', applies_from: '2025-01-01', in_force: true, days_until: 0, covered_by: [], manual: 'Register it.',
+      attestation: { statement: 'Registered under EU-AI-9', reason: 'I did it', attested_by: 'demo-owner', attested_by_role: 'model_owner',
+        attested_at: '2026-12-01T10:00:00+00:00', revision: 4 } };
+    const open = { ...attested, status: 'open', attestation: null };
+    let calls = 0;
+    const { requests } = renderPage(<CompliancePanel modelId={7} revision={3} canWrite />, {
+      role: 'model_owner',
+      routes: {
+        'GET /models/7/compliance-check': json(200, check),
+        'GET /models/7/obligations': () => json(200, { model_id: 7, risk_level: 'high', policy_version: 2, summary: {},
+          items: [calls++ === 0 ? attested : open] }),
+        'POST /models/7/attestations/art-49/withdrawal': json(200, {}),
+      },
+    });
+    (await screen.findByRole('button', { name: 'Withdraw the attestation of Art. 49(1)' })).click();
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('“Registered under EU-AI-9”, attested by demo-owner. It stays on record, marked withdrawn.');
+    within(dialog).getByRole('button', { name: 'Withdraw' }).click();
+    expect(await within(dialog).findByText('Say why it no longer holds')).toBeInTheDocument();
+    fireEvent.change(within(dialog).getByLabelText(/Why it no longer holds/), { target: { value: 'Wrong number' } });
+    within(dialog).getByRole('button', { name: 'Withdraw' }).click();
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Withdraw the attestation of Art. 49(1)' })).not.toBeInTheDocument());
+    expect(screen.getByRole('button', { name: 'Attest Art. 49(1)' })).toHaveTextContent(/^Attest$/);
+    expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ reason: 'Wrong number', expected_revision: 4 });
   });
 
   it('is quiet where the policy engine is not deployed', async () => {

@@ -146,7 +146,28 @@ function Coverage({ item }: { item: Obligation }) {
   );
 }
 
-function ObligationCards({ obligations, attest }: { obligations: Obligations; attest: ((item: Obligation) => void) | null }) {
+/** Attest an obligation (again), or withdraw the attestation it has: the buttons of one obligation. */
+function AttestationActions({ item, attest, withdraw }: { item: Obligation; attest: (item: Obligation) => void; withdraw: (item: Obligation) => void }) {
+  if (!item.id || item.status === 'evidenced') return null;
+  return (
+    <Group gap={4} mt={4}>
+      <Button size="compact-xs" variant="subtle" onClick={() => attest(item)} aria-label={`Attest ${item.article}`}>
+        {item.status === 'attested' ? 'Attest again' : 'Attest'}
+      </Button>
+      {item.attestation && (
+        <Button size="compact-xs" variant="subtle" color="red" onClick={() => withdraw(item)} aria-label={`Withdraw the attestation of ${item.article}`}>
+          Withdraw
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+function ObligationCards({ obligations, attest, withdraw }: {
+  obligations: Obligations;
+  attest: ((item: Obligation) => void) | null;
+  withdraw: (item: Obligation) => void;
+}) {
   return (
     <Stack gap="sm" component="ul" aria-label="Obligations" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
       {obligations.items.map((item) => (
@@ -163,11 +184,7 @@ function ObligationCards({ obligations, attest }: { obligations: Obligations; at
             {item.summary}
           </Text>
           <Coverage item={item} />
-          {attest && item.id && item.status !== 'evidenced' && (
-            <Button size="compact-xs" variant="subtle" mt={4} onClick={() => attest(item)} aria-label={`Attest ${item.article}`}>
-              {item.status === 'attested' ? 'Attest again' : 'Attest'}
-            </Button>
-          )}
+          {attest && <AttestationActions item={item} attest={attest} withdraw={withdraw} />}
         </Card>
       ))}
     </Stack>
@@ -230,8 +247,63 @@ function AttestDialog({ modelId, item, onClose, onDone }: { modelId: number; ite
   );
 }
 
+/** Withdraw an attestation that no longer holds (audited, kept on record): the obligation counts as not met again. */
+function WithdrawDialog({ modelId, item, onClose, onDone }: { modelId: number; item: Obligation; onClose: () => void; onDone: () => void }) {
+  const api = useApi();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [general, setGeneral] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!reason.trim()) {
+      setError('Say why it no longer holds');
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.withdrawAttestation(modelId, item.id ?? '', { reason: reason.trim(), expected_revision: item.attestation?.revision ?? null });
+      onDone();
+    } catch (failure) {
+      const problem = problemFromError(failure, ['reason']);
+      setError(problem.fields.reason ?? null);
+      setGeneral(problem.general);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title={`Withdraw the attestation of ${item.article}`}>
+      <form onSubmit={submit} noValidate aria-label={`Withdraw the attestation of ${item.article}`}>
+        <Stack gap="sm">
+          <Text size="sm">
+            “{item.attestation?.statement}”, attested by {item.attestation?.attested_by}. It stays on record, marked withdrawn.
+          </Text>
+          <Textarea label="Why it no longer holds" value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={error} autosize />
+          {general && (
+            <Alert color="red" variant="light" role="alert">
+              {general}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" color="red" loading={busy}>
+              Withdraw
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
 function ObligationTable({ obligations, modelId, canWrite, onChanged }: { obligations: Obligations; modelId: number; canWrite: boolean; onChanged: () => void }) {
   const [attesting, setAttesting] = useState<Obligation | null>(null);
+  const [withdrawing, setWithdrawing] = useState<Obligation | null>(null);
   const narrow = useMediaQuery(NARROW) ?? false;
   return (
     <Card padding="lg" component="section" aria-label="EU AI Act obligations">
@@ -249,7 +321,7 @@ function ObligationTable({ obligations, modelId, canWrite, onChanged }: { obliga
           No specific obligations apply at this risk level.
         </Text>
       ) : narrow ? (
-        <ObligationCards obligations={obligations} attest={canWrite ? setAttesting : null} />
+        <ObligationCards obligations={obligations} attest={canWrite ? setAttesting : null} withdraw={setWithdrawing} />
       ) : (
         <ScrollRegion label="Obligations, scrollable" minWidth={560}>
           <Table verticalSpacing="xs" aria-label="Obligations">
@@ -287,17 +359,24 @@ function ObligationTable({ obligations, modelId, canWrite, onChanged }: { obliga
                   </Table.Td>
                   <Table.Td>
                     <Coverage item={item} />
-                    {canWrite && item.id && item.status !== 'evidenced' && (
-                      <Button size="compact-xs" variant="subtle" mt={4} onClick={() => setAttesting(item)} aria-label={`Attest ${item.article}`}>
-                        {item.status === 'attested' ? 'Attest again' : 'Attest'}
-                      </Button>
-                    )}
+                    {canWrite && <AttestationActions item={item} attest={setAttesting} withdraw={setWithdrawing} />}
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         </ScrollRegion>
+      )}
+      {withdrawing && (
+        <WithdrawDialog
+          modelId={modelId}
+          item={withdrawing}
+          onClose={() => setWithdrawing(null)}
+          onDone={() => {
+            setWithdrawing(null);
+            onChanged();
+          }}
+        />
       )}
       {attesting && (
         <AttestDialog

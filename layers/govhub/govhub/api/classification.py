@@ -207,7 +207,25 @@ class AttestationRequest(Schema):
     expected_revision: Annotated[int | None, Field(ge=1, description="The attestation's revision you read; 409 if it moved on.")] = None
 
 
+class WithdrawalRequest(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[Reason, Field(description="Why it no longer holds, e.g. 'the registration number was wrong'.")]
+    expected_revision: Annotated[int | None, Field(ge=1, description="The attestation's revision you read; 409 if it moved on.")] = None
+
+
+class WithdrawalOut(Schema):
+    model_config = ConfigDict(from_attributes=True)
+
+    by: str
+    by_role: str
+    at: datetime
+    reason: str
+
+
 class AttestationOut(Schema):
+    model_config = ConfigDict(from_attributes=True)
+
     model_id: int
     obligation_id: str
     statement: str
@@ -216,10 +234,12 @@ class AttestationOut(Schema):
     attested_by_role: str
     attested_at: datetime
     revision: int | None
+    current: bool = Field(description="False once withdrawn: a withdrawn attestation no longer counts for its obligation.")
+    withdrawal: WithdrawalOut | None
 
     @classmethod
     def from_domain(cls, attestation: Attestation) -> AttestationOut:
-        return cls(**attestation.__dict__)
+        return cls.model_validate(attestation)
 
 
 class AttestationList(Schema):
@@ -312,6 +332,15 @@ def attest_obligation(model_id: int, body: Annotated[AttestationRequest, Body()]
     known = {item.id for item in policy_service().obligations(model).items}
     attestation = classification_service().attest(model, body.obligation_id, known, body.statement, body.reason, _caller(), body.expected_revision)
     return created(AttestationOut.from_domain(attestation), f"/api/v1/models/{model_id}/attestations")
+
+
+@router.post("/models/<model_id>/attestations/<obligation_id>/withdrawal")
+def withdraw_attestation(model_id: int, obligation_id: str, body: Annotated[WithdrawalRequest, Body()]) -> AttestationOut:
+    """Withdraw an attestation that no longer holds: its obligation is open again unless something else evidences it.
+    The attestation is kept, marked withdrawn with who, when and why (audited). Attesting again records a new one."""
+    model = registry().get_model(model_id)
+    return AttestationOut.from_domain(
+        classification_service().withdraw_attestation(model, obligation_id, body.reason, _caller(), body.expected_revision))
 
 
 @router.get("/models/<model_id>/eu-database-record")

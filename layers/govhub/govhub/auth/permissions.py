@@ -82,6 +82,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/v1/models/{model_id}/classification"): Permission.WRITE,
     ("GET", "/api/v1/models/{model_id}/attestations"): Permission.READ,
     ("POST", "/api/v1/models/{model_id}/attestations"): Permission.WRITE,
+    ("POST", "/api/v1/models/{model_id}/attestations/{obligation_id}/withdrawal"): Permission.WRITE,
     ("GET", "/api/v1/models/{model_id}/eu-database-record"): Permission.READ,
     ("POST", "/api/v1/imports"): Permission.WRITE,  # a model from MLflow / SageMaker, applied as normal changes
 }

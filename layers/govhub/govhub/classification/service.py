@@ -15,10 +15,10 @@ from govhub.classification import eu_database
 from govhub.classification.classifier import Classification, classify
 from govhub.classification.questionnaire import Questionnaire, questionnaire
 from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
-from govhub.domain.classification import Attestation, ClassificationSummary, OperatorRole
+from govhub.domain.classification import Attestation, ClassificationSummary, OperatorRole, Withdrawal
 from govhub.domain.entities import Actor, AIModel, ModelVersion, Page
 from govhub.domain.lifecycle import RiskLevel
-from govhub.errors import StaleWriteError, ValidationFailedError
+from govhub.errors import AlreadyWithdrawnError, NotFoundError, StaleWriteError, ValidationFailedError
 from govhub.policy.versions import StoreConflictError
 
 
@@ -185,6 +185,33 @@ class ClassificationService:
             return self._attestations.save(attestation, first_at, first_by)
         except StoreConflictError:
             raise StaleWriteError(f"The attestation of {obligation_id} changed meanwhile; reload it and attest again.",
+                                  {"expected_revision": expected_revision}) from None
+
+    def withdraw_attestation(
+        self, model: AIModel, obligation_id: str, reason: str, by: Actor, expected_revision: int | None = None,
+    ) -> Attestation:
+        """Withdraw an attestation (e.g. it named the wrong registration): the obligation is open again unless something
+        else evidences it; the attestation stays, marked withdrawn with who, when and why (audited)."""
+        self._models.ensure_may_change(model, by)
+        current = next((a for a in self._attestations.for_model(model.id) if a.obligation_id == obligation_id), None)
+        if current is None:
+            raise NotFoundError(f"Model {model.id} has no attestation of {obligation_id}.", {"obligation_id": obligation_id})
+        if current.withdrawal is not None:
+            raise AlreadyWithdrawnError(
+                f"The attestation of {obligation_id} was already withdrawn by {current.withdrawal.by} on "
+                f"{current.withdrawal.at.date().isoformat()}; attest again to record a new one.",
+                {"obligation_id": obligation_id})
+        if expected_revision is not None and expected_revision != current.revision:
+            raise StaleWriteError(
+                f"The attestation of {obligation_id} is at revision {current.revision}; reload it and withdraw again.",
+                {"current_revision": current.revision, "expected_revision": expected_revision},
+            )
+        withdrawn = replace(current, withdrawal=Withdrawal(by.username, by.role, self._clock(), reason))
+        first = current.attested_at  # the item keeps its first creation stamp
+        try:
+            return self._attestations.save(withdrawn, first, current.attested_by)
+        except StoreConflictError:
+            raise StaleWriteError(f"The attestation of {obligation_id} changed meanwhile; reload it and withdraw again.",
                                   {"expected_revision": expected_revision}) from None
 
     # -- the EU database record -------------------------------------------------------------

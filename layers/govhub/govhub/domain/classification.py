@@ -49,6 +49,21 @@ class Attestation:
     attested_by_role: str
     attested_at: datetime
     revision: int | None = None
+    withdrawal: Withdrawal | None = None  # withdrawn: it no longer counts for the obligation (kept, audited)
+
+    @property
+    def current(self) -> bool:
+        return self.withdrawal is None
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Who withdrew an attestation, when and why (e.g. "the registration number was wrong")."""
+
+    by: str
+    by_role: str
+    at: datetime
+    reason: str
 
 
 def reconcile(summary: ClassificationSummary | None, risk_level: RiskLevel, justification: str | None) -> ClassificationSummary | None:

@@ -18,7 +18,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.transactions import TransactWrite
 
 from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
-from govhub.domain.classification import Attestation
+from govhub.domain.classification import Attestation, Withdrawal
 from govhub.domain.entities import Page
 from govhub.policy.versions import StoreConflictError
 from govhub.store import keys
@@ -77,6 +77,15 @@ class AttestationItem(_Stamped):
     revision = VersionAttribute()
     obligation_id = UnicodeAttribute()
     statement = UnicodeAttribute()
+    # the attestation itself; the stamp is the item's last change (an attestation or its withdrawal). Items written
+    # before withdrawals existed have only the stamp, which was then always the attestation.
+    attested_by = UnicodeAttribute(null=True)
+    attested_by_role = UnicodeAttribute(null=True)
+    attested_at = UnicodeAttribute(null=True)
+    attestation_reason = UnicodeAttribute(null=True)
+    withdrawn_by = UnicodeAttribute(null=True)
+    withdrawn_by_role = UnicodeAttribute(null=True)
+    withdrawn_at = UnicodeAttribute(null=True)
 
 
 class AttestationRepository:
@@ -86,12 +95,21 @@ class AttestationRepository:
             keys.model_pk(model_id), AttestationItem.sk.startswith(keys.ATTESTATION), consistent_read=True)]
 
     def save(self, attestation: Attestation, first_at: datetime, first_by: str) -> Attestation:
-        """Write it if its revision is still the stored one (None: there is none yet); else StoreConflictError."""
+        """Write it if its revision is still the stored one (None: there is none yet); else StoreConflictError.
+        The stamp (who, when, why: what the audit record shows) is the attestation's, or its withdrawal's."""
+        withdrawal = attestation.withdrawal
         item = AttestationItem(
             keys.model_pk(attestation.model_id), keys.attestation_sk(attestation.obligation_id), entity=keys.ENTITY_ATTESTATION,
             model_id=attestation.model_id, obligation_id=attestation.obligation_id, statement=attestation.statement,
-            created_at=first_at.isoformat(), created_by=first_by, updated_at=attestation.attested_at.isoformat(),
-            updated_by=attestation.attested_by, updated_by_role=attestation.attested_by_role, change_reason=attestation.reason,
+            attested_by=attestation.attested_by, attested_by_role=attestation.attested_by_role,
+            attested_at=attestation.attested_at.isoformat(), attestation_reason=attestation.reason,
+            withdrawn_by=withdrawal.by if withdrawal else None, withdrawn_by_role=withdrawal.by_role if withdrawal else None,
+            withdrawn_at=withdrawal.at.isoformat() if withdrawal else None,
+            created_at=first_at.isoformat(), created_by=first_by,
+            updated_at=(withdrawal.at if withdrawal else attestation.attested_at).isoformat(),
+            updated_by=withdrawal.by if withdrawal else attestation.attested_by,
+            updated_by_role=withdrawal.by_role if withdrawal else attestation.attested_by_role,
+            change_reason=withdrawal.reason if withdrawal else attestation.reason,
         )
         if attestation.revision is not None:
             item.revision = attestation.revision
@@ -105,8 +123,14 @@ class AttestationRepository:
 
     @staticmethod
     def _to_domain(item: AttestationItem) -> Attestation:
-        return Attestation(int(item.model_id), item.obligation_id, item.statement, item.change_reason or "", item.updated_by,
-                           item.updated_by_role, datetime.fromisoformat(item.updated_at), int(item.revision) if item.revision else None)
+        withdrawal = None
+        if item.withdrawn_at:
+            withdrawal = Withdrawal(item.withdrawn_by or item.updated_by, item.withdrawn_by_role or item.updated_by_role,
+                                    datetime.fromisoformat(item.withdrawn_at), item.change_reason or "")
+        return Attestation(int(item.model_id), item.obligation_id, item.statement, item.attestation_reason or item.change_reason or "",
+                           item.attested_by or item.updated_by, item.attested_by_role or item.updated_by_role,
+                           datetime.fromisoformat(item.attested_at or item.updated_at), int(item.revision) if item.revision else None,
+                           withdrawal)
 
 
 class OverrideRepository:
@@ -132,4 +156,5 @@ class ObligationSourcesOfTheTable:
         return active.document if active else default_timeline()
 
     def attestations(self, model_id: int) -> list[Attestation]:
-        return self._attestations.for_model(model_id)
+        """The attestations that count: a withdrawn one no longer does."""
+        return [a for a in self._attestations.for_model(model_id) if a.current]
