@@ -18,6 +18,7 @@ const ModelDetailPage = lazy(() => import('./pages/ModelDetailPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 const TeamsPage = lazy(() => import('./pages/TeamsPage'));
+const AccessLogPage = lazy(() => import('./pages/AccessLogPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function AppRoutes() {
@@ -38,6 +39,7 @@ export function AppRoutes() {
           <Route path="/models/:id" element={<ModelDetailPage />} />
           <Route path="/dashboard" element={<DashboardPage />} />
           <Route path="/audit" element={<AuditLogPage />} />
+          <Route path="/access" element={<AccessLogPage />} />
           <Route path="/teams" element={<TeamsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

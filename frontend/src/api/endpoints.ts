@@ -3,6 +3,7 @@ import type { ApiClient } from './client';
 import type {
   ActivePolicy,
   ApprovalRecord,
+  AccessRecord,
   AttestationRequest,
   WithdrawalRequest,
   ClassificationRequest,
@@ -89,6 +90,15 @@ export class GovernanceApi {
 
   dashboardStats(signal?: AbortSignal): Promise<DashboardStats> {
     return this.http.get('/dashboard/stats', { signal });
+  }
+
+  /** Who fetched which report when: one model's accesses, or one UTC day's (today by default). */
+  listAccessLogs(
+    filters: { model_id?: number; day?: string; actor?: string },
+    cursor?: string | null,
+    signal?: AbortSignal,
+  ): Promise<Page<AccessRecord>> {
+    return this.http.get('/access-logs', { query: { ...filters, limit: PAGE_SIZE, cursor }, signal });
   }
 
   listAuditLogs(

@@ -84,6 +84,7 @@ export type ClassificationRequest = Schemas['ClassificationRequest'];
 export type EuDatabaseRecord = Schemas['EuDatabaseRecordOut'];
 export type AttestationRequest = Schemas['AttestationRequest'];
 export type WithdrawalRequest = Schemas['WithdrawalRequest'];
+export type AccessRecord = Schemas['AccessRecordOut'];
 
 export interface AuditQuery {
   model_id?: string;
