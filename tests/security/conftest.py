@@ -35,7 +35,7 @@ def make_subject(admin: Client) -> dict[str, Any]:
     metric = admin.post("/metrics", json={"version_id": version.json()["id"], "metric_name": "f1", "value": 0.8})
     assert metric.status_code == 201, metric.text
     ids = {"model_id": model.json()["id"], "version_id": version.json()["id"], "metric_id": metric.json()["id"], "name": name,
-           "slug": DEMO_PIPELINE_TEAM}
+           "slug": DEMO_PIPELINE_TEAM, "obligation_id": "art-4"}
     policy = admin.get("/policies/active")
     if policy.status_code == 200:  # the policy set in force, for a valid request to replace it
         ids["policy_document"] = policy.json()["document"]

@@ -35,6 +35,8 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/models/{model_id}/classification"): {"answers": {"art50_1_interacts_with_people": True}, "operator_role": "provider"},
     ("PUT", "/api/v1/classification/timeline"): {"document": "{timeline_document}", "reason": "re-issued by {n}"},
     ("POST", "/api/v1/models/{model_id}/attestations"): {"obligation_id": "art-4", "statement": "Staff trained by {n}", "reason": "training records checked"},
+    # the attestation the route above records (the operations run in the document's order)
+    ("POST", "/api/v1/models/{model_id}/attestations/{obligation_id}/withdrawal"): {"reason": "the training records were of another team"},
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},
