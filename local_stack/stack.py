@@ -111,7 +111,7 @@ class LocalStack:
             region=REGION,
             static_dir=o.frontend_dir,
             # the API is this origin locally; Cognito is the emulator
-            security_headers=template.response_headers({"Api": "", "Cognito": endpoint}),
+            security_headers=template.response_headers({"Api": "", "Cognito": endpoint, "Evidence": endpoint}),
             static_files={
                 "/config.json": json.dumps(web_config).encode(),
                 "/openapi.json": openapi,

@@ -127,6 +127,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evidence/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/evidence/attention */
+        get: operations["evidence_attention_api_v1_evidence_attention_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -437,6 +454,109 @@ export interface paths {
         get: operations["eu_database_record_api_v1_models__model_id__eu_database_record_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/evidence */
+        get: operations["list_evidence_api_v1_models__model_id__evidence_get"];
+        put?: never;
+        /** POST /api/v1/models/{model_id}/evidence */
+        post: operations["create_evidence_api_v1_models__model_id__evidence_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/evidence/{evidence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/evidence/{evidence_id} */
+        get: operations["get_evidence_api_v1_models__model_id__evidence__evidence_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/evidence/{evidence_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/models/{model_id}/evidence/{evidence_id}/complete */
+        post: operations["complete_evidence_api_v1_models__model_id__evidence__evidence_id__complete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/evidence/{evidence_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/evidence/{evidence_id}/download */
+        get: operations["download_evidence_api_v1_models__model_id__evidence__evidence_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/evidence/{evidence_id}/signoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/models/{model_id}/evidence/{evidence_id}/signoff */
+        post: operations["sign_off_evidence_api_v1_models__model_id__evidence__evidence_id__signoff_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/evidence/{evidence_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/models/{model_id}/evidence/{evidence_id}/withdraw */
+        post: operations["withdraw_evidence_api_v1_models__model_id__evidence__evidence_id__withdraw_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -768,7 +888,7 @@ export interface components {
             required_signoffs: number;
             sealed: components["schemas"]["SealedApprovalOut"] | null;
             /** Signoffs */
-            signoffs: components["schemas"]["SignoffOut"][];
+            signoffs: components["schemas"]["govhub__schemas__SignoffOut"][];
         };
         /**
          * ApprovalStateOut
@@ -783,7 +903,7 @@ export interface components {
             /** Sealed At */
             sealed_at: string | null;
             /** Signoffs */
-            signoffs: components["schemas"]["SignoffOut"][];
+            signoffs: components["schemas"]["govhub__schemas__SignoffOut"][];
             /** Snapshot Sha256 */
             snapshot_sha256: string | null;
         };
@@ -1234,6 +1354,20 @@ export interface components {
             /** Signatures Verified */
             signatures_verified: number;
         };
+        /** DownloadOut */
+        DownloadOut: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Object Version */
+            object_version: string | null;
+            /** Sha256 */
+            sha256: string;
+            /** Url */
+            url: string;
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -1270,6 +1404,146 @@ export interface components {
             }[];
             /** Why */
             why: string;
+        };
+        /** EvidenceCreate */
+        EvidenceCreate: {
+            /**
+             * Content Type
+             * @description One of: application/pdf, image/png, image/jpeg, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/plain, text/csv, text/markdown, application/json.
+             */
+            content_type: string;
+            /**
+             * Covers
+             * @description What it covers: obligation ids (art-9), policy rule ids, framework controls (iso42001:A.6.2.4, nist-ai-rmf:MAP 1.1).
+             * @default []
+             */
+            covers: string[];
+            kind: components["schemas"]["EvidenceKind"];
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Sha256
+             * @description The file's SHA-256 (hex); S3 refuses a body with another checksum, the hub checks it again.
+             */
+            sha256: string;
+            /**
+             * Size
+             * @description The file's size in bytes (signed into the upload URL).
+             */
+            size: number;
+            /**
+             * Supersedes
+             * @description The evidence id this is a new revision of (replaced when this one is signed off).
+             */
+            supersedes?: string | null;
+            /** Title */
+            title: string;
+            /** Valid From */
+            valid_from?: string | null;
+            /**
+             * Valid Until
+             * @description When the document stops evidencing (expiry, re-review date).
+             */
+            valid_until?: string | null;
+        };
+        /** EvidenceDecision */
+        EvidenceDecision: {
+            /**
+             * Expected Revision
+             * @description The revision you read; 409 if it moved on.
+             */
+            expected_revision?: number | null;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * EvidenceKind
+         * @enum {string}
+         */
+        EvidenceKind: "risk_management_procedure" | "instructions_for_use" | "declaration_of_conformity" | "fria" | "test_report" | "data_sheet" | "other";
+        /** EvidenceOut */
+        EvidenceOut: {
+            /** Change Reason */
+            change_reason: string | null;
+            /** Content Type */
+            content_type: string;
+            /** Covers */
+            covers: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Current
+             * @description Signed off and valid now: it evidences what it covers.
+             */
+            current: boolean;
+            /** Evidence Id */
+            evidence_id: string;
+            /**
+             * Expiry
+             * @description expired, expiring (within 30 days) or null.
+             */
+            expiry: string | null;
+            /**
+             * Expiry Notice
+             * @description The last expiry event the daily sweep sent (expiring, expired).
+             */
+            expiry_notice: string | null;
+            kind: components["schemas"]["EvidenceKind"];
+            /** Model Id */
+            model_id: number;
+            /** Object Version */
+            object_version: string | null;
+            /** Revision */
+            revision: number | null;
+            /** Sha256 */
+            sha256: string;
+            signoff: components["schemas"]["govhub__api__evidence__SignoffOut"] | null;
+            /** Size */
+            size: number;
+            status: components["schemas"]["EvidenceStatus"];
+            /** Supersedes */
+            supersedes: string | null;
+            /** Team */
+            team: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+            /** Uploaded By */
+            uploaded_by: string;
+            /** Valid From */
+            valid_from: string | null;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Verified At */
+            verified_at: string | null;
+        };
+        /** EvidencePage */
+        EvidencePage: {
+            /** Items */
+            items: components["schemas"]["EvidenceOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * EvidenceStatus
+         * @enum {string}
+         */
+        EvidenceStatus: "pending_upload" | "awaiting_signoff" | "signed_off" | "superseded" | "withdrawn";
+        /** EvidenceUploadOut */
+        EvidenceUploadOut: {
+            /** Complete Url */
+            complete_url: string;
+            evidence: components["schemas"]["EvidenceOut"];
+            upload: components["schemas"]["UploadOut"];
         };
         /** ExportLinkOut */
         ExportLinkOut: {
@@ -1368,6 +1642,36 @@ export interface components {
          */
         GatewayMessage: {
             message: string;
+        };
+        /** SignoffOut */
+        govhub__api__evidence__SignoffOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** Reason */
+            reason: string;
+            /** Role */
+            role: string;
+        };
+        /** SignoffOut */
+        govhub__schemas__SignoffOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** Reason */
+            reason: string;
+            /** Role */
+            role: string;
+            /** Version Id */
+            version_id: number | null;
         };
         /** Health */
         Health: {
@@ -2296,22 +2600,6 @@ export interface components {
             /** To */
             to: number;
         };
-        /** SignoffOut */
-        SignoffOut: {
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** By */
-            by: string;
-            /** Reason */
-            reason: string;
-            /** Role */
-            role: string;
-            /** Version Id */
-            version_id: number | null;
-        };
         /** SkippedModel */
         SkippedModel: {
             /** Model Id */
@@ -2431,6 +2719,25 @@ export interface components {
             expected_version?: number | null;
             /** Reason */
             reason: string;
+        };
+        /** UploadOut */
+        UploadOut: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Headers */
+            headers: {
+                [key: string]: string;
+            };
+            /** Method */
+            method: string;
+            /**
+             * Url
+             * @description PUT the file here with exactly these headers before expires_at; then POST .../complete.
+             */
+            url: string;
         };
         /** ValidationError */
         ValidationError: {
@@ -2630,7 +2937,7 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -3156,6 +3463,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    evidence_attention_api_v1_evidence_attention_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Page size (1..100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description No token, or a token the authorizer refused. */
@@ -4563,7 +4958,7 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -5295,6 +5690,629 @@ export interface operations {
             };
             /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_evidence_api_v1_models__model_id__evidence_get: {
+        parameters: {
+            query?: {
+                /** @description Only items covering this obligation, rule or control. */
+                covers?: string | null;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Only this kind (one filter at a time). */
+                kind?: components["schemas"]["EvidenceKind"] | null;
+                /** @description Page size (1..100). */
+                limit?: number;
+                /** @description Only this status. */
+                status?: components["schemas"]["EvidenceStatus"] | null;
+            };
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    create_evidence_api_v1_models__model_id__evidence_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceUploadOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_evidence_api_v1_models__model_id__evidence__evidence_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: string;
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    complete_evidence_api_v1_models__model_id__evidence__evidence_id__complete_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: string;
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    download_evidence_api_v1_models__model_id__evidence__evidence_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: string;
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    sign_off_evidence_api_v1_models__model_id__evidence__evidence_id__signoff_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: string;
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    withdraw_evidence_api_v1_models__model_id__evidence__evidence_id__withdraw_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: string;
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

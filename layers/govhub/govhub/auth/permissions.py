@@ -84,6 +84,14 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/v1/models/{model_id}/attestations"): Permission.WRITE,
     ("GET", "/api/v1/models/{model_id}/eu-database-record"): Permission.READ,
     ("POST", "/api/v1/imports"): Permission.WRITE,  # a model from MLflow / SageMaker, applied as normal changes
+    ("GET", "/api/v1/models/{model_id}/evidence"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/evidence"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/evidence/{evidence_id}"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/complete"): Permission.WRITE,
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/signoff"): Permission.WRITE,  # by a second person (service rule)
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/withdraw"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/evidence/{evidence_id}/download"): Permission.READ,
+    ("GET", "/api/v1/evidence/attention"): Permission.READ,
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -109,6 +117,9 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/classification/questionnaire"),
         ("GET", "/api/v1/models/{model_id}/classification"),
         ("POST", "/api/v1/models/{model_id}/classification"),  # `govhub classify` in a pipeline
+        ("GET", "/api/v1/models/{model_id}/evidence"),
+        ("POST", "/api/v1/models/{model_id}/evidence"),  # `govhub evidence upload`: pipelines attach test reports
+        ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/complete"),  # (sign-off stays a person's)
     }
 )
 
