@@ -194,3 +194,52 @@ def test_expiring_evidence_is_listed_and_swept_through_the_due_index(api: Api, m
     assert expired["evidence_expired"] == 1
     item = api.get(f"{base}/{soon['evidence_id']}").body
     assert item["expiry_notice"] == "expired" and item["change_reason"].startswith("Evidence expired on")
+
+
+def obligation(api: Api, model_id: int, obligation_id: str) -> dict[str, Any]:
+    items = api.get(f"/api/v1/models/{model_id}/obligations", role="auditor").body["items"]
+    return next(i for i in items if i["id"] == obligation_id)
+
+
+def test_a_signed_off_document_makes_its_obligation_evidenced_and_is_named_with_its_hash(api: Api, model: dict[str, Any]) -> None:
+    # Given a high-risk model that is not classified: its risk management (Art. 9) is not evidenced (open, or not in force yet)
+    before = obligation(api, model["id"], "art-9")["status"]
+    assert before in ("open", "not_in_force")
+    item = uploaded(api, model["id"], covers=["art9"])  # the CLI's short form
+    base = f"/api/v1/models/{model['id']}/evidence/{item['evidence_id']}"
+    assert item["covers"] == ["art-9"]
+    assert obligation(api, model["id"], "art-9")["status"] == before  # verified but not signed off yet
+
+    api.post(f"{base}/signoff", {"reason": "Matches the QMS procedure"}, role="admin")
+
+    art9 = obligation(api, model["id"], "art-9")
+    assert art9["status"] == "evidenced"
+    [document] = [c for c in art9["covered_by"] if c["source"] == "evidence"]
+    assert document["ref"] == item["evidence_id"]
+    assert "Risk management procedure" in document["detail"] and hashlib.sha256(PDF).hexdigest() in document["detail"]
+
+    api.post(f"{base}/withdraw", {"reason": "Wrong model"}, role="admin")
+    assert obligation(api, model["id"], "art-9")["status"] == before
+
+
+def test_an_act_towards_authorities_is_evidenced_only_by_a_document_that_names_it(api: Api, model: dict[str, Any]) -> None:
+    declaration = b"%PDF-1.7\n EU declaration of conformity \n%%EOF"
+    other = uploaded(api, model["id"], title="Instructions for use", kind="instructions_for_use", covers=["art-13"])
+    api.post(f"/api/v1/models/{model['id']}/evidence/{other['evidence_id']}/signoff", {"reason": "ok"}, role="admin")
+    assert obligation(api, model["id"], "art-47")["status"] in ("open", "not_in_force")
+
+    signed = uploaded(api, model["id"], declaration, title="EU declaration of conformity", kind="declaration_of_conformity",
+                      covers=["art-47"])
+    api.post(f"/api/v1/models/{model['id']}/evidence/{signed['evidence_id']}/signoff", {"reason": "signed copy"}, role="admin")
+
+    assert obligation(api, model["id"], "art-47")["status"] == "evidenced"
+    assert obligation(api, model["id"], "art-49")["status"] in ("open", "not_in_force")
+
+
+def test_an_expired_document_no_longer_evidences(api: Api, model: dict[str, Any]) -> None:
+    now = datetime.now(UTC)
+    item = uploaded(api, model["id"], valid_from=(now - timedelta(days=400)).isoformat(), valid_until=(now - timedelta(days=1)).isoformat())
+    api.post(f"/api/v1/models/{model['id']}/evidence/{item['evidence_id']}/signoff", {"reason": "ok"}, role="admin")
+    assert obligation(api, model["id"], "art-9")["status"] != "evidenced"
+    attention = api.get("/api/v1/evidence/attention").body["items"]
+    assert [(e["evidence_id"], e["expiry"]) for e in attention] == [(item["evidence_id"], "expired")]

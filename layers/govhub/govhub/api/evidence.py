@@ -27,7 +27,7 @@ router = APIGatewayHttpRouter()
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1..100).")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
-CoverRef = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._:()-]{1,64}$")]
+CoverRef = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._:() -]{1,64}$")]
 
 
 @lru_cache(maxsize=1)

@@ -106,6 +106,15 @@ def sha256_b64(hex_digest: str) -> str:
     return base64.b64encode(bytes.fromhex(hex_digest)).decode()
 
 
+_ARTICLE = re.compile(r"^art(?:icle)?[\s.-]*(\d+)((?:-\d+)*)$", re.IGNORECASE)
+
+
+def normalize_ref(ref: str) -> str:
+    """`art9`, `Art. 9`, `article-9` → `art-9` (the obligation ids of the checklist); anything else as it is."""
+    match = _ARTICLE.match(ref.strip())
+    return f"art-{match.group(1)}{match.group(2)}" if match else ref.strip()
+
+
 def new_evidence_id(now: datetime) -> str:
     """Sorts by creation time, unique without a counter."""
     return f"{now.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(4)}"
@@ -134,7 +143,7 @@ class EvidenceService:
         if sum(f is not None for f in (kind, status, covers)) > 1:
             raise ValidationFailedError("Filter by one of kind, status or covers at a time (each is its own index).",
                                         _problem("query", "more than one filter", "one_filter"))
-        return self._store.listing(model_id, limit, cursor, kind, status, covers)
+        return self._store.listing(model_id, limit, cursor, kind, status, normalize_ref(covers) if covers else None)
 
     def current(self, model_id: int) -> list[Evidence]:
         """The model's items that evidence what they cover now (signed off, valid, not withdrawn or superseded)."""
@@ -161,6 +170,7 @@ class EvidenceService:
         if model.compliance_status is ComplianceStatus.RETIRED:
             raise EvidenceStateError(f"Model {model_id} is retired; evidence can no longer be added.", {"model_id": model_id})
         self._check(new)
+        new = replace(new, covers=tuple(dict.fromkeys(normalize_ref(ref) for ref in new.covers)))
         if new.supersedes is not None:
             older = self.get(model_id, new.supersedes)
             if older.status in (EvidenceStatus.WITHDRAWN, EvidenceStatus.SUPERSEDED):

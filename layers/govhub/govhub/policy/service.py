@@ -25,6 +25,7 @@ from govhub.domain.entities import (
 )
 from govhub.domain.lifecycle import ComplianceStatus, allowed_transitions
 from govhub.errors import NotFoundError, StaleWriteError, TransitionNotAllowedError
+from govhub.evidence.model import Evidence
 from govhub.policy.document import default_policy, parse_policy
 from govhub.policy.errors import PolicyViolationError
 from govhub.policy.evaluator import Checklist, evaluate, not_applicable_checklist
@@ -78,6 +79,9 @@ class ObligationSources(Protocol):
 
     def timeline_document(self) -> TimelineDocument: ...
     def attestations(self, model_id: int) -> list[Attestation]: ...
+    def documents(self, model_id: int, at: datetime) -> list[Evidence]:
+        """The model's evidence documents that are current at `at` (signed off, valid, not withdrawn or superseded)."""
+        ...
 
 
 class EventPublisher(Protocol):
@@ -217,7 +221,8 @@ class PolicyService:
         sources = self._obligation_sources
         timeline = sources.timeline_document() if sources else None
         attestations = sources.attestations(model.id) if sources else []
-        return obligations_for(model, check, check.evaluated_at.date(), timeline, attestations)
+        documents = sources.documents(model.id, check.evaluated_at) if sources else []
+        return obligations_for(model, check, check.evaluated_at.date(), timeline, attestations, documents)
 
     def evaluate(
         self,

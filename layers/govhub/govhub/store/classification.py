@@ -20,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
 from govhub.domain.classification import Attestation
 from govhub.domain.entities import Page
+from govhub.evidence.model import Evidence
 from govhub.policy.versions import StoreConflictError
 from govhub.store import keys
 from govhub.store.items import ModelItem, _Stamped, _TableMeta
@@ -132,3 +133,8 @@ class ObligationSourcesOfTheTable:
 
     def attestations(self, model_id: int) -> list[Attestation]:
         return self._attestations.for_model(model_id)
+
+    def documents(self, model_id: int, at: datetime) -> list[Evidence]:
+        from govhub.store.evidence import EvidenceRepository
+
+        return [e for e in EvidenceRepository().for_model(model_id) if e.is_current(at)]
