@@ -14,7 +14,7 @@ from govhub.config import require
 
 logger = Logger(service="evidence")
 require("evidence", "table_name", "evidence_bucket")  # at cold start: a function without a setting it needs fails here, naming it
-app = LazyApp({"": ("govhub.api.evidence:router",)})  # the resolver and routes load with the first request
+app = LazyApp({"": ("govhub.api.evidence:router", "govhub.api.frameworks:router")})  # the resolver and routes load with the first request
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

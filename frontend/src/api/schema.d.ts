@@ -144,6 +144,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/frameworks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/frameworks */
+        get: operations["get_frameworks_api_v1_frameworks_get"];
+        /** PUT /api/v1/frameworks */
+        put: operations["replace_frameworks_api_v1_frameworks_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/frameworks/{framework}/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/frameworks/{framework}/coverage */
+        get: operations["framework_coverage_api_v1_frameworks__framework__coverage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/frameworks/{framework}/statement-of-applicability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/frameworks/{framework}/statement-of-applicability */
+        get: operations["statement_of_applicability_api_v1_frameworks__framework__statement_of_applicability_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/frameworks/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/frameworks/versions */
+        get: operations["list_framework_versions_api_v1_frameworks_versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -872,6 +941,33 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** ApplicabilityOut */
+        ApplicabilityOut: {
+            /** Framework */
+            framework: string;
+            /** Library Name */
+            library_name: string;
+            /** Library Version */
+            library_version: number;
+            /** Rows */
+            rows: components["schemas"]["ApplicabilityRow"][];
+        };
+        /** ApplicabilityRow */
+        ApplicabilityRow: {
+            /**
+             * Applicable
+             * @enum {string}
+             */
+            applicable: "yes" | "no" | "undecided";
+            /** Control */
+            control: string;
+            /** Description */
+            description: string;
+            /** Eu Ai Act Obligations */
+            eu_ai_act_obligations: string[];
+            /** Justification */
+            justification: string;
+        };
         /**
          * ApprovalOut
          * @description GET /models/{id}/approval: what was approved (the latest sealed snapshot), whether it is still in force,
@@ -1304,16 +1400,37 @@ export interface components {
          * @enum {string}
          */
         ComplianceStatus: "draft" | "under_review" | "approved" | "retired";
-        /** CoverageOut */
-        CoverageOut: {
+        /** ControlCoverageOut */
+        ControlCoverageOut: {
+            /** Covered By */
+            covered_by: components["schemas"]["CoverOut"][];
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Obligations */
+            obligations: {
+                [key: string]: string;
+            }[];
+            /** Open */
+            open: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "covered" | "partial" | "open" | "not_in_force" | "not_applicable";
+        };
+        /** CoverOut */
+        CoverOut: {
             /** Detail */
             detail: string;
             /** Ref */
             ref: string;
-            /** Satisfied */
-            satisfied: boolean;
-            /** Source */
-            source: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "records" | "evidence" | "attestation";
         };
         /** DashboardOut */
         DashboardOut: {
@@ -1636,12 +1753,68 @@ export interface components {
             /** Before */
             before?: unknown;
         };
+        /** FrameworksOut */
+        FrameworksOut: {
+            /** Active */
+            active: boolean;
+            /** Built In */
+            built_in: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Created By */
+            created_by: string;
+            /** Created By Role */
+            created_by_role: string;
+            /** Document */
+            document: {
+                [key: string]: unknown;
+            };
+            /** Reason */
+            reason: string | null;
+            /** Version */
+            version: number;
+        };
+        /** FrameworksPage */
+        FrameworksPage: {
+            /** Items */
+            items: components["schemas"]["FrameworksOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** FrameworksReplace */
+        FrameworksReplace: {
+            /**
+             * Document
+             * @description The whole control library (docs/frameworks.md): schema govhub.frameworks/1, name, frameworks [{id, title, source, controls [{id, description}]}], mappings.
+             */
+            document: {
+                [key: string]: unknown;
+            };
+            /**
+             * Expected Version
+             * @description The active version you edited; 409 if it moved on.
+             */
+            expected_version?: number | null;
+            /** Reason */
+            reason: string;
+        };
         /**
          * GatewayMessage
          * @description API Gateway's own answer: 401 (no or bad token), 429 (throttled).
          */
         GatewayMessage: {
             message: string;
+        };
+        /** CoverageOut */
+        govhub__api__classification__CoverageOut: {
+            /** Detail */
+            detail: string;
+            /** Ref */
+            ref: string;
+            /** Satisfied */
+            satisfied: boolean;
+            /** Source */
+            source: string;
         };
         /** SignoffOut */
         govhub__api__evidence__SignoffOut: {
@@ -1656,6 +1829,27 @@ export interface components {
             reason: string;
             /** Role */
             role: string;
+        };
+        /** CoverageOut */
+        govhub__api__frameworks__CoverageOut: {
+            /** Controls */
+            controls: components["schemas"]["ControlCoverageOut"][];
+            /** Framework */
+            framework: string;
+            /** Library Version */
+            library_version: number;
+            /** Model Id */
+            model_id: number;
+            /** Model Name */
+            model_name: string;
+            /** Source */
+            source: string;
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+            /** Title */
+            title: string;
         };
         /** SignoffOut */
         govhub__schemas__SignoffOut: {
@@ -1963,7 +2157,7 @@ export interface components {
             article: string;
             attestation: components["schemas"]["AttestationNoteOut"] | null;
             /** Covered By */
-            covered_by: components["schemas"]["CoverageOut"][];
+            covered_by: components["schemas"]["govhub__api__classification__CoverageOut"][];
             /** Days Until */
             days_until: number;
             /** Evidenceable */
@@ -3542,6 +3736,423 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EvidencePage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_frameworks_api_v1_frameworks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameworksOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    replace_frameworks_api_v1_frameworks_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FrameworksReplace"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameworksOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    framework_coverage_api_v1_frameworks__framework__coverage_get: {
+        parameters: {
+            query: {
+                /** @description The model whose coverage to show. */
+                model_id: number;
+            };
+            header?: never;
+            path: {
+                framework: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["govhub__api__frameworks__CoverageOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    statement_of_applicability_api_v1_frameworks__framework__statement_of_applicability_get: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                framework: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement of applicability */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicabilityOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Only iso42001 has a statement of applicability */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_framework_versions_api_v1_frameworks_versions_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Page size (1..100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameworksPage"];
                 };
             };
             /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */

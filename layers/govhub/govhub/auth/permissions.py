@@ -92,6 +92,11 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/withdraw"): Permission.WRITE,
     ("GET", "/api/v1/models/{model_id}/evidence/{evidence_id}/download"): Permission.READ,
     ("GET", "/api/v1/evidence/attention"): Permission.READ,
+    ("GET", "/api/v1/frameworks"): Permission.READ,
+    ("PUT", "/api/v1/frameworks"): Permission.MANAGE_POLICY,  # the crosswalk is data admins replace, like the policy set
+    ("GET", "/api/v1/frameworks/versions"): Permission.READ,
+    ("GET", "/api/v1/frameworks/{framework}/coverage"): Permission.READ,
+    ("GET", "/api/v1/frameworks/{framework}/statement-of-applicability"): Permission.READ,
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
