@@ -570,7 +570,7 @@ def audit_export(args: argparse.Namespace, session: Session) -> int:
 def audit_verify(args: argparse.Namespace, session: Session) -> int:
     from govhub_cli.audit import verify
 
-    code, result, report = verify(args.bundle, args.expect_head, args.expect_key)
+    code, result, report = verify(args.bundle, args.expect_head, args.expect_key, args.evidence)
     session.emit(result, report)
     return code
 

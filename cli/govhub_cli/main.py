@@ -201,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "cannot be told apart")
     verify.add_argument("--expect-key", metavar="SHA256",
                         help="SHA-256 of the deployment's digest signing key (DER public key, from `aws kms get-public-key`)")
+    verify.add_argument("--evidence", metavar="DIR",
+                        help="the model's evidence documents as downloaded: each must match a SHA-256 of the bundle's evidence manifest")
 
     importing = command("import", "import models from where they already live", "")
     importing.set_defaults(handler=None, usage_parser=importing)

@@ -934,9 +934,9 @@ class AuditService:
             "verification": inspection.verification,
         }
 
-    def export(self, model_id: int) -> dict[str, bytes]:
+    def export(self, model_id: int, evidence: Mapping[str, Any] | None = None) -> dict[str, bytes]:
         """The export bundle's files (``govhub audit verify`` checks them offline): every record, every digest
-        and the public key that signed them."""
+        and the public key that signed them, and the model's evidence manifest when given."""
         stored = self.stored(model_id)
         records = [r for r in (_parsed_or_reason(s.data) for s in stored) if isinstance(r, dict)]
         name = _model_name(records, model_id)
@@ -951,7 +951,7 @@ class AuditService:
                 signing_keys[key_id] = public
         try:
             return build_bundle([s.data for s in stored], {"id": model_id, "name": name}, self._clock(),
-                                digests=digests, signing_keys=signing_keys)
+                                digests=digests, signing_keys=signing_keys, evidence=evidence)
         except ValueError as error:
             raise AuditTrailDamagedError(
                 f"The audit trail of model {model_id} holds an object that is not a record ({error}); "
