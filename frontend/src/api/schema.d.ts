@@ -984,7 +984,7 @@ export interface components {
             required_signoffs: number;
             sealed: components["schemas"]["SealedApprovalOut"] | null;
             /** Signoffs */
-            signoffs: components["schemas"]["govhub__schemas__SignoffOut"][];
+            signoffs: components["schemas"]["SignoffOut"][];
         };
         /**
          * ApprovalStateOut
@@ -999,7 +999,7 @@ export interface components {
             /** Sealed At */
             sealed_at: string | null;
             /** Signoffs */
-            signoffs: components["schemas"]["govhub__schemas__SignoffOut"][];
+            signoffs: components["schemas"]["SignoffOut"][];
             /** Snapshot Sha256 */
             snapshot_sha256: string | null;
         };
@@ -1403,7 +1403,7 @@ export interface components {
         /** ControlCoverageOut */
         ControlCoverageOut: {
             /** Covered By */
-            covered_by: components["schemas"]["CoverOut"][];
+            covered_by: components["schemas"]["ControlCoverOut"][];
             /** Description */
             description: string;
             /** Id */
@@ -1420,8 +1420,8 @@ export interface components {
              */
             status: "covered" | "partial" | "open" | "not_in_force" | "not_applicable";
         };
-        /** CoverOut */
-        CoverOut: {
+        /** ControlCoverOut */
+        ControlCoverOut: {
             /** Detail */
             detail: string;
             /** Ref */
@@ -1431,6 +1431,17 @@ export interface components {
              * @enum {string}
              */
             source: "records" | "evidence" | "attestation";
+        };
+        /** CoverageOut */
+        CoverageOut: {
+            /** Detail */
+            detail: string;
+            /** Ref */
+            ref: string;
+            /** Satisfied */
+            satisfied: boolean;
+            /** Source */
+            source: string;
         };
         /** DashboardOut */
         DashboardOut: {
@@ -1617,7 +1628,7 @@ export interface components {
             revision: number | null;
             /** Sha256 */
             sha256: string;
-            signoff: components["schemas"]["govhub__api__evidence__SignoffOut"] | null;
+            signoff: components["schemas"]["EvidenceSignoffOut"] | null;
             /** Size */
             size: number;
             status: components["schemas"]["EvidenceStatus"];
@@ -1649,6 +1660,20 @@ export interface components {
             items: components["schemas"]["EvidenceOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** EvidenceSignoffOut */
+        EvidenceSignoffOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** Reason */
+            reason: string;
+            /** Role */
+            role: string;
         };
         /**
          * EvidenceStatus
@@ -1753,6 +1778,27 @@ export interface components {
             /** Before */
             before?: unknown;
         };
+        /** FrameworkCoverageOut */
+        FrameworkCoverageOut: {
+            /** Controls */
+            controls: components["schemas"]["ControlCoverageOut"][];
+            /** Framework */
+            framework: string;
+            /** Library Version */
+            library_version: number;
+            /** Model Id */
+            model_id: number;
+            /** Model Name */
+            model_name: string;
+            /** Source */
+            source: string;
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+            /** Title */
+            title: string;
+        };
         /** FrameworksOut */
         FrameworksOut: {
             /** Active */
@@ -1804,68 +1850,6 @@ export interface components {
          */
         GatewayMessage: {
             message: string;
-        };
-        /** CoverageOut */
-        govhub__api__classification__CoverageOut: {
-            /** Detail */
-            detail: string;
-            /** Ref */
-            ref: string;
-            /** Satisfied */
-            satisfied: boolean;
-            /** Source */
-            source: string;
-        };
-        /** SignoffOut */
-        govhub__api__evidence__SignoffOut: {
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** By */
-            by: string;
-            /** Reason */
-            reason: string;
-            /** Role */
-            role: string;
-        };
-        /** CoverageOut */
-        govhub__api__frameworks__CoverageOut: {
-            /** Controls */
-            controls: components["schemas"]["ControlCoverageOut"][];
-            /** Framework */
-            framework: string;
-            /** Library Version */
-            library_version: number;
-            /** Model Id */
-            model_id: number;
-            /** Model Name */
-            model_name: string;
-            /** Source */
-            source: string;
-            /** Summary */
-            summary: {
-                [key: string]: number;
-            };
-            /** Title */
-            title: string;
-        };
-        /** SignoffOut */
-        govhub__schemas__SignoffOut: {
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** By */
-            by: string;
-            /** Reason */
-            reason: string;
-            /** Role */
-            role: string;
-            /** Version Id */
-            version_id: number | null;
         };
         /** Health */
         Health: {
@@ -2157,7 +2141,7 @@ export interface components {
             article: string;
             attestation: components["schemas"]["AttestationNoteOut"] | null;
             /** Covered By */
-            covered_by: components["schemas"]["govhub__api__classification__CoverageOut"][];
+            covered_by: components["schemas"]["CoverageOut"][];
             /** Days Until */
             days_until: number;
             /** Evidenceable */
@@ -2793,6 +2777,22 @@ export interface components {
             from: number;
             /** To */
             to: number;
+        };
+        /** SignoffOut */
+        SignoffOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** Reason */
+            reason: string;
+            /** Role */
+            role: string;
+            /** Version Id */
+            version_id: number | null;
         };
         /** SkippedModel */
         SkippedModel: {
@@ -3993,7 +3993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["govhub__api__frameworks__CoverageOut"];
+                    "application/json": components["schemas"]["FrameworkCoverageOut"];
                 };
             };
             /** @description No token, or a token the authorizer refused. */

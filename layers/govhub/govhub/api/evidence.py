@@ -55,7 +55,7 @@ class EvidenceCreate(Schema):
     reason: Reason | None = None
 
 
-class SignoffOut(Schema):
+class EvidenceSignoffOut(Schema):
     by: str
     role: str
     at: datetime
@@ -82,7 +82,7 @@ class EvidenceOut(Schema):
     supersedes: str | None
     object_version: str | None
     verified_at: datetime | None
-    signoff: SignoffOut | None
+    signoff: EvidenceSignoffOut | None
     created_at: datetime
     updated_at: datetime
     updated_by: str
@@ -102,7 +102,7 @@ class EvidenceOut(Schema):
             expiry_notice=evidence.expiry_notice, uploaded_by=evidence.uploaded_by,
             valid_from=evidence.valid_from, valid_until=evidence.valid_until, supersedes=evidence.supersedes,
             object_version=evidence.object_version, verified_at=evidence.verified_at,
-            signoff=SignoffOut(by=signoff.by, role=signoff.role, at=signoff.at, reason=signoff.reason) if signoff else None,
+            signoff=EvidenceSignoffOut(by=signoff.by, role=signoff.role, at=signoff.at, reason=signoff.reason) if signoff else None,
             created_at=evidence.stamp.created_at, updated_at=evidence.stamp.updated_at, updated_by=evidence.stamp.updated_by,
             change_reason=evidence.stamp.change_reason, revision=evidence.revision,
         )

@@ -64,7 +64,7 @@ class FrameworksReplace(Schema):
     expected_version: Annotated[int | None, Field(ge=0, description="The active version you edited; 409 if it moved on.")] = None
 
 
-class CoverOut(Schema):
+class ControlCoverOut(Schema):
     source: Literal["records", "evidence", "attestation"]
     ref: str
     detail: str
@@ -75,11 +75,11 @@ class ControlCoverageOut(Schema):
     description: str
     status: Literal["covered", "partial", "open", "not_in_force", "not_applicable"]
     obligations: list[dict[str, str]]
-    covered_by: list[CoverOut]
+    covered_by: list[ControlCoverOut]
     open: list[str]
 
 
-class CoverageOut(Schema):
+class FrameworkCoverageOut(Schema):
     framework: str
     title: str
     source: str
@@ -132,7 +132,7 @@ def list_framework_versions(
 
 
 @router.get("/frameworks/<framework>/coverage")
-def framework_coverage(framework: str, model_id: Annotated[int, Query(ge=1, description="The model whose coverage to show.")]) -> CoverageOut:
+def framework_coverage(framework: str, model_id: Annotated[int, Query(ge=1, description="The model whose coverage to show.")]) -> FrameworkCoverageOut:
     """Per control of iso42001, nist-ai-rmf or eu-ai-act: what covers it for the model (the hub's records, evidence documents,
     attestations) and which of its obligations are open."""
     service = frameworks()
@@ -143,7 +143,7 @@ def framework_coverage(framework: str, model_id: Annotated[int, Query(ge=1, desc
 
     result = service.coverage(framework, checklist, evidence_service().current(model_id))
     data = result.as_json()
-    return CoverageOut(model_id=model.id, model_name=model.name, library_version=service.active().version, **data)
+    return FrameworkCoverageOut(model_id=model.id, model_name=model.name, library_version=service.active().version, **data)
 
 
 @router.get(
