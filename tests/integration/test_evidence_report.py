@@ -57,3 +57,20 @@ def test_the_report_has_an_evidence_index_and_the_framework_coverage(api: Api, m
     frameworks = {f["framework"]: f["summary"] for f in section["data"]["frameworks"]}
     assert set(frameworks) == {"eu-ai-act", "iso42001", "nist-ai-rmf"}
     assert frameworks["iso42001"]["covered"] + frameworks["iso42001"]["partial"] >= 1
+
+
+def test_an_approval_seals_the_current_evidence_documents_by_their_hash(api: Api) -> None:
+    from tests.integration.test_approvals import _ready_for_approval, _status
+
+    # Given a model under review with a signed-off document and a withdrawn one
+    model = _ready_for_approval(api, name="evidence-sealed")
+    kept = signed(api, model["id"])
+    gone = signed(api, model["id"])
+    api.post(f"/api/v1/models/{model['id']}/evidence/{gone['evidence_id']}/withdraw", {"reason": "duplicate"}, role="admin")
+    # When it is approved
+    assert _status(api, model["id"], "approved", reason="Annex IV file complete").status == 200
+    # Then the sealed snapshot pins the current document (and only it) by its SHA-256 and object version
+    snapshot = api.get(f"/api/v1/models/{model['id']}/approval", role="auditor").body["sealed"]["snapshot"]
+    assert [(e["evidence_id"], e["sha256"], e["signed_off_by"]) for e in snapshot["evidence"]] == [
+        (kept["evidence_id"], kept["sha256"], "ada.admin")]
+    assert snapshot["evidence"][0]["object_version"] == kept["object_version"]

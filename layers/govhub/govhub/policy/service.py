@@ -97,6 +97,7 @@ class TransitionVerdict:
     latest_version: ModelVersion | None
     metrics: tuple[Metric, ...]
     required_signoffs: int
+    evidence: tuple[Evidence, ...] = ()  # the model's current evidence documents, sealed with an approval
 
     @property
     def policy_ref(self) -> PolicyRef:
@@ -177,7 +178,9 @@ class PolicyService:
         checklist = self._judge(policy, model, version, metrics, target, actor, Occasion.TRANSITION)
         if checklist.passed:
             required = policy.document.required_signoffs(model.risk_level)
-            return TransitionVerdict(checklist, policy, version, tuple(metrics), required)
+            sources = self._obligation_sources
+            documents = tuple(sources.documents(model.id, checklist.evaluated_at)) if sources and target is ComplianceStatus.APPROVED else ()
+            return TransitionVerdict(checklist, policy, version, tuple(metrics), required, documents)
         failed = checklist.failed
         names = ", ".join(item.rule_id for item in failed)
         raise PolicyViolationError(
