@@ -243,3 +243,18 @@ def test_an_expired_document_no_longer_evidences(api: Api, model: dict[str, Any]
     assert obligation(api, model["id"], "art-9")["status"] != "evidenced"
     attention = api.get("/api/v1/evidence/attention").body["items"]
     assert [(e["evidence_id"], e["expiry"]) for e in attention] == [(item["evidence_id"], "expired")]
+
+
+def test_evidence_and_framework_routes_never_scan(api: Api, model: dict[str, Any], calls: list[str]) -> None:
+    item = uploaded(api, model["id"], valid_until=(datetime.now(UTC) + timedelta(days=5)).isoformat())
+    base = f"/api/v1/models/{model['id']}/evidence"
+    api.post(f"{base}/{item['evidence_id']}/signoff", {"reason": "ok"}, role="admin")
+    for query in ("", "kind=risk_management_procedure", "status=signed_off", "covers=art-9"):
+        assert api.get(base, query=query).status == 200
+    assert api.get(f"{base}/{item['evidence_id']}/download").status == 200
+    assert api.get("/api/v1/evidence/attention").status == 200
+    for framework in ("eu-ai-act", "iso42001", "nist-ai-rmf"):
+        assert api.get(f"/api/v1/frameworks/{framework}/coverage", query=f"model_id={model['id']}").status == 200
+    assert api.get("/api/v1/frameworks/iso42001/statement-of-applicability").status == 200
+    api.post(f"{base}/{item['evidence_id']}/withdraw", {"reason": "done"}, role="admin")
+    assert "Query" in calls and "Scan" not in calls

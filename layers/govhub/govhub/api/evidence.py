@@ -6,7 +6,7 @@ Served by the `evidence` function with the frameworks router (govhub.api.framewo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated
 
@@ -91,8 +91,6 @@ class EvidenceOut(Schema):
 
     @classmethod
     def from_domain(cls, evidence: Evidence, now: datetime | None = None) -> EvidenceOut:
-        from datetime import UTC
-
         at = now or datetime.now(UTC)
         signoff = evidence.signoff
         return cls(

@@ -160,8 +160,7 @@ class EvidenceService:
 
     def attention(self, limit: int, cursor: str | None = None) -> Page:
         """Items expired or expiring within 30 days, soonest first: one Query of the due-date index."""
-        page = self._store.due_by(self._clock() + EXPIRING_WITHIN, limit, cursor)
-        return page
+        return self._store.due_by(self._clock() + EXPIRING_WITHIN, limit, cursor)
 
     # -- changing -----------------------------------------------------------------------------
     def request_upload(self, model_id: int, new: NewEvidence, by: Actor) -> UploadTicket:
