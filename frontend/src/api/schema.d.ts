@@ -1537,9 +1537,10 @@ export interface components {
         EvidenceCreate: {
             /**
              * Content Type
-             * @description One of: application/pdf, image/png, image/jpeg, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/plain, text/csv, text/markdown, application/json.
+             * @description The file's type; the hub checks it against the file's first bytes.
+             * @enum {string}
              */
-            content_type: string;
+            content_type: "application/pdf" | "image/png" | "image/jpeg" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "text/plain" | "text/csv" | "text/markdown" | "application/json";
             /**
              * Covers
              * @description What it covers: obligation ids (art-9), policy rule ids, framework controls (iso42001:A.6.2.4, nist-ai-rmf:MAP 1.1).

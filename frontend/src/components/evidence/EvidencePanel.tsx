@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Button, Card, FileInput, Group, Modal, Progress, 
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../../api/ApiContext';
-import { EVIDENCE_KINDS, type Evidence, type EvidenceKind } from '../../api/types';
+import { EVIDENCE_KINDS, type Evidence, type EvidenceCreate, type EvidenceKind } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { useAsync } from '../../hooks/useAsync';
 import { errorMessage, formatBytes, formatDateTime } from '../../lib/format';
@@ -26,13 +26,13 @@ const STATUS_TEXT: Record<Evidence['status'], [string, string]> = {
   superseded: ['Superseded', 'gray'],
   withdrawn: ['Withdrawn', 'gray'],
 };
-const CONTENT_TYPES: Record<string, string> = {
+const CONTENT_TYPES: Record<string, EvidenceCreate['content_type']> = {
   pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', txt: 'text/plain', csv: 'text/csv', md: 'text/markdown',
   json: 'application/json', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-function contentTypeOf(file: File): string | null {
+function contentTypeOf(file: File): EvidenceCreate['content_type'] | null {
   const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
   return CONTENT_TYPES[extension] ?? null;
 }

@@ -19,12 +19,12 @@ from govhub.api.context import created, registry
 from govhub.domain.entities import Actor
 from govhub.evidence.model import Evidence, EvidenceKind, EvidenceStatus
 from govhub.evidence.service import MAX_BYTES, EvidenceService, NewEvidence
-from govhub.evidence.sniff import ALLOWED_CONTENT_TYPES
+from govhub.evidence.sniff import ContentType
 from govhub.schemas import Schema
 
 router = APIGatewayHttpRouter()
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000, pattern=r"\S")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1..100).")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
 CoverRef = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._:() -]{1,64}$")]
@@ -45,7 +45,7 @@ class EvidenceCreate(Schema):
     kind: EvidenceKind
     covers: Annotated[list[CoverRef], Field(max_length=50, description="What it covers: obligation ids (art-9), policy rule ids, "
                                                                       "framework controls (iso42001:A.6.2.4, nist-ai-rmf:MAP 1.1).")] = []
-    content_type: Annotated[str, Field(description=f"One of: {', '.join(ALLOWED_CONTENT_TYPES)}.")]
+    content_type: Annotated[ContentType, Field(description="The file's type; the hub checks it against the file's first bytes.")]
     size: Annotated[int, Field(ge=1, le=MAX_BYTES, description="The file's size in bytes (signed into the upload URL).")]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"),
                       Field(description="The file's SHA-256 (hex); S3 refuses a body with another checksum, the hub checks it again.")]

@@ -6,7 +6,9 @@ signatures are checked here instead of through a library.
 
 from __future__ import annotations
 
-ALLOWED_CONTENT_TYPES = (
+from typing import Literal, get_args
+
+ContentType = Literal[
     "application/pdf",
     "image/png",
     "image/jpeg",
@@ -16,7 +18,8 @@ ALLOWED_CONTENT_TYPES = (
     "text/csv",
     "text/markdown",
     "application/json",
-)
+]
+ALLOWED_CONTENT_TYPES: tuple[str, ...] = get_args(ContentType)
 _TEXT = {"text/plain", "text/csv", "text/markdown", "application/json"}
 _ZIP = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
