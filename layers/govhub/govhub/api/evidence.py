@@ -13,7 +13,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from govhub.api.context import created, registry
 from govhub.domain.entities import Actor
@@ -27,6 +27,19 @@ router = APIGatewayHttpRouter()
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000, pattern=r"\S")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1..100).")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
+def _text_only(value: object) -> object:
+    """A date-time is ISO 8601 text here: a number is not a Unix time."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("an ISO 8601 date-time, e.g. 2027-06-30T00:00:00Z")
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    """Without a zone, a date-time is UTC (validity is compared with the hub's UTC clock)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+Moment = Annotated[datetime, BeforeValidator(_text_only), AfterValidator(_utc)]
 CoverRef = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._:() -]{1,64}$")]
 
 
@@ -49,8 +62,8 @@ class EvidenceCreate(Schema):
     size: Annotated[int, Field(ge=1, le=MAX_BYTES, description="The file's size in bytes (signed into the upload URL).")]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"),
                       Field(description="The file's SHA-256 (hex); S3 refuses a body with another checksum, the hub checks it again.")]
-    valid_from: datetime | None = None
-    valid_until: Annotated[datetime | None, Field(description="When the document stops evidencing (expiry, re-review date).")] = None
+    valid_from: Moment | None = None
+    valid_until: Annotated[Moment | None, Field(description="When the document stops evidencing (expiry, re-review date).")] = None
     supersedes: Annotated[str | None, Field(description="The evidence id this is a new revision of (replaced when this one is signed off).")] = None
     reason: Reason | None = None
 
