@@ -1,8 +1,8 @@
 /** Uploads to S3 through a presigned URL, with progress, and the SHA-256 S3 checks the body against. */
 
-/** The file's SHA-256 as lower-case hex (Web Crypto: secure contexts, which localhost and HTTPS are). */
-export async function sha256Hex(file: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+/** The bytes' SHA-256 as lower-case hex (Web Crypto: secure contexts, which localhost and HTTPS are). */
+export async function sha256Hex(bytes: BufferSource): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

@@ -61,7 +61,7 @@ function UploadForm({ modelId, onDone }: { modelId: number; onDone: () => void }
     }
     try {
       setProgress(0);
-      const sha256 = await sha256Hex(file);
+      const sha256 = await sha256Hex(await file.arrayBuffer());
       const ticket = await api.announceEvidence(modelId, {
         title: title.trim() || file.name.replace(/\.[^.]+$/, ''),
         kind,
