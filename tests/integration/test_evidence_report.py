@@ -74,3 +74,30 @@ def test_an_approval_seals_the_current_evidence_documents_by_their_hash(api: Api
     assert [(e["evidence_id"], e["sha256"], e["signed_off_by"]) for e in snapshot["evidence"]] == [
         (kept["evidence_id"], kept["sha256"], "ada.admin")]
     assert snapshot["evidence"][0]["object_version"] == kept["object_version"]
+
+
+def test_the_sweep_announces_expiring_and_expired_evidence_once_each(api: Api, model: dict[str, Any], aws: dict[str, str],
+                                                                    template: Any, functions: dict[str, FunctionHost]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from govhub.evidence.sweep import sweep_evidence
+    from tests.integration.test_notifier import Inbox, Notifier, _valid
+
+    inbox, notifier = Inbox(aws["EventBus"]), Notifier(aws, template, functions)
+    now = datetime.now(UTC)
+    item = uploaded(api, model["id"], valid_until=(now + timedelta(days=3)).isoformat())
+    api.post(f"/api/v1/models/{model['id']}/evidence/{item['evidence_id']}/signoff", {"reason": "ok"}, role="admin")
+    assert notifier.run() == [] and inbox.events() == []  # uploads and sign-offs are not events
+    # When the daily sweep runs today, again today, and after the end of validity
+    sweep_evidence(now)
+    sweep_evidence(now)
+    assert notifier.run() == []
+    expiring = inbox.events()
+    sweep_evidence(now + timedelta(days=4))
+    assert notifier.run() == []
+    expired = inbox.events()
+    # Then one event each, naming the document, its hash and the model
+    assert [e["detail-type"] for e in expiring] == ["Evidence Expiring"] and [e["detail-type"] for e in expired] == ["Evidence Expired"]
+    assert expired[0]["detail"]["evidence"]["sha256"] == item["sha256"] and expired[0]["detail"]["model"]["id"] == model["id"]
+    _valid(expiring[0])
+    _valid(expired[0])
