@@ -116,6 +116,10 @@ def _bucket(clients: dict[str, Any], name: str, props: dict[str, Any], refs: dic
             for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
         ]
         s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": encryption})
+    if props.get("CorsConfiguration"):  # CloudFormation's CorsRules → the S3 API's (two names differ)
+        renamed = {"ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds", "Id": "ID"}
+        rules = [{renamed.get(k, k): v for k, v in rule.items()} for rule in props["CorsConfiguration"]["CorsRules"]]
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
     if props.get("LifecycleConfiguration"):
         rules = []
         for rule in props["LifecycleConfiguration"]["Rules"]:

@@ -111,7 +111,7 @@ class LocalStack:
             region=REGION,
             static_dir=o.frontend_dir,
             # the API is this origin locally; Cognito is the emulator
-            security_headers=template.response_headers({"Api": "", "Cognito": endpoint}),
+            security_headers=template.response_headers({"Api": "", "Cognito": endpoint, "Evidence": endpoint}),
             static_files={
                 "/config.json": json.dumps(web_config).encode(),
                 "/openapi.json": openapi,
@@ -155,6 +155,10 @@ class LocalStack:
         tokens = {role: sign_in(client_id, u["username"], u["password"], endpoint, REGION)["IdToken"] for role, u in users.items()}
         seed_teams(api_url, tokens["admin"])  # the teams of the demo users and of the local CI credentials
         demo_models = seed_models(api_url, tokens) if o.demo_data else 0
+        if o.demo_data:
+            from local_stack.demo_evidence import seed_evidence
+
+            seed_evidence(api_url, tokens)  # documents uploaded, verified and signed off: Art. 9 evidenced, one expiring
         mlflow_url = None
         if o.mlflow:
             from local_stack.mlflow_demo import seed_demo_model, start_mlflow

@@ -14,6 +14,7 @@ os.environ.update(
     # settings first, the functions find the resources the integration fixture creates
     AUDIT_BUCKET="itest-auditbucket",
     REPORTS_BUCKET="itest-reportsbucket",
+    EVIDENCE_BUCKET="itest-evidencebucket",
     EVENT_BUS_NAME="itest-governance",
     AUDIT_SIGNING_KEY_ID="alias/itest-audit-signing",  # the alias of the template's AuditSigningKey in that stack
     # the MLflow integration's secret, by name (GetSecretValue takes a name as well as an ARN), and the

@@ -103,7 +103,8 @@ def _unzip(data: bytes) -> dict[str, bytes]:
     return files
 
 
-def verify(bundle: str, expected_head: str | None, expected_key: str | None = None) -> tuple[int, dict[str, Any], str]:
+def verify(bundle: str, expected_head: str | None, expected_key: str | None = None,
+           evidence: str | None = None) -> tuple[int, dict[str, Any], str]:
     """Runs the offline verifier: (exit code, JSON result, human-readable report).
 
     0 intact; 1 problems found (like a refused gate: do not trust this trail); 2 not a readable bundle.
@@ -111,7 +112,7 @@ def verify(bundle: str, expected_head: str | None, expected_key: str | None = No
     from govhub_cli.bundle import BundleError, format_report, verify_bundle
 
     try:
-        result = verify_bundle(bundle, expected_head=expected_head, expected_key=expected_key)
+        result = verify_bundle(bundle, expected_head=expected_head, expected_key=expected_key, evidence_dir=evidence)
     except (BundleError, OSError, zipfile.BadZipFile) as error:
         raise CliError(f"cannot read the bundle: {error}", USAGE, code="unreadable_bundle") from error
     return (OK if result["intact"] else GATE_REFUSED), result, format_report(result)

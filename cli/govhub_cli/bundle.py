@@ -1,6 +1,6 @@
 """Verify an AI Governance Hub audit export bundle offline, with the Python standard library only.
 
-    python -m govhub_cli.bundle BUNDLE [--expect-head HASH] [--json]
+    python -m govhub_cli.bundle BUNDLE [--expect-head HASH] [--evidence DIR] [--json]
 
 BUNDLE is the folder or ``.zip`` written by ``govhub audit export``::
 
@@ -10,6 +10,7 @@ BUNDLE is the folder or ``.zip`` written by ``govhub audit export``::
     ...
     digests/00000001.json    the signed digests of the chain, as stored (none for a short chain)
     ...
+    evidence/manifest.json   the model's evidence documents, each with its SHA-256 and size (if it has any)
 
 This file is self-contained on purpose: it re-implements the canonical JSON and hash rule instead
 of importing the service's code, so an auditor can read this one file and check a bundle
@@ -31,7 +32,8 @@ over a contiguous range from sequence 1, and its Merkle root (RFC 6962) and head
 records it covers. A bundle is only as trustworthy as its head hash and its key: compare the head with
 the one the live system reports (``--expect-head``) and the signing key's fingerprint with the one
 published for the deployment (``--expect-key``), or whoever rewrites the whole bundle rewrites its
-manifest too.
+manifest too. With ``--evidence DIR`` (the evidence documents as downloaded), every file there must be a document
+of the evidence manifest, found by its SHA-256; documents without a file are listed as not provided.
 
 Exit status: 0 intact, 1 problems found, 2 not a readable bundle.
 """
@@ -53,6 +55,8 @@ from govhub_cli.output import print_json, print_text
 
 GENESIS_HASH = "0" * 64
 MANIFEST = "manifest.json"
+EVIDENCE_MANIFEST = "evidence/manifest.json"
+EVIDENCE_SCHEMA = "govhub.evidence-manifest/1"
 MAX_FILE_BYTES = 16 * 1024 * 1024  # no audit record or manifest comes near this; guards against zip bombs
 
 
@@ -206,7 +210,9 @@ def _safe_name(name: object) -> bool:
 # -- verification ---------------------------------------------------------------------------------
 
 
-def verify_bundle(path: str | Path, expected_head: str | None = None, expected_key: str | None = None) -> dict[str, Any]:
+def verify_bundle(
+    path: str | Path, expected_head: str | None = None, expected_key: str | None = None, evidence_dir: str | Path | None = None
+) -> dict[str, Any]:
     """Check a bundle folder or zip; ``intact`` is true only when no problem was found.
 
     Returns ``{"intact", "records", "head_hash", "model", "problems": [{"file" or "sequence",
@@ -227,6 +233,7 @@ def verify_bundle(path: str | Path, expected_head: str | None = None, expected_k
         _check_manifest_totals(manifest, records, problems)
     keys = _signing_keys(manifest, problems)
     digests = _check_digests(bundle, model_id, records, keys, problems)
+    evidence = _check_evidence(bundle, model_id, Path(evidence_dir) if evidence_dir is not None else None, problems)
     if expected_key is not None and digests and set(keys) and any(_fingerprint(der) != expected_key for der in keys.values()):
         problems.append({"file": MANIFEST, "problem": "forged", "detail": f"a signing key is not the expected key {expected_key}"})
     if expected_head is not None and (not records or records[-1][1].get("hash") != expected_head):
@@ -244,8 +251,63 @@ def verify_bundle(path: str | Path, expected_head: str | None = None, expected_k
         "model": manifest.get("model") if manifest else None,
         "digests": digests,
         "signing_keys": {key_id: _fingerprint(der) for key_id, der in keys.items()},
+        "evidence": evidence,
         "problems": problems,
     }
+
+
+def _file_sha256(file: str) -> str:
+    digest = hashlib.sha256()
+    with open(file, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_evidence(bundle: _Bundle, model_id: Any, folder: Path | None, problems: list[Obj]) -> Obj | None:
+    """The evidence manifest's form, and each given document against its SHA-256 (found by it)."""
+    if EVIDENCE_MANIFEST not in bundle.files:
+        if folder is not None:
+            problems.append({"file": EVIDENCE_MANIFEST, "problem": "missing", "detail": "documents were given but the bundle has no evidence manifest"})
+        return None
+    try:
+        listed = _strict_json(bundle.files[EVIDENCE_MANIFEST])
+    except ValueError as error:
+        problems.append({"file": EVIDENCE_MANIFEST, "problem": "malformed", "detail": f"not JSON: {error}"})
+        return None
+    documents = listed.get("documents") if isinstance(listed, dict) else None
+    if not isinstance(listed, dict) or listed.get("schema") != EVIDENCE_SCHEMA or not isinstance(documents, list):
+        problems.append({"file": EVIDENCE_MANIFEST, "problem": "malformed", "detail": f"not a {EVIDENCE_SCHEMA} document"})
+        return None
+    if listed.get("model_id") != model_id:
+        problems.append({"file": EVIDENCE_MANIFEST, "problem": "modified", "detail": f"it lists model {listed.get('model_id')!r}, not {model_id!r}"})
+    by_hash: dict[str, Obj] = {}
+    for document in documents:
+        sha = document.get("sha256") if isinstance(document, dict) else None
+        if not isinstance(sha, str) or len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+            problems.append({"file": EVIDENCE_MANIFEST, "problem": "malformed", "detail": f"a document without a SHA-256: {document!r}"[:200]})
+            continue
+        by_hash[sha] = document
+    result: Obj = {"documents": len(documents), "checked": [], "not_provided": []}
+    if folder is None:
+        return result
+    if not folder.is_dir():
+        raise BundleError(f"{folder} is not a folder of evidence documents")
+    found: set[str] = set()
+    for current, _, names in os.walk(folder):
+        for name in sorted(names):
+            file = os.path.join(current, name)
+            sha = _file_sha256(file)
+            relative = Path(file).relative_to(folder).as_posix()
+            document = by_hash.get(sha)
+            if document is None:
+                problems.append({"file": f"evidence:{relative}", "problem": "unmatched",
+                                 "detail": f"SHA-256 {sha} is not the hash of any document in the evidence manifest"})
+                continue
+            found.add(sha)
+            result["checked"].append({"file": relative, "evidence_id": document.get("evidence_id"), "title": document.get("title"), "sha256": sha})
+    result["not_provided"] = [{"evidence_id": d.get("evidence_id"), "title": d.get("title")} for sha, d in by_hash.items() if sha not in found]
+    return result
 
 
 def _read_manifest(bundle: _Bundle, problems: list[Obj]) -> Obj | None:
@@ -543,6 +605,10 @@ def format_report(result: dict[str, Any]) -> str:
     who = f"model {model.get('id')} ({model.get('name')})" if model else "unknown model"
     signed = f", {result['digests']} signed digest(s) verified" if result.get("digests") else ""
     keys = "".join(f"\n  signing key {k}: SHA-256 {v}" for k, v in (result.get("signing_keys") or {}).items())
+    evidence = result.get("evidence")
+    if evidence:
+        keys += (f"\n  evidence: {evidence['documents']} document(s) in the manifest, {len(evidence['checked'])} checked against "
+                 f"their SHA-256, {len(evidence['not_provided'])} not provided")
     if result["intact"]:
         return f"INTACT: {who}, {result['records']} records, chain unbroken{signed}, head {result['head_hash']}{keys}"
     lines = [f"TAMPERED: {who}, {result['records']} records, {len(result['problems'])} problem(s):"]
@@ -562,10 +628,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", help="the bundle folder or .zip")
     parser.add_argument("--expect-head", metavar="HASH", help="the head hash the live system reports")
     parser.add_argument("--expect-key", metavar="SHA256", help="the SHA-256 fingerprint of the deployment's signing key")
+    parser.add_argument("--evidence", metavar="DIR", help="the evidence documents as downloaded: each is checked against its SHA-256")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     try:
-        result = verify_bundle(args.bundle, expected_head=args.expect_head, expected_key=args.expect_key)
+        result = verify_bundle(args.bundle, expected_head=args.expect_head, expected_key=args.expect_key, evidence_dir=args.evidence)
     except (BundleError, OSError, zipfile.BadZipFile) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

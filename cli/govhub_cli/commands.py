@@ -567,10 +567,24 @@ def audit_export(args: argparse.Namespace, session: Session) -> int:
     return OK
 
 
+def evidence_upload(args: argparse.Namespace, session: Session) -> int:
+    """Attach a document to a model as evidence: presigned PUT to S3, then the hub verifies it."""
+    from govhub_cli.evidence import upload
+
+    client = session.client
+    model = find_model(client, args.model)
+    item = upload(client, model, Path(args.file), args.kind, args.covers or [], args.title, args.valid_until, args.supersedes,
+                  client.timeout)
+    session.emit(item, f"{item['title']} attached to {model['name']} as {item['kind']} (evidence {item['evidence_id']}), "
+                       f"SHA-256 {item['sha256']} verified; covers {', '.join(item['covers']) or 'nothing'}; "
+                       f"status {item['status']}: a second person signs it off in the dashboard")
+    return OK
+
+
 def audit_verify(args: argparse.Namespace, session: Session) -> int:
     from govhub_cli.audit import verify
 
-    code, result, report = verify(args.bundle, args.expect_head, args.expect_key)
+    code, result, report = verify(args.bundle, args.expect_head, args.expect_key, args.evidence)
     session.emit(result, report)
     return code
 
@@ -586,5 +600,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "list_models": list_models,
     "audit_export": audit_export,
     "audit_verify": audit_verify,
+    "evidence_upload": evidence_upload,
     "import_mlflow": import_mlflow,
 }

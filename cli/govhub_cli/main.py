@@ -12,6 +12,8 @@ from govhub_cli.errors import EXIT_CODE_HELP
 
 RISK_LEVELS = ("minimal", "limited", "high", "unacceptable")
 STATUSES = ("draft", "under_review", "approved", "retired")
+EVIDENCE_KINDS = ("risk_management_procedure", "instructions_for_use", "declaration_of_conformity", "fria", "test_report",
+                  "data_sheet", "other")
 OPERATOR_ROLES = ("provider", "deployer", "importer", "distributor", "authorised_representative", "product_manufacturer")
 
 DESCRIPTION = """\
@@ -201,6 +203,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "cannot be told apart")
     verify.add_argument("--expect-key", metavar="SHA256",
                         help="SHA-256 of the deployment's digest signing key (DER public key, from `aws kms get-public-key`)")
+    verify.add_argument("--evidence", metavar="DIR",
+                        help="the model's evidence documents as downloaded: each must match a SHA-256 of the bundle's evidence manifest")
+
+    evidence = command("evidence", "evidence documents of a model", "")
+    evidence.set_defaults(handler=None, usage_parser=evidence)
+    evidence_commands = evidence.add_subparsers(title="evidence commands", metavar="COMMAND")
+    attach = command("upload", "attach a document (e.g. a test report) to a model: uploaded to S3 with its SHA-256, "
+                     "verified by the hub, then awaiting sign-off by a second person", "evidence_upload", sub=evidence_commands)
+    attach.add_argument("--model", required=True, metavar="NAME")
+    attach.add_argument("--file", required=True, metavar="PATH", help="the document (.pdf, .png, .jpg, .docx, .xlsx, .txt, .csv, .md, .json)")
+    attach.add_argument("--kind", required=True, choices=EVIDENCE_KINDS)
+    attach.add_argument("--covers", nargs="*", metavar="REF",
+                        help="obligations (art9, art-15), policy rule ids or controls (iso42001:A.6.2.4) it evidences")
+    attach.add_argument("--title", help="default: the file name without its extension")
+    attach.add_argument("--valid-until", metavar="ISO-DATE", help="when it stops evidencing (expiry, re-review)")
+    attach.add_argument("--supersedes", metavar="EVIDENCE_ID", help="the evidence this is a new revision of")
 
     importing = command("import", "import models from where they already live", "")
     importing.set_defaults(handler=None, usage_parser=importing)

@@ -19,6 +19,7 @@ const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 const TeamsPage = lazy(() => import('./pages/TeamsPage'));
 const AccessLogPage = lazy(() => import('./pages/AccessLogPage'));
+const FrameworksPage = lazy(() => import('./pages/FrameworksPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function AppRoutes() {
@@ -41,6 +42,7 @@ export function AppRoutes() {
           <Route path="/audit" element={<AuditLogPage />} />
           <Route path="/access" element={<AccessLogPage />} />
           <Route path="/teams" element={<TeamsPage />} />
+          <Route path="/frameworks" element={<FrameworksPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

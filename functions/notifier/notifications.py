@@ -22,7 +22,9 @@ STATUS_CHANGED = "Compliance Status Changed"
 RISK_CHANGED = "Risk Level Changed"
 VERSION_REGISTERED = "Model Version Registered"
 MODEL_DELETED = "Model Deleted"
-DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED)
+EVIDENCE_EXPIRING = "Evidence Expiring"
+EVIDENCE_EXPIRED = "Evidence Expired"
+DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED, EVIDENCE_EXPIRING, EVIDENCE_EXPIRED)
 
 
 ModelLookup = Callable[[int], Mapping[str, Any] | None]
@@ -45,7 +47,21 @@ def governance_events(
         return [_version_registered(event_id, new, model_lookup)]
     if event_name == "INSERT" and entity == "tombstone" and (new.get("deleted_entity") or "model") == "model":
         return [_model_deleted(event_id, new)]
+    if event_name == "MODIFY" and entity == "evidence" and new.get("expiry_notice") != old.get("expiry_notice"):
+        return _evidence_expiry(event_id, new, model_lookup)
     return []
+
+
+def _evidence_expiry(event_id: str, new: dict[str, Any], model_lookup: ModelLookup) -> list[tuple[str, dict[str, Any]]]:
+    """The daily sweep recorded that an evidence document expires within 30 days, or has expired."""
+    stage = new.get("expiry_notice")
+    if stage not in ("expiring", "expired"):
+        return []
+    model = _model(model_lookup(int(new["model_id"])) or {"id": new.get("model_id")})
+    evidence = {"id": new.get("evidence_id"), "title": new.get("title"), "kind": new.get("kind"), "covers": list(new.get("covers") or []),
+                "valid_until": new.get("valid_until"), "sha256": new.get("sha256")}
+    what = f"{_name(model)}: evidence '{chat_safe(str(evidence['title']))}' {'expired' if stage == 'expired' else 'expires'} {evidence['valid_until']}"
+    return [(EVIDENCE_EXPIRED if stage == "expired" else EVIDENCE_EXPIRING, {**_detail(event_id, new, model, what), "evidence": evidence})]
 
 
 def _model_changes(event_id: str, old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

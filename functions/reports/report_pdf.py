@@ -669,6 +669,7 @@ def _story(content: dict) -> list[Flowable]:
         "risk_classification": _risk_classification,
         "obligations": _obligations,
         "lifecycle": _lifecycle,
+        "evidence": _evidence,
         "gaps": _gaps_and_findings,
     }
     story: list[Flowable] = [*_cover(content), NextPageTemplate("body"), PageBreak(), *_contents(), PageBreak()]
@@ -1478,6 +1479,59 @@ def _obligations(data: dict, content: dict) -> list[Flowable]:
             "s-obligations-check",
         ),
         *_policy_check(check, content),
+    ]
+    return story
+
+
+_COVERAGE_TEXT = {"covered": "covered", "partial": "partly covered", "open": "open", "not_in_force": "not in force",
+                  "not_applicable": "not applicable"}
+
+
+def _evidence(data: dict, content: dict) -> list[Flowable]:
+    documents = data.get("documents") or []
+    story: list[Flowable] = [_sub_heading(content, "evidence", 1, "Evidence index", "s-evidence-index")]
+    if not documents:
+        story.append(_missing("No evidence document is recorded for this model."))
+    else:
+        story += [
+            _para("Every document recorded for the model, pinned by the SHA-256 the hub verified after upload. Current: "
+                  "signed off by a second person, valid now, neither withdrawn nor superseded; only current documents "
+                  "evidence what they cover. Check a downloaded copy against its SHA-256 (the audit bundle's "
+                  "evidence manifest holds the same list).", SMALL),
+            Spacer(1, 6),
+            DataTable(
+                [
+                    Column("Title · kind", 0.24, size=7),
+                    Column("Covers", 0.14, size=7, max_lines=8),
+                    Column("Status", 0.13, size=7),
+                    Column("Valid until", 0.1, size=7),
+                    Column("SHA-256", 0.39, size=6.4, max_lines=3),
+                ],
+                [
+                    Row([f"{_clean(d.get('title') or '')}\n{_label(d.get('kind'))}", ", ".join(d.get("covers") or []) or "—",
+                         ("current" if d.get("current") else _label(d.get("status")))
+                         + (f"\nsigned off by {_clean(d.get('signed_off_by'))}" if d.get("signed_off_by") else ""),
+                         _clean((d.get("valid_until") or "—")[:10]), _clean(d.get("sha256") or "")],
+                        bold=frozenset({0}))
+                    for d in documents
+                ],
+            ),
+        ]
+    frameworks = data.get("frameworks") or []
+    story.append(_sub_heading(content, "evidence", 2, "Framework coverage", "s-evidence-frameworks"))
+    if not frameworks:
+        story.append(_missing("Framework coverage was not computed for this report."))
+        return story
+    story += [
+        _para(f"Controls per framework and what covers them for this model (the hub's records, current evidence "
+              f"documents, attestations), after control library v{_fmt(data.get('library_version'))}: an "
+              "interpretation for orientation, not a certification.", SMALL),
+        Spacer(1, 6),
+        DataTable(
+            [Column("Framework", 0.34, size=7)] + [Column(text, 0.132, size=7) for text in _COVERAGE_TEXT.values()],
+            [Row([_clean(f.get("title") or f.get("framework") or "")] + [str((f.get("summary") or {}).get(k, 0)) for k in _COVERAGE_TEXT],
+                 bold=frozenset({0})) for f in frameworks],
+        ),
     ]
     return story
 

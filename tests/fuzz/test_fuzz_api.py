@@ -37,7 +37,13 @@ KEEPS_ITS_TRAIL = ("/api/v1/models/{model_id}/audit-logs", "/api/v1/models/{mode
                    "/api/v1/models/{model_id}/audit-logs/export", "/api/v1/models/{model_id}/as-of")
 
 
-AUDIT_LISTS = {("get", "/api/v1/audit-logs"), ("get", "/api/v1/models/{model_id}/audit-logs")}
+AUDIT_LISTS = {("get", "/api/v1/audit-logs"), ("get", "/api/v1/models/{model_id}/audit-logs"),
+               ("get", "/api/v1/models/{model_id}/evidence")}
+# Evidence steps judged on what the schema cannot see (docs/evidence.md): the dates of an announcement (valid_until after
+# valid_from), an uploaded object that must match what was announced (422 `evidence_rejected`), a sign-off that must not
+# come from the uploader (422 `signoff_not_independent`).
+EVIDENCE_STEPS = {("post", "/api/v1/models/{model_id}/evidence"), ("post", "/api/v1/models/{model_id}/evidence/{evidence_id}/complete"),
+                  ("post", "/api/v1/models/{model_id}/evidence/{evidence_id}/signoff")}
 TEAM_BODIES = {("post", "/api/v1/models"), ("put", "/api/v1/models/{model_id}"), ("patch", "/api/v1/models/{model_id}"),
                ("post", "/api/v1/imports")}
 
@@ -72,12 +78,18 @@ def _config(document: dict[str, Any]) -> str:
                 # 422 `policy_violation` listing the failed rules (docs/policies.md): not something a schema states.
                 accepted.append("422")
             if (method, path) in AUDIT_LISTS:
-                # actor, action and entity are each an index of their own: two of them together are a 422 that names
-                # both (docs/api.md), a rule of the combination that the parameters' schemas cannot state
+                # actor, action and entity (and the evidence list's kind, status and covers) are each an index of their own: two of
+                # them together are a 422 that names why (docs/api.md), a rule of the combination the parameters cannot state
                 accepted.append("422")
             if (method, path) in TEAM_BODIES:
                 # A `team` must name a registered team (the team list is data, GET /teams), as the field's description
                 # says: a well-formed slug that names none is a 422 `validation_error`.
+                accepted.append("422")
+            if (method, path) in EVIDENCE_STEPS:
+                accepted.append("422")
+            if (method, path) == ("put", "/api/v1/frameworks"):
+                # A control library is parsed like a policy set (controls and obligations it maps must exist, ids are
+                # unique; docs/frameworks.md): a schema-valid document that breaks one is a 422 `invalid_frameworks`.
                 accepted.append("422")
             if (method, path) == ("put", "/api/v1/policies/active"):
                 # A policy document is checked against invariants JSON schema cannot express (a four_eyes rule and

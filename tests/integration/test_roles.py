@@ -23,9 +23,14 @@ BODIES = {
     ("POST", "/api/v1/reports/bulk"): {"q": "subject-"},
     ("POST", "/api/v1/teams"): {"slug": "team-{n}", "display_name": "Team {n}"},
     ("PATCH", "/api/v1/teams/{slug}"): {"display_name": "Renamed {n}"},
+    ("POST", "/api/v1/models/{model_id}/evidence"): {"title": "Matrix {n}", "kind": "other", "content_type": "application/pdf",
+                                                      "size": 10, "sha256": "a" * 64},
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/signoff"): {"reason": "matrix"},
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/withdraw"): {"reason": "matrix"},
 }
 QUERIES = {("GET", "/api/v1/versions"): "model_id={model_id}", ("GET", "/api/v1/metrics"): "version_id={version_id}",
-           ("DELETE", "/api/v1/models/{model_id}"): "reason=matrix", ("GET", "/api/v1/models/{model_id}/as-of"): "at=2030-01-01T00:00:00Z"}
+           ("DELETE", "/api/v1/models/{model_id}"): "reason=matrix", ("GET", "/api/v1/models/{model_id}/as-of"): "at=2030-01-01T00:00:00Z",
+           ("GET", "/api/v1/frameworks/{framework}/coverage"): "model_id={model_id}"}
 
 
 def _fill(value, ids):
@@ -45,7 +50,7 @@ def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, rol
     metric = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "f1", "value": 0.5}).body
     job = api.post("/api/v1/reports/bulk", {"q": f"subject-{role}"}).body
     ids = {"model_id": model["id"], "version_id": version["id"], "metric_id": metric["id"], "job_id": job.get("job_id", "none"),
-           "slug": OWNER_TEAM}
+           "slug": OWNER_TEAM, "evidence_id": "none", "framework": "iso42001"}
     # Writes that change the subject (delete, retire) run last, so every other route still finds it
     last = {("DELETE", "/api/v1/models/{model_id}"), ("PATCH", "/api/v1/models/{model_id}/compliance-status")}
     for n, ((method, route), permission) in enumerate(sorted(ROUTE_PERMISSIONS.items(), key=lambda kv: kv[0] in last)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Callable
@@ -24,9 +25,19 @@ def admin(proof_stack: dict[str, Any]) -> Client:
     return Client(proof_stack, "admin")
 
 
-def make_subject(admin: Client) -> dict[str, Any]:
+@pytest.fixture(scope="session")
+def owner(proof_stack: dict[str, Any]) -> Client:
+    return Client(proof_stack, "model_owner")
+
+
+PROOF_DOCUMENT = b"%PDF-1.7\n proof evidence \n%%EOF\n"
+
+
+def make_subject(admin: Client, owner: Client | None = None) -> dict[str, Any]:
     """A draft model of the demo owner's team with one version and one metric, created by the admin: what the
-    attacks aim at (a model owner may change it, so a refusal is the role's, not the team's)."""
+    attacks aim at (a model owner may change it, so a refusal is the role's, not the team's). With `owner`, also an
+    evidence document the owner uploaded and has not completed (so completion, sign-off by the admin, withdrawal and
+    download each succeed once, in the order the routes sort)."""
     name = f"subject-{uuid.uuid4().hex[:10]}"
     model = admin.post("/models", json={"name": name, "owner": "Proof Team", "risk_level": "limited", "team": DEMO_PIPELINE_TEAM})
     assert model.status_code == 201, model.text
@@ -42,9 +53,23 @@ def make_subject(admin: Client) -> dict[str, Any]:
     timeline = admin.get("/classification/timeline")
     if timeline.status_code == 200:  # the timeline in force, for a valid request to replace it
         ids["timeline_document"] = timeline.json()["document"]
-    if _has_audit_trail(admin):  # let the trail catch up with the three changes, so later snapshots compare like with like
+    frameworks = admin.get("/frameworks")
+    if frameworks.status_code == 200:  # the control library in force, for a valid request to replace it
+        ids["frameworks_document"] = frameworks.json()["document"]
+        ids["framework"] = "iso42001"
+    changes = 3
+    if owner is not None and frameworks.status_code == 200:
+        body = {"title": "Proof procedure", "kind": "other", "covers": ["art-9"], "content_type": "application/pdf",
+                "size": len(PROOF_DOCUMENT), "sha256": hashlib.sha256(PROOF_DOCUMENT).hexdigest()}
+        ticket = owner.post(f"/models/{ids['model_id']}/evidence", json=body)
+        assert ticket.status_code == 201, ticket.text
+        upload = ticket.json()["upload"]
+        assert requests.put(upload["url"], data=PROOF_DOCUMENT, headers=upload["headers"], timeout=30).status_code == 200
+        ids["evidence_id"] = ticket.json()["evidence"]["evidence_id"]
+        changes += 1
+    if _has_audit_trail(admin):  # let the trail catch up with the changes, so later snapshots compare like with like
         deadline = time.monotonic() + 60
-        while len(admin.get(f"/models/{ids['model_id']}/audit-logs").json().get("items", [])) < 3 and time.monotonic() < deadline:
+        while len(admin.get(f"/models/{ids['model_id']}/audit-logs").json().get("items", [])) < changes and time.monotonic() < deadline:
             time.sleep(0.3)
     return ids
 
@@ -58,14 +83,14 @@ def _has_audit_trail(admin: Client) -> bool:
 
 
 @pytest.fixture(scope="module")
-def subject(admin: Client) -> dict[str, Any]:
+def subject(admin: Client, owner: Client) -> dict[str, Any]:
     """One subject per module: refused calls leave it as it is, so every attack can aim at the same one."""
-    return make_subject(admin)
+    return make_subject(admin, owner)
 
 
 @pytest.fixture
-def new_subject(admin: Client) -> Callable[[], dict[str, Any]]:
-    return lambda: make_subject(admin)
+def new_subject(admin: Client, owner: Client) -> Callable[[], dict[str, Any]]:
+    return lambda: make_subject(admin, owner)
 
 
 def snapshot(admin: Client, ids: dict[str, Any]) -> dict[str, Any]:

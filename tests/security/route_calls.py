@@ -37,6 +37,13 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/models/{model_id}/attestations"): {"obligation_id": "art-4", "statement": "Staff trained by {n}", "reason": "training records checked"},
     # the attestation the route above records (the operations run in the document's order)
     ("POST", "/api/v1/models/{model_id}/attestations/{obligation_id}/withdrawal"): {"reason": "the training records were of another team"},
+    # a new document announced (its upload URL handed out); the subject's own document is completed, signed off by the
+    # admin (its uploader is the model owner) and withdrawn, in that order; the control library re-issued as it is
+    ("POST", "/api/v1/models/{model_id}/evidence"): {"title": "Proof {n}", "kind": "test_report", "covers": ["art-15"],
+                                                      "content_type": "application/pdf", "size": 10, "sha256": "ab" * 32},
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/signoff"): {"reason": "checked by {n}"},
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/withdraw"): {"reason": "withdrawn by {n}"},
+    ("PUT", "/api/v1/frameworks"): {"document": "{frameworks_document}", "reason": "re-issued by {n}"},
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},

@@ -9,6 +9,13 @@ import type {
   ClassificationRequest,
   ClassificationResult,
   EuDatabaseRecord,
+  Evidence,
+  EvidenceCreate,
+  EvidenceDownload,
+  EvidenceUpload,
+  FrameworkCoverage,
+  FrameworkId,
+  StatementOfApplicability,
   Questionnaire,
   AuditQuery,
   AuditExportLink,
@@ -178,5 +185,47 @@ export class GovernanceApi {
 
   complianceReport(modelId: number): Promise<ComplianceReportLink> {
     return this.http.get(`/reports/${modelId}/compliance-report`, { headers: { Accept: 'application/json' } });
+  }
+
+  listEvidence(modelId: number, signal?: AbortSignal): Promise<Page<Evidence>> {
+    return this.http.get(`/models/${modelId}/evidence`, { query: { limit: 100 }, signal });
+  }
+
+  announceEvidence(modelId: number, body: EvidenceCreate): Promise<EvidenceUpload> {
+    return this.http.post(`/models/${modelId}/evidence`, body);
+  }
+
+  completeEvidence(modelId: number, evidenceId: string): Promise<Evidence> {
+    return this.http.post(`/models/${modelId}/evidence/${encodeURIComponent(evidenceId)}/complete`, undefined);
+  }
+
+  signOffEvidence(modelId: number, evidenceId: string, reason: string, expectedRevision?: number | null): Promise<Evidence> {
+    return this.http.post(`/models/${modelId}/evidence/${encodeURIComponent(evidenceId)}/signoff`, {
+      reason,
+      expected_revision: expectedRevision ?? undefined,
+    });
+  }
+
+  withdrawEvidence(modelId: number, evidenceId: string, reason: string, expectedRevision?: number | null): Promise<Evidence> {
+    return this.http.post(`/models/${modelId}/evidence/${encodeURIComponent(evidenceId)}/withdraw`, {
+      reason,
+      expected_revision: expectedRevision ?? undefined,
+    });
+  }
+
+  downloadEvidence(modelId: number, evidenceId: string): Promise<EvidenceDownload> {
+    return this.http.get(`/models/${modelId}/evidence/${encodeURIComponent(evidenceId)}/download`);
+  }
+
+  evidenceAttention(signal?: AbortSignal): Promise<Page<Evidence>> {
+    return this.http.get('/evidence/attention', { query: { limit: 20 }, signal });
+  }
+
+  frameworkCoverage(framework: FrameworkId, modelId: number, signal?: AbortSignal): Promise<FrameworkCoverage> {
+    return this.http.get(`/frameworks/${framework}/coverage`, { query: { model_id: modelId }, signal });
+  }
+
+  statementOfApplicability(signal?: AbortSignal): Promise<StatementOfApplicability> {
+    return this.http.get('/frameworks/iso42001/statement-of-applicability', { signal });
   }
 }

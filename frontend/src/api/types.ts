@@ -22,7 +22,7 @@ function everyValueOf<T extends string>() {
 export const RISK_LEVELS = everyValueOf<RiskLevel>()(['minimal', 'limited', 'high', 'unacceptable']);
 export const STATUSES = everyValueOf<ComplianceStatus>()(['draft', 'under_review', 'approved', 'retired']);
 export const AUDIT_ACTIONS = everyValueOf<AuditAction>()(['create', 'update', 'status_change', 'risk_change', 'delete', 'report_generated', 'approval_sealed']);
-export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()(['model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation']);
+export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()(['model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation', 'evidence', 'frameworks']);
 
 export interface Page<T> {
   items: T[];
@@ -130,3 +130,19 @@ export interface PolicyRule {
 
 /** `GET /policies/active`: the policy set the hub enforces now, its document's rules as the forms read them. */
 export type ActivePolicy = Omit<Schemas['PolicyVersionOut'], 'document'> & { document: { name?: string; rules: PolicyRule[] } };
+
+/** Evidence documents of a model (docs/evidence.md). */
+export type Evidence = Schemas['EvidenceOut'];
+export type EvidenceKind = Evidence['kind'];
+export type EvidenceStatus = Evidence['status'];
+export type EvidenceCreate = Schemas['EvidenceCreate'];
+export type EvidenceUpload = Schemas['EvidenceUploadOut'];
+export type EvidenceDownload = Schemas['DownloadOut'];
+/** Framework coverage of a model and the ISO/IEC 42001 statement of applicability (docs/frameworks.md). */
+export type FrameworkCoverage = Schemas['FrameworkCoverageOut'];
+export type ControlCoverage = Schemas['ControlCoverageOut'];
+export type StatementOfApplicability = Schemas['ApplicabilityOut'];
+export type FrameworkId = 'eu-ai-act' | 'iso42001' | 'nist-ai-rmf';
+export const EVIDENCE_KINDS: EvidenceKind[] = [
+  'risk_management_procedure', 'instructions_for_use', 'declaration_of_conformity', 'fria', 'test_report', 'data_sheet', 'other',
+];

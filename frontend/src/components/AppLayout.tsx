@@ -1,6 +1,6 @@
 import { ActionIcon, AppShell, Avatar, Box, Burger, Button, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChartPie, IconCube, IconFileSearch, IconListDetails, IconLogout, IconUsersGroup } from '@tabler/icons-react';
+import { IconChartPie, IconCube, IconFileSearch, IconListCheck, IconListDetails, IconLogout, IconUsersGroup } from '@tabler/icons-react';
 import { Suspense, type MouseEvent } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
@@ -14,6 +14,7 @@ const NAV = [
   { to: '/audit', label: 'Audit log', icon: IconListDetails },
   { to: '/access', label: 'Report access', icon: IconFileSearch },
   { to: '/teams', label: 'Teams', icon: IconUsersGroup },
+  { to: '/frameworks', label: 'Frameworks', icon: IconListCheck },
 ];
 
 export function AppLayout() {

@@ -1,4 +1,4 @@
-import { Anchor, Card, Grid, Group, SimpleGrid, Skeleton, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Box, Card, Grid, Group, SimpleGrid, Skeleton, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconClockHour4, IconCube } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -7,6 +7,7 @@ import { ApiError } from '../api/client';
 import { RISK_LEVELS, STATUSES, type AuditRecord, type DashboardStats, type Model, type Page } from '../api/types';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { ApprovalTrend, NeedsAttention, TeamBreakdown } from '../components/dashboard/Attention';
+import { EvidenceAttention } from '../components/dashboard/EvidenceAttention';
 import { LoadMore } from '../components/LoadMore';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorState, LoadingState, NotAvailable } from '../components/States';
@@ -229,6 +230,9 @@ export default function DashboardPage() {
                   Needs attention
                 </Title>
                 <NeedsAttention />
+                <Box mt="md">
+                  <EvidenceAttention />
+                </Box>
                 <Title order={3} fz="sm" mt="md" mb={6}>
                   Classification overrides
                 </Title>

@@ -11,6 +11,7 @@ import { useAuth } from '../auth/AuthContext';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { AuditPanel } from '../components/models/AuditPanel';
 import { ClassificationPanel } from '../components/models/ClassificationPanel';
+import { EvidencePanel } from '../components/evidence/EvidencePanel';
 import { CompliancePanel } from '../components/models/CompliancePanel';
 import { DeleteModelDialog } from '../components/models/DeleteModelDialog';
 import { EditProfileModal } from '../components/models/EditProfileModal';
@@ -42,7 +43,7 @@ function Field({ label, children, emptyText = 'Not documented' }: { label: strin
   );
 }
 
-const TABS = ['overview', 'versions', 'metrics', 'classification', 'compliance', 'audit'] as const;
+const TABS = ['overview', 'versions', 'metrics', 'classification', 'compliance', 'evidence', 'audit'] as const;
 
 export default function ModelDetailPage() {
   const { id } = useParams();
@@ -169,6 +170,7 @@ export default function ModelDetailPage() {
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           <Tabs.Tab value="classification">Classification</Tabs.Tab>
           <Tabs.Tab value="compliance">Compliance check</Tabs.Tab>
+          <Tabs.Tab value="evidence">Evidence</Tabs.Tab>
           <Tabs.Tab value="audit">Audit trail</Tabs.Tab>
         </Tabs.List>
 
@@ -294,6 +296,10 @@ export default function ModelDetailPage() {
 
         <Tabs.Panel value="compliance">
           <CompliancePanel modelId={m.id} revision={m.revision} status={m.compliance_status} canWrite={auth.canWrite} />
+        </Tabs.Panel>
+
+        <Tabs.Panel value="evidence">
+          <EvidencePanel modelId={m.id} canWrite={auth.canWrite} />
         </Tabs.Panel>
 
         <Tabs.Panel value="audit">

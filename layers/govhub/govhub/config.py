@@ -30,6 +30,7 @@ class Settings(BaseModel):
     machine_team_map: dict[str, frozenset[str]] = Field(default_factory=dict)
     audit_bucket: str = ""
     reports_bucket: str = ""
+    evidence_bucket: str = ""  # evidence documents: uploaded by presigned PUT, versioned, under Object Lock retention
     event_bus_name: str = ""
     report_url_ttl_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)  # SigV4 presigned URLs last 7 days at most
     audit_signing_key_id: str = ""
@@ -65,6 +66,7 @@ ENVIRONMENT = {
     "machine_team_map": "MACHINE_TEAM_MAP",
     "audit_bucket": "AUDIT_BUCKET",
     "reports_bucket": "REPORTS_BUCKET",
+    "evidence_bucket": "EVIDENCE_BUCKET",
     "event_bus_name": "EVENT_BUS_NAME",
     "report_url_ttl_seconds": "REPORT_URL_TTL_SECONDS",
     "bulk_reports_per_window": "BULK_REPORTS_PER_WINDOW",
@@ -106,6 +108,7 @@ def settings() -> Settings:
             "machine_team_map": _team_map(env.get("MACHINE_TEAM_MAP", "")),
             "audit_bucket": env.get("AUDIT_BUCKET", ""),
             "reports_bucket": env.get("REPORTS_BUCKET", ""),
+            "evidence_bucket": env.get("EVIDENCE_BUCKET", ""),
             "event_bus_name": env.get("EVENT_BUS_NAME", ""),
             "report_url_ttl_seconds": env.get("REPORT_URL_TTL_SECONDS", "300"),
             "bulk_reports_per_window": env.get("BULK_REPORTS_PER_WINDOW", "5"),

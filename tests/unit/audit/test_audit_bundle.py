@@ -112,6 +112,7 @@ def test_an_exported_bundle_verifies_offline(bundle_dir: Path, records: list[dic
         "model": MODEL,
         "digests": 0,
         "signing_keys": {},
+        "evidence": None,
         "problems": [],
     }
 
@@ -371,3 +372,46 @@ def _temporary_file(data: bytes) -> Iterator[Path]:
         path = Path(folder) / "bundle.zip"
         path.write_bytes(data)
         yield path
+
+
+# -- the evidence manifest ------------------------------------------------------------------------
+
+PROCEDURE = b"%PDF-1.7\n risk management procedure \n%%EOF"
+DECLARATION = b"%PDF-1.7\n EU declaration of conformity \n%%EOF"
+
+
+def evidence_manifest(*documents: bytes) -> dict[str, Any]:
+    return {"schema": "govhub.evidence-manifest/1", "model_id": MODEL["id"], "as_of": GENERATED.isoformat(),
+            "documents": [{"evidence_id": f"e{i}", "title": f"Document {i}", "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
+                          for i, d in enumerate(documents)]}
+
+
+def test_an_auditor_checks_each_downloaded_document_against_the_bundles_evidence_manifest(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    # Given a bundle with two documents in its evidence manifest and one of them downloaded
+    bundle = write(build_bundle(records, MODEL, GENERATED, evidence=evidence_manifest(PROCEDURE, DECLARATION)), tmp_path / "bundle")
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "procedure.pdf").write_bytes(PROCEDURE)
+    # When it is verified offline with the documents
+    result = offline.verify_bundle(bundle, evidence_dir=documents)
+    # Then the document is matched by its hash and the other is listed as not provided
+    assert result["intact"] is True
+    assert [c["evidence_id"] for c in result["evidence"]["checked"]] == ["e0"]
+    assert [d["evidence_id"] for d in result["evidence"]["not_provided"]] == ["e1"]
+    assert "1 checked against their SHA-256" in offline.format_report(result)
+
+
+def test_a_changed_document_or_a_changed_evidence_manifest_is_caught(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    bundle = write(build_bundle(records, MODEL, GENERATED, evidence=evidence_manifest(PROCEDURE)), tmp_path / "bundle")
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "procedure.pdf").write_bytes(PROCEDURE.replace(b"risk", b"RISK"))
+
+    tampered_document = offline.verify_bundle(bundle, evidence_dir=documents)
+    assert ("evidence:procedure.pdf", "unmatched") in problems(tampered_document)
+
+    listed = json.loads((bundle / "evidence/manifest.json").read_text())
+    listed["documents"][0]["sha256"] = hashlib.sha256(PROCEDURE.replace(b"risk", b"RISK")).hexdigest()
+    (bundle / "evidence/manifest.json").write_text(json.dumps(listed))
+    tampered_manifest = offline.verify_bundle(bundle, evidence_dir=documents)
+    assert ("evidence/manifest.json", "modified") in problems(tampered_manifest)  # its SHA-256 is in the bundle manifest

@@ -18,6 +18,8 @@ SCHEMAS = {
     "Risk Level Changed": "risk-level-changed.v1.schema.json",
     "Model Version Registered": "model-version-registered.v1.schema.json",
     "Model Deleted": "model-deleted.v1.schema.json",
+    "Evidence Expiring": "evidence-expiring.v1.schema.json",
+    "Evidence Expired": "evidence-expired.v1.schema.json",
 }
 _deserializer = TypeDeserializer()
 
@@ -125,3 +127,27 @@ def test_a_summary_cannot_ping_a_channel_mention_a_user_or_disguise_a_link() -> 
     assert "@everyone" not in summary and "&amp; co" in summary
     assert detail["model"]["name"].startswith("<!channel>")  # the structured fields keep the data as it is
     _valid("Compliance Status Changed", detail)
+
+
+def _evidence_item(notice: str | None, at: str = "2026-12-06T03:00:00+00:00") -> dict:
+    return {"PK": "MODEL#7", "SK": "EVIDENCE#e1", "entity": "evidence", "model_id": 7, "evidence_id": "e1", "revision": 3,
+            "title": "Instructions for use", "kind": "instructions_for_use", "covers": ["art-13"], "sha256": "ab" * 32,
+            "valid_until": "2026-12-26T00:00:00+00:00", "status": "signed_off", "expiry_notice": notice,
+            **stamp("system:sweeper", "system", at, "Evidence expires on 2026-12-26")}
+
+
+def test_the_sweep_marking_a_document_expiring_or_expired_is_announced_once_per_stage() -> None:
+    models = {7: {"id": 7, "name": "fraud-detector", "owner": "ML", "domain": "finance", "risk_level": "high",
+                  "compliance_status": "approved"}}
+    expiring = _events("MODIFY", _evidence_item("expiring"), _evidence_item(None), models=models)
+    assert [t for t, _ in expiring] == ["Evidence Expiring"]
+    detail = expiring[0][1]
+    assert detail["evidence"] == {"id": "e1", "title": "Instructions for use", "kind": "instructions_for_use", "covers": ["art-13"],
+                                  "valid_until": "2026-12-26T00:00:00+00:00", "sha256": "ab" * 32}
+    assert detail["model"]["name"] == "fraud-detector" and "expires 2026-12-26" in detail["summary"]
+    _valid(*expiring[0])
+    expired = _events("MODIFY", _evidence_item("expired"), _evidence_item("expiring"), models=models)
+    assert [t for t, _ in expired] == ["Evidence Expired"]
+    _valid(*expired[0])
+    # a change that leaves the stage as it was (a sign-off, a withdrawal) announces nothing
+    assert _events("MODIFY", _evidence_item("expiring"), _evidence_item("expiring"), models=models) == []

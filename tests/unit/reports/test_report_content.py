@@ -58,6 +58,7 @@ def test_sections_follow_annex_iv_order_and_cite_their_points() -> None:
         (7, "obligations", []),
         (8, "lifecycle", ["6"]),
         (9, "gaps", []),
+        (10, "evidence", []),
     ]
 
 

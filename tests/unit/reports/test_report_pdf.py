@@ -391,3 +391,35 @@ def test_an_unclassified_model_says_so_in_its_risk_section(pages: list[str]) -> 
     section = text[:text.index("Classification history")]
     section = section[section.rindex("6. Risk classification and risk management"):]
     assert "The model is not classified with the questionnaire" in section
+
+
+EVIDENCE = {
+    "manifest": {"documents": [
+        {"evidence_id": "20261201-abc", "title": "Risk management procedure, issue 3", "kind": "risk_management_procedure",
+         "covers": ["art-9", "iso42001:A.5.2"], "status": "signed_off", "current": True, "sha256": "ab" * 32, "size": 1200,
+         "valid_until": "2027-06-30T00:00:00+00:00", "signed_off_by": "olga.owner"},
+        {"evidence_id": "20261202-def", "title": "Old instructions", "kind": "instructions_for_use", "covers": ["art-13"],
+         "status": "withdrawn", "current": False, "sha256": "cd" * 32, "size": 900, "valid_until": None, "signed_off_by": None},
+    ]},
+    "library_version": 0,
+    "frameworks": [{"framework": "iso42001", "title": "ISO/IEC 42001:2023 Annex A",
+                    "summary": {"covered": 3, "partial": 1, "open": 5, "not_in_force": 0, "not_applicable": 29}}],
+}
+
+
+def test_the_evidence_index_names_each_document_with_its_hash_and_the_framework_coverage(tmp_path: Path) -> None:
+    # Given a model with a current and a withdrawn document / When its report is rendered
+    content = build_report_content(**report_inputs(), evidence=EVIDENCE)
+    text = flat("\n".join(pdftotext(render_pdf(content), tmp_path)))
+    # Then section 10 lists both with kind, covers, status, validity and SHA-256, and the coverage per framework
+    assert "10. Evidence documents and framework coverage" in text
+    assert "Risk management procedure, issue 3" in text and "art-9, iso42001:A.5.2" in text
+    assert "ab" * 32 in text.replace(" ", "") and "2027-06-30" in text
+    assert "withdrawn" in text.lower() and "signed off by olga.owner" in text
+    assert "ISO/IEC 42001:2023 Annex A" in text
+
+
+def test_a_model_without_evidence_says_so() -> None:
+    content = build_report_content(**report_inputs())
+    data = next(s for s in content["sections"] if s["id"] == "evidence")["data"]
+    assert data == {"documents": [], "library_version": None, "frameworks": []}

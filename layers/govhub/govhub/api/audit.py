@@ -343,7 +343,7 @@ def model_as_of(
 )
 def export_model_audit_logs(model_id: int):  # type: ignore[no-untyped-def]  # no return type: powertools would validate the raw body against it (a zip)
     audit().require_trail(model_id, _model_exists)
-    files = audit().export(model_id)
+    files = audit().export(model_id, _evidence_manifest(model_id))
     archive = bundle_to_zip(files, folder=f"audit-model-{model_id}")
     file_name = f"audit-model-{model_id}.zip"
     accept = (router.current_event.get_header_value("accept") or "").lower()
@@ -358,6 +358,15 @@ def export_model_audit_logs(model_id: int):  # type: ignore[no-untyped-def]  # n
     link = _export_link(model_id, archive, file_name, manifest)
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=link.model_dump_json(),
                     headers={"Cache-Control": "no-store"})
+
+
+def _evidence_manifest(model_id: int) -> dict[str, Any] | None:
+    """The model's evidence documents with their SHA-256 (none: no evidence manifest in the bundle)."""
+    from govhub.evidence.report import manifest
+    from govhub.store.evidence import EvidenceRepository
+
+    items = EvidenceRepository().for_model(model_id)
+    return manifest(model_id, items, datetime.now(UTC)) if items else None
 
 
 def _export_link(model_id: int, archive: bytes, file_name: str, manifest: dict[str, Any]) -> ExportLinkOut:

@@ -2,7 +2,7 @@
 
 A regulator asks "what exactly did you approve, who approved it, and what changed since?": the snapshot answers
 the first two (governed fields, the approved version with its artifact hash and metrics, the policy in force,
-the sign-offs); comparing it with the model now, or reading the audit trail after it, answers the third.
+the sign-offs, and the current evidence documents pinned by their SHA-256 when the model has any); comparing it with the model now, or reading the audit trail after it, answers the third.
 The canonical form is the audit trail's (RFC 8785 rules), so anyone can recompute the hash.
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 
 from govhub.audit.chain import canonical_json
 from govhub.domain.entities import GOVERNED_FIELDS, AIModel, Metric, ModelVersion, Signoff
+from govhub.evidence.model import Evidence
 
 SNAPSHOT_SCHEMA = "govhub.approval/1"
 
@@ -55,6 +56,7 @@ def seal(
     policy: PolicyRef | None,
     signoffs: Iterable[Signoff],
     sealed_at: datetime,
+    evidence: Iterable[Evidence] = (),
 ) -> SealedSnapshot:
     latest: dict[str, Metric] = {}
     for metric in metrics:  # a metric recorded twice counts with its latest value, as the policy judges it
@@ -84,6 +86,14 @@ def seal(
         ],
         "sealed_at": _time(sealed_at),
     }
+    documents = sorted(evidence, key=lambda e: e.evidence_id)
+    if documents:  # left out when there is none, so a snapshot without evidence keeps its form
+        document["evidence"] = [
+            {"evidence_id": e.evidence_id, "title": e.title, "kind": e.kind.value, "covers": list(e.covers), "sha256": e.sha256,
+             "object_version": e.object_version, "valid_until": _time(e.valid_until) if e.valid_until else None,
+             "signed_off_by": e.signoff.by if e.signoff else None}
+            for e in documents
+        ]
     return SealedSnapshot(document, hashlib.sha256(canonical_json(document)).hexdigest())
 
 

@@ -8,6 +8,7 @@ Layout (``docs/audit-trail.md``)::
     ...
     digests/00000001.json   the exact stored bytes of signed digest 1 (its public key is in the manifest)
     ...
+    evidence/manifest.json  the model's evidence documents, each with its SHA-256 (when it has any)
 
 ``govhub_cli.bundle`` verifies a bundle with nothing but the Python standard library.
 """
@@ -27,6 +28,7 @@ from govhub.audit.chain import GENESIS_HASH, HASH_RULE, encode_record, load_reco
 
 BUNDLE_FORMAT = "govhub.audit-bundle/1"
 MANIFEST = "manifest.json"
+EVIDENCE_MANIFEST = "evidence/manifest.json"
 
 
 def record_file_name(sequence: int) -> str:
@@ -43,6 +45,7 @@ def build_bundle(
     generated_at: datetime | str,
     digests: Sequence[bytes] = (),
     signing_keys: Mapping[str, bytes] | None = None,
+    evidence: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """The files of an export bundle, name -> bytes.
 
@@ -69,6 +72,8 @@ def build_bundle(
     index.sort()
     for number, data in enumerate(digests, start=1):
         files[digest_file_name(number)] = bytes(data)
+    if evidence is not None:
+        files[EVIDENCE_MANIFEST] = (json.dumps(evidence, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     manifest = {
         "format": BUNDLE_FORMAT,
         "model": {"id": model["id"], "name": model["name"]},
@@ -80,6 +85,7 @@ def build_bundle(
         "hash_rule": HASH_RULE,
         "files": {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)},
         "digests": len(digests),
+        "evidence_documents": len((evidence or {}).get("documents") or []),
         "signing_keys": {key_id: base64.b64encode(der).decode("ascii") for key_id, der in sorted((signing_keys or {}).items())},
         "signature_rule": "RSASSA-PSS, SHA-256, MGF1-SHA-256 over the canonical JSON of a digest without 'hash' and 'signature'",
         "generated_at": _timestamp(generated_at),

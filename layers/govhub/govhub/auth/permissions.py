@@ -85,6 +85,19 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/v1/models/{model_id}/attestations/{obligation_id}/withdrawal"): Permission.WRITE,
     ("GET", "/api/v1/models/{model_id}/eu-database-record"): Permission.READ,
     ("POST", "/api/v1/imports"): Permission.WRITE,  # a model from MLflow / SageMaker, applied as normal changes
+    ("GET", "/api/v1/models/{model_id}/evidence"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/evidence"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/evidence/{evidence_id}"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/complete"): Permission.WRITE,
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/signoff"): Permission.WRITE,  # by a second person (service rule)
+    ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/withdraw"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/evidence/{evidence_id}/download"): Permission.READ,
+    ("GET", "/api/v1/evidence/attention"): Permission.READ,
+    ("GET", "/api/v1/frameworks"): Permission.READ,
+    ("PUT", "/api/v1/frameworks"): Permission.MANAGE_POLICY,  # the crosswalk is data admins replace, like the policy set
+    ("GET", "/api/v1/frameworks/versions"): Permission.READ,
+    ("GET", "/api/v1/frameworks/{framework}/coverage"): Permission.READ,
+    ("GET", "/api/v1/frameworks/{framework}/statement-of-applicability"): Permission.READ,
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -110,6 +123,9 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/classification/questionnaire"),
         ("GET", "/api/v1/models/{model_id}/classification"),
         ("POST", "/api/v1/models/{model_id}/classification"),  # `govhub classify` in a pipeline
+        ("GET", "/api/v1/models/{model_id}/evidence"),
+        ("POST", "/api/v1/models/{model_id}/evidence"),  # `govhub evidence upload`: pipelines attach test reports
+        ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/complete"),  # (sign-off stays a person's)
     }
 )
 

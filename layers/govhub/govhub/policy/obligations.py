@@ -5,6 +5,9 @@ Each obligation applies from a milestone of the timeline (data, replaced by admi
   the approval, the monitor's verdict). Registration (Art. 49), conformity assessment (Art. 43), the EU
   declaration of conformity (Art. 47) and incident reports (Art. 73) are acts towards authorities: the hub's own
   records never evidence them.
+  A current evidence document (signed off by a second person, valid now, not withdrawn or superseded) that names
+  the obligation in what it covers also makes it `evidenced`, acts towards authorities included: the document is
+  named in `covered_by` (source `evidence`) with its title and SHA-256.
 - `attested`: a person attested it, with a statement and a reason (audited).
 - `not_in_force`: it does not apply yet (`days_until` says when), and nothing evidences or attests it.
 - `open`: it applies and nothing evidences or attests it.
@@ -23,6 +26,7 @@ from govhub.classification.timeline import TimelineDocument, default_timeline, i
 from govhub.domain.classification import Attestation, OperatorRole
 from govhub.domain.entities import AIModel
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
+from govhub.evidence.model import Evidence
 from govhub.policy.evaluator import Checklist, CheckStatus
 
 _FIELD_LABELS = {
@@ -318,24 +322,34 @@ def obligations_for(
     today: date,
     timeline: TimelineDocument | None = None,
     attestations: Iterable[Attestation] = (),
+    documents: Iterable[Evidence] = (),
 ) -> ObligationChecklist:
     """The obligations of the model's risk level and operator role (provider when none is recorded), each with
-    its date and status. `approval_check` is the policy evaluated for approval without an approver."""
+    its date and status. `approval_check` is the policy evaluated for approval without an approver; `documents` are
+    the model's current (signed-off, valid) evidence documents."""
     timeline = timeline or default_timeline()
     role = model.operator_role or OperatorRole.PROVIDER
     attested = {a.obligation_id: a for a in attestations}
+    covering: dict[str, list[Evidence]] = {}
+    for document in documents:
+        for ref in document.covers:
+            covering.setdefault(ref, []).append(document)
     obligations, _ = catalogue(model, role)
-    items = tuple(_item(o, model, approval_check, timeline, today, attested.get(o.id)) for o in obligations)
+    items = tuple(_item(o, model, approval_check, timeline, today, attested.get(o.id), covering.get(o.id, [])) for o in obligations)
     return ObligationChecklist(model.risk_level, role, model.operator_role is None, approval_check.policy_version, today, items)
 
 
 def _item(
-    obligation: Obligation, model: AIModel, check: Checklist, timeline: TimelineDocument, today: date, attestation: Attestation | None
+    obligation: Obligation, model: AIModel, check: Checklist, timeline: TimelineDocument, today: date, attestation: Attestation | None,
+    documents: list[Evidence],
 ) -> ObligationItem:
     coverage = _coverage(obligation, model, check)
     dated = in_force(timeline, obligation.milestone, today)
     own = [c for c in coverage if c.source != "platform"]
-    if attestation is not None:
+    coverage += [_document_coverage(d) for d in documents]
+    if documents:
+        status = ObligationStatus.EVIDENCED
+    elif attestation is not None:
         status = ObligationStatus.ATTESTED
     elif obligation.evidenceable and own and all(c.satisfied for c in own):
         status = ObligationStatus.EVIDENCED
@@ -348,6 +362,12 @@ def _item(
         obligation.milestone, dated.applies_from, dated.in_force, dated.days_until, obligation.evidenceable,
         tuple(coverage), attestation, obligation.manual,
     )
+
+
+def _document_coverage(document: Evidence) -> Coverage:
+    signed = f", signed off by {document.signoff.by}" if document.signoff else ""
+    until = f", valid until {document.valid_until.date().isoformat()}" if document.valid_until else ""
+    return Coverage("evidence", document.evidence_id, True, f"{document.title} (SHA-256 {document.sha256}{signed}{until}).")
 
 
 def _coverage(obligation: Obligation, model: AIModel, check: Checklist) -> list[Coverage]:

@@ -25,6 +25,7 @@ from govhub.domain.entities import (
 )
 from govhub.domain.lifecycle import ComplianceStatus, allowed_transitions
 from govhub.errors import NotFoundError, StaleWriteError, TransitionNotAllowedError
+from govhub.evidence.model import Evidence
 from govhub.policy.document import default_policy, parse_policy
 from govhub.policy.errors import PolicyViolationError
 from govhub.policy.evaluator import Checklist, evaluate, not_applicable_checklist
@@ -78,6 +79,9 @@ class ObligationSources(Protocol):
 
     def timeline_document(self) -> TimelineDocument: ...
     def attestations(self, model_id: int) -> list[Attestation]: ...
+    def documents(self, model_id: int, at: datetime) -> list[Evidence]:
+        """The model's evidence documents that are current at `at` (signed off, valid, not withdrawn or superseded)."""
+        ...
 
 
 class EventPublisher(Protocol):
@@ -93,6 +97,7 @@ class TransitionVerdict:
     latest_version: ModelVersion | None
     metrics: tuple[Metric, ...]
     required_signoffs: int
+    evidence: tuple[Evidence, ...] = ()  # the model's current evidence documents, sealed with an approval
 
     @property
     def policy_ref(self) -> PolicyRef:
@@ -173,7 +178,9 @@ class PolicyService:
         checklist = self._judge(policy, model, version, metrics, target, actor, Occasion.TRANSITION)
         if checklist.passed:
             required = policy.document.required_signoffs(model.risk_level)
-            return TransitionVerdict(checklist, policy, version, tuple(metrics), required)
+            sources = self._obligation_sources
+            documents = tuple(sources.documents(model.id, checklist.evaluated_at)) if sources and target is ComplianceStatus.APPROVED else ()
+            return TransitionVerdict(checklist, policy, version, tuple(metrics), required, documents)
         failed = checklist.failed
         names = ", ".join(item.rule_id for item in failed)
         raise PolicyViolationError(
@@ -217,7 +224,8 @@ class PolicyService:
         sources = self._obligation_sources
         timeline = sources.timeline_document() if sources else None
         attestations = sources.attestations(model.id) if sources else []
-        return obligations_for(model, check, check.evaluated_at.date(), timeline, attestations)
+        documents = sources.documents(model.id, check.evaluated_at) if sources else []
+        return obligations_for(model, check, check.evaluated_at.date(), timeline, attestations, documents)
 
     def evaluate(
         self,

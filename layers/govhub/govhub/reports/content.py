@@ -23,6 +23,8 @@ Layout of the content (schema ``govhub.compliance-report/1``)::
                      obligations checklist as GET /models/{id}/obligations computes it
                      (govhub.policy.obligations.as_json), policy_check the active policy's checklist for
                      the model's next step, judged without an approver; either is null when not given
+                     evidence.data: {documents [{evidence_id, title, kind, covers, status, current, sha256, size,
+                     valid_until, signed_off_by, ...}], library_version, frameworks [{framework, title, summary}]}
     gaps[]           {id, annex_iv: [points], section, item, detail}: Annex IV items without data
     findings[]       {severity: critical|high|medium|info, section, title, detail}: data that fails
     annex_iv_checklist[]  {point, requirement, section, status: documented|gap|outside_registry, gaps}
@@ -125,6 +127,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("obligations", "EU AI Act obligations", (), "Regulation (EU) 2024/1689"),  # reference: the articles listed
     ("lifecycle", "Lifecycle changes and approval history", ("6",), "Article 12; Annex IV(6)"),
     ("gaps", "Documentation gaps and findings", (), "Article 11(1); Annex IV"),
+    ("evidence", "Evidence documents and framework coverage", (), "Articles 11, 17, 47; ISO/IEC 42001 Annex A; NIST AI RMF 1.0"),
 )
 
 # Every Annex IV point, with the report section documenting it (None: the registry holds no such data).
@@ -167,6 +170,7 @@ def build_report_content(
     policy_check: dict | None = None,
     audit_summary: dict | None = None,
     classification: dict | None = None,
+    evidence: dict | None = None,
 ) -> dict:
     """Assemble the report content, sections in Annex IV order.
 
@@ -269,6 +273,11 @@ def build_report_content(
     findings = _findings(model_summary, evaluated, checks, chain)
     # The lists themselves are top-level keys ("gaps", "findings", "annex_iv_checklist") for tools.
     section_data["gaps"] = {"gap_count": len(gaps), "finding_count": len(findings)}
+    section_data["evidence"] = {  # the manifest's as_of stays out: two reports of the same facts share the hash
+        "documents": _plain((evidence or {}).get("manifest", {}).get("documents", [])),
+        "library_version": _plain((evidence or {}).get("library_version")),
+        "frameworks": _plain((evidence or {}).get("frameworks", [])),
+    }
 
     references = {"obligations": _articles_reference(section_data["obligations"]["checklist"])}
     sections = [

@@ -123,7 +123,7 @@ class AuditStore(Protocol):
 AUDITED_ENTITIES = (
     keys.ENTITY_MODEL, keys.ENTITY_VERSION, keys.ENTITY_METRIC, keys.ENTITY_REPORT, keys.ENTITY_POLICY,
     keys.ENTITY_APPROVAL, keys.ENTITY_TEAM,
-    keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION,
+    keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION, keys.ENTITY_EVIDENCE, keys.ENTITY_FRAMEWORKS,
 )
 # The attribute that holds each entity's own id (a tombstone names what it deleted, a model by default).
 ENTITY_ID_ATTRIBUTE = {
@@ -136,12 +136,14 @@ ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_TEAM: "slug",
     keys.ENTITY_TIMELINE: "version",
     keys.ENTITY_ATTESTATION: "obligation_id",
+    keys.ENTITY_EVIDENCE: "evidence_id",
+    keys.ENTITY_FRAMEWORKS: "version",
 }
 # Attributes that are bookkeeping, not facts about the object: keys, index keys, revision, the stamp
 # (actor, reason and time are the record's own fields), pointers kept for reads, expiry.
 BOOKKEEPING = frozenset(
     {"PK", "SK", "entity", "model_id", "revision", "name_key", "expires_at", "item_type"}
-    | {f"GSI{n}{part}" for n in range(1, 9) for part in ("PK", "SK")}
+    | {f"GSI{n}{part}" for n in range(1, 10) for part in ("PK", "SK")}
     | {"created_at", "created_by", "updated_at", "updated_by", "updated_by_role", "change_reason", "claimed_context"}
     | set(MODEL_BOOKKEEPING_ATTRIBUTES)
 )
@@ -932,9 +934,9 @@ class AuditService:
             "verification": inspection.verification,
         }
 
-    def export(self, model_id: int) -> dict[str, bytes]:
+    def export(self, model_id: int, evidence: Mapping[str, Any] | None = None) -> dict[str, bytes]:
         """The export bundle's files (``govhub audit verify`` checks them offline): every record, every digest
-        and the public key that signed them."""
+        and the public key that signed them, and the model's evidence manifest when given."""
         stored = self.stored(model_id)
         records = [r for r in (_parsed_or_reason(s.data) for s in stored) if isinstance(r, dict)]
         name = _model_name(records, model_id)
@@ -949,7 +951,7 @@ class AuditService:
                 signing_keys[key_id] = public
         try:
             return build_bundle([s.data for s in stored], {"id": model_id, "name": name}, self._clock(),
-                                digests=digests, signing_keys=signing_keys)
+                                digests=digests, signing_keys=signing_keys, evidence=evidence)
         except ValueError as error:
             raise AuditTrailDamagedError(
                 f"The audit trail of model {model_id} holds an object that is not a record ({error}); "

@@ -35,6 +35,7 @@ from govhub.errors import (
     TransitionNotAllowedError,
     ValidationFailedError,
 )
+from govhub.evidence.model import Evidence
 from govhub.store import search
 from govhub.store.repository import ConditionFailedError
 
@@ -98,6 +99,8 @@ class ApprovalEvidence(Protocol):
     def required_signoffs(self) -> int: ...
     @property
     def policy_ref(self) -> PolicyRef: ...
+    @property
+    def evidence(self) -> tuple[Evidence, ...]: ...
 
 
 PolicyGate = Callable[[AIModel, ComplianceStatus, Actor], "ApprovalEvidence | None"]
@@ -324,7 +327,7 @@ class Registry:
         version = verdict.latest_version if verdict is not None else self._latest_version(current)
         metrics = verdict.metrics if verdict is not None else tuple(self._all_metrics(version))
         policy = verdict.policy_ref if verdict is not None else None
-        snapshot = seal(current, version, metrics, policy, signoffs, now)
+        snapshot = seal(current, version, metrics, policy, signoffs, now, verdict.evidence if verdict is not None else ())
         note = reason if required == 1 else f"Sign-off {len(signoffs)} of {required}: {reason}"
         approved = replace(
             current,

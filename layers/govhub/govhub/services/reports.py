@@ -35,6 +35,7 @@ from govhub.store.reports import JobClaimedError, ReportGeneration, ReportJob
 if TYPE_CHECKING:
     from govhub.domain.entities import Metric, ModelVersion
     from govhub.policy.evaluator import Checklist
+    from govhub.policy.obligations import ObligationChecklist
     from govhub.policy.service import EvidenceReader, PolicyService, PolicyStore
     from govhub.policy.versions import PolicyVersion
 
@@ -112,6 +113,7 @@ class PolicyView:
     obligations: dict | None = None  # the EU AI Act checklist, as GET /models/{id}/obligations computes it
     compliance_check: dict | None = None  # the next step's checklist, judged without an approver
     classification: dict | None = None  # the questionnaire's verdict and basis (GET /models/{id}/classification)
+    evidence: dict | None = None  # the evidence manifest and the coverage summary per framework (govhub.evidence.report)
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class ReportService:
             obligations=policy.obligations,
             policy_check=policy.compliance_check,
             classification=policy.classification,
+            evidence=policy.evidence,
         )
 
     def _metrics_of(self, version_id: int) -> list[dict]:
@@ -453,7 +456,8 @@ def audit_trail(model_id: int) -> tuple[list[dict], dict | None, dict | None]:
     return summary["last_records"], summary["verification"], summary
 
 
-def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
+def policy_view(service: PolicyService, model: AIModel,
+                evidence_for: Callable[[int, ObligationChecklist], dict[str, Any]] | None = None) -> PolicyView:
     """The active policy set's thresholds for the model's risk level, its EU AI Act obligations checklist
     (`PolicyService.obligations`, as the obligations route) and the checklist of its next step.
 
@@ -465,6 +469,7 @@ def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
     from govhub.policy.obligations import as_json
 
     active = service.active()
+    checklist = service.obligations(model)
     thresholds: list[dict[str, Any]] = []
     for rule in active.document.rules:
         if isinstance(rule, MetricThresholdRule) and model.risk_level in rule.risk_levels:
@@ -474,9 +479,10 @@ def policy_view(service: PolicyService, model: AIModel) -> PolicyView:
                 thresholds.append({"metric_name": rule.metric, "op": "<=", "value": rule.max})
     return PolicyView(
         thresholds={"id": active.version, "name": active.document.name, "thresholds": thresholds},
-        obligations=as_json(service.obligations(model)),
+        obligations=as_json(checklist),
         compliance_check=compliance_check_json(service.compliance_check(model, None, None)),
         classification=_classification_json(model, result_of(model)),
+        evidence=evidence_for(model.id, checklist) if evidence_for else None,
     )
 
 
@@ -546,7 +552,9 @@ def policy_of_the_table(model: AIModel) -> PolicyView:
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
     snapshot = _Snapshot(PolicyRepository(), EvidenceRepository())
-    return policy_view(PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable()), model)
+    from govhub.evidence.report import evidence_view
+
+    return policy_view(PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable()), model, evidence_view)
 
 
 def default_report_service(registry: RegistryReader) -> ReportService:

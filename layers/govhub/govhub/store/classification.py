@@ -20,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
 from govhub.domain.classification import Attestation, Withdrawal
 from govhub.domain.entities import Page
+from govhub.evidence.model import Evidence
 from govhub.policy.versions import StoreConflictError
 from govhub.store import keys
 from govhub.store.cursors import decode_cursor, encode_cursor
@@ -158,3 +159,8 @@ class ObligationSourcesOfTheTable:
     def attestations(self, model_id: int) -> list[Attestation]:
         """The attestations that count: a withdrawn one no longer does."""
         return [a for a in self._attestations.for_model(model_id) if a.current]
+
+    def documents(self, model_id: int, at: datetime) -> list[Evidence]:
+        from govhub.store.evidence import EvidenceRepository
+
+        return [e for e in EvidenceRepository().for_model(model_id) if e.is_current(at)]

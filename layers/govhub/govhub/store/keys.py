@@ -65,6 +65,18 @@ ATTESTATION = "ATTESTATION#"
 ENTITY_TIMELINE = "timeline"
 ENTITY_ATTESTATION = "attestation"
 
+# Evidence documents under their model (entity `evidence`, audited in the model's chain): the item, and one cover item
+# per obligation / rule / control it covers (no `entity`: the covers filter's index). Kind and status filters are
+# GSI2 / GSI3 partitions of the item; its expiry is in the GSI9 due-date partition `DUE#evidence_expiry`.
+EVIDENCE = "EVIDENCE#"
+EVIDENCE_COVER = "EVCOVER#"
+ENTITY_EVIDENCE = "evidence"
+EVIDENCE_EXPIRY = "evidence_expiry"
+
+# Framework crosswalks (ISO/IEC 42001, NIST AI RMF ↔ EU AI Act): versions and the active pointer (global chain).
+FRAMEWORKS_PK = "FRAMEWORKS"
+ENTITY_FRAMEWORKS = "frameworks"
+
 # The audit trail (written by audit_stream). These items have no `entity`, so they never feed back into
 # the stream consumers: a head per model (last sequence and hash) and an index item per record, keyed by
 # its stream event (a redelivery is recognised by it), in GSI3 under its model by sequence.
@@ -167,6 +179,26 @@ def due_partition(kind: str) -> str:
 def due_sort_key(due_at: str, ref: str) -> str:
     """GSI9 sort key: the due date (ISO 8601, UTC) first, so a range condition selects what is due by a date."""
     return f"{due_at}#{ref}"
+
+
+def evidence_sk(evidence_id: str) -> str:
+    return f"{EVIDENCE}{evidence_id}"
+
+
+def evidence_cover_sk(ref: str, evidence_id: str) -> str:
+    return f"{EVIDENCE_COVER}{ref}#{evidence_id}"
+
+
+def evidence_cover_prefix(ref: str) -> str:
+    return f"{EVIDENCE_COVER}{ref}#"
+
+
+def evidence_kind_partition(model_id: int, kind: str) -> str:
+    return f"{EVIDENCE}{model_id}#KIND#{kind}"
+
+
+def evidence_status_partition(model_id: int, status: str) -> str:
+    return f"{EVIDENCE}{model_id}#STATUS#{status}"
 
 
 def team_partition(slug: str) -> str:
