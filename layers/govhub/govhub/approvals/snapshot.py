@@ -55,6 +55,7 @@ def seal(
     policy: PolicyRef | None,
     signoffs: Iterable[Signoff],
     sealed_at: datetime,
+    monitoring_plan: Mapping[str, Any] | None = None,
 ) -> SealedSnapshot:
     latest: dict[str, Metric] = {}
     for metric in metrics:  # a metric recorded twice counts with its latest value, as the policy judges it
@@ -84,6 +85,8 @@ def seal(
         ],
         "sealed_at": _time(sealed_at),
     }
+    if monitoring_plan is not None:  # the post-market monitoring plan in force (Art. 72), when the model has one
+        document["monitoring_plan"] = dict(monitoring_plan)
     return SealedSnapshot(document, hashlib.sha256(canonical_json(document)).hexdigest())
 
 

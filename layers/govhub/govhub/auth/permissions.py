@@ -84,6 +84,26 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/v1/models/{model_id}/attestations"): Permission.WRITE,
     ("GET", "/api/v1/models/{model_id}/eu-database-record"): Permission.READ,
     ("POST", "/api/v1/imports"): Permission.WRITE,  # a model from MLflow / SageMaker, applied as normal changes
+    # post-market monitoring (Art. 72) and incidents (Art. 73); team ownership is checked in the services
+    ("GET", "/api/v1/models/{model_id}/monitoring-plan"): Permission.READ,
+    ("PUT", "/api/v1/models/{model_id}/monitoring-plan"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/observations"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/observations"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/findings"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/reviews"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/reviews"): Permission.WRITE,
+    ("GET", "/api/v1/monitoring/findings"): Permission.READ,
+    ("GET", "/api/v1/monitoring/reviews-due"): Permission.READ,
+    ("POST", "/api/v1/admin/sweeps"): Permission.MANAGE_POLICY,  # the daily sweeps on demand (tests, demos)
+    ("GET", "/api/v1/incidents"): Permission.READ,
+    ("POST", "/api/v1/incidents"): Permission.WRITE,
+    ("GET", "/api/v1/incidents/deadlines"): Permission.READ,
+    ("GET", "/api/v1/incidents/deadlines/versions"): Permission.READ,
+    ("PUT", "/api/v1/incidents/deadlines"): Permission.MANAGE_POLICY,
+    ("GET", "/api/v1/incidents/{incident_id}"): Permission.READ,
+    ("PATCH", "/api/v1/incidents/{incident_id}/status"): Permission.WRITE,
+    ("PUT", "/api/v1/incidents/{incident_id}/provider-notification"): Permission.WRITE,
+    ("GET", "/api/v1/incidents/{incident_id}/report"): Permission.READ,
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -109,6 +129,8 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/classification/questionnaire"),
         ("GET", "/api/v1/models/{model_id}/classification"),
         ("POST", "/api/v1/models/{model_id}/classification"),  # `govhub classify` in a pipeline
+        ("POST", "/api/v1/models/{model_id}/observations"),  # `govhub observe` from a production monitoring job
+        ("GET", "/api/v1/models/{model_id}/monitoring-plan"),
     }
 )
 

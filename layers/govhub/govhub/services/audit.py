@@ -124,6 +124,7 @@ AUDITED_ENTITIES = (
     keys.ENTITY_MODEL, keys.ENTITY_VERSION, keys.ENTITY_METRIC, keys.ENTITY_REPORT, keys.ENTITY_POLICY,
     keys.ENTITY_APPROVAL, keys.ENTITY_TEAM,
     keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION,
+    keys.ENTITY_MONITORING_PLAN, keys.ENTITY_FINDING, keys.ENTITY_REVIEW, keys.ENTITY_INCIDENT, keys.ENTITY_INCIDENT_DEADLINES,
 )
 # The attribute that holds each entity's own id (a tombstone names what it deleted, a model by default).
 ENTITY_ID_ATTRIBUTE = {
@@ -136,12 +137,17 @@ ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_TEAM: "slug",
     keys.ENTITY_TIMELINE: "version",
     keys.ENTITY_ATTESTATION: "obligation_id",
+    keys.ENTITY_MONITORING_PLAN: "model_id",
+    keys.ENTITY_FINDING: "metric",
+    keys.ENTITY_REVIEW: "review_id",
+    keys.ENTITY_INCIDENT: "incident_id",
+    keys.ENTITY_INCIDENT_DEADLINES: "version",
 }
 # Attributes that are bookkeeping, not facts about the object: keys, index keys, revision, the stamp
 # (actor, reason and time are the record's own fields), pointers kept for reads, expiry.
 BOOKKEEPING = frozenset(
     {"PK", "SK", "entity", "model_id", "revision", "name_key", "expires_at", "item_type"}
-    | {f"GSI{n}{part}" for n in range(1, 9) for part in ("PK", "SK")}
+    | {f"GSI{n}{part}" for n in range(1, 10) for part in ("PK", "SK")}
     | {"created_at", "created_by", "updated_at", "updated_by", "updated_by_role", "change_reason", "claimed_context"}
     | set(MODEL_BOOKKEEPING_ATTRIBUTES)
 )
