@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.integration.conftest import FRAUD_DETECTOR, Api, make_reviewable
+from tests.integration.test_approvals import CI_CALLER, machine  # noqa: F401 (the fixture)
 from tests.monitoring import plan_body, plan_path
 
 
@@ -125,15 +126,14 @@ def test_an_open_finding_blocks_re_approval_of_a_high_risk_model(api: Api, model
     assert [r["rule_id"] for r in refused.body["error"]["details"]["failed_rules"]] == ["no-open-findings"]
 
 
-def test_observations_come_over_the_machine_api(api: Api, model: dict[str, Any]) -> None:
+def test_observations_come_over_the_machine_api_from_a_pipeline_of_the_team(api: Api, model: dict[str, Any], machine: None) -> None:
     api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner")
-    import os
 
-    arn = next(pair.split("=")[0] for pair in os.environ.get("MACHINE_ROLE_MAP", "").split(",") if pair) if os.environ.get("MACHINE_ROLE_MAP") else None
-    if arn is None:
-        return
-    answer = _observe(api, model["id"], [("accuracy", 0.95, datetime(2026, 11, 1, tzinfo=UTC))], iam_arn=arn)
-    assert answer.status in (200, 403)
+    answer = _observe(api, model["id"], [("accuracy", 0.5, datetime(2026, 11, 1, tzinfo=UTC))], iam_arn=CI_CALLER)
+
+    assert answer.status == 200, answer.body
+    assert answer.body["opened"][0]["reason"] == "accuracy is 0.5, below the planned minimum 0.9"
+    assert api.get(f"/api/v1/models/{model['id']}/findings").body["items"][0]["status"] == "open"
 
 
 def test_a_review_moves_the_next_due_date_and_the_sweep_announces_due_and_overdue_reviews_once(api: Api, model: dict[str, Any]) -> None:
