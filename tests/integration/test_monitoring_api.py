@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from tests.integration.conftest import FRAUD_DETECTOR, Api, make_reviewable
 from tests.integration.test_approvals import CI_CALLER, machine  # noqa: F401 (the fixture)
 from tests.monitoring import plan_body, plan_path
@@ -126,7 +128,8 @@ def test_an_open_finding_blocks_re_approval_of_a_high_risk_model(api: Api, model
     assert [r["rule_id"] for r in refused.body["error"]["details"]["failed_rules"]] == ["no-open-findings"]
 
 
-def test_observations_come_over_the_machine_api_from_a_pipeline_of_the_team(api: Api, model: dict[str, Any], machine: None) -> None:
+@pytest.mark.usefixtures("machine")
+def test_observations_come_over_the_machine_api_from_a_pipeline_of_the_team(api: Api, model: dict[str, Any]) -> None:
     api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner")
 
     answer = _observe(api, model["id"], [("accuracy", 0.5, datetime(2026, 11, 1, tzinfo=UTC))], iam_arn=CI_CALLER)

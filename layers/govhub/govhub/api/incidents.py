@@ -261,7 +261,7 @@ def incident_report(incident_id: int) -> IncidentReportOut:
 
 def incident_report_document(incident: Incident, model: Any) -> dict[str, Any]:
     now = datetime.now(UTC)
-    timeline = [{"event": "occurred", "at": incident.occurred_at.isoformat()},
+    timeline: list[dict[str, Any]] = [{"event": "occurred", "at": incident.occurred_at.isoformat()},
                 {"event": "organisation aware (Art. 73 clock starts)", "at": incident.aware_at.isoformat()}]
     if incident.provider_notification:
         timeline.append({"event": f"provider {incident.provider_notification.provider} notified (Art. 26(5))",

@@ -9,6 +9,8 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Serve
 
 from govhub.api import access, audit, dashboard, health, imports, metrics, models, reports, teams, versions
 from govhub.api.classification import router as classification_router
+from govhub.api.incidents import router as incidents_router
+from govhub.api.monitoring import router as monitoring_router
 from govhub.api.policies import router as policy_router
 from govhub.api.resolver import API_PREFIX, create_app
 from govhub.auth.permissions import ROUTE_PERMISSIONS
@@ -30,15 +32,17 @@ def openapi_json(server_url: str = "/") -> str:
         "/imports": imports.router,
         "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
         "/access-logs": access.router,
+        "/incidents": incidents_router,
     }
     # Including a router hands its request state to the including resolver: give each back to the function's
     # app afterwards, so documenting the API in a process that also serves it changes nothing.
-    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router, classification_router]}
+    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router, classification_router, monitoring_router]}
     try:
         app = create_app(routers)
         # the policies function's router spans /policies and /models/{id}/compliance-check, /obligations
         app.include_router(policy_router, prefix=API_PREFIX)
         app.include_router(classification_router, prefix=API_PREFIX)
+        app.include_router(monitoring_router, prefix=API_PREFIX)  # /models/{id}/monitoring-plan, observations, findings, reviews
         return _document(app, server_url)
     finally:
         for router, owner in owners.items():

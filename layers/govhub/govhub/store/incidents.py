@@ -5,6 +5,7 @@ GSI9 (DUE#incident_report) by its Art. 73 deadline. The deadline rules: one item
 
 from __future__ import annotations
 
+import builtins
 import json
 from datetime import datetime
 from typing import Any
@@ -145,7 +146,7 @@ class IncidentRepository:
                                                  last_evaluated_key=start)
         return Page(items=[_incident(item) for item in results], next_cursor=encode_cursor(results.last_evaluated_key))
 
-    def report_due_by(self, until: datetime) -> list[Incident]:
+    def report_due_by(self, until: datetime) -> builtins.list[Incident]:
         """Serious incidents whose initial report is owed by `until` (the due-date index holds only unreported ones)."""
         bound = keys.due_sort_key(_iso(until), "~")
         return [_incident(item) for item in IncidentItem.by_due.query(

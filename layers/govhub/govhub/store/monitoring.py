@@ -156,8 +156,8 @@ class MonitoringRepository:
 
     def mark_schedule(self, schedule: ReviewSchedule) -> None:
         item = _schedule_item(schedule)
-        item.update(actions=[ReviewScheduleItem.state.set(schedule.state.value),
-                             ReviewScheduleItem.marked_at.set(_iso(schedule.marked_at) if schedule.marked_at else None)],
+        marked = ReviewScheduleItem.marked_at.set(_iso(schedule.marked_at)) if schedule.marked_at else ReviewScheduleItem.marked_at.remove()
+        item.update(actions=[ReviewScheduleItem.state.set(schedule.state.value), marked],
                     condition=ReviewScheduleItem.due_at == _iso(schedule.due_at))
 
     # -- reviews --------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def _plan(item: MonitoringPlanItem) -> MonitoringPlan:
         model_id=int(item.model_id),
         metrics=tuple(MetricBound(b.metric, _num(b.min), _num(b.max), b.description) for b in item.metrics),
         review_cadence_days=int(item.review_cadence_days),
-        reviewers=tuple(item.reviewers or ()),
+        reviewers=tuple(str(r) for r in item.reviewers or ()),
         method_notes=item.method_notes,
         stamp=_stamp_from(item),
         revision=int(item.revision) if item.revision else None,
