@@ -18,6 +18,7 @@ const ModelDetailPage = lazy(() => import('./pages/ModelDetailPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 const TeamsPage = lazy(() => import('./pages/TeamsPage'));
+const IncidentsPage = lazy(() => import('./pages/IncidentsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function AppRoutes() {
@@ -39,6 +40,7 @@ export function AppRoutes() {
           <Route path="/dashboard" element={<DashboardPage />} />
           <Route path="/audit" element={<AuditLogPage />} />
           <Route path="/teams" element={<TeamsPage />} />
+          <Route path="/incidents" element={<IncidentsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -22,7 +22,10 @@ function everyValueOf<T extends string>() {
 export const RISK_LEVELS = everyValueOf<RiskLevel>()(['minimal', 'limited', 'high', 'unacceptable']);
 export const STATUSES = everyValueOf<ComplianceStatus>()(['draft', 'under_review', 'approved', 'retired']);
 export const AUDIT_ACTIONS = everyValueOf<AuditAction>()(['create', 'update', 'status_change', 'risk_change', 'delete', 'report_generated', 'approval_sealed']);
-export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()(['model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation']);
+export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()([
+  'model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation',
+  'monitoring_plan', 'finding', 'review', 'incident', 'incident_deadlines',
+]);
 
 export interface Page<T> {
   items: T[];
@@ -128,3 +131,20 @@ export interface PolicyRule {
 
 /** `GET /policies/active`: the policy set the hub enforces now, its document's rules as the forms read them. */
 export type ActivePolicy = Omit<Schemas['PolicyVersionOut'], 'document'> & { document: { name?: string; rules: PolicyRule[] } };
+
+/** Post-market monitoring (Art. 72): the plan, production observations, findings, periodic reviews. */
+export type MonitoringPlan = Schemas['MonitoringPlanOut'];
+export type MonitoringPlanInput = Schemas['MonitoringPlanIn'];
+export type PlannedMetric = Schemas['PlannedMetricOut'];
+export type Observation = Schemas['ObservationOut'];
+export type Finding = Schemas['FindingOut'];
+export type Review = Schemas['ReviewOut'];
+export type ReviewInput = Schemas['ReviewIn'];
+export type ReviewSchedule = Schemas['ReviewScheduleOut'];
+export type ReviewPage = Schemas['ReviewPage'];
+/** Serious incidents (Art. 73): the register with its reporting clock. */
+export type Incident = Schemas['IncidentOut'];
+export type IncidentInput = Schemas['IncidentIn'];
+export type IncidentStepInput = Schemas['IncidentStep'];
+export type IncidentStatus = Incident['status'];
+export const INCIDENT_STATUSES = everyValueOf<IncidentStatus>()(['open', 'initial_report_sent', 'final_report_sent', 'closed']);
