@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from tests.classify import classification_body, classification_path
-from tests.monitoring import plan_body, plan_path
 from tests.harness import TableStream
 from tests.integration.conftest import Api
+from tests.monitoring import plan_body, plan_path
 
 FRAUD = {
     "name": "fraud-detector",

@@ -36,9 +36,9 @@ from govhub.policy.document import default_policy
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
 from tests.classify import classification_body, classification_path
-from tests.monitoring import plan_body, plan_path
 from tests.harness import TableStream
 from tests.integration.conftest import OWNER_TEAM, Api
+from tests.monitoring import plan_body, plan_path
 
 USERS = [("ada.admin", "admin"), ("alan.admin", "admin"), ("grace.admin", "admin"), ("omar.owner", "model_owner"),
          ("olga.owner", "model_owner"), ("aude.auditor", "auditor")]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.classify import classification_body, classification_path
-from tests.monitoring import plan_body, plan_path
 from tests.integration.conftest import EVALUATION, FRAUD_DETECTOR, HIGH_RISK_DOCUMENTATION, Api, make_reviewable
+from tests.monitoring import plan_body, plan_path
 
 
 def test_seed_ci_sequence_registers_versions_measures_and_requests_review(api: Api) -> None:
