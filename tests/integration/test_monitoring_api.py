@@ -163,3 +163,32 @@ def test_a_review_moves_the_next_due_date_and_the_sweep_announces_due_and_overdu
 
 def test_only_admins_run_the_sweeps(api: Api) -> None:
     assert api.post("/api/v1/admin/sweeps", None, role="model_owner").status == 403
+
+
+def test_the_compliance_report_fills_annex_iv_point_9_and_art_72_from_the_plan_with_the_period_s_evidence(
+    api: Api, model: dict[str, Any]
+) -> None:
+    make_reviewable(api, model["id"])
+    _observe(api, model["id"], [("drift_score", 0.5, datetime(2026, 11, 1, tzinfo=UTC))], role="model_owner")
+    api.post(f"/api/v1/models/{model['id']}/reviews", {"outcome": "restrict", "notes": "Drift: restricted to EU cards"},
+             role="model_owner")
+    aware = datetime.now(UTC) - timedelta(days=1)
+    api.post("/api/v1/incidents", {"model_id": model["id"], "title": "Wrong refusals", "description": "A bad feature.",
+                                   "occurred_at": (aware - timedelta(hours=1)).isoformat(), "aware_at": aware.isoformat(),
+                                   "severity": "serious", "kind": "death"}, role="model_owner")
+
+    content = api.get(f"/api/v1/reports/{model['id']}/compliance-report.json", role="auditor")
+
+    assert content.status == 200, content.body
+    section = next(s for s in content.body["sections"] if s["id"] == "post_market_monitoring")
+    assert section["annex_iv"] == ["9"]
+    assert [m["metric"] for m in section["data"]["plan"]["metrics"]] == ["accuracy", "demographic_parity_difference", "drift_score"]
+    assert [(f["metric"], f["status"]) for f in section["data"]["findings"]] == [("drift_score", "open")]
+    assert [r["outcome"] for r in section["data"]["reviews"]] == ["restrict"]
+    assert section["data"]["serious_incidents"] == 1 and section["data"]["incidents"][0]["deadline_at"]
+    assert not any(g["id"] == "monitoring_plan_missing" for g in content.body["gaps"])
+    art_72 = next(i for i in content.body["sections"][6]["data"]["checklist"]["items"] if i["id"] == "art-72")
+    covered = {c["ref"]: c["satisfied"] for c in art_72["covered_by"]}
+    assert covered["monitoring-plan"] is True and covered["no-open-findings"] is False
+    art_73 = next(i for i in content.body["sections"][6]["data"]["checklist"]["items"] if i["id"] == "art-73")
+    assert art_73["status"] != "evidenced"  # reporting to an authority is never evidenced by the hub's records
