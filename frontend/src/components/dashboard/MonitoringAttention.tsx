@@ -5,7 +5,8 @@ import type { Finding, Incident, Page, ReviewSchedule } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
 import { useModelNames } from '../../hooks/useNames';
 import { deadlineCountdown, reviewDue } from '../../lib/monitoring';
-import { ErrorState, LoadingState } from '../States';
+import { ApiError } from '../../api/client';
+import { ErrorState, LoadingState, NotAvailable } from '../States';
 
 const LIST = { listStyle: 'none', padding: 0, margin: 0 } as const;
 
@@ -32,6 +33,7 @@ export function MonitoringAttention() {
   const ids = data.data ? [...data.data.findings.items.map((f) => f.model_id), ...data.data.reviews.items.map((r) => r.model_id), ...data.data.incidents.items.map((i) => i.model_id)] : [];
   const names = useModelNames(ids);
   if (data.loading) return <LoadingState label="Loading monitoring…" />;
+  if (data.error instanceof ApiError && data.error.status === 404) return <NotAvailable what="Post-market monitoring" />;
   if (data.error || !data.data) return <ErrorState error={data.error} onRetry={data.reload} title="Could not load monitoring" />;
   const { findings, reviews, incidents } = data.data;
   const owed = incidents.items.filter((i) => i.deadline_at);
