@@ -153,3 +153,26 @@ def test_admins_replace_the_deadline_rules_and_new_incidents_follow_them(api: Ap
     assert replaced.status == 200, replaced.body
     assert replaced.body["version"] == 1
     assert incident["deadline_days"] == 12 and incident["deadlines_version"] == 1
+
+
+def test_plans_findings_reviews_and_incidents_are_in_the_model_s_audit_chain_with_who_and_why(
+    api: Api, model: dict[str, Any], aws: dict[str, str], template: Any, functions: Any
+) -> None:
+    from tests.integration.test_audit_trail import AuditPipeline
+    from tests.monitoring import plan_body, plan_path
+
+    pipeline = AuditPipeline(aws, template, functions)
+    pipeline.flush()
+    api.call("PUT", plan_path(model["id"]), plan_body(reason="Quarterly drift checks"), role="model_owner")
+    api.post(f"/api/v1/models/{model['id']}/observations", {"observations": [
+        {"metric": "drift_score", "value": 0.9, "observed_at": "2026-11-01T06:00:00Z"}]}, role="model_owner")
+    api.post(f"/api/v1/models/{model['id']}/reviews", {"outcome": "withdraw", "notes": "Drift too high"}, role="model_owner")
+    api.post(INCIDENTS, _incident(model["id"], reason="Customer complaints"), role="model_owner")
+
+    pipeline.flush()
+
+    records = {r["entity"]: r for r in pipeline.records(model["id"])}
+    assert {"monitoring_plan", "finding", "review", "incident"} <= set(records)
+    assert records["monitoring_plan"]["actor"]["username"] == "omar.owner"
+    assert records["incident"]["reason"] == "Customer complaints"
+    assert records["finding"]["entity_id"] == "drift_score"
