@@ -1834,3 +1834,42 @@ def _simple_table(rows: list[list[str]]) -> Flowable:
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
     return table
+
+
+def render_incident_pdf(document: dict) -> bytes:
+    """The incident report (govhub.api.incidents.incident_report_document) as a short PDF for the authority's file:
+    the system, the incident, its Art. 73 clock and every step the organisation recorded."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    _register_fonts()
+    buffer = io.BytesIO()
+    incident, system = document.get("incident") or {}, document.get("system") or {}
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"Incident report {incident.get('id')}", author="AI Governance Hub",
+                            leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm)
+    rows = [["Field", "Value"]] + [[label, _clean(value if value is not None else "—")] for label, value in (
+        ("Incident", f"#{incident.get('id')}: {incident.get('title')}"),
+        ("Severity", f"{incident.get('severity')}" + (f" ({incident.get('kind')})" if incident.get("kind") else "")),
+        ("Status", incident.get("status")),
+        ("Occurred", incident.get("occurred_at")),
+        ("Organisation aware (Art. 73 clock starts)", incident.get("aware_at")),
+        ("Initial report deadline", f"{incident.get('deadline_at')} ({incident.get('deadline_article')}, {incident.get('deadline_days')} days)"
+         if incident.get("deadline_at") else "none (not a serious incident)"),
+        ("Overdue / reported late", f"{'yes' if incident.get('overdue') else 'no'} / {'yes' if incident.get('reported_late') else 'no'}"),
+        ("AI system", f"{system.get('name')} (#{system.get('model_id')}), {system.get('risk_level')} risk, {system.get('compliance_status')}"),
+        ("Provider / team", f"{system.get('owner')} / {system.get('team')}"),
+        ("Operator role", system.get("operator_role")),
+        ("Intended purpose", system.get("intended_purpose")),
+        ("Approval snapshot SHA-256", system.get("approval_snapshot_sha256")),
+    )]
+    timeline = [["When", "What", "Reference"]] + [
+        [_clean(e.get("at")), _clean(e.get("event")), _clean(e.get("reference") or "")] for e in document.get("timeline") or []]
+    story: list[Flowable] = [
+        _para(f"Serious incident report — incident {incident.get('id')}", H1),
+        _para(f"Generated {document.get('generated_at')} by the AI Governance Hub.", SMALL),
+        _simple_table(rows), Spacer(1, 10),
+        _para("Description", H2), _para(incident.get("description") or "", BODY),
+        _para("Timeline", H2), _simple_table(timeline), Spacer(1, 10),
+        _para(document.get("note") or "", SMALL),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

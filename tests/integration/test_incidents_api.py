@@ -176,3 +176,23 @@ def test_plans_findings_reviews_and_incidents_are_in_the_model_s_audit_chain_wit
     assert records["monitoring_plan"]["actor"]["username"] == "omar.owner"
     assert records["incident"]["reason"] == "Customer complaints"
     assert records["finding"]["entity_id"] == "drift_score"
+
+
+def test_the_reports_function_renders_the_incident_report_as_pdf_and_json(api: Api, model: dict[str, Any], functions: Any) -> None:
+    import base64
+
+    from local_stack.events import http_event
+
+    created = api.post(INCIDENTS, _incident(model["id"], kind="death"), role="model_owner").body
+    path = f"/api/v1/reports/incidents/{created['id']}"
+
+    pdf = functions["ReportsFunction"].invoke(http_event(
+        "GET", path, headers={"accept": "application/pdf"}, route_key="ANY /api/v1/reports/{proxy+}",
+        authorizer={"lambda": {"username": "aude.auditor", "role": "auditor", "teams": ""}}))
+    as_json = api.get(f"/api/v1/reports/incidents/{created['id']}", role="auditor", headers={"accept": "application/json"})
+    missing = api.get("/api/v1/reports/incidents/999", role="auditor", headers={"accept": "application/json"})
+
+    assert pdf["statusCode"] == 200 and pdf["headers"]["Content-Type"] == "application/pdf"
+    assert base64.b64decode(pdf["body"]).startswith(b"%PDF")
+    assert as_json.status == 200 and as_json.body["incident"]["deadline_days"] == 10
+    assert missing.status == 404

@@ -104,6 +104,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("PATCH", "/api/v1/incidents/{incident_id}/status"): Permission.WRITE,
     ("PUT", "/api/v1/incidents/{incident_id}/provider-notification"): Permission.WRITE,
     ("GET", "/api/v1/incidents/{incident_id}/report"): Permission.READ,
+    ("GET", "/api/v1/reports/incidents/{incident_id}"): Permission.READ,  # the incident report as PDF (reports function)
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
