@@ -32,6 +32,7 @@ BODIES = {
     ("PATCH", "/api/v1/incidents/{incident_id}/status"): {"status": "closed"},
     ("PUT", "/api/v1/incidents/{incident_id}/provider-notification"): {"notified_at": "2026-11-01T08:00:00Z", "provider": "Acme"},
 }
+HEADERS = {("GET", "/api/v1/reports/incidents/{incident_id}"): {"accept": "application/json"}}  # else a PDF, not JSON
 QUERIES = {("GET", "/api/v1/models/{model_id}/observations"): "metric=accuracy", ("GET", "/api/v1/versions"): "model_id={model_id}", ("GET", "/api/v1/metrics"): "version_id={version_id}",
            ("DELETE", "/api/v1/models/{model_id}"): "reason=matrix", ("GET", "/api/v1/models/{model_id}/as-of"): "at=2030-01-01T00:00:00Z"}
 
@@ -62,7 +63,7 @@ def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, rol
         before = api.get(f"/api/v1/models/{model['id']}").body
         # When the role calls the route
         answer = api.call(method, route.format(**values), _fill(BODIES.get((method, route)), values), role=role,
-                          query=QUERIES.get((method, route), "").format(**values))
+                          query=QUERIES.get((method, route), "").format(**values), headers=HEADERS.get((method, route)))
         allowed = permission is None or may(Role(role), permission)
         # Then it is refused with 403 exactly when the table says so, and a refusal changes nothing
         assert answer.status < 500, (method, route, role, answer.body)
