@@ -266,7 +266,7 @@ class MonitoringService:
             schedule.state, schedule.marked_at = state, now
             try:
                 self._store.mark_schedule(schedule)
-            except Exception:  # a review recorded meanwhile moved the due date: nothing to announce
+            except ConditionFailedError:  # a review recorded meanwhile moved the due date: nothing to announce
                 continue
             try:
                 model = self._models.get_model(schedule.model_id)

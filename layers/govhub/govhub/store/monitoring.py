@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -31,7 +31,7 @@ from govhub.monitoring.domain import (
 from govhub.policy.facts import MonitoringFacts
 from govhub.store import keys
 from govhub.store.items import _index, _Stamped, _TableMeta
-from govhub.store.repository import _apply_stamp, _iso, _stamp_from, _transact, decode_cursor, encode_cursor
+from govhub.store.repository import ConditionFailedError, _apply_stamp, _iso, _stamp_from, _transact, decode_cursor, encode_cursor
 
 DueIndex = _index(keys.GSI_DUE)
 
@@ -155,10 +155,16 @@ class MonitoringRepository:
         return items, encode_cursor(results.last_evaluated_key) if limit is not None else None
 
     def mark_schedule(self, schedule: ReviewSchedule) -> None:
+        """Fails with ConditionFailedError when a review recorded meanwhile moved the due date."""
         item = _schedule_item(schedule)
         marked = ReviewScheduleItem.marked_at.set(_iso(schedule.marked_at)) if schedule.marked_at else ReviewScheduleItem.marked_at.remove()
-        item.update(actions=[ReviewScheduleItem.state.set(schedule.state.value), marked],
-                    condition=ReviewScheduleItem.due_at == _iso(schedule.due_at))
+        try:
+            item.update(actions=[ReviewScheduleItem.state.set(schedule.state.value), marked],
+                        condition=ReviewScheduleItem.due_at == _iso(schedule.due_at))
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise ConditionFailedError(str(error)) from error
+            raise
 
     # -- reviews --------------------------------------------------------------------------------
     def record_review(self, review: Review, schedule: ReviewSchedule) -> None:
