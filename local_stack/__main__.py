@@ -11,7 +11,27 @@ from pathlib import Path
 from local_stack.stack import LocalStack, StackOptions
 
 
+def sweep(state_file: Path) -> int:
+    """`python -m local_stack sweep`: run the daily sweeps now on the running hub (as its demo admin), print the counts."""
+    import json
+
+    from local_stack.demo import _call, sign_in
+
+    if not state_file.exists():
+        print(f"No running hub: {state_file} is missing. Start it with `python -m local_stack`.", file=sys.stderr)
+        return 1
+    info = json.loads(state_file.read_text())
+    admin = info["users"]["admin"]
+    token = sign_in(info["client_id"], admin["username"], admin["password"], info["aws_endpoint"], info["region"])["IdToken"]
+    print(json.dumps(_call(info["api_url"], token, "POST", "/admin/sweeps"), indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sweep"]:  # the daily sweeps on demand (reviews due, incident deadlines), for tests and demos
+        state = Path(argv[argv.index("--state-file") + 1]) if "--state-file" in argv else StackOptions.state_file
+        return sweep(state)
     parser = argparse.ArgumentParser(prog="python -m local_stack", description="Run the AI Governance Hub locally (no Docker, no AWS account).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000, help="people's API, dashboard and docs (default 3000)")

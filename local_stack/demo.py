@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -86,6 +87,21 @@ DEMO_MODELS: list[dict[str, Any]] = [
                                             "we apply the high-risk controls although fraud detection is excluded from Annex III 5(b)."},
         "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner"),
                   ("approved", "Annex IV documentation complete; bias within policy", "admin")],
+        # post-market monitoring (Art. 72): a plan sealed with the approval; 30 days of production values, the drift of
+        # the last days outside its bound (an open finding); the quarterly review falls due within the week
+        "monitoring": {
+            "plan": {"metrics": [{"metric": "accuracy", "min": 0.9}, {"metric": "demographic_parity_difference", "max": 0.1},
+                                 {"metric": "drift_score", "max": 0.2}],
+                     "review_cadence_days": 5, "reviewers": [],
+                     "method_notes": "Daily: accuracy on analyst-labelled flags, parity across age bands, PSI drift on amounts."},
+            "observations": {"accuracy": [0.95 - 0.001 * d for d in range(30)],
+                             "demographic_parity_difference": [0.04 + 0.0005 * d for d in range(30)],
+                             "drift_score": [0.05 + 0.007 * d for d in range(30)]},
+            "incident": {"title": "Legitimate payments of one merchant group flagged en masse",
+                         "description": "A merchant category code change made the model flag most payments of 300 merchants; "
+                                        "analysts released them, customers saw delays of up to 6 hours.",
+                         "severity": "serious", "kind": "other", "aware_days_ago": 3},
+        },
     },
     {
         "model": {
@@ -103,6 +119,10 @@ DEMO_MODELS: list[dict[str, Any]] = [
                       {"accuracy": 0.94, "f1": 0.9, "demographic_parity_difference": 0.05})],
         "classification": {"answers": {"annex3_5_b_credit_scoring": True}, "operator_role": "provider"},
         "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner")],
+        "monitoring": {
+            "plan": {"metrics": [{"metric": "accuracy", "min": 0.9}, {"metric": "override_rate", "max": 0.15}],
+                     "review_cadence_days": 90, "reviewers": [], "method_notes": "Monthly: confirmed limits vs proposals."},
+        },
     },
     {
         "by": "admin",
@@ -120,6 +140,16 @@ DEMO_MODELS: list[dict[str, Any]] = [
         "classification": {"answers": {"annex3_4_a_recruitment": True, "art6_3_d_preparatory_task": True, "art6_3_profiling": True},
                            "operator_role": "provider"},
         "steps": [("under_review", "First review of the ranking model", "admin")],
+        "monitoring": {
+            "plan": {"metrics": [{"metric": "selection_rate_ratio", "min": 0.8}], "review_cadence_days": 30, "reviewers": [],
+                     "method_notes": "Four-fifths rule on shortlists per protected group, monthly."},
+            # a deployer's serious incident whose Art. 73 initial report is overdue (the countdown shows red)
+            "incident": {"title": "Applicants over 50 ranked last for a month",
+                         "description": "A feature pipeline bug put birth year into the ranking; every applicant over 50 was "
+                                        "ranked last in 4 job openings.",
+                         "severity": "serious", "kind": "widespread_infringement", "aware_days_ago": 4,
+                         "provider": "TalentRank Ltd"},
+        },
     },
     {
         "model": {
@@ -177,8 +207,34 @@ def seed_models(api_url: str, tokens: dict[str, str]) -> int:
                 "version_id": version["id"],
                 "metrics": [{"metric_name": name, "value": value} for name, value in metrics.items()],
             })
-        # the default policy approves only classified models (POST /models/{id}/classification)
+        # the default policy approves only classified models (POST /models/{id}/classification), high-risk ones with a
+        # post-market monitoring plan
         _call(api_url, creator, "POST", f"/models/{model['id']}/classification", demo["classification"])
+        monitoring = demo.get("monitoring") or {}
+        if "plan" in monitoring:
+            _call(api_url, creator, "PUT", f"/models/{model['id']}/monitoring-plan", {**monitoring["plan"], "reason": "Demo plan"})
         for status, reason, role in demo["steps"]:
             _call(api_url, tokens[role], "PATCH", f"/models/{model['id']}/compliance-status", {"status": status, "reason": reason})
+        seed_monitoring(api_url, creator, model["id"], monitoring)
+    _call(api_url, tokens["admin"], "POST", "/admin/sweeps")  # marks the due review and the overdue incident report
     return len(DEMO_MODELS)
+
+
+def seed_monitoring(api_url: str, token: str, model_id: int, monitoring: dict[str, Any]) -> None:
+    """Production observations (one a day, ending today) and an incident, as a monitoring job and a person send them."""
+    today = datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0)
+    series = monitoring.get("observations") or {}
+    batch = [{"metric": metric, "value": round(value, 4), "observed_at": (today - timedelta(days=len(values) - 1 - day)).isoformat()}
+             for metric, values in series.items() for day, value in enumerate(values)]
+    if batch:
+        _call(api_url, token, "POST", f"/models/{model_id}/observations", {"observations": batch})
+    incident = monitoring.get("incident")
+    if incident:
+        aware = datetime.now(UTC) - timedelta(days=incident["aware_days_ago"])
+        body = {"model_id": model_id, "title": incident["title"], "description": incident["description"],
+                "severity": incident["severity"], "kind": incident["kind"],
+                "occurred_at": (aware - timedelta(hours=20)).isoformat(), "aware_at": aware.isoformat(), "reason": "Demo incident"}
+        if incident.get("provider"):
+            body["provider_notification"] = {"notified_at": (aware + timedelta(hours=2)).isoformat(), "provider": incident["provider"],
+                                             "reference": "TR-2026-118"}
+        _call(api_url, token, "POST", "/incidents", body)

@@ -389,6 +389,49 @@ def _classification_body(path: str) -> dict[str, Any]:
     return dict(data) if "answers" in data else {"answers": data}
 
 
+# --- observe ---------------------------------------------------------------------------------------
+
+OBSERVATIONS_PER_CALL = 500
+
+
+def observe(args: argparse.Namespace, session: Session) -> int:
+    """Send production values of a model's planned metrics (idempotent: a value resent is stored once); prints the
+    findings they opened, updated or resolved."""
+    observations = _observations(args.file, args.environment)
+    client = session.client
+    model = find_model(client, args.model)
+    stored, lines = 0, []
+    results: list[dict[str, Any]] = []
+    for start in range(0, len(observations), OBSERVATIONS_PER_CALL):
+        result = client.post(f"/models/{model['id']}/observations", {"observations": observations[start:start + OBSERVATIONS_PER_CALL]})
+        results.append(result)
+        stored += int(result.get("stored", 0))
+        lines += [f"  finding opened: {f['reason']}" for f in result.get("opened", [])]
+        lines += [f"  finding updated: {f['reason']}" for f in result.get("updated", [])]
+        lines += [f"  finding resolved: {f['reason']}" for f in result.get("resolved", [])]
+        unplanned = result.get("unplanned_metrics") or []
+        if unplanned:
+            lines.append(f"  not in the monitoring plan (stored, not judged): {', '.join(unplanned)}")
+    session.emit({"stored": stored, "batches": results}, "\n".join([f"{model['name']}: {stored} observation(s) stored", *lines]))
+    return OK
+
+
+def _observations(path: str, environment: str) -> list[dict[str, Any]]:
+    """[{"metric", "value", "observed_at", "environment"?}] or {"observations": [...]} from a JSON file (- for stdin)."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"cannot read observations file {path}: {exc.strerror or exc}") from exc
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"observations file {path} is not JSON: {exc}") from exc
+    items = data.get("observations") if isinstance(data, dict) else data
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise UsageError(f'observations file {path}: expected [{{"metric", "value", "observed_at"}}, ...] or {{"observations": [...]}}')
+    return [{"environment": environment, **item} for item in items]
+
+
 # --- gate ------------------------------------------------------------------------------------------
 
 @dataclasses.dataclass
@@ -596,6 +639,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "status": status,
     "gate": gate,
     "classify": classify,
+    "observe": observe,
     "show": show,
     "list_models": list_models,
     "audit_export": audit_export,

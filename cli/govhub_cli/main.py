@@ -165,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--risk-level", choices=RISK_LEVELS, help="keep this level instead of adopting the suggestion")
     classify.add_argument("--justification", help="why, when --risk-level differs from the suggestion (an override)")
 
+    observe = command("observe", "send production values of a model's planned metrics (post-market monitoring)", "observe")
+    observe.add_argument("--model", required=True, metavar="NAME")
+    observe.add_argument("file", metavar="FILE", help='JSON: [{"metric": "accuracy", "value": 0.91, "observed_at": '
+                         '"2026-12-01T06:00:00Z"}, ...] or {"observations": [...]}; - for stdin')
+    observe.add_argument("--environment", default="production", help="where the values were observed (default production)")
+
     gate = command("gate", "exit 0 only if the model (or version) is approved: the deployment gate", "gate")
     gate.add_argument("--model", required=True, metavar="NAME")
     gate.add_argument("--version", metavar="TAG", help="also require this version to be the approved one")

@@ -20,6 +20,7 @@ const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 const TeamsPage = lazy(() => import('./pages/TeamsPage'));
 const AccessLogPage = lazy(() => import('./pages/AccessLogPage'));
 const FrameworksPage = lazy(() => import('./pages/FrameworksPage'));
+const IncidentsPage = lazy(() => import('./pages/IncidentsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function AppRoutes() {
@@ -43,6 +44,7 @@ export function AppRoutes() {
           <Route path="/access" element={<AccessLogPage />} />
           <Route path="/teams" element={<TeamsPage />} />
           <Route path="/frameworks" element={<FrameworksPage />} />
+          <Route path="/incidents" element={<IncidentsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

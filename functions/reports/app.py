@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from govhub.api.reports import RENDERER_KEY, reports, reports_app
+from govhub.api.reports import INCIDENT_RENDERER_KEY, RENDERER_KEY, reports, reports_app
 from govhub.config import require
 from govhub.observability import REPORT_RENDER_TIME, metrics, timed_ms
 
@@ -53,10 +53,15 @@ def render_pdf(content: dict) -> bytes:
     return _report_pdf().render_pdf(content)
 
 
+def render_incident_pdf(document: dict) -> bytes:
+    """`report_pdf.render_incident_pdf`: an incident report (Art. 73) as a PDF."""
+    return _report_pdf().render_incident_pdf(document)
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    app.append_context(**{RENDERER_KEY: render_pdf})
+    app.append_context(**{RENDERER_KEY: render_pdf, INCIDENT_RENDERER_KEY: render_incident_pdf})
     return app.resolve(event, context)
 
 

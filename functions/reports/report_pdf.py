@@ -670,6 +670,7 @@ def _story(content: dict) -> list[Flowable]:
         "obligations": _obligations,
         "lifecycle": _lifecycle,
         "evidence": _evidence,
+        "post_market_monitoring": _post_market_monitoring,
         "gaps": _gaps_and_findings,
     }
     story: list[Flowable] = [*_cover(content), NextPageTemplate("body"), PageBreak(), *_contents(), PageBreak()]
@@ -1830,3 +1831,99 @@ def _section_title(content: dict, section_id: str | None) -> str:
         if section.get("id") == section_id:
             return f"{section['number']}. {section['title']}"
     return _clean(section_id or "—")
+
+
+def _post_market_monitoring(data: dict, content: dict) -> list[Flowable]:
+    """Annex IV point 9 (the plan, Article 72) and the period's findings, reviews and incidents (Article 73), as the
+    organisation recorded them: the hub reports nothing to authorities itself."""
+    story: list[Flowable] = [Paragraph(
+        "The post-market monitoring plan (Article 72) and what was recorded under it in the period: production values "
+        "outside the plan's bounds (findings), periodic reviews, and incidents with their Article 73 reporting steps. "
+        "Reports to authorities are listed as the organisation recorded them.", SMALL)]
+    plan = data.get("plan")
+    if not plan:
+        story.append(_para("No post-market monitoring plan is recorded (gap, Annex IV 9).", SMALL))
+    else:
+        rows = [["Metric", "Bounds"]] + [[_clean(m.get("metric")), _bounds(m)] for m in plan.get("metrics") or []]
+        story.append(_para(f"Plan revision {plan.get('revision')}: reviewed every {plan.get('review_cadence_days')} days"
+                           + (f" by {_clean(', '.join(plan.get('reviewers') or []))}" if plan.get("reviewers") else "") + ".", SMALL))
+        story.append(_simple_table(rows))
+        if plan.get("method_notes"):
+            story.append(_para(f"Method: {_clean(plan['method_notes'])}", SMALL))
+    schedule = data.get("schedule")
+    if schedule:
+        story.append(_para(f"Next periodic review: {_clean(schedule.get('due_at'))[:10]} ({_clean(schedule.get('state'))}).", SMALL))
+    findings = data.get("findings") or []
+    story.append(_para(f"Findings: {len(findings)}" + ("" if findings else " (no production value left the planned bounds)."), SMALL))
+    if findings:
+        story.append(_simple_table([["Metric", "Status", "Finding", "Opened"]] + [
+            [_clean(f.get("metric")), _clean(f.get("status")), _clean(f.get("reason")), _clean(f.get("opened_at"))[:10]] for f in findings]))
+    reviews = data.get("reviews") or []
+    story.append(_para(f"Periodic reviews in the last {data.get('period_days') or 365} days: {len(reviews)}.", SMALL))
+    if reviews:
+        story.append(_simple_table([["Date", "Outcome", "By", "Notes"]] + [
+            [_clean(r.get("reviewed_at"))[:10], _clean(r.get("outcome")), _clean(r.get("reviewed_by")), _clean(r.get("notes"))] for r in reviews]))
+    incidents = data.get("incidents") or []
+    story.append(_para(f"Incidents: {len(incidents)} ({data.get('serious_incidents', 0)} serious; "
+                       f"{data.get('reports_overdue', 0)} initial report(s) overdue; {data.get('reported_late', 0)} reported late).", SMALL))
+    if incidents:
+        story.append(_simple_table([["Incident", "Severity", "Status", "Art. 73 deadline", "Reports recorded"]] + [
+            [_clean(i.get("title")), _clean(i.get("severity")) + (f" ({_clean(i.get('kind'))})" if i.get("kind") else ""),
+             _clean(i.get("status")), (_clean(i.get("deadline_at"))[:10] + (" OVERDUE" if i.get("overdue") else "")) if i.get("deadline_at") else "none",
+             "; ".join(f"{_clean(s.get('status'))} {_clean(s.get('at'))[:10]} {_clean(s.get('reference') or '')}".strip() for s in i.get("steps") or []) or "none"]
+            for i in incidents]))
+    return story
+
+
+def _bounds(metric: dict) -> str:
+    low, high = metric.get("min"), metric.get("max")
+    if low is not None and high is not None:
+        return f"{low} – {high}"
+    return f"≥ {low}" if low is not None else f"≤ {high}"
+
+
+def _simple_table(rows: list[list[str]]) -> Flowable:
+    cells = [[Paragraph(escape(str(cell)), SMALL) for cell in row] for row in rows]
+    table = Table(cells, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
+    return table
+
+
+def render_incident_pdf(document: dict) -> bytes:
+    """The incident report (govhub.api.incidents.incident_report_document) as a short PDF for the authority's file:
+    the system, the incident, its Art. 73 clock and every step the organisation recorded."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    _register_fonts()
+    buffer = io.BytesIO()
+    incident, system = document.get("incident") or {}, document.get("system") or {}
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"Incident report {incident.get('id')}", author="AI Governance Hub",
+                            leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm)
+    rows = [["Field", "Value"]] + [[label, _clean(value if value is not None else "—")] for label, value in (
+        ("Incident", f"#{incident.get('id')}: {incident.get('title')}"),
+        ("Severity", f"{incident.get('severity')}" + (f" ({incident.get('kind')})" if incident.get("kind") else "")),
+        ("Status", incident.get("status")),
+        ("Occurred", incident.get("occurred_at")),
+        ("Organisation aware (Art. 73 clock starts)", incident.get("aware_at")),
+        ("Initial report deadline", f"{incident.get('deadline_at')} ({incident.get('deadline_article')}, {incident.get('deadline_days')} days)"
+         if incident.get("deadline_at") else "none (not a serious incident)"),
+        ("Overdue / reported late", f"{'yes' if incident.get('overdue') else 'no'} / {'yes' if incident.get('reported_late') else 'no'}"),
+        ("AI system", f"{system.get('name')} (#{system.get('model_id')}), {system.get('risk_level')} risk, {system.get('compliance_status')}"),
+        ("Provider / team", f"{system.get('owner')} / {system.get('team')}"),
+        ("Operator role", system.get("operator_role")),
+        ("Intended purpose", system.get("intended_purpose")),
+        ("Approval snapshot SHA-256", system.get("approval_snapshot_sha256")),
+    )]
+    timeline = [["When", "What", "Reference"]] + [
+        [_clean(e.get("at")), _clean(e.get("event")), _clean(e.get("reference") or "")] for e in document.get("timeline") or []]
+    story: list[Flowable] = [
+        _para(f"Serious incident report — incident {incident.get('id')}", H1),
+        _para(f"Generated {document.get('generated_at')} by the AI Governance Hub.", SMALL),
+        _simple_table(rows), Spacer(1, 10),
+        _para("Description", H2), _para(incident.get("description") or "", BODY),
+        _para("Timeline", H2), _simple_table(timeline), Spacer(1, 10),
+        _para(document.get("note") or "", SMALL),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from tests.e2e.helpers import Client, sign_in
+from tests.monitoring import plan_body
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +51,8 @@ def test_scenario_1_register_measure_review_approve(stack: dict) -> None:
                                          "data_sources": "24 months of card transactions", "oversight_plan": "Analysts review flags"})
     assert model.status_code == 201, model.text
     model_id = model.json()["id"]
+    planned = owner.put(f"/models/{model_id}/monitoring-plan", json=plan_body())  # its Art. 72 post-market monitoring plan
+    assert planned.status_code == 200, planned.text
     version = owner.post("/versions/", json={"model_id": model_id, "version_tag": "v1.0.0", "s3_path": "s3://models/fraud-detector/v1.0.0"})
     assert version.status_code == 201
     metric = owner.post("/metrics/", json={"version_id": version.json()["id"], "metric_name": "accuracy", "value": 0.95})

@@ -13,6 +13,7 @@ from local_stack.mlflow_demo import DEMO_MODEL
 from tests.classify import classification_body
 from tests.e2e.helpers import Client
 from tests.harness import StackDidNotStartError, free_port, start_stack
+from tests.monitoring import plan_body
 
 pytestmark = pytest.mark.e2e
 mlflow = pytest.importorskip("mlflow")
@@ -52,6 +53,8 @@ def test_the_mlflow_demo_model_arrives_and_its_approval_goes_back(mlflow_stack: 
     # classified as the default policy asks before approval (its risk level, from MLflow's tag, is kept)
     classified = owner.post(f"/models/{model['id']}/classification", json=classification_body(model["risk_level"]))
     assert classified.status_code == 200, classified.text
+    planned = owner.put(f"/models/{model['id']}/monitoring-plan", json=plan_body())  # Art. 72, if high risk
+    assert planned.status_code == 200, planned.text
     assert owner.patch(f"/models/{model['id']}/compliance-status", json={"status": "under_review", "reason": "Ready"}).status_code == 200
     approved = reviewer.patch(f"/models/{model['id']}/compliance-status", json={"status": "approved", "reason": "Reviewed"})
     assert approved.status_code == 200, approved.text

@@ -10,6 +10,7 @@ import pytest
 from tests.classify import classification_body, classification_path
 from tests.harness import TableStream
 from tests.integration.conftest import Api
+from tests.monitoring import plan_body, plan_path
 
 FRAUD = {
     "name": "fraud-detector",
@@ -30,6 +31,8 @@ def register(api: Api, model: dict[str, Any], metrics: dict[str, float] | None =
     assert created.status == 201, created.body
     classified = api.post(classification_path(created.body["id"]), classification_body(created.body["risk_level"]), role="model_owner", user=user)
     assert classified.status == 200, classified.body
+    planned = api.call("PUT", plan_path(created.body["id"]), plan_body(), role="model_owner", user=user)  # Art. 72, for high risk
+    assert planned.status == 200, planned.body
     if metrics is not None:
         version = api.post("/api/v1/versions", {"model_id": created.body["id"], "version_tag": tag,
                                                 "s3_path": f"s3://models/{model['name']}/{tag}"}, role="model_owner", user=user)
@@ -160,11 +163,13 @@ def test_the_compliance_check_lists_every_rule_for_the_next_step(api: Api) -> No
         "metrics-fresh": "pass",
         "approver-sign-offs": "pass",
         "risk-classified": "pass",
+        "monitoring-plan": "pass",
+        "no-open-findings": "pass",
     }
     accuracy = next(item for item in body["items"] if item["rule_id"] == "accuracy-minimum")
     assert accuracy["reason"] == "accuracy is 0.93 (at least 0.9)."
     assert accuracy["evidence"]["value"] == 0.93 and accuracy["article"] == "Art. 15"
-    assert body["summary"] == {"pass": 6, "fail": 2, "not_applicable": 3}
+    assert body["summary"] == {"pass": 8, "fail": 2, "not_applicable": 3}
     assert [r["rule_id"] for r in body["failed_rules"]] == ["four-eyes-approval", "bias-metric-present"]
 
 
@@ -173,7 +178,7 @@ def test_the_compliance_check_of_a_draft_is_for_review_and_a_target_can_be_named
     check = api.get(f"/api/v1/models/{model['id']}/compliance-check", role="model_owner")
     assert (check.body["target"], check.body["outcome"]) == ("under_review", "pass")
     retire = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=retired")
-    assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 11
+    assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 13
     # approval, two steps ahead, is previewed (the dashboard shows what it will require); who approves is not judged yet
     preview = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=approved", role="model_owner")
     assert preview.status == 200 and preview.body["target"] == "approved"

@@ -38,6 +38,7 @@ from local_stack.template import Template
 from tests.classify import classification_body, classification_path
 from tests.harness import TableStream
 from tests.integration.conftest import OWNER_TEAM, Api
+from tests.monitoring import plan_body, plan_path
 
 USERS = [("ada.admin", "admin"), ("alan.admin", "admin"), ("grace.admin", "admin"), ("omar.owner", "model_owner"),
          ("olga.owner", "model_owner"), ("aude.auditor", "auditor")]
@@ -177,6 +178,9 @@ class PolicyMachine(RuleBasedStateMachine):
         assert answer.status == 201, answer.body
         model_id = answer.body["id"]
         self.shadows[model_id] = Shadow(created_by=who[0], risk=risk, fields=fields)
+        # the pipeline writes the model's Art. 72 monitoring plan with it (its author registered the model: no new editor)
+        planned = self.api.call("PUT", plan_path(model_id), plan_body(), role=who[1], user=who[0])
+        assert planned.status == 200, planned.body
         if version is not None:
             self.register_version(model_id, who, version)
             self.record_metrics(model_id, who, accuracy, parity)

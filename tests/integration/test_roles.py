@@ -27,8 +27,17 @@ BODIES = {
                                                       "size": 10, "sha256": "a" * 64},
     ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/signoff"): {"reason": "matrix"},
     ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/withdraw"): {"reason": "matrix"},
+    ("PUT", "/api/v1/models/{model_id}/monitoring-plan"): {"metrics": [{"metric": "accuracy", "min": 0.9}], "review_cadence_days": 30},
+    ("POST", "/api/v1/models/{model_id}/observations"): {"observations": [{"metric": "accuracy", "value": 0.95,
+                                                                            "observed_at": "2026-11-01T06:00:00Z"}]},
+    ("POST", "/api/v1/models/{model_id}/reviews"): {"outcome": "continue", "notes": "matrix {n}"},
+    ("POST", "/api/v1/incidents"): {"model_id": "{model_id}", "title": "Matrix {n}", "description": "matrix",
+                                    "occurred_at": "2026-11-01T06:00:00Z", "aware_at": "2026-11-01T07:00:00Z", "severity": "minor"},
+    ("PATCH", "/api/v1/incidents/{incident_id}/status"): {"status": "closed"},
+    ("PUT", "/api/v1/incidents/{incident_id}/provider-notification"): {"notified_at": "2026-11-01T08:00:00Z", "provider": "Acme"},
 }
-QUERIES = {("GET", "/api/v1/versions"): "model_id={model_id}", ("GET", "/api/v1/metrics"): "version_id={version_id}",
+HEADERS = {("GET", "/api/v1/reports/incidents/{incident_id}"): {"accept": "application/json"}}  # else a PDF, not JSON
+QUERIES = {("GET", "/api/v1/models/{model_id}/observations"): "metric=accuracy", ("GET", "/api/v1/versions"): "model_id={model_id}", ("GET", "/api/v1/metrics"): "version_id={version_id}",
            ("DELETE", "/api/v1/models/{model_id}"): "reason=matrix", ("GET", "/api/v1/models/{model_id}/as-of"): "at=2030-01-01T00:00:00Z",
            ("GET", "/api/v1/frameworks/{framework}/coverage"): "model_id={model_id}"}
 
@@ -49,8 +58,10 @@ def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, rol
     version = api.post("/api/v1/versions", {"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://b"}).body
     metric = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "f1", "value": 0.5}).body
     job = api.post("/api/v1/reports/bulk", {"q": f"subject-{role}"}).body
+    incident = api.post("/api/v1/incidents", _fill(BODIES[("POST", "/api/v1/incidents")], {"model_id": model["id"], "n": 0})).body
     ids = {"model_id": model["id"], "version_id": version["id"], "metric_id": metric["id"], "job_id": job.get("job_id", "none"),
-           "slug": OWNER_TEAM, "evidence_id": "none", "framework": "iso42001"}
+           "slug": OWNER_TEAM, "evidence_id": "none", "framework": "iso42001", "incident_id": incident["id"],
+           "obligation_id": "art-4"}
     # Writes that change the subject (delete, retire) run last, so every other route still finds it
     last = {("DELETE", "/api/v1/models/{model_id}"), ("PATCH", "/api/v1/models/{model_id}/compliance-status")}
     for n, ((method, route), permission) in enumerate(sorted(ROUTE_PERMISSIONS.items(), key=lambda kv: kv[0] in last)):
@@ -58,7 +69,7 @@ def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, rol
         before = api.get(f"/api/v1/models/{model['id']}").body
         # When the role calls the route
         answer = api.call(method, route.format(**values), _fill(BODIES.get((method, route)), values), role=role,
-                          query=QUERIES.get((method, route), "").format(**values))
+                          query=QUERIES.get((method, route), "").format(**values), headers=HEADERS.get((method, route)))
         allowed = permission is None or may(Role(role), permission)
         # Then it is refused with 403 exactly when the table says so, and a refusal changes nothing
         assert answer.status < 500, (method, route, role, answer.body)

@@ -44,6 +44,13 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/signoff"): {"reason": "checked by {n}"},
     ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/withdraw"): {"reason": "withdrawn by {n}"},
     ("PUT", "/api/v1/frameworks"): {"document": "{frameworks_document}", "reason": "re-issued by {n}"},
+    # post-market monitoring and incidents (Art. 72, 73)
+    ("PUT", "/api/v1/models/{model_id}/monitoring-plan"): {"metrics": [{"metric": "accuracy", "min": 0.9}], "review_cadence_days": 90,
+                                                            "method_notes": "plan by {n}"},
+    ("POST", "/api/v1/models/{model_id}/observations"): {"observations": [{"metric": "accuracy", "value": 0.95,
+                                                                            "observed_at": "2026-11-01T06:00:00Z"}]},
+    ("POST", "/api/v1/incidents"): {"model_id": "{model_id}", "title": "Incident {n}", "description": "Recorded by {n}",
+                                    "occurred_at": "2026-11-01T06:00:00Z", "aware_at": "2026-11-01T08:00:00Z", "severity": "minor"},
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},

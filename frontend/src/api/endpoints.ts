@@ -16,6 +16,16 @@ import type {
   FrameworkCoverage,
   FrameworkId,
   StatementOfApplicability,
+  Finding,
+  Incident,
+  IncidentInput,
+  IncidentStepInput,
+  MonitoringPlan,
+  MonitoringPlanInput,
+  Observation,
+  ReviewInput,
+  ReviewPage,
+  ReviewSchedule,
   Questionnaire,
   AuditQuery,
   AuditExportLink,
@@ -227,5 +237,50 @@ export class GovernanceApi {
 
   statementOfApplicability(signal?: AbortSignal): Promise<StatementOfApplicability> {
     return this.http.get('/frameworks/iso42001/statement-of-applicability', { signal });
+  // -- post-market monitoring (Art. 72) and incidents (Art. 73) ---------------------------------
+  monitoringPlan(modelId: number, signal?: AbortSignal): Promise<MonitoringPlan> {
+    return this.http.get(`/models/${modelId}/monitoring-plan`, { signal });
+  }
+
+  putMonitoringPlan(modelId: number, body: MonitoringPlanInput): Promise<MonitoringPlan> {
+    return this.http.put(`/models/${modelId}/monitoring-plan`, body);
+  }
+
+  /** One metric's production values, oldest first (one page holds a year of daily values). */
+  observations(modelId: number, metric: string, signal?: AbortSignal): Promise<Page<Observation>> {
+    return this.http.get(`/models/${modelId}/observations`, { query: { metric, limit: 400 }, signal });
+  }
+
+  findings(modelId: number, signal?: AbortSignal): Promise<{ items: Finding[] }> {
+    return this.http.get(`/models/${modelId}/findings`, { signal });
+  }
+
+  openFindings(signal?: AbortSignal): Promise<Page<Finding>> {
+    return this.http.get('/monitoring/findings', { query: { limit: 50 }, signal });
+  }
+
+  reviewsDue(signal?: AbortSignal): Promise<Page<ReviewSchedule>> {
+    return this.http.get('/monitoring/reviews-due', { query: { limit: 50 }, signal });
+  }
+
+  reviews(modelId: number, signal?: AbortSignal): Promise<ReviewPage> {
+    return this.http.get(`/models/${modelId}/reviews`, { signal });
+  }
+
+  recordReview(modelId: number, body: ReviewInput): Promise<unknown> {
+    return this.http.post(`/models/${modelId}/reviews`, body);
+  }
+
+  incidents(filters: { status?: string; overdue?: boolean; model_id?: number }, cursor?: string | null, signal?: AbortSignal): Promise<Page<Incident>> {
+    const query = { status: filters.status, model_id: filters.model_id, overdue: filters.overdue ? 'true' : undefined, limit: PAGE_SIZE, cursor };
+    return this.http.get('/incidents', { query, signal });
+  }
+
+  recordIncident(body: IncidentInput): Promise<Incident> {
+    return this.http.post('/incidents', body);
+  }
+
+  stepIncident(incidentId: number, body: IncidentStepInput): Promise<Incident> {
+    return this.http.patch(`/incidents/${incidentId}/status`, body);
   }
 }

@@ -24,6 +24,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/admin/sweeps */
+        post: operations["run_sweeps_api_v1_admin_sweeps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -241,6 +258,127 @@ export interface paths {
         put?: never;
         /** POST /api/v1/imports */
         post: operations["import_model_api_v1_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/incidents */
+        get: operations["list_incidents_api_v1_incidents_get"];
+        put?: never;
+        /** POST /api/v1/incidents */
+        post: operations["record_incident_api_v1_incidents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/incidents/{incident_id} */
+        get: operations["get_incident_api_v1_incidents__incident_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/provider-notification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** PUT /api/v1/incidents/{incident_id}/provider-notification */
+        put: operations["notify_provider_api_v1_incidents__incident_id__provider_notification_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/incidents/{incident_id}/report */
+        get: operations["incident_report_api_v1_incidents__incident_id__report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** PATCH /api/v1/incidents/{incident_id}/status */
+        patch: operations["step_incident_api_v1_incidents__incident_id__status_patch"];
+        trace?: never;
+    };
+    "/api/v1/incidents/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/incidents/deadlines */
+        get: operations["get_deadlines_api_v1_incidents_deadlines_get"];
+        /** PUT /api/v1/incidents/deadlines */
+        put: operations["replace_deadlines_api_v1_incidents_deadlines_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/deadlines/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/incidents/deadlines/versions */
+        get: operations["list_deadline_versions_api_v1_incidents_deadlines_versions_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -649,6 +787,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{model_id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/findings */
+        get: operations["list_findings_api_v1_models__model_id__findings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/monitoring-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/monitoring-plan */
+        get: operations["get_monitoring_plan_api_v1_models__model_id__monitoring_plan_get"];
+        /** PUT /api/v1/models/{model_id}/monitoring-plan */
+        put: operations["put_monitoring_plan_api_v1_models__model_id__monitoring_plan_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model_id}/obligations": {
         parameters: {
             query?: never;
@@ -660,6 +833,42 @@ export interface paths {
         get: operations["model_obligations_api_v1_models__model_id__obligations_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/observations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/observations */
+        get: operations["list_observations_api_v1_models__model_id__observations_get"];
+        put?: never;
+        /** POST /api/v1/models/{model_id}/observations */
+        post: operations["record_observations_api_v1_models__model_id__observations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/reviews */
+        get: operations["list_reviews_api_v1_models__model_id__reviews_get"];
+        put?: never;
+        /** POST /api/v1/models/{model_id}/reviews */
+        post: operations["record_review_api_v1_models__model_id__reviews_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -692,6 +901,40 @@ export interface paths {
         };
         /** GET /api/v1/models/{model_id}/versions */
         get: operations["list_model_versions_api_v1_models__model_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/monitoring/findings */
+        get: operations["list_open_findings_api_v1_monitoring_findings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/reviews-due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/monitoring/reviews-due */
+        get: operations["list_reviews_due_api_v1_monitoring_reviews_due_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -804,6 +1047,26 @@ export interface paths {
         };
         /** Progress of a bulk report pack, and its download link once done */
         get: operations["bulk_pack_api_v1_reports_bulk__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/incidents/{incident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An incident's report (Art. 73) as PDF, or as JSON with Accept: application/json
+         * @description What a market surveillance authority asks of a serious incident report, as the hub holds it: the system, the incident, its Art. 73 clock and every step the organisation recorded (the hub reports nothing itself). The PDF is answered inline (a page or two).
+         */
+        get: operations["incident_report_api_v1_reports_incidents__incident_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1485,6 +1748,62 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** DeadlineRuleOut */
+        DeadlineRuleOut: {
+            /** Article */
+            article: string;
+            /** Days */
+            days: number;
+            /** Description */
+            description: string;
+            /** Kind */
+            kind: string;
+        };
+        /** DeadlinesOut */
+        DeadlinesOut: {
+            /** Created At */
+            created_at: string | null;
+            /** Created By */
+            created_by: string;
+            /** Document */
+            document: {
+                [key: string]: unknown;
+            };
+            /** Kinds */
+            kinds: components["schemas"]["DeadlineRuleOut"][];
+            /** Name */
+            name: string;
+            /** Reason */
+            reason: string;
+            /** Source */
+            source: string;
+            /** Version */
+            version: number;
+        };
+        /** DeadlinesPage */
+        DeadlinesPage: {
+            /** Items */
+            items: components["schemas"]["DeadlinesOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** DeadlinesReplace */
+        DeadlinesReplace: {
+            /**
+             * Document
+             * @description A govhub.incident-deadlines/1 document (see GET /api/v1/incidents/deadlines).
+             */
+            document: {
+                [key: string]: unknown;
+            };
+            /** Expected Version */
+            expected_version?: number | null;
+            /**
+             * Reason
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
+            reason: string;
+        };
         /** DigestsCheckedOut */
         DigestsCheckedOut: {
             /**
@@ -1802,6 +2121,60 @@ export interface components {
             /** Before */
             before?: unknown;
         };
+        /** FindingList */
+        FindingList: {
+            /** Items */
+            items: components["schemas"]["FindingOut"][];
+        };
+        /** FindingOut */
+        FindingOut: {
+            /**
+             * Breaches
+             * @description Observations outside the bounds since the finding opened.
+             */
+            breaches: number;
+            /** Environment */
+            environment: string;
+            /**
+             * Last Observed At
+             * Format: date-time
+             */
+            last_observed_at: string;
+            /** Last Value */
+            last_value: number;
+            /** Max */
+            max: number | null;
+            /** Metric */
+            metric: string;
+            /** Min */
+            min: number | null;
+            /** Model Id */
+            model_id: number;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Reason */
+            reason: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Revision */
+            revision: number;
+            status: components["schemas"]["FindingStatus"];
+        };
+        /** FindingPage */
+        FindingPage: {
+            /** Items */
+            items: components["schemas"]["FindingOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * FindingStatus
+         * @enum {string}
+         */
+        FindingStatus: "open" | "resolved";
         /** FrameworkCoverageOut */
         FrameworkCoverageOut: {
             /** Controls */
@@ -1939,6 +2312,165 @@ export interface components {
             team?: string | null;
             /** Versions */
             versions?: components["schemas"]["ExternalVersionIn"][];
+        };
+        /** IncidentIn */
+        IncidentIn: {
+            /**
+             * Aware At
+             * Format: date-time
+             * @description When the organisation became aware: the Art. 73 clock starts here.
+             */
+            aware_at: string;
+            /**
+             * Description
+             * @description No control characters but line breaks and tabs, no bidirectional overrides/isolates or zero-width characters.
+             */
+            description: string;
+            /** Kind */
+            kind?: string | null;
+            /** Model Id */
+            model_id: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** @description A deployer's notice to the provider (Art. 26(5)). */
+            provider_notification?: components["schemas"]["ProviderNotificationIn"] | null;
+            /** Reason */
+            reason?: string | null;
+            severity: components["schemas"]["Severity"];
+            /**
+             * Title
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
+            title: string;
+        };
+        /** IncidentOut */
+        IncidentOut: {
+            /**
+             * Aware At
+             * Format: date-time
+             */
+            aware_at: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Days Left
+             * @description Days until the deadline (negative when overdue) while the initial report is owed.
+             */
+            days_left: number | null;
+            /** Deadline Article */
+            deadline_article: string | null;
+            /**
+             * Deadline At
+             * @description The Art. 73 deadline of the initial report (serious incidents).
+             */
+            deadline_at: string | null;
+            /** Deadline Days */
+            deadline_days: number | null;
+            /** Deadlines Version */
+            deadlines_version: number | null;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string | null;
+            /** Model Id */
+            model_id: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Overdue
+             * @description The initial report is still owed after its deadline.
+             */
+            overdue: boolean;
+            provider_notification: components["schemas"]["ProviderNotificationOut"] | null;
+            /** Reported Late */
+            reported_late: boolean;
+            /** Revision */
+            revision: number;
+            severity: components["schemas"]["Severity"];
+            status: components["schemas"]["IncidentStatus"];
+            /** Steps */
+            steps: components["schemas"]["StepOut"][];
+            /** Team */
+            team: string | null;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
+        /** IncidentPage */
+        IncidentPage: {
+            /** Items */
+            items: components["schemas"]["IncidentOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * IncidentReportOut
+         * @description What a market surveillance authority asks of a serious incident report (Art. 73), as the hub holds it.
+         */
+        IncidentReportOut: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            incident: components["schemas"]["IncidentOut"];
+            /** Note */
+            note: string;
+            /**
+             * Report Schema
+             * @default govhub.incident-report/1
+             */
+            report_schema: string;
+            /** System */
+            system: {
+                [key: string]: unknown;
+            };
+            /** Timeline */
+            timeline: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * IncidentStatus
+         * @enum {string}
+         */
+        IncidentStatus: "open" | "initial_report_sent" | "final_report_sent" | "closed";
+        /** IncidentStep */
+        IncidentStep: {
+            /**
+             * At
+             * @description When the step happened (now if left out).
+             */
+            at?: string | null;
+            /** Expected Revision */
+            expected_revision?: number | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Reference
+             * @description Required for a report: the authority's case or submission number.
+             */
+            reference?: string | null;
+            status: components["schemas"]["IncidentStatus"];
         };
         /**
          * InvalidationOut
@@ -2154,6 +2686,73 @@ export interface components {
              */
             team?: string | null;
         } | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
+        /** MonitoringPlanIn */
+        MonitoringPlanIn: {
+            /**
+             * Expected Revision
+             * @description The plan's revision you read; 409 if it moved on.
+             */
+            expected_revision?: number | null;
+            /**
+             * Method Notes
+             * @description How the monitoring is done: data, sampling, tools.
+             */
+            method_notes?: string | null;
+            /**
+             * Metrics
+             * @description Metrics watched in production, with bounds.
+             */
+            metrics: components["schemas"]["PlannedMetric"][];
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Review Cadence Days
+             * @description Days between periodic reviews.
+             */
+            review_cadence_days: number;
+            /**
+             * Reviewers
+             * @description Who reviews (usernames); empty: anyone who may change the model.
+             * @default []
+             */
+            reviewers: string[];
+        };
+        /** MonitoringPlanOut */
+        MonitoringPlanOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Method Notes */
+            method_notes: string | null;
+            /** Metrics */
+            metrics: components["schemas"]["PlannedMetricOut"][];
+            /**
+             * Model Compliance Status
+             * @description The model's status after this write (a changed plan reopens review of an approved model).
+             */
+            model_compliance_status?: string | null;
+            /** Model Id */
+            model_id: number;
+            /** Model Revision */
+            model_revision?: number | null;
+            /** Review Cadence Days */
+            review_cadence_days: number;
+            /** Reviewers */
+            reviewers: string[];
+            /** Revision */
+            revision: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
         /** ObligationOut */
         ObligationOut: {
             /**
@@ -2214,6 +2813,77 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** ObservationBatch */
+        ObservationBatch: {
+            /** Observations */
+            observations: components["schemas"]["ObservationIn"][];
+        };
+        /** ObservationIn */
+        ObservationIn: {
+            /**
+             * Environment
+             * @description Where the value was observed, e.g. production, eu-west, canary.
+             * @default production
+             */
+            environment: string;
+            /** Metric */
+            metric: string;
+            /**
+             * Observed At
+             * Format: date-time
+             * @description When the value was observed (ISO 8601; UTC if no offset).
+             */
+            observed_at: string;
+            /** Value */
+            value: number;
+        };
+        /** ObservationOut */
+        ObservationOut: {
+            /** Environment */
+            environment: string;
+            /** Metric */
+            metric: string;
+            /**
+             * Observed At
+             * Format: date-time
+             */
+            observed_at: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Recorded By */
+            recorded_by: string;
+            /** Value */
+            value: number;
+        };
+        /** ObservationPage */
+        ObservationPage: {
+            /** Items */
+            items: components["schemas"]["ObservationOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** ObservationResult */
+        ObservationResult: {
+            /** Opened */
+            opened: components["schemas"]["FindingOut"][];
+            /** Resolved */
+            resolved: components["schemas"]["FindingOut"][];
+            /**
+             * Stored
+             * @description Observations stored (a resent one overwrites itself).
+             */
+            stored: number;
+            /**
+             * Unplanned Metrics
+             * @description Metrics stored but not in the monitoring plan (no finding is judged for them).
+             */
+            unplanned_metrics: string[];
+            /** Updated */
+            updated: components["schemas"]["FindingOut"][];
+        };
         /**
          * OperatorRole
          * @description The organisation's role for the AI system (Art. 3(3)-(8)).
@@ -2226,6 +2896,28 @@ export interface components {
             items: components["schemas"]["ModelOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** PlannedMetric */
+        PlannedMetric: {
+            /** Description */
+            description?: string | null;
+            /** Max */
+            max?: number | null;
+            /** Metric */
+            metric: string;
+            /** Min */
+            min?: number | null;
+        };
+        /** PlannedMetricOut */
+        PlannedMetricOut: {
+            /** Description */
+            description: string | null;
+            /** Max */
+            max: number | null;
+            /** Metric */
+            metric: string;
+            /** Min */
+            min: number | null;
         };
         /** PolicyReplace */
         PolicyReplace: {
@@ -2545,6 +3237,69 @@ export interface components {
                      *     ]
                      */
                     transitions: ("draft" | "under_review" | "approved" | "retired")[];
+                } | {
+                    /** Article */
+                    article: string;
+                    /** Description */
+                    description?: string | null;
+                    /** Id */
+                    id: string;
+                    /**
+                     * Kind
+                     * @constant
+                     */
+                    kind: "monitoring_plan";
+                    /**
+                     * Min Metrics
+                     * @default 1
+                     */
+                    min_metrics: number;
+                    /**
+                     * Risk Levels
+                     * @default [
+                     *       "minimal",
+                     *       "limited",
+                     *       "high",
+                     *       "unacceptable"
+                     *     ]
+                     */
+                    risk_levels: ("minimal" | "limited" | "high" | "unacceptable")[];
+                    /**
+                     * Transitions
+                     * @default [
+                     *       "approved"
+                     *     ]
+                     */
+                    transitions: ("draft" | "under_review" | "approved" | "retired")[];
+                } | {
+                    /** Article */
+                    article: string;
+                    /** Description */
+                    description?: string | null;
+                    /** Id */
+                    id: string;
+                    /**
+                     * Kind
+                     * @constant
+                     */
+                    kind: "no_open_findings";
+                    /**
+                     * Risk Levels
+                     * @default [
+                     *       "minimal",
+                     *       "limited",
+                     *       "high",
+                     *       "unacceptable"
+                     *     ]
+                     */
+                    risk_levels: ("minimal" | "limited" | "high" | "unacceptable")[];
+                    /**
+                     * Transitions
+                     * @default [
+                     *       "approved"
+                     *     ]
+                     */
+                    transitions: ("draft" | "under_review" | "approved" | "retired")[];
                 })[];
                 /**
                  * Schema
@@ -2617,6 +3372,37 @@ export interface components {
             reason: string;
             /** Rule Id */
             rule_id: string;
+        };
+        /** ProviderNotificationIn */
+        ProviderNotificationIn: {
+            /** Expected Revision */
+            expected_revision?: number | null;
+            /**
+             * Notified At
+             * Format: date-time
+             */
+            notified_at: string;
+            /**
+             * Provider
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
+            provider: string;
+            /** Reference */
+            reference?: string | null;
+        };
+        /** ProviderNotificationOut */
+        ProviderNotificationOut: {
+            /** By */
+            by: string;
+            /**
+             * Notified At
+             * Format: date-time
+             */
+            notified_at: string;
+            /** Provider */
+            provider: string;
+            /** Reference */
+            reference: string | null;
         };
         /**
          * QuestionnaireOut
@@ -2729,6 +3515,93 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** ReviewIn */
+        ReviewIn: {
+            /**
+             * Notes
+             * @description What was reviewed and concluded.
+             */
+            notes: string;
+            outcome: components["schemas"]["ReviewOutcome"];
+            /**
+             * Reviewed At
+             * @description When the review took place; now if left out.
+             */
+            reviewed_at?: string | null;
+        };
+        /** ReviewOut */
+        ReviewOut: {
+            /** Model Id */
+            model_id: number;
+            /**
+             * Next Due At
+             * Format: date-time
+             */
+            next_due_at: string;
+            /** Notes */
+            notes: string;
+            outcome: components["schemas"]["ReviewOutcome"];
+            /** Review Id */
+            review_id: string;
+            /**
+             * Reviewed At
+             * Format: date-time
+             */
+            reviewed_at: string;
+            /** Reviewed By */
+            reviewed_by: string;
+        };
+        /**
+         * ReviewOutcome
+         * @enum {string}
+         */
+        ReviewOutcome: "continue" | "restrict" | "withdraw";
+        /** ReviewPage */
+        ReviewPage: {
+            /** Items */
+            items: components["schemas"]["ReviewOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /** @description The next review, if the model has a monitoring plan. */
+            schedule: components["schemas"]["ReviewScheduleOut"] | null;
+        };
+        /** ReviewRecorded */
+        ReviewRecorded: {
+            review: components["schemas"]["ReviewOut"];
+            schedule: components["schemas"]["ReviewScheduleOut"];
+        };
+        /** ReviewScheduleOut */
+        ReviewScheduleOut: {
+            /** Cadence Days */
+            cadence_days: number;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Last Review At */
+            last_review_at: string | null;
+            /**
+             * Marked At
+             * @description When the sweep last marked the review due or overdue.
+             */
+            marked_at: string | null;
+            /** Model Id */
+            model_id: number;
+            state: components["schemas"]["ReviewState"];
+        };
+        /** ReviewSchedulePage */
+        ReviewSchedulePage: {
+            /** Items */
+            items: components["schemas"]["ReviewScheduleOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * ReviewState
+         * @enum {string}
+         */
+        ReviewState: "scheduled" | "due" | "overdue";
         /**
          * RiskLevel
          * @enum {string}
@@ -2802,6 +3675,11 @@ export interface components {
             /** To */
             to: number;
         };
+        /**
+         * Severity
+         * @enum {string}
+         */
+        Severity: "serious" | "major" | "minor";
         /** SignoffOut */
         SignoffOut: {
             /**
@@ -2835,6 +3713,38 @@ export interface components {
              */
             reason: string;
             status: components["schemas"]["ComplianceStatus"];
+        };
+        /** StepOut */
+        StepOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** Note */
+            note: string | null;
+            /** Reference */
+            reference: string | null;
+            status: components["schemas"]["IncidentStatus"];
+        };
+        /** SweepRun */
+        SweepRun: {
+            /**
+             * Counts
+             * @description Per sweep: what it read, found and announced.
+             */
+            counts: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /**
+             * Ran At
+             * Format: date-time
+             */
+            ran_at: string;
         };
         /** TeamCreate */
         TeamCreate: {
@@ -3172,6 +4082,80 @@ export interface operations {
             };
         };
     };
+    run_sweeps_api_v1_admin_sweeps_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepRun"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     list_audit_logs_api_v1_audit_logs_get: {
         parameters: {
             query?: {
@@ -3182,7 +4166,7 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks" | "monitoring_plan" | "finding" | "review" | "incident" | "incident_deadlines") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -4360,6 +5344,798 @@ export interface operations {
             };
             /** @description The body is over 64 KB (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_incidents_api_v1_incidents_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                /** @description Only this model's incidents. */
+                model_id?: number | null;
+                /** @description Only serious incidents whose initial report is past its deadline. */
+                overdue?: boolean;
+                /** @description Only incidents in this status. */
+                status?: components["schemas"]["IncidentStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    record_incident_api_v1_incidents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_incident_api_v1_incidents__incident_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    notify_provider_api_v1_incidents__incident_id__provider_notification_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderNotificationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    incident_report_api_v1_incidents__incident_id__report_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentReportOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    step_incident_api_v1_incidents__incident_id__status_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentStep"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_deadlines_api_v1_incidents_deadlines_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlinesOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    replace_deadlines_api_v1_incidents_deadlines_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadlinesReplace"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlinesOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_deadline_versions_api_v1_incidents_deadlines_versions_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlinesPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5719,7 +7495,7 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks" | "monitoring_plan" | "finding" | "review" | "incident" | "incident_deadlines") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -7101,6 +8877,259 @@ export interface operations {
             };
         };
     };
+    list_findings_api_v1_models__model_id__findings_get: {
+        parameters: {
+            query?: {
+                /** @description open or resolved; all if left out. */
+                status?: components["schemas"]["FindingStatus"] | null;
+            };
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingList"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_monitoring_plan_api_v1_models__model_id__monitoring_plan_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringPlanOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    put_monitoring_plan_api_v1_models__model_id__monitoring_plan_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitoringPlanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringPlanOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     model_obligations_api_v1_models__model_id__obligations_get: {
         parameters: {
             query?: never;
@@ -7150,6 +9179,387 @@ export interface operations {
             };
             /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_observations_api_v1_models__model_id__observations_get: {
+        parameters: {
+            query: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Page size (1..1000). */
+                limit?: number;
+                /** @description The metric (one Query per metric). */
+                metric: string;
+                /** @description Observed at or after (ISO 8601). */
+                since?: string | null;
+                /** @description Observed at or before (ISO 8601). */
+                until?: string | null;
+            };
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObservationPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    record_observations_api_v1_models__model_id__observations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObservationBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObservationResult"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_reviews_api_v1_models__model_id__reviews_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    record_review_api_v1_models__model_id__reviews_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewRecorded"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7298,6 +9708,181 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_open_findings_api_v1_monitoring_findings_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Page size (1..1000). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_reviews_due_api_v1_monitoring_reviews_due_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewSchedulePage"];
                 };
             };
             /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
@@ -7932,6 +10517,83 @@ export interface operations {
                 };
             };
             /** @description No such job (jobs are kept 7 days) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    incident_report_api_v1_reports_incidents__incident_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incident report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The incident does not exist */
             404: {
                 headers: {
                     [name: string]: unknown;

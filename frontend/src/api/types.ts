@@ -23,6 +23,10 @@ export const RISK_LEVELS = everyValueOf<RiskLevel>()(['minimal', 'limited', 'hig
 export const STATUSES = everyValueOf<ComplianceStatus>()(['draft', 'under_review', 'approved', 'retired']);
 export const AUDIT_ACTIONS = everyValueOf<AuditAction>()(['create', 'update', 'status_change', 'risk_change', 'delete', 'report_generated', 'approval_sealed']);
 export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()(['model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation', 'evidence', 'frameworks']);
+export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()([
+  'model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation',
+  'monitoring_plan', 'finding', 'review', 'incident', 'incident_deadlines',
+]);
 
 export interface Page<T> {
   items: T[];
@@ -146,3 +150,19 @@ export type FrameworkId = 'eu-ai-act' | 'iso42001' | 'nist-ai-rmf';
 export const EVIDENCE_KINDS: EvidenceKind[] = [
   'risk_management_procedure', 'instructions_for_use', 'declaration_of_conformity', 'fria', 'test_report', 'data_sheet', 'other',
 ];
+/** Post-market monitoring (Art. 72): the plan, production observations, findings, periodic reviews. */
+export type MonitoringPlan = Schemas['MonitoringPlanOut'];
+export type MonitoringPlanInput = Schemas['MonitoringPlanIn'];
+export type PlannedMetric = Schemas['PlannedMetricOut'];
+export type Observation = Schemas['ObservationOut'];
+export type Finding = Schemas['FindingOut'];
+export type Review = Schemas['ReviewOut'];
+export type ReviewInput = Schemas['ReviewIn'];
+export type ReviewSchedule = Schemas['ReviewScheduleOut'];
+export type ReviewPage = Schemas['ReviewPage'];
+/** Serious incidents (Art. 73): the register with its reporting clock. */
+export type Incident = Schemas['IncidentOut'];
+export type IncidentInput = Schemas['IncidentIn'];
+export type IncidentStepInput = Schemas['IncidentStep'];
+export type IncidentStatus = Incident['status'];
+export const INCIDENT_STATUSES = everyValueOf<IncidentStatus>()(['open', 'initial_report_sent', 'final_report_sent', 'closed']);

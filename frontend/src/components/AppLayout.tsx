@@ -1,6 +1,6 @@
 import { ActionIcon, AppShell, Avatar, Box, Burger, Button, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChartPie, IconCube, IconFileSearch, IconListCheck, IconListDetails, IconLogout, IconUsersGroup } from '@tabler/icons-react';
+import { IconAlertTriangle, IconChartPie, IconCube, IconFileSearch, IconListCheck, IconListDetails, IconLogout, IconUsersGroup } from '@tabler/icons-react';
 import { Suspense, type MouseEvent } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
@@ -13,6 +13,7 @@ const NAV = [
   { to: '/models', label: 'Models', icon: IconCube },
   { to: '/audit', label: 'Audit log', icon: IconListDetails },
   { to: '/access', label: 'Report access', icon: IconFileSearch },
+  { to: '/incidents', label: 'Incidents', icon: IconAlertTriangle },
   { to: '/teams', label: 'Teams', icon: IconUsersGroup },
   { to: '/frameworks', label: 'Frameworks', icon: IconListCheck },
 ];

@@ -16,6 +16,7 @@ import { CompliancePanel } from '../components/models/CompliancePanel';
 import { DeleteModelDialog } from '../components/models/DeleteModelDialog';
 import { EditProfileModal } from '../components/models/EditProfileModal';
 import { MetricsPanel } from '../components/models/MetricsPanel';
+import { MonitoringPanel } from '../components/models/MonitoringPanel';
 import { ReportButton } from '../components/models/ReportButton';
 import { RiskModal } from '../components/models/RiskModal';
 import { ApprovalSummary } from '../components/models/ApprovalSummary';
@@ -43,7 +44,7 @@ function Field({ label, children, emptyText = 'Not documented' }: { label: strin
   );
 }
 
-const TABS = ['overview', 'versions', 'metrics', 'classification', 'compliance', 'evidence', 'audit'] as const;
+const TABS = ['overview', 'versions', 'metrics', 'classification', 'compliance', 'monitoring', 'evidence', 'audit'] as const;
 
 export default function ModelDetailPage() {
   const { id } = useParams();
@@ -170,6 +171,7 @@ export default function ModelDetailPage() {
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           <Tabs.Tab value="classification">Classification</Tabs.Tab>
           <Tabs.Tab value="compliance">Compliance check</Tabs.Tab>
+          <Tabs.Tab value="monitoring">Monitoring</Tabs.Tab>
           <Tabs.Tab value="evidence">Evidence</Tabs.Tab>
           <Tabs.Tab value="audit">Audit trail</Tabs.Tab>
         </Tabs.List>
@@ -292,6 +294,10 @@ export default function ModelDetailPage() {
 
         <Tabs.Panel value="classification">
           <ClassificationPanel model={m} canWrite={auth.canWrite} onChanged={() => void reloadModel()} onReload={reloadModel} />
+        </Tabs.Panel>
+
+        <Tabs.Panel value="monitoring">
+          <MonitoringPanel modelId={m.id} canWrite={auth.canWrite} onChanged={() => void reloadModel()} />
         </Tabs.Panel>
 
         <Tabs.Panel value="compliance">

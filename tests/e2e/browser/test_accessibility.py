@@ -18,8 +18,8 @@ from .steps import open_tab, register_model, register_version, unique_name
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.axe]
 
-PAGES = ["/dashboard", "/models", "/audit", "/access", "/teams", "/frameworks", "/frameworks?model=1&framework=eu-ai-act", "/nowhere"]
-MODEL_TABS = ["Overview", "Versions", "Metrics", "Classification", "Compliance check", "Evidence", "Audit trail"]
+PAGES = ["/dashboard", "/models", "/audit", "/access", "/incidents", "/teams", "/frameworks", "/frameworks?model=1&framework=eu-ai-act", "/nowhere"]
+MODEL_TABS = ["Overview", "Versions", "Metrics", "Classification", "Compliance check", "Monitoring", "Evidence", "Audit trail"]
 # Dialog opener → the dialog's accessible name, for the roles that may open them.
 MODEL_DIALOGS = {
     "Edit profile": "Edit profile",

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import Client
+from tests.monitoring import plan_body
 
 from .steps import sign_out, start_status_change, unique_name
 
@@ -45,6 +46,8 @@ def _model_under_review(stack: dict[str, Any]) -> dict[str, Any]:
         {"metric_name": "accuracy", "value": 0.94}, {"metric_name": "demographic_parity_difference", "value": 0.04}]})
     classified = owner.post(f"/models/{model['id']}/classification", json={"answers": {"annex3_5_b_credit_scoring": True}, "operator_role": "provider"})
     assert classified.status_code == 200, classified.text
+    planned = owner.put(f"/models/{model['id']}/monitoring-plan", json=plan_body())  # a high-risk model's Art. 72 plan
+    assert planned.status_code == 200, planned.text
     submitted = owner.patch(f"/models/{model['id']}/compliance-status", json={"status": "under_review", "reason": "Ready"})
     assert submitted.status_code == 200, submitted.text
     return model

@@ -55,6 +55,11 @@ def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_
     # suggestion is minimal; the team keeps high risk, with a justification (an override)
     verdict = classify(page, [], keep="High", justification="Analysts act on its flags; we keep the high-risk controls")
     expect(verdict).to_contain_text("Override")
+    # And writes its post-market monitoring plan (Art. 72), as the baseline policy asks of a high-risk model
+    open_tab(page, "Monitoring")
+    page.get_by_role("button", name="Write a plan").click()
+    page.get_by_role("form", name="Monitoring plan editor").get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_role("table", name="Planned metrics")).to_contain_text("drift_score")
     # And sends it to review with a reason
     change_status(page, "Send to review", "Evaluation complete, ready for compliance review")
     expect(page.get_by_label("Status: Under review").first).to_be_visible()

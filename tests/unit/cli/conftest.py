@@ -62,6 +62,8 @@ class FakeGovHub:
         self.versions: dict[int, dict[str, Any]] = {}
         self.sealed: dict[int, dict[str, Any]] = {}
         self.metrics: list[dict[str, Any]] = []
+        self.plans: dict[int, list[Any]] = {}  # model id → its monitoring plan's bounds (govhub.monitoring.domain.MetricBound)
+        self.observations: list[dict[str, Any]] = []
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.idempotent: dict[tuple[str, str, str], tuple[int, bytes]] = {}
@@ -186,6 +188,8 @@ class FakeGovHub:
                 return 200, {"model_id": model["id"], "in_force": sealed is not None, "sealed": sealed}
             if seg[2:] == ["classification"] and method == "POST":
                 return 200, self._classify(model, body, who)
+            if seg[2:] == ["observations"] and method == "POST":
+                return 200, self._observe(model, body)
         if seg == ["versions"] and method == "GET":
             return 200, self._page(self._versions_of(int(query["model_id"])), query)
         if seg == ["versions"] and method == "POST":
@@ -202,6 +206,15 @@ class FakeGovHub:
         raise ApiError(404, "not_found", f"no route {method} {path}")
 
     # -- resources ----------------------------------------------------------------------------
+    def _observe(self, model: dict, body: dict) -> dict:
+        """POST /models/{id}/observations: stored, and a value outside a planned bound opens a finding (the hub's rule)."""
+        plan = {bound.metric: bound for bound in self.plans.get(model["id"], [])}
+        self.observations += body["observations"]
+        opened = [{"metric": o["metric"], "reason": plan[o["metric"]].breach(o["value"])} for o in body["observations"]
+                  if o["metric"] in plan and plan[o["metric"]].breach(o["value"])]
+        unplanned = sorted({o["metric"] for o in body["observations"]} - set(plan))
+        return {"stored": len(body["observations"]), "opened": opened, "updated": [], "resolved": [], "unplanned_metrics": unplanned}
+
     def _classify(self, model: dict, body: dict, who: str) -> dict:
         """POST /models/{id}/classification with the hub's own questionnaire and classifier (docs/classification.md)."""
         from govhub.classification.classifier import classify

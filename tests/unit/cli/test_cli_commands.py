@@ -371,3 +371,35 @@ def test_classify_with_an_unreadable_answers_file_is_a_usage_error(govhub: Any, 
     result = govhub("classify", "--model", "fraud", str(broken))
     assert result.code == errors.USAGE and "expected an object" in result.err
     assert govhub("classify", "--model", "fraud", str(tmp_path / "missing.json")).code == errors.USAGE
+
+
+def test_observe_sends_production_values_in_batches_and_prints_the_findings_they_open(govhub: Any, api: Any, tmp_path: Path) -> None:
+    from govhub.monitoring.domain import MetricBound
+
+    api.add_model(name="fraud", risk_level="high")
+    api.plans[1] = [MetricBound("drift_score", max=0.2)]
+    values = [{"metric": "drift_score", "value": 0.1 + i / 1000, "observed_at": f"2026-11-{1 + i % 28:02d}T06:00:00Z"} for i in range(600)]
+    values.append({"metric": "latency_ms", "value": 120, "observed_at": "2026-12-01T06:00:00Z"})
+    values.append({"metric": "drift_score", "value": 0.35, "observed_at": "2026-12-02T06:00:00Z"})
+    path = tmp_path / "observations.json"
+    path.write_text(json.dumps({"observations": values}))
+
+    result = govhub("observe", "--model", "fraud", str(path), "--environment", "eu-west")
+
+    assert result.code == 0, result.err
+    batches = api.calls("POST", "/models/1/observations")
+    assert [len(b.body["observations"]) for b in batches] == [500, 102]
+    assert {o["environment"] for b in batches for o in b.body["observations"]} == {"eu-west"}
+    assert result.out.startswith("fraud: 602 observation(s) stored")
+    assert "finding opened: drift_score is 0.35, above the planned maximum 0.2" in result.out
+    assert "not in the monitoring plan (stored, not judged): latency_ms" in result.out
+
+
+def test_observe_with_a_file_that_is_not_a_list_of_observations_is_a_usage_error(govhub: Any, api: Any, tmp_path: Path) -> None:
+    api.add_model(name="fraud")
+    broken = tmp_path / "observations.json"
+    broken.write_text(json.dumps({"accuracy": 0.9}))
+
+    result = govhub("observe", "--model", "fraud", str(broken))
+
+    assert result.code == errors.USAGE and "expected [" in result.err

@@ -9,7 +9,7 @@ from govhub.domain.classification import ClassificationSummary
 from govhub.domain.entities import Actor, AIModel, Metric, ModelVersion, Stamp
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.document import PolicyDocument, default_policy, parse_policy
-from govhub.policy.facts import ComplianceFacts, Occasion
+from govhub.policy.facts import ComplianceFacts, MonitoringFacts, Occasion
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 OWNER = "omar.owner"
@@ -57,6 +57,23 @@ def metrics(values: dict[str, float], age_days: float = 1, first_id: int = 100) 
 
 
 GOOD_METRICS = {"accuracy": 0.95, "demographic_parity_difference": 0.04}
+# A post-market monitoring plan as an approval seals it (govhub.monitoring.domain.MonitoringPlan.as_json()).
+PLAN: dict[str, Any] = {
+    "metrics": [{"metric": "accuracy", "min": 0.9, "max": None, "description": None},
+                {"metric": "drift_score", "min": None, "max": 0.2, "description": None}],
+    "review_cadence_days": 90, "reviewers": [], "method_notes": "Weekly labelled sample", "revision": 1,
+}
+PLANNED = MonitoringFacts(PLAN)
+
+
+class FakeMonitoring:
+    """The policy service's monitoring port: every model has PLAN and the given open findings."""
+
+    def __init__(self, facts: MonitoringFacts = PLANNED) -> None:
+        self.facts = facts
+
+    def monitoring_facts(self, model_id: int) -> MonitoringFacts:
+        return self.facts
 
 
 def facts(
@@ -66,6 +83,7 @@ def facts(
     target: ComplianceStatus = ComplianceStatus.APPROVED,
     actor: Actor | None = ADMIN,
     occasion: Occasion = Occasion.TRANSITION,
+    monitoring: MonitoringFacts | None = PLANNED,
 ) -> ComplianceFacts:
     return ComplianceFacts(
         model=model or documented_model(),
@@ -75,6 +93,7 @@ def facts(
         now=NOW,
         actor=actor,
         occasion=occasion,
+        monitoring=monitoring,
     )
 
 

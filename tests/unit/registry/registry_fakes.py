@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from govhub.domain.entities import AIModel, Metric, ModelVersion, Page, Stamp, VersionRef
 from govhub.domain.lifecycle import ComplianceStatus
@@ -74,7 +76,7 @@ class FakeModels:
         return copy.deepcopy(stored)
 
     def save(self, model: AIModel, counters: dict[str, int], previous_name: str | None = None,
-             sealed: tuple[str, str] | None = None) -> AIModel:
+             sealed: tuple[str, str] | None = None, also: Callable[[Any], None] | None = None) -> AIModel:
         current = self.items.get(model.id)
         if current is None or current.revision != model.revision:
             raise ConditionFailedError("revision moved on")

@@ -57,8 +57,9 @@ def test_sections_follow_annex_iv_order_and_cite_their_points() -> None:
         (6, "risk_classification", ["5"]),
         (7, "obligations", []),
         (8, "lifecycle", ["6"]),
-        (9, "gaps", []),
-        (10, "evidence", []),
+        (9, "post_market_monitoring", ["9"]),
+        (10, "gaps", []),
+        (11, "evidence", []),
     ]
 
 

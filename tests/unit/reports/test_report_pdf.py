@@ -25,7 +25,8 @@ SECTION_HEADINGS = [
     "6. Risk classification and risk management",
     "7. EU AI Act obligations",
     "8. Lifecycle changes and approval history",
-    "9. Documentation gaps and findings",
+    "9. Post-market monitoring and serious incidents",
+    "10. Documentation gaps and findings",
 ]
 MARKUP_NAME = '<font color="red">Модель Ωμέγα</font> & <a href="javascript:alert(1)">café</a> <b>naïve'
 MARKUP_DESCRIPTION = (
@@ -148,9 +149,9 @@ def test_the_gap_list_names_each_missing_annex_iv_item(tmp_path: Path) -> None:
     content = sample_content(oversight_plan="", data_sources=None)
     pages = pdftotext(render_pdf(content), tmp_path)
     cover = flat(pages[0])
-    assert "Documentation gaps (3) — see section 9" in cover
+    assert "Documentation gaps (3) — see section 10" in cover
     gaps_section = flat("\n".join(pages[2:]))
-    gaps_section = gaps_section[gaps_section.rindex("9.1 Documentation gaps") :]
+    gaps_section = gaps_section[gaps_section.rindex("10.1 Documentation gaps") :]
     for item in ("Data sources", "Human oversight plan", "Metrics required by policy"):
         assert item in gaps_section
     assert "3 Annex IV item(s) have no data in the registry yet." in gaps_section
@@ -226,7 +227,7 @@ def test_a_model_with_nothing_documented_renders_its_gaps(tmp_path: Path) -> Non
         report_id="r-1",
     )
     text = flat("\n".join(pdftotext(render_pdf(content), tmp_path)))
-    assert f"Documentation gaps ({len(content['gaps'])}) — see section 9" in text
+    assert f"Documentation gaps ({len(content['gaps'])}) — see section 10" in text
     assert "No version of the system is registered" in text
     assert "Not verified for this report" in text
 
@@ -411,8 +412,8 @@ def test_the_evidence_index_names_each_document_with_its_hash_and_the_framework_
     # Given a model with a current and a withdrawn document / When its report is rendered
     content = build_report_content(**report_inputs(), evidence=EVIDENCE)
     text = flat("\n".join(pdftotext(render_pdf(content), tmp_path)))
-    # Then section 10 lists both with kind, covers, status, validity and SHA-256, and the coverage per framework
-    assert "10. Evidence documents and framework coverage" in text
+    # Then section 11 lists both with kind, covers, status, validity and SHA-256, and the coverage per framework
+    assert "11. Evidence documents and framework coverage" in text
     assert "Risk management procedure, issue 3" in text and "art-9, iso42001:A.5.2" in text
     assert "ab" * 32 in text.replace(" ", "") and "2027-06-30" in text
     assert "withdrawn" in text.lower() and "signed off by olga.owner" in text

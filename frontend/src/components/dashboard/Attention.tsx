@@ -7,6 +7,7 @@ import { approvalsPerWeek, byTeam, flaggedApprovals, waitingForReview, type Flag
 import { RiskBadge } from '../Badges';
 import { ScrollRegion } from '../ScrollRegion';
 import { EmptyState, ErrorState, LoadingState } from '../States';
+import { MonitoringAttention } from './MonitoringAttention';
 
 /** At most this many models of a status are read for the panel (one page); the panel says when there are more. */
 const SCAN_LIMIT = 100;
@@ -50,9 +51,12 @@ export function NeedsAttention() {
   const { stale, violations } = flaggedApprovals(data.data.approved.items);
   if (waiting.length === 0 && stale.length === 0 && violations.length === 0) {
     return (
-      <EmptyState title="Nothing to review" icon="✓">
-        No model is waiting for a decision and no approved model breaks the active policy.
-      </EmptyState>
+      <Stack gap="md">
+        <EmptyState title="Nothing to review" icon="✓">
+          No model is waiting for a decision and no approved model breaks the active policy.
+        </EmptyState>
+        <MonitoringAttention />
+      </Stack>
     );
   }
   return (
@@ -137,6 +141,7 @@ export function NeedsAttention() {
           Checked the first {SCAN_LIMIT} approved models.
         </Text>
       )}
+      <MonitoringAttention />
     </Stack>
   );
 }

@@ -11,6 +11,8 @@ from govhub.api import access, audit, dashboard, health, imports, metrics, model
 from govhub.api.classification import router as classification_router
 from govhub.api.evidence import router as evidence_router
 from govhub.api.frameworks import router as frameworks_router
+from govhub.api.incidents import router as incidents_router
+from govhub.api.monitoring import router as monitoring_router
 from govhub.api.policies import router as policy_router
 from govhub.api.resolver import API_PREFIX, create_app
 from govhub.auth.permissions import ROUTE_PERMISSIONS
@@ -32,10 +34,11 @@ def openapi_json(server_url: str = "/") -> str:
         "/imports": imports.router,
         "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
         "/access-logs": access.router,
+        "/incidents": incidents_router,
     }
     # Including a router hands its request state to the including resolver: give each back to the function's
     # app afterwards, so documenting the API in a process that also serves it changes nothing.
-    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router, classification_router, evidence_router, frameworks_router]}
+    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router, classification_router, evidence_router, frameworks_router, monitoring_router]}
     try:
         app = create_app(routers)
         # the policies function's router spans /policies and /models/{id}/compliance-check, /obligations
@@ -43,6 +46,7 @@ def openapi_json(server_url: str = "/") -> str:
         app.include_router(classification_router, prefix=API_PREFIX)
         app.include_router(evidence_router, prefix=API_PREFIX)  # the evidence function: /models/{id}/evidence, /evidence
         app.include_router(frameworks_router, prefix=API_PREFIX)  # and /frameworks
+        app.include_router(monitoring_router, prefix=API_PREFIX)  # /models/{id}/monitoring-plan, observations, findings, reviews
         return _document(app, server_url)
     finally:
         for router, owner in owners.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the data layer (pynamodb, boto3) loads with the first reque
 router = APIGatewayHttpRouter()
 
 RENDERER_KEY = "render_pdf"  # the reports function puts its PDF renderer in the routing context under this key
+INCIDENT_RENDERER_KEY = "render_incident_pdf"  # and its incident report renderer under this one
 JOB_PATH = "/api/v1/reports/bulk"
 
 Filter = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -167,6 +169,36 @@ def wants_json(accept: str | None) -> bool:
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
+
+
+@router.get(
+    "/incidents/<incident_id>",
+    summary="An incident's report (Art. 73) as PDF, or as JSON with Accept: application/json",
+    description=(
+        "What a market surveillance authority asks of a serious incident report, as the hub holds it: the system, the "
+        "incident, its Art. 73 clock and every step the organisation recorded (the hub reports nothing itself). "
+        "The PDF is answered inline (a page or two)."
+    ),
+    responses={200: {"description": "The incident report", "content": {"application/pdf": {}, "application/json": {"schema": {"type": "object"}}}},
+               404: {"description": "The incident does not exist"}},
+)
+def incident_report(incident_id: int):  # type: ignore[no-untyped-def]  # no return type: the body is a PDF or pre-built JSON
+    from govhub.api.incidents import incident_report_document, incidents
+
+    incident = incidents().get(incident_id)
+    document = incident_report_document(incident, registry().get_model(incident.model_id))
+    if wants_json(router.current_event.get_header_value("accept")):
+        return _json(json.loads(json.dumps(document, default=_jsonable)))
+    render = router.context.get(INCIDENT_RENDERER_KEY)
+    if render is None:
+        raise RuntimeError("this function has no PDF renderer: reports are served by the reports function")
+    pdf = render(json.loads(json.dumps(document, default=_jsonable)))
+    headers = {"Content-Disposition": f'inline; filename="incident-{incident_id}.pdf"', "Cache-Control": "no-store"}
+    return Response(status_code=200, content_type="application/pdf", body=pdf, headers=headers)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 @router.get(

@@ -57,6 +57,7 @@ def seal(
     signoffs: Iterable[Signoff],
     sealed_at: datetime,
     evidence: Iterable[Evidence] = (),
+    monitoring_plan: Mapping[str, Any] | None = None,
 ) -> SealedSnapshot:
     latest: dict[str, Metric] = {}
     for metric in metrics:  # a metric recorded twice counts with its latest value, as the policy judges it
@@ -94,6 +95,8 @@ def seal(
              "signed_off_by": e.signoff.by if e.signoff else None}
             for e in documents
         ]
+    if monitoring_plan is not None:  # the post-market monitoring plan in force (Art. 72), when the model has one
+        document["monitoring_plan"] = dict(monitoring_plan)
     return SealedSnapshot(document, hashlib.sha256(canonical_json(document)).hexdigest())
 
 

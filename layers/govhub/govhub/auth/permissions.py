@@ -98,6 +98,27 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("GET", "/api/v1/frameworks/versions"): Permission.READ,
     ("GET", "/api/v1/frameworks/{framework}/coverage"): Permission.READ,
     ("GET", "/api/v1/frameworks/{framework}/statement-of-applicability"): Permission.READ,
+    # post-market monitoring (Art. 72) and incidents (Art. 73); team ownership is checked in the services
+    ("GET", "/api/v1/models/{model_id}/monitoring-plan"): Permission.READ,
+    ("PUT", "/api/v1/models/{model_id}/monitoring-plan"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/observations"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/observations"): Permission.WRITE,
+    ("GET", "/api/v1/models/{model_id}/findings"): Permission.READ,
+    ("GET", "/api/v1/models/{model_id}/reviews"): Permission.READ,
+    ("POST", "/api/v1/models/{model_id}/reviews"): Permission.WRITE,
+    ("GET", "/api/v1/monitoring/findings"): Permission.READ,
+    ("GET", "/api/v1/monitoring/reviews-due"): Permission.READ,
+    ("POST", "/api/v1/admin/sweeps"): Permission.MANAGE_POLICY,  # the daily sweeps on demand (tests, demos)
+    ("GET", "/api/v1/incidents"): Permission.READ,
+    ("POST", "/api/v1/incidents"): Permission.WRITE,
+    ("GET", "/api/v1/incidents/deadlines"): Permission.READ,
+    ("GET", "/api/v1/incidents/deadlines/versions"): Permission.READ,
+    ("PUT", "/api/v1/incidents/deadlines"): Permission.MANAGE_POLICY,
+    ("GET", "/api/v1/incidents/{incident_id}"): Permission.READ,
+    ("PATCH", "/api/v1/incidents/{incident_id}/status"): Permission.WRITE,
+    ("PUT", "/api/v1/incidents/{incident_id}/provider-notification"): Permission.WRITE,
+    ("GET", "/api/v1/incidents/{incident_id}/report"): Permission.READ,
+    ("GET", "/api/v1/reports/incidents/{incident_id}"): Permission.READ,  # the incident report as PDF (reports function)
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -126,6 +147,8 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/models/{model_id}/evidence"),
         ("POST", "/api/v1/models/{model_id}/evidence"),  # `govhub evidence upload`: pipelines attach test reports
         ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/complete"),  # (sign-off stays a person's)
+        ("POST", "/api/v1/models/{model_id}/observations"),  # `govhub observe` from a production monitoring job
+        ("GET", "/api/v1/models/{model_id}/monitoring-plan"),
     }
 )
 

@@ -154,6 +154,19 @@ class ClassificationRule(_Rule):
     allow_override: bool = True
 
 
+class MonitoringPlanRule(_Rule):
+    """The model has a post-market monitoring plan (Art. 72): planned metrics with bounds and a review cadence."""
+
+    kind: Literal["monitoring_plan"]
+    min_metrics: Annotated[int, Field(ge=1, le=50)] = 1
+
+
+class NoOpenFindingsRule(_Rule):
+    """No monitoring finding is open: production values of every planned metric are within the plan's bounds."""
+
+    kind: Literal["no_open_findings"]
+
+
 Rule = Annotated[
     RequiredFieldsRule
     | RegisteredVersionRule
@@ -163,7 +176,9 @@ Rule = Annotated[
     | ProhibitedRule
     | FourEyesRule
     | SignOffRule
-    | ClassificationRule,
+    | ClassificationRule
+    | MonitoringPlanRule
+    | NoOpenFindingsRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: tuple[str, ...] = (
@@ -176,6 +191,8 @@ RULE_KINDS: tuple[str, ...] = (
     "four_eyes",
     "sign_off",
     "classification",
+    "monitoring_plan",
+    "no_open_findings",
 )
 # What happens when a governed field of an approved model changes: review reopens (default), or the change is refused.
 ApprovedChanges = Literal["reopen_review", "refuse"]

@@ -16,6 +16,8 @@ from govhub.policy.document import (
     MetricFreshnessRule,
     MetricPresentRule,
     MetricThresholdRule,
+    MonitoringPlanRule,
+    NoOpenFindingsRule,
     PolicyDocument,
     ProhibitedRule,
     RegisteredVersionRule,
@@ -298,6 +300,32 @@ def _classification(rule: ClassificationRule, facts: ComplianceFacts) -> CheckIt
     return _item(rule, CheckStatus.PASS, f"Classified {by}: {suggested} risk, as recorded.", evidence)
 
 
+def _monitoring_plan(rule: MonitoringPlanRule, facts: ComplianceFacts) -> CheckItem:
+    model_id = facts.model.id
+    how = (f"write one with PUT /api/v1/models/{model_id}/monitoring-plan (planned metrics with bounds, review cadence, "
+           f"reviewers, method), or use the Monitoring plan panel on the model page")
+    plan = facts.monitoring.plan if facts.monitoring is not None else None
+    if plan is None:
+        return _item(rule, CheckStatus.FAIL, f"No post-market monitoring plan: {how}.", {"plan": None})
+    planned = [m["metric"] for m in plan.get("metrics", [])]
+    evidence = {"metrics": planned, "review_cadence_days": plan.get("review_cadence_days"), "revision": plan.get("revision")}
+    if len(planned) < rule.min_metrics:
+        return _item(rule, CheckStatus.FAIL, f"The monitoring plan plans {len(planned)} metric(s); this policy asks for at least "
+                     f"{rule.min_metrics}: {how}.", evidence)
+    return _item(rule, CheckStatus.PASS, f"Monitoring plan (revision {plan.get('revision')}): {', '.join(planned)}; "
+                 f"reviewed every {plan.get('review_cadence_days')} days.", evidence)
+
+
+def _no_open_findings(rule: NoOpenFindingsRule, facts: ComplianceFacts) -> CheckItem:
+    found = list(facts.monitoring.open_findings) if facts.monitoring is not None else []
+    evidence = {"open_findings": found}
+    if found:
+        listed = "; ".join(str(f.get("reason")) for f in found)
+        return _item(rule, CheckStatus.FAIL, f"Open monitoring findings: {listed}. They close when production observations "
+                     f"are within the plan's bounds again (POST /api/v1/models/{facts.model.id}/observations).", evidence)
+    return _item(rule, CheckStatus.PASS, "No monitoring finding is open.", evidence)
+
+
 _JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
     RequiredFieldsRule: _required_fields,
     RegisteredVersionRule: _registered_version,
@@ -308,6 +336,8 @@ _JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
     FourEyesRule: _four_eyes,
     SignOffRule: _sign_off,
     ClassificationRule: _classification,
+    MonitoringPlanRule: _monitoring_plan,
+    NoOpenFindingsRule: _no_open_findings,
 }
 
 

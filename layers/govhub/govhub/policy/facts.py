@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 from govhub.domain.entities import Actor, AIModel, Metric, ModelVersion
 from govhub.domain.lifecycle import ComplianceStatus
@@ -16,6 +17,14 @@ class Occasion(str, Enum):
 
 
 @dataclass(frozen=True)
+class MonitoringFacts:
+    """Post-market monitoring evidence (govhub.monitoring): the plan as an approval seals it, and the open findings."""
+
+    plan: dict[str, Any] | None
+    open_findings: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class ComplianceFacts:
     model: AIModel
     latest_version: ModelVersion | None
@@ -24,6 +33,7 @@ class ComplianceFacts:
     now: datetime
     actor: Actor | None = None           # who would make the transition (None when monitoring)
     occasion: Occasion = Occasion.TRANSITION
+    monitoring: MonitoringFacts | None = None  # None: not read (a caller without the monitoring store)
     latest_metrics: dict[str, Metric] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -29,7 +29,7 @@ from govhub.evidence.model import Evidence
 from govhub.policy.document import default_policy, parse_policy
 from govhub.policy.errors import PolicyViolationError
 from govhub.policy.evaluator import Checklist, evaluate, not_applicable_checklist
-from govhub.policy.facts import ComplianceFacts, Occasion
+from govhub.policy.facts import ComplianceFacts, MonitoringFacts, Occasion
 from govhub.policy.obligations import ObligationChecklist, obligations_for
 from govhub.policy.versions import (
     BUILT_IN_AUTHOR,
@@ -84,6 +84,12 @@ class ObligationSources(Protocol):
         ...
 
 
+class MonitoringEvidence(Protocol):
+    """The model's monitoring plan and open findings (govhub.store.monitoring), for the monitoring rules."""
+
+    def monitoring_facts(self, model_id: int) -> MonitoringFacts: ...
+
+
 class EventPublisher(Protocol):
     def policy_violated(self, detail: dict[str, Any]) -> None: ...
 
@@ -98,6 +104,7 @@ class TransitionVerdict:
     metrics: tuple[Metric, ...]
     required_signoffs: int
     evidence: tuple[Evidence, ...] = ()  # the model's current evidence documents, sealed with an approval
+    monitoring_plan: dict[str, Any] | None = None  # what the approval seals of the post-market monitoring plan
 
     @property
     def policy_ref(self) -> PolicyRef:
@@ -130,8 +137,10 @@ class PolicyService:
         events: EventPublisher | None = None,
         clock: Callable[[], datetime] = utc_now,
         obligation_sources: ObligationSources | None = None,
+        monitoring: MonitoringEvidence | None = None,
     ) -> None:
         self._obligation_sources = obligation_sources
+        self._monitoring = monitoring
         self._store = store
         self._evidence = evidence
         self._models = models
@@ -175,12 +184,14 @@ class PolicyService:
         """The registry's hook: raise PolicyViolationError listing every failed rule, or let the transition pass."""
         policy = self.active()
         version, metrics = self._evidence.latest_evidence(model)
-        checklist = self._judge(policy, model, version, metrics, target, actor, Occasion.TRANSITION)
+        monitoring = self._monitoring.monitoring_facts(model.id) if self._monitoring is not None else None
+        checklist = self._judge(policy, model, version, metrics, target, actor, Occasion.TRANSITION, monitoring)
         if checklist.passed:
             required = policy.document.required_signoffs(model.risk_level)
             sources = self._obligation_sources
             documents = tuple(sources.documents(model.id, checklist.evaluated_at)) if sources and target is ComplianceStatus.APPROVED else ()
-            return TransitionVerdict(checklist, policy, version, tuple(metrics), required, documents)
+            plan = monitoring.plan if monitoring is not None else None
+            return TransitionVerdict(checklist, policy, version, tuple(metrics), required, documents, plan)
         failed = checklist.failed
         names = ", ".join(item.rule_id for item in failed)
         raise PolicyViolationError(
@@ -237,7 +248,8 @@ class PolicyService:
     ) -> Checklist:
         policy = policy or self.active()
         version, metrics = self._evidence.latest_evidence(model)
-        return self._judge(policy, model, version, metrics, target, actor, occasion)
+        monitoring = self._monitoring.monitoring_facts(model.id) if self._monitoring is not None else None
+        return self._judge(policy, model, version, metrics, target, actor, occasion, monitoring)
 
     def approved_changes(self) -> str:
         """What the active policy does when a governed field of an approved model changes (`reopen_review` or `refuse`)."""
@@ -252,8 +264,9 @@ class PolicyService:
         target: ComplianceStatus,
         actor: Actor | None,
         occasion: Occasion,
+        monitoring: MonitoringFacts | None = None,
     ) -> Checklist:
-        facts = ComplianceFacts(model, version, tuple(metrics), target, self._clock(), actor, occasion)
+        facts = ComplianceFacts(model, version, tuple(metrics), target, self._clock(), actor, occasion, monitoring)
         return evaluate(policy.document, facts, policy.version)
 
     # -- monitoring -------------------------------------------------------------------------

@@ -126,6 +126,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("risk_classification", "Risk classification and risk management", ("5",), "Articles 6, 9; Annex IV(5)"),
     ("obligations", "EU AI Act obligations", (), "Regulation (EU) 2024/1689"),  # reference: the articles listed
     ("lifecycle", "Lifecycle changes and approval history", ("6",), "Article 12; Annex IV(6)"),
+    ("post_market_monitoring", "Post-market monitoring and serious incidents", ("9",), "Articles 72, 73; Annex IV(9)"),
     ("gaps", "Documentation gaps and findings", (), "Article 11(1); Annex IV"),
     ("evidence", "Evidence documents and framework coverage", (), "Articles 11, 17, 47; ISO/IEC 42001 Annex A; NIST AI RMF 1.0"),
 )
@@ -148,7 +149,7 @@ ANNEX_IV_POINTS: tuple[tuple[str, str, str | None], ...] = (
     ("6", "Relevant changes made through the lifecycle", "lifecycle"),
     ("7", "Harmonised standards applied", None),
     ("8", "EU declaration of conformity (Article 47)", None),
-    ("9", "Post-market monitoring plan (Article 72)", None),
+    ("9", "Post-market monitoring plan (Article 72)", "post_market_monitoring"),
 )
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -171,8 +172,12 @@ def build_report_content(
     audit_summary: dict | None = None,
     classification: dict | None = None,
     evidence: dict | None = None,
+    monitoring: dict | None = None,
 ) -> dict:
     """Assemble the report content, sections in Annex IV order.
+
+    ``monitoring`` is the model's post-market monitoring evidence: ``{"plan", "findings", "reviews", "schedule",
+    "incidents", "period_days"}`` (govhub.services.reports.monitoring_of_the_table), reported as given.
 
     ``obligations`` is the model's EU AI Act obligations checklist (``govhub.policy.obligations.as_json``),
     ``policy_check`` the active policy's checklist for its next step; both are reported as given.
@@ -269,7 +274,11 @@ def build_report_content(
             "records": records,
         },
     }
+    section_data["post_market_monitoring"] = _post_market(monitoring)
     gaps = _gaps(model, risk_level, version_rows, evaluated, rules, checks, records, chain)
+    if monitoring is not None and risk_level in _ELEVATED_RISK and section_data["post_market_monitoring"]["plan"] is None:
+        gaps.append({"id": "monitoring_plan_missing", "annex_iv": ["9"], "section": "post_market_monitoring",
+                     "item": "Post-market monitoring plan", "detail": "No post-market monitoring plan is recorded (Article 72)."})
     findings = _findings(model_summary, evaluated, checks, chain)
     # The lists themselves are top-level keys ("gaps", "findings", "annex_iv_checklist") for tools.
     section_data["gaps"] = {"gap_count": len(gaps), "finding_count": len(findings)}
@@ -327,6 +336,24 @@ def build_report_content(
         },
     }
     return content
+
+
+def _post_market(monitoring: Mapping | None) -> dict:
+    """The plan (Annex IV point 9) and what happened under it in the period: findings, reviews and incidents as the
+    organisation recorded them (the hub reports nothing to authorities itself)."""
+    monitoring = monitoring or {}
+    incidents = [_plain(i) for i in monitoring.get("incidents") or []]
+    return {
+        "plan": _plain(monitoring.get("plan")),
+        "schedule": _plain(monitoring.get("schedule")),
+        "period_days": _plain(monitoring.get("period_days")),
+        "findings": [_plain(f) for f in monitoring.get("findings") or []],
+        "reviews": [_plain(r) for r in monitoring.get("reviews") or []],
+        "incidents": incidents,
+        "serious_incidents": sum(1 for i in incidents if i.get("severity") == "serious"),
+        "reports_overdue": sum(1 for i in incidents if i.get("overdue")),
+        "reported_late": sum(1 for i in incidents if i.get("reported_late")),
+    }
 
 
 def _approval(raw: Mapping | None) -> dict:

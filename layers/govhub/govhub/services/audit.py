@@ -124,6 +124,7 @@ AUDITED_ENTITIES = (
     keys.ENTITY_MODEL, keys.ENTITY_VERSION, keys.ENTITY_METRIC, keys.ENTITY_REPORT, keys.ENTITY_POLICY,
     keys.ENTITY_APPROVAL, keys.ENTITY_TEAM,
     keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION, keys.ENTITY_EVIDENCE, keys.ENTITY_FRAMEWORKS,
+    keys.ENTITY_MONITORING_PLAN, keys.ENTITY_FINDING, keys.ENTITY_REVIEW, keys.ENTITY_INCIDENT, keys.ENTITY_INCIDENT_DEADLINES,
 )
 # The attribute that holds each entity's own id (a tombstone names what it deleted, a model by default).
 ENTITY_ID_ATTRIBUTE = {
@@ -138,6 +139,11 @@ ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_ATTESTATION: "obligation_id",
     keys.ENTITY_EVIDENCE: "evidence_id",
     keys.ENTITY_FRAMEWORKS: "version",
+    keys.ENTITY_MONITORING_PLAN: "model_id",
+    keys.ENTITY_FINDING: "metric",
+    keys.ENTITY_REVIEW: "review_id",
+    keys.ENTITY_INCIDENT: "incident_id",
+    keys.ENTITY_INCIDENT_DEADLINES: "version",
 }
 # Attributes that are bookkeeping, not facts about the object: keys, index keys, revision, the stamp
 # (actor, reason and time are the record's own fields), pointers kept for reads, expiry.

@@ -56,7 +56,8 @@ class ModelStore(Protocol):
     def list(self, filters: dict[str, str], limit: int, cursor: str | None) -> Page: ...
     def create(self, model: AIModel, counters: dict[str, int]) -> AIModel: ...
     def save(
-        self, model: AIModel, counters: dict[str, int], previous_name: str | None = None, sealed: tuple[str, str] | None = None
+        self, model: AIModel, counters: dict[str, int], previous_name: str | None = None, sealed: tuple[str, str] | None = None,
+        also: Callable[[Any], None] | None = None,
     ) -> AIModel: ...
     def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None: ...
     def add_editor(self, model_id: int, username: str) -> None: ...
@@ -101,6 +102,8 @@ class ApprovalEvidence(Protocol):
     def policy_ref(self) -> PolicyRef: ...
     @property
     def evidence(self) -> tuple[Evidence, ...]: ...
+    @property
+    def monitoring_plan(self) -> dict[str, Any] | None: ...
 
 
 PolicyGate = Callable[[AIModel, ComplianceStatus, Actor], "ApprovalEvidence | None"]
@@ -235,17 +238,40 @@ class Registry:
         updated = self._governed_change(current, classify(current), by, approved_changes)
         return self._save(current, updated)
 
+    def change_governed_part(
+        self,
+        model_id: int,
+        part: str,
+        by: Actor,
+        reason: str,
+        approved_changes: ApprovedChangesRule | None = None,
+        also: Callable[[Any], None] | None = None,
+    ) -> AIModel:
+        """A change of something an approval seals that lives beside the model (its monitoring plan): the model's
+        record takes the approval rules of a governed change (an approved model's review reopens, sign-offs under
+        review are cleared, the changer may not approve) and `also` writes the part in the same transaction.
+        Raises ConditionFailedError, changing nothing, when the part's own condition fails."""
+        current = self.get_model(model_id)
+        self._authorize(current, by)
+        if current.compliance_status is ComplianceStatus.RETIRED:
+            raise ModelRetiredError(f"Model {model_id} is retired; its {part.replace('_', ' ')} can no longer change.", {"model_id": model_id})
+        updated = replace(current, stamp=self._touch(current.stamp, by, reason))
+        updated = self._governed_change(current, updated, by, approved_changes, fields=[part])
+        return self._save(current, updated, also=also)
+
     def ensure_may_change(self, model: AIModel, by: Actor) -> None:
         """The ownership check of a change to what belongs to the model (e.g. an attestation of its obligations)."""
         self._authorize(model, by)
 
-    def _governed_change(self, current: AIModel, updated: AIModel, by: Actor, approved_changes: ApprovedChangesRule | None) -> AIModel:
+    def _governed_change(
+        self, current: AIModel, updated: AIModel, by: Actor, approved_changes: ApprovedChangesRule | None, fields: list[str] | None = None
+    ) -> AIModel:
         """Apply the approval rules to a change of the model's record.
 
         The changer joins those who may not approve it. On an approved model a change of a governed field reopens
         review in the same write (or is refused, if the policy says so); under review it clears the sign-offs given.
         """
-        fields = changed_governed_fields(current, updated)
+        fields = fields if fields is not None else changed_governed_fields(current, updated)
         if not fields:
             return updated
         editors = updated.editors_since_submission | {by.username}
@@ -327,7 +353,9 @@ class Registry:
         version = verdict.latest_version if verdict is not None else self._latest_version(current)
         metrics = verdict.metrics if verdict is not None else tuple(self._all_metrics(version))
         policy = verdict.policy_ref if verdict is not None else None
-        snapshot = seal(current, version, metrics, policy, signoffs, now, verdict.evidence if verdict is not None else ())
+        snapshot = seal(current, version, metrics, policy, signoffs, now,
+                        evidence=verdict.evidence if verdict is not None else (),
+                        monitoring_plan=verdict.monitoring_plan if verdict is not None else None)
         note = reason if required == 1 else f"Sign-off {len(signoffs)} of {required}: {reason}"
         approved = replace(
             current,
@@ -516,8 +544,13 @@ class Registry:
         context = dict(by.claimed_context) if by.claimed_context else None
         return Stamp(now, by.username, now, by.username, by.role, reason, context)
 
-    def _save(self, current: AIModel, updated: AIModel, previous_name: str | None = None, sealed: tuple[str, str] | None = None) -> AIModel:
+    def _save(
+        self, current: AIModel, updated: AIModel, previous_name: str | None = None, sealed: tuple[str, str] | None = None,
+        also: Callable[[Any], None] | None = None,
+    ) -> AIModel:
         try:
+            if also is not None:
+                return self._models.save(updated, counter_delta(current, updated), previous_name=previous_name, sealed=sealed, also=also)
             return self._models.save(updated, counter_delta(current, updated), previous_name=previous_name, sealed=sealed)
         except ConditionFailedError:
             fresh = self._models.get(current.id)
@@ -525,6 +558,8 @@ class Registry:
                 raise NotFoundError(f"Model {current.id} does not exist.", {"model_id": current.id}) from None
             if fresh.revision != current.revision:
                 raise self._stale(fresh) from None
+            if also is not None:  # the part's own condition failed: its owner says what moved
+                raise
             raise self._duplicate(updated.name, self._models.id_for_name(updated.name)) from None
 
     def _touch(self, stamp: Stamp, by: Actor, reason: str | None, now: datetime | None = None) -> Stamp:

@@ -135,7 +135,9 @@ class ReportService:
         clock: Clock = utc_now,
         sync_limit: int = BULK_SYNC_LIMIT,
         max_models: int = BULK_MAX_MODELS,
+        monitoring_for: Callable[[int], dict] | None = None,
     ) -> None:
+        self._monitoring_for = monitoring_for
         self._registry = registry
         self._records = records
         self._jobs = jobs
@@ -170,6 +172,7 @@ class ReportService:
             policy_check=policy.compliance_check,
             classification=policy.classification,
             evidence=policy.evidence,
+            monitoring=self._monitoring_for(model_id) if self._monitoring_for is not None else None,
         )
 
     def _metrics_of(self, version_id: int) -> list[dict]:
@@ -549,12 +552,48 @@ def policy_of_the_table(model: AIModel) -> PolicyView:
     """`policy_view` over the table's active policy set and the model's stored evidence."""
     from govhub.policy.service import PolicyService
     from govhub.store.classification import ObligationSourcesOfTheTable
+    from govhub.store.monitoring import MonitoringFactsReader
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
     snapshot = _Snapshot(PolicyRepository(), EvidenceRepository())
     from govhub.evidence.report import evidence_view
 
-    return policy_view(PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable()), model, evidence_view)
+    service = PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable(), monitoring=MonitoringFactsReader())
+    return policy_view(service, model, evidence_view)
+
+
+MONITORING_PERIOD_DAYS = 365
+
+
+def monitoring_of_the_table(model_id: int) -> dict:
+    """Annex IV point 9 and the period's post-market evidence: the plan, its findings, the last year's reviews and the
+    model's incidents (each a bounded Query: one model's partition or index)."""
+    from govhub.store.incidents import IncidentRepository
+    from govhub.store.monitoring import MonitoringRepository
+
+    store = MonitoringRepository()
+    plan = store.get_plan(model_id)
+    schedule = store.get_schedule(model_id)
+    since = datetime.now(UTC) - timedelta(days=MONITORING_PERIOD_DAYS)
+    reviews = [r for r in store.list_reviews(model_id, 100, None).items if r.reviewed_at >= since]
+    now = datetime.now(UTC)
+    incidents = [i for i in IncidentRepository().list({"model_id": model_id}, 100, None).items if i.aware_at >= since]
+    return {
+        "plan": plan.as_json() if plan else None,
+        "schedule": {"due_at": schedule.due_at.isoformat(), "state": schedule.state_at(now).value,
+                     "cadence_days": schedule.cadence_days} if schedule else None,
+        "period_days": MONITORING_PERIOD_DAYS,
+        "findings": [{"metric": f.metric, "status": f.status.value, "reason": f.reason, "opened_at": f.opened_at.isoformat(),
+                      "resolved_at": f.resolved_at.isoformat() if f.resolved_at else None, "breaches": f.breaches}
+                     for f in store.findings(model_id)],
+        "reviews": [{"reviewed_at": r.reviewed_at.isoformat(), "outcome": r.outcome.value, "notes": r.notes,
+                     "reviewed_by": r.stamp.created_by} for r in reviews],
+        "incidents": [{"id": i.id, "title": i.title, "severity": i.severity.value, "kind": i.kind, "status": i.status.value,
+                       "aware_at": i.aware_at.isoformat(), "deadline_at": i.deadline_at.isoformat() if i.deadline_at else None,
+                       "deadline_article": i.deadline_article, "overdue": i.overdue_at(now), "reported_late": i.reported_late,
+                       "steps": [{"status": st.status.value, "at": st.at.isoformat(), "reference": st.reference} for st in i.steps]}
+                      for i in incidents],
+    }
 
 
 def default_report_service(registry: RegistryReader) -> ReportService:
@@ -568,4 +607,5 @@ def default_report_service(registry: RegistryReader) -> ReportService:
         url_ttl_seconds=settings().report_url_ttl_seconds,
         audit_trail=audit_trail,
         policy_for=policy_of_the_table,
+        monitoring_for=monitoring_of_the_table,
     )

@@ -323,3 +323,65 @@ def name_gram_pk(gram: str) -> str:
 
 def name_gram_sk(name: str, model_id: int) -> str:
     return f"{name_key(name)}#{model_id:012d}"
+
+
+# Post-market monitoring (govhub.monitoring): the plan and the review schedule under their model; findings under their
+# model, one item per metric (open ones also in GSI1 under FINDINGS#OPEN); reviews under their model by time;
+# observations one item each, in a partition per model and metric sorted by time (a year of a metric is one Query).
+ENTITY_MONITORING_PLAN = "monitoring_plan"
+ENTITY_FINDING = "finding"
+ENTITY_REVIEW = "review"
+MONITORING_PLAN_SK = "MONITORINGPLAN"
+REVIEW_SCHEDULE_SK = "REVIEWSCHEDULE"
+FINDING = "FINDING#"
+FINDINGS_OPEN = "FINDINGS#OPEN"
+REVIEW = "REVIEW#"
+OBSERVATION = "OBS#"
+DUE_REVIEW = "review"
+
+# Serious incidents (govhub.incidents): one item per incident (audited in its model's chain), listed through GSI1
+# (all, by awareness), GSI2 (one model's), GSI3 (by status); an unreported serious incident sits in GSI9 under
+# DUE#incident_report by its Art. 73 deadline. The deadline rules are versioned documents with an active pointer.
+ENTITY_INCIDENT = "incident"
+ENTITY_INCIDENT_DEADLINES = "incident_deadlines"
+INCIDENT = "INCIDENT#"
+INCIDENTS_LIST = "INCIDENTS"
+INCIDENT_DEADLINES_PK = "INCIDENTDEADLINES"
+DUE_INCIDENT_REPORT = "incident_report"
+
+
+def finding_sk(metric: str) -> str:
+    return f"{FINDING}{metric}"
+
+
+def review_sk(reviewed_at: str, review_id: str) -> str:
+    return f"{REVIEW}{reviewed_at}#{review_id}"
+
+
+def observation_pk(model_id: int, metric: str) -> str:
+    return f"{OBSERVATION}{model_id}#{metric}"
+
+
+def observation_sk(observed_at: str, environment: str) -> str:
+    """Sorted by time; one value per metric, time and environment (a resent observation overwrites itself)."""
+    return f"{observed_at}#{environment}"
+
+
+def finding_open_sk(opened_at: str, model_id: int, metric: str) -> str:
+    return f"{opened_at}#{model_id:012d}#{metric}"
+
+
+def incident_pk(incident_id: int) -> str:
+    return f"{INCIDENT}{incident_id}"
+
+
+def incidents_of_model(model_id: int) -> str:
+    return f"INCIDENTS#MODEL#{model_id}"
+
+
+def incidents_in_status(status: str) -> str:
+    return f"INCIDENTS#STATUS#{status}"
+
+
+def incident_sort_key(aware_at: str, incident_id: int) -> str:
+    return f"{aware_at}#{incident_id:012d}"

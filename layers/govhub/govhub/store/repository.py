@@ -262,11 +262,13 @@ class ModelRepository:
         return self._to_domain(item)
 
     def save(
-        self, model: AIModel, counters: dict[str, int], previous_name: str | None = None, sealed: tuple[str, str] | None = None
+        self, model: AIModel, counters: dict[str, int], previous_name: str | None = None, sealed: tuple[str, str] | None = None,
+        also: Callable[[TransactWrite], None] | None = None,
     ) -> AIModel:
         """Write a changed model; fails with ConditionFailedError if its revision moved on or the new name is taken.
 
-        `sealed` is an approval snapshot `(sha256, canonical JSON)` to store in the same transaction.
+        `sealed` is an approval snapshot `(sha256, canonical JSON)` to store in the same transaction; `also` adds
+        the writes of something that changes with the model (its monitoring plan).
         """
         item = self._to_item(model)
         renamed = previous_name is not None and keys.name_key(previous_name) != keys.name_key(model.name)
@@ -292,6 +294,8 @@ class ModelRepository:
             if sealed is not None:
                 transaction.save(self._approval_item(model, *sealed), condition=ApprovalItem.pk.does_not_exist())
             self._stats.add_to(transaction, counters)
+            if also is not None:
+                also(transaction)
 
         _transact(build)
         saved = self._to_domain(item)

@@ -1,0 +1,194 @@
+"""Post-market monitoring over the API: the plan (revisioned, audited, sealed by an approval, reopening review when
+it changes), production observations and findings, periodic reviews and the review sweep."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import FRAUD_DETECTOR, Api, make_reviewable
+from tests.integration.test_approvals import CI_CALLER, machine  # noqa: F401 (the fixture)
+from tests.monitoring import plan_body, plan_path
+
+
+def _approve(api: Api, model_id: int) -> dict[str, Any]:
+    api.patch(f"/api/v1/models/{model_id}/compliance-status", {"status": "under_review", "reason": "ready"}, role="model_owner")
+    answer = api.patch(f"/api/v1/models/{model_id}/compliance-status", {"status": "approved", "reason": "ok"}, role="admin")
+    assert answer.status == 200, answer.body
+    return answer.body
+
+
+def _observe(api: Api, model_id: int, values: list[tuple[str, float, datetime]], **kw: Any) -> Any:
+    body = {"observations": [{"metric": m, "value": v, "observed_at": at.isoformat(), "environment": "production"} for m, v, at in values]}
+    return api.post(f"/api/v1/models/{model_id}/observations", body, **kw)
+
+
+def test_a_high_risk_model_without_a_monitoring_plan_is_not_approved_and_the_refusal_says_how(api: Api, model: dict[str, Any]) -> None:
+    make_reviewable(api, model["id"])
+    api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner")  # written, then the check reads it
+    other = api.post("/api/v1/models/", {**FRAUD_DETECTOR, "name": "no-plan-model"}, role="model_owner").body
+    from tests.classify import classification_body, classification_path
+    from tests.integration.conftest import EVALUATION, HIGH_RISK_DOCUMENTATION
+
+    api.patch(f"/api/v1/models/{other['id']}", HIGH_RISK_DOCUMENTATION, role="model_owner")
+    api.post(classification_path(other["id"]), classification_body("high"), role="model_owner")
+    version = api.post("/api/v1/versions", {"model_id": other["id"], "version_tag": "v1", "s3_path": "s3://m/v1"}, role="model_owner").body
+    api.post("/api/v1/metrics", {"version_id": version["id"], "metrics": EVALUATION}, role="model_owner")
+    api.patch(f"/api/v1/models/{other['id']}/compliance-status", {"status": "under_review", "reason": "ready"}, role="model_owner")
+
+    refused = api.patch(f"/api/v1/models/{other['id']}/compliance-status", {"status": "approved", "reason": "ok"}, role="admin")
+
+    assert refused.status == 422, refused.body
+    failed = {r["rule_id"]: r["reason"] for r in refused.body["error"]["details"]["failed_rules"]}
+    assert set(failed) == {"monitoring-plan"}
+    assert f"PUT /api/v1/models/{other['id']}/monitoring-plan" in failed["monitoring-plan"]
+
+
+def test_the_plan_is_revisioned_audited_and_sealed_by_the_approval(api: Api, model: dict[str, Any]) -> None:
+    make_reviewable(api, model["id"])
+    plan = api.get(plan_path(model["id"]))
+    assert plan.status == 200, plan.body
+    assert plan.body["revision"] == 1
+    assert [m["metric"] for m in plan.body["metrics"]] == ["accuracy", "demographic_parity_difference", "drift_score"]
+
+    stale = api.call("PUT", plan_path(model["id"]), plan_body(review_cadence_days=30, expected_revision=7), role="model_owner")
+    assert stale.status == 409, stale.body
+
+    approved = _approve(api, model["id"])
+    sealed = api.get(f"/api/v1/models/{model['id']}/approval").body
+    assert sealed["sealed"]["sha256_verified"] is True
+    assert sealed["sealed"]["snapshot"]["monitoring_plan"]["review_cadence_days"] == 90
+    assert approved["compliance_status"] == "approved"
+
+
+def test_changing_the_plan_of_an_approved_model_reopens_its_review(api: Api, model: dict[str, Any]) -> None:
+    make_reviewable(api, model["id"])
+    _approve(api, model["id"])
+
+    changed = api.call("PUT", plan_path(model["id"]), plan_body(review_cadence_days=30, expected_revision=1, reason="Quarterly is too slow"),
+                       role="model_owner")
+
+    assert changed.status == 200, changed.body
+    assert changed.body["revision"] == 2
+    assert changed.body["model_compliance_status"] == "under_review"
+    now = api.get(f"/api/v1/models/{model['id']}").body
+    assert now["compliance_status"] == "under_review"
+
+
+def test_a_model_owner_of_another_team_cannot_write_the_plan(api: Api, model: dict[str, Any]) -> None:
+    answer = api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner", user="eve", teams="other-team")
+
+    assert answer.status == 403
+    assert "ml-platform" in answer.body["error"]["message"]
+
+
+def test_a_plan_with_a_metric_without_bounds_is_a_422(api: Api, model: dict[str, Any]) -> None:
+    answer = api.call("PUT", plan_path(model["id"]), plan_body(metrics=[{"metric": "accuracy"}]), role="model_owner")
+
+    assert answer.status == 422
+
+
+def test_a_value_outside_the_bounds_opens_one_finding_per_metric_and_a_value_within_resolves_it(api: Api, model: dict[str, Any]) -> None:
+    make_reviewable(api, model["id"])
+    day = datetime(2026, 11, 1, tzinfo=UTC)
+
+    first = _observe(api, model["id"], [("accuracy", 0.85, day), ("drift_score", 0.1, day)], role="model_owner")
+    again = _observe(api, model["id"], [("accuracy", 0.84, day + timedelta(days=1))], role="model_owner")
+    resent = _observe(api, model["id"], [("accuracy", 0.84, day + timedelta(days=1))], role="model_owner")
+
+    assert first.status == 200, first.body
+    assert [f["metric"] for f in first.body["opened"]] == ["accuracy"]
+    assert [f["metric"] for f in again.body["updated"]] == ["accuracy"] and again.body["opened"] == []
+    assert resent.body["opened"] == resent.body["updated"] == []
+    findings = api.get(f"/api/v1/models/{model['id']}/findings", query="status=open").body["items"]
+    assert len(findings) == 1 and findings[0]["last_value"] == 0.84
+    listed = api.get("/api/v1/monitoring/findings").body["items"]
+    assert [(f["model_id"], f["metric"]) for f in listed] == [(model["id"], "accuracy")]
+
+    back = _observe(api, model["id"], [("accuracy", 0.93, day + timedelta(days=2))], role="model_owner")
+
+    assert [f["metric"] for f in back.body["resolved"]] == ["accuracy"]
+    assert api.get("/api/v1/monitoring/findings").body["items"] == []
+    series = api.get(f"/api/v1/models/{model['id']}/observations", query="metric=accuracy")
+    assert series.status == 200, series.body
+    series = series.body["items"]
+    assert [o["value"] for o in series] == [0.85, 0.84, 0.93]
+
+
+def test_an_open_finding_blocks_re_approval_of_a_high_risk_model(api: Api, model: dict[str, Any]) -> None:
+    make_reviewable(api, model["id"])
+    _observe(api, model["id"], [("drift_score", 0.5, datetime(2026, 11, 1, tzinfo=UTC))], role="model_owner")
+    api.patch(f"/api/v1/models/{model['id']}/compliance-status", {"status": "under_review", "reason": "ready"}, role="model_owner")
+
+    refused = api.patch(f"/api/v1/models/{model['id']}/compliance-status", {"status": "approved", "reason": "ok"}, role="admin")
+
+    assert refused.status == 422
+    assert [r["rule_id"] for r in refused.body["error"]["details"]["failed_rules"]] == ["no-open-findings"]
+
+
+@pytest.mark.usefixtures("machine")
+def test_observations_come_over_the_machine_api_from_a_pipeline_of_the_team(api: Api, model: dict[str, Any]) -> None:
+    api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner")
+
+    answer = _observe(api, model["id"], [("accuracy", 0.5, datetime(2026, 11, 1, tzinfo=UTC))], iam_arn=CI_CALLER)
+
+    assert answer.status == 200, answer.body
+    assert answer.body["opened"][0]["reason"] == "accuracy is 0.5, below the planned minimum 0.9"
+    assert api.get(f"/api/v1/models/{model['id']}/findings").body["items"][0]["status"] == "open"
+
+
+def test_a_review_moves_the_next_due_date_and_the_sweep_announces_due_and_overdue_reviews_once(api: Api, model: dict[str, Any]) -> None:
+    api.call("PUT", plan_path(model["id"]), plan_body(review_cadence_days=3), role="model_owner")
+    schedule = api.get(f"/api/v1/models/{model['id']}/reviews").body["schedule"]
+    assert schedule["state"] == "due"  # three days ahead: within the week's notice
+
+    swept = api.post("/api/v1/admin/sweeps", None, role="admin")
+    again = api.post("/api/v1/admin/sweeps", None, role="admin")
+
+    assert swept.status == 200, swept.body
+    assert swept.body["counts"]["review_sweep"]["reviews_due"] == 1
+    assert again.body["counts"]["review_sweep"]["reviews_announced"] == 0
+    due = api.get("/api/v1/monitoring/reviews-due").body["items"]
+    assert [(d["model_id"], d["state"]) for d in due] == [(model["id"], "due")]
+
+    recorded = api.post(f"/api/v1/models/{model['id']}/reviews", {"outcome": "continue", "notes": "Drift stable"}, role="model_owner")
+
+    assert recorded.status == 201, recorded.body
+    assert recorded.body["schedule"]["state"] == "due"  # the cadence is three days
+    reviews = api.get(f"/api/v1/models/{model['id']}/reviews").body
+    assert [r["outcome"] for r in reviews["items"]] == ["continue"]
+
+
+def test_only_admins_run_the_sweeps(api: Api) -> None:
+    assert api.post("/api/v1/admin/sweeps", None, role="model_owner").status == 403
+
+
+def test_the_compliance_report_fills_annex_iv_point_9_and_art_72_from_the_plan_with_the_period_s_evidence(
+    api: Api, model: dict[str, Any]
+) -> None:
+    make_reviewable(api, model["id"])
+    _observe(api, model["id"], [("drift_score", 0.5, datetime(2026, 11, 1, tzinfo=UTC))], role="model_owner")
+    api.post(f"/api/v1/models/{model['id']}/reviews", {"outcome": "restrict", "notes": "Drift: restricted to EU cards"},
+             role="model_owner")
+    aware = datetime.now(UTC) - timedelta(days=1)
+    api.post("/api/v1/incidents", {"model_id": model["id"], "title": "Wrong refusals", "description": "A bad feature.",
+                                   "occurred_at": (aware - timedelta(hours=1)).isoformat(), "aware_at": aware.isoformat(),
+                                   "severity": "serious", "kind": "death"}, role="model_owner")
+
+    content = api.get(f"/api/v1/reports/{model['id']}/compliance-report.json", role="auditor")
+
+    assert content.status == 200, content.body
+    section = next(s for s in content.body["sections"] if s["id"] == "post_market_monitoring")
+    assert section["annex_iv"] == ["9"]
+    assert [m["metric"] for m in section["data"]["plan"]["metrics"]] == ["accuracy", "demographic_parity_difference", "drift_score"]
+    assert [(f["metric"], f["status"]) for f in section["data"]["findings"]] == [("drift_score", "open")]
+    assert [r["outcome"] for r in section["data"]["reviews"]] == ["restrict"]
+    assert section["data"]["serious_incidents"] == 1 and section["data"]["incidents"][0]["deadline_at"]
+    assert not any(g["id"] == "monitoring_plan_missing" for g in content.body["gaps"])
+    art_72 = next(i for i in content.body["sections"][6]["data"]["checklist"]["items"] if i["id"] == "art-72")
+    covered = {c["ref"]: c["satisfied"] for c in art_72["covered_by"]}
+    assert covered["monitoring-plan"] is True and covered["no-open-findings"] is False
+    art_73 = next(i for i in content.body["sections"][6]["data"]["checklist"]["items"] if i["id"] == "art-73")
+    assert art_73["status"] != "evidenced"  # reporting to an authority is never evidenced by the hub's records
