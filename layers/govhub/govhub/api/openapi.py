@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from govhub.api import access, audit, dashboard, health, imports, metrics, models, reports, teams, versions
+from govhub.api import access, audit, dashboard, datasets, health, imports, lineage, metrics, models, reports, teams, versions
 from govhub.api.classification import router as classification_router
 from govhub.api.policies import router as policy_router
 from govhub.api.resolver import API_PREFIX, create_app
@@ -30,15 +30,17 @@ def openapi_json(server_url: str = "/") -> str:
         "/imports": imports.router,
         "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
         "/access-logs": access.router,
+        "/datasets": datasets.router,
     }
     # Including a router hands its request state to the including resolver: give each back to the function's
     # app afterwards, so documenting the API in a process that also serves it changes nothing.
-    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router, classification_router]}
+    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router, classification_router, lineage.router]}
     try:
         app = create_app(routers)
         # the policies function's router spans /policies and /models/{id}/compliance-check, /obligations
         app.include_router(policy_router, prefix=API_PREFIX)
         app.include_router(classification_router, prefix=API_PREFIX)
+        app.include_router(lineage.router, prefix=f"{API_PREFIX}/models")  # served by the models function
         return _document(app, server_url)
     finally:
         for router, owner in owners.items():

@@ -15,9 +15,11 @@ from typing import Any, Literal
 
 from govhub.audit.chain import SCHEMA
 
-Entity = Literal["model", "version", "metric", "report", "policy", "approval", "team", "timeline", "attestation"]
+Entity = Literal["model", "version", "metric", "report", "policy", "approval", "team", "timeline", "attestation", "dataset",
+                 "dataset_version"]
 Action = Literal["create", "update", "status_change", "risk_change", "delete", "report_generated", "approval_sealed"]
-ENTITIES: tuple[str, ...] = ("model", "version", "metric", "report", "policy", "approval", "team", "timeline", "attestation")
+ENTITIES: tuple[str, ...] = ("model", "version", "metric", "report", "policy", "approval", "team", "timeline", "attestation", "dataset",
+                             "dataset_version")
 ACTIONS: tuple[str, ...] = ("create", "update", "status_change", "risk_change", "delete", "report_generated", "approval_sealed")
 
 AUDIT_PREFIX = "audit/"

@@ -84,6 +84,16 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/v1/models/{model_id}/attestations"): Permission.WRITE,
     ("GET", "/api/v1/models/{model_id}/eu-database-record"): Permission.READ,
     ("POST", "/api/v1/imports"): Permission.WRITE,  # a model from MLflow / SageMaker, applied as normal changes
+    ("GET", "/api/v1/models/{model_id}/lineage"): Permission.READ,
+    ("GET", "/api/v1/datasets"): Permission.READ,
+    ("POST", "/api/v1/datasets"): Permission.WRITE,
+    ("GET", "/api/v1/datasets/{dataset_id}"): Permission.READ,
+    ("PATCH", "/api/v1/datasets/{dataset_id}"): Permission.WRITE,
+    ("GET", "/api/v1/datasets/{dataset_id}/versions"): Permission.READ,
+    ("POST", "/api/v1/datasets/{dataset_id}/versions"): Permission.WRITE,
+    ("GET", "/api/v1/datasets/{dataset_id}/impact"): Permission.READ,
+    ("POST", "/api/v1/datasets/{dataset_id}/flag"): Permission.WRITE,  # admins, or the dataset's team (service check)
+    ("POST", "/api/v1/datasets/{dataset_id}/unflag"): Permission.WRITE,
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -109,6 +119,12 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/classification/questionnaire"),
         ("GET", "/api/v1/models/{model_id}/classification"),
         ("POST", "/api/v1/models/{model_id}/classification"),  # `govhub classify` in a pipeline
+        ("GET", "/api/v1/datasets"),  # `govhub dataset register|version` and `govhub version --dataset` in a pipeline
+        ("POST", "/api/v1/datasets"),
+        ("GET", "/api/v1/datasets/{dataset_id}"),
+        ("GET", "/api/v1/datasets/{dataset_id}/versions"),
+        ("POST", "/api/v1/datasets/{dataset_id}/versions"),
+        ("GET", "/api/v1/models/{model_id}/lineage"),
     }
 )
 

@@ -123,7 +123,7 @@ class AuditStore(Protocol):
 AUDITED_ENTITIES = (
     keys.ENTITY_MODEL, keys.ENTITY_VERSION, keys.ENTITY_METRIC, keys.ENTITY_REPORT, keys.ENTITY_POLICY,
     keys.ENTITY_APPROVAL, keys.ENTITY_TEAM,
-    keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION,
+    keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION, keys.ENTITY_DATASET, keys.ENTITY_DATASET_VERSION,
 )
 # The attribute that holds each entity's own id (a tombstone names what it deleted, a model by default).
 ENTITY_ID_ATTRIBUTE = {
@@ -136,6 +136,8 @@ ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_TEAM: "slug",
     keys.ENTITY_TIMELINE: "version",
     keys.ENTITY_ATTESTATION: "obligation_id",
+    keys.ENTITY_DATASET: "dataset_id",
+    keys.ENTITY_DATASET_VERSION: "dataset_version_id",
 }
 # Attributes that are bookkeeping, not facts about the object: keys, index keys, revision, the stamp
 # (actor, reason and time are the record's own fields), pointers kept for reads, expiry.

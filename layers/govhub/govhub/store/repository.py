@@ -35,7 +35,7 @@ from govhub.domain.entities import (
 )
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import BadRequestError
-from govhub.store import keys, search
+from govhub.store import keys, lineage, search
 from govhub.store.items import (
     COUNTER_NAMES,
     MODEL_POINTER_ATTRIBUTES,
@@ -613,6 +613,7 @@ class VersionRepository:
             s3_path=version.s3_path,
             sha256=version.sha256,
             description=version.description,
+            inputs=lineage.inputs_text(version.inputs),
             gsi1pk=keys.versions_of(version.model_id),
             gsi1sk=f"{version.id:012d}",
         )
@@ -635,6 +636,7 @@ class VersionRepository:
                 condition=GuardItem.pk.does_not_exist(),
             )
             transaction.save(item, condition=VersionItem.pk.does_not_exist())
+            lineage.add_edges(transaction, version)  # the lineage adjacency items, in the same transaction
 
         _transact(build)
         return self._to_domain(item)
@@ -650,6 +652,7 @@ class VersionRepository:
             description=item.description,
             stamp=_stamp_from(item),
             revision=int(item.revision) if item.revision is not None else 1,
+            inputs=lineage.inputs_from_text(item.inputs),
         )
 
 
