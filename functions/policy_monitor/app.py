@@ -63,10 +63,12 @@ class EventBridgePublisher:
 def monitor() -> PolicyService:
     # The policy engine and its store load with the first record, like the clients they make.
     from govhub.policy.service import PolicyService
+    from govhub.store.datasets import DatasetFactsOfTheTable
     from govhub.store.policies import EvidenceRepository, PolicyModelReader, PolicyRepository, ViolationFlagRepository
 
     events = EventBridgePublisher(settings().event_bus_name)
-    return PolicyService(PolicyRepository(), EvidenceRepository(), PolicyModelReader(), ViolationFlagRepository(), events)
+    return PolicyService(PolicyRepository(), EvidenceRepository(), PolicyModelReader(), ViolationFlagRepository(), events,
+                         datasets=DatasetFactsOfTheTable())
 
 
 def _trigger(record: DynamoDBRecord, image: dict[str, Any]) -> dict[str, Any]:

@@ -196,3 +196,29 @@ def test_an_approval_seals_the_declared_inputs(api: Api) -> None:
     snapshot = api.get(f"/api/v1/models/{model['id']}/approval", role="auditor").body["sealed"]["snapshot"]
     assert snapshot["inputs"] == version["inputs"]
     assert {d["role"] for d in snapshot["inputs"]["datasets"]} == {"training", "testing"}
+
+
+# -- 5. the data-governance rule of the default policy ------------------------------------------------------------------------
+def test_a_high_risk_approval_needs_documented_training_and_testing_datasets(api: Api) -> None:
+    # Given a high-risk model whose version declares only a training dataset without a bias examination
+    bare = api.post("/api/v1/datasets", {"name": "scraped-cards", "source": "Partner export"}, role="model_owner").body
+    api.post(f"/api/v1/datasets/{bare['id']}/versions", {"version_tag": "1", "location": "s3://datasets/scraped/1"}, role="model_owner")
+    model = _model(api, "fraud-scorer")
+    api.patch(f"/api/v1/models/{model['id']}", HIGH_RISK_DOCUMENTATION, role="model_owner")
+    api.post(classification_path(model["id"]), classification_body("high"), role="model_owner")
+    version = _version(api, model["id"], "v1", {"datasets": [{"dataset": "scraped-cards", "version_tag": "1", "role": "training"}]}).body
+    api.post("/api/v1/metrics", {"version_id": version["id"], "metrics": EVALUATION}, role="model_owner")
+    api.patch(f"/api/v1/models/{model['id']}/compliance-status", {"status": "under_review", "reason": "ready"}, role="model_owner")
+    # When an admin approves it
+    refused = api.patch(f"/api/v1/models/{model['id']}/compliance-status", {"status": "approved", "reason": "ok"})
+    # Then the refusal names the missing testing dataset, the missing bias examination, and how to supply them
+    assert refused.status == 422
+    (failed,) = refused.body["error"]["details"]["failed_rules"]
+    assert failed["rule_id"] == "data-governance" and failed["article"] == "Art. 10, Annex IV 2(d)"
+    assert "declares no testing dataset" in failed["reason"] and "govhub version --dataset training=NAME@TAG" in failed["reason"]
+    assert f"scraped-cards@1 (training) records no bias examination: set `bias_examination` {{examined, outcome}} (PATCH /api/v1/datasets/{bare['id']})" in failed["reason"]
+    # And a version trained and tested on documented datasets passes
+    _version(api, model["id"], "v2", declared_inputs(api, "cards"))
+    check = api.get(f"/api/v1/models/{model['id']}/compliance-check", role="auditor").body
+    rule = next(item for item in check["items"] if item["rule_id"] == "data-governance")
+    assert rule["status"] == "pass" and rule["reason"].startswith("Version v2 declares cards-train@2026.1 (training), cards-test@2026.1 (testing)")

@@ -23,6 +23,11 @@ BODIES = {
     ("POST", "/api/v1/reports/bulk"): {"q": "subject-"},
     ("POST", "/api/v1/teams"): {"slug": "team-{n}", "display_name": "Team {n}"},
     ("PATCH", "/api/v1/teams/{slug}"): {"display_name": "Renamed {n}"},
+    ("POST", "/api/v1/datasets"): {"name": "matrix-data-{n}", "team": OWNER_TEAM},
+    ("PATCH", "/api/v1/datasets/{dataset_id}"): {"licence": "CC-BY-{n}"},
+    ("POST", "/api/v1/datasets/{dataset_id}/versions"): {"version_tag": "d-{n}", "location": "s3://datasets/x"},
+    ("POST", "/api/v1/datasets/{dataset_id}/flag"): {"reason": "matrix"},
+    ("POST", "/api/v1/datasets/{dataset_id}/unflag"): {"reason": "matrix"},
 }
 QUERIES = {("GET", "/api/v1/versions"): "model_id={model_id}", ("GET", "/api/v1/metrics"): "version_id={version_id}",
            ("DELETE", "/api/v1/models/{model_id}"): "reason=matrix", ("GET", "/api/v1/models/{model_id}/as-of"): "at=2030-01-01T00:00:00Z"}
@@ -44,8 +49,9 @@ def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, rol
     version = api.post("/api/v1/versions", {"model_id": model["id"], "version_tag": "v1", "s3_path": "s3://b"}).body
     metric = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "f1", "value": 0.5}).body
     job = api.post("/api/v1/reports/bulk", {"q": f"subject-{role}"}).body
+    dataset = api.post("/api/v1/datasets", {"name": f"subject-data-{role}", "team": OWNER_TEAM}).body
     ids = {"model_id": model["id"], "version_id": version["id"], "metric_id": metric["id"], "job_id": job.get("job_id", "none"),
-           "slug": OWNER_TEAM}
+           "slug": OWNER_TEAM, "dataset_id": dataset["id"]}
     # Writes that change the subject (delete, retire) run last, so every other route still finds it
     last = {("DELETE", "/api/v1/models/{model_id}"), ("PATCH", "/api/v1/models/{model_id}/compliance-status")}
     for n, ((method, route), permission) in enumerate(sorted(ROUTE_PERMISSIONS.items(), key=lambda kv: kv[0] in last)):

@@ -2651,6 +2651,53 @@ export interface components {
                      *     ]
                      */
                     transitions: ("draft" | "under_review" | "approved" | "retired")[];
+                } | {
+                    /** Article */
+                    article: string;
+                    /** Description */
+                    description?: string | null;
+                    /** Id */
+                    id: string;
+                    /**
+                     * Kind
+                     * @constant
+                     */
+                    kind: "data_governance";
+                    /**
+                     * Require Bias Examination
+                     * @default true
+                     */
+                    require_bias_examination: boolean;
+                    /**
+                     * Require Provenance
+                     * @default true
+                     */
+                    require_provenance: boolean;
+                    /**
+                     * Risk Levels
+                     * @default [
+                     *       "minimal",
+                     *       "limited",
+                     *       "high",
+                     *       "unacceptable"
+                     *     ]
+                     */
+                    risk_levels: ("minimal" | "limited" | "high" | "unacceptable")[];
+                    /**
+                     * Roles
+                     * @default [
+                     *       "training",
+                     *       "testing"
+                     *     ]
+                     */
+                    roles: ("training" | "validation" | "testing")[];
+                    /**
+                     * Transitions
+                     * @default [
+                     *       "approved"
+                     *     ]
+                     */
+                    transitions: ("draft" | "under_review" | "approved" | "retired")[];
                 })[];
                 /**
                  * Schema

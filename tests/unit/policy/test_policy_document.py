@@ -69,7 +69,7 @@ def test_an_unknown_rule_kind_names_the_kinds_there_are() -> None:
     raw = default_raw()
     raw["rules"].append({"id": "x", "kind": "vibes", "article": "Art. 1"})
     [problem] = problems(raw)
-    assert problem["path"] == "$.rules[11]"
+    assert problem["path"] == "$.rules[12]"
     assert "'vibes'" in problem["message"] and "'metric_threshold'" in problem["message"]
 
 

@@ -16,6 +16,7 @@ from govhub.policy.service import PolicyService
 from govhub.policy.versions import PolicyVersion
 from govhub.reports.content import build_report_content
 from govhub.services.reports import PolicyView, policy_view
+from tests.unit.policy.policy_factory import DocumentedDatasets, trained_and_tested
 
 GENERATED_AT = datetime(2026, 11, 25, 14, 3, 11, tzinfo=UTC)
 GENERATOR = {"username": "clara.compliance", "role": "auditor"}
@@ -202,7 +203,8 @@ def sample_policy_view(model: dict, versions: list[dict], metrics_by_version: di
     latest_ref = model.get("latest_version")
     latest = next((v for v in versions if latest_ref and v["id"] == latest_ref["id"]), None)
     version = (
-        ModelVersion(latest["id"], model["id"], latest["version_tag"], latest["s3_path"], _stamp(latest), latest["sha256"])
+        ModelVersion(latest["id"], model["id"], latest["version_tag"], latest["s3_path"], _stamp(latest), latest["sha256"],
+                     inputs=trained_and_tested())
         if latest
         else None
     )
@@ -210,7 +212,7 @@ def sample_policy_view(model: dict, versions: list[dict], metrics_by_version: di
         Metric(m["id"], m["version_id"], model["id"], m["metric_name"], m["value"], _stamp({"created_at": m["recorded_at"]}))
         for m in (metrics_by_version.get(latest["id"], []) if latest else [])
     ]
-    service = PolicyService(BuiltInPolicyOnly(), FixedEvidence(version, metrics), clock=lambda: GENERATED_AT)
+    service = PolicyService(BuiltInPolicyOnly(), FixedEvidence(version, metrics), clock=lambda: GENERATED_AT, datasets=DocumentedDatasets())
     return policy_view(service, domain_model(model))
 
 

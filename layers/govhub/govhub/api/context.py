@@ -32,9 +32,11 @@ def policy_service() -> PolicyService:
     change a status (most of the models function's) never loads the policy engine."""
     from govhub.policy.service import PolicyService
     from govhub.store.classification import ObligationSourcesOfTheTable
+    from govhub.store.datasets import DatasetFactsOfTheTable
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
-    return PolicyService(PolicyRepository(), EvidenceRepository(), obligation_sources=ObligationSourcesOfTheTable())
+    return PolicyService(PolicyRepository(), EvidenceRepository(), obligation_sources=ObligationSourcesOfTheTable(),
+                         datasets=DatasetFactsOfTheTable())
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from govhub.datasets.entities import Dataset, DatasetInput
 from govhub.domain.entities import Actor, AIModel, Metric, ModelVersion
 from govhub.domain.lifecycle import ComplianceStatus
 
@@ -13,6 +14,14 @@ from govhub.domain.lifecycle import ComplianceStatus
 class Occasion(str, Enum):
     TRANSITION = "transition"    # a person asks to move the model to `target`
     MONITORING = "monitoring"    # an approved model is re-checked after new evidence; nobody approves anything
+
+
+@dataclass(frozen=True)
+class DeclaredDataset:
+    """A dataset version the latest version declares, with the dataset's record now (None if it is gone)."""
+
+    input: DatasetInput
+    dataset: Dataset | None
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,7 @@ class ComplianceFacts:
     now: datetime
     actor: Actor | None = None           # who would make the transition (None when monitoring)
     occasion: Occasion = Occasion.TRANSITION
+    datasets: tuple[DeclaredDataset, ...] = ()  # what the latest version declares it was trained/validated/tested on
     latest_metrics: dict[str, Metric] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

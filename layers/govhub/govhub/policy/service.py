@@ -28,7 +28,7 @@ from govhub.errors import NotFoundError, StaleWriteError, TransitionNotAllowedEr
 from govhub.policy.document import default_policy, parse_policy
 from govhub.policy.errors import PolicyViolationError
 from govhub.policy.evaluator import Checklist, evaluate, not_applicable_checklist
-from govhub.policy.facts import ComplianceFacts, Occasion
+from govhub.policy.facts import ComplianceFacts, DeclaredDataset, Occasion
 from govhub.policy.obligations import ObligationChecklist, obligations_for
 from govhub.policy.versions import (
     BUILT_IN_AUTHOR,
@@ -80,6 +80,12 @@ class ObligationSources(Protocol):
     def attestations(self, model_id: int) -> list[Attestation]: ...
 
 
+class DatasetFacts(Protocol):
+    def declared(self, version: ModelVersion) -> tuple[DeclaredDataset, ...]:
+        """The datasets `version` declares, each with the dataset's record now."""
+        ...
+
+
 class EventPublisher(Protocol):
     def policy_violated(self, detail: dict[str, Any]) -> None: ...
 
@@ -125,8 +131,10 @@ class PolicyService:
         events: EventPublisher | None = None,
         clock: Callable[[], datetime] = utc_now,
         obligation_sources: ObligationSources | None = None,
+        datasets: DatasetFacts | None = None,
     ) -> None:
         self._obligation_sources = obligation_sources
+        self._datasets = datasets
         self._store = store
         self._evidence = evidence
         self._models = models
@@ -245,7 +253,8 @@ class PolicyService:
         actor: Actor | None,
         occasion: Occasion,
     ) -> Checklist:
-        facts = ComplianceFacts(model, version, tuple(metrics), target, self._clock(), actor, occasion)
+        declared = self._datasets.declared(version) if self._datasets is not None and version is not None and version.inputs else ()
+        facts = ComplianceFacts(model, version, tuple(metrics), target, self._clock(), actor, occasion, declared)
         return evaluate(policy.document, facts, policy.version)
 
     # -- monitoring -------------------------------------------------------------------------

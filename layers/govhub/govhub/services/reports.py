@@ -543,10 +543,12 @@ def policy_of_the_table(model: AIModel) -> PolicyView:
     """`policy_view` over the table's active policy set and the model's stored evidence."""
     from govhub.policy.service import PolicyService
     from govhub.store.classification import ObligationSourcesOfTheTable
+    from govhub.store.datasets import DatasetFactsOfTheTable
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
     snapshot = _Snapshot(PolicyRepository(), EvidenceRepository())
-    return policy_view(PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable()), model)
+    service = PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable(), datasets=DatasetFactsOfTheTable())
+    return policy_view(service, model)
 
 
 def default_report_service(registry: RegistryReader) -> ReportService:

@@ -10,7 +10,8 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from govhub.datasets.entities import BiasExamination, Dataset, DatasetFlag, DatasetVersion
-from govhub.domain.entities import Page
+from govhub.domain.entities import ModelVersion, Page
+from govhub.policy.facts import DeclaredDataset
 from govhub.store import keys
 from govhub.store.items import DatasetItem, DatasetVersionItem, GuardItem
 from govhub.store.repository import _apply_stamp, _iso, _page, _stamp_from, _transact, decode_cursor
@@ -154,3 +155,14 @@ def _version_to_domain(item: DatasetVersionItem) -> DatasetVersion:
         stamp=_stamp_from(item), records=int(item.records) if item.records is not None else None, sha256=item.sha256,
         description=item.description,
     )
+
+
+class DatasetFactsOfTheTable:
+    """What the policy's data-governance rule judges: the datasets a version declares, as they are now (BatchGetItem)."""
+
+    def declared(self, version: ModelVersion) -> tuple[DeclaredDataset, ...]:
+        if version.inputs is None or not version.inputs.datasets:
+            return ()
+        wanted = sorted({used.dataset_id for used in version.inputs.datasets})
+        found = {int(item.dataset_id): _to_domain(item) for item in DatasetItem.batch_get([(keys.dataset_pk(i), keys.META) for i in wanted])}
+        return tuple(DeclaredDataset(used, found.get(used.dataset_id)) for used in version.inputs.datasets)
