@@ -18,6 +18,7 @@ SCHEMAS = {
     "Risk Level Changed": "risk-level-changed.v1.schema.json",
     "Model Version Registered": "model-version-registered.v1.schema.json",
     "Model Deleted": "model-deleted.v1.schema.json",
+    "Dataset Flagged": "dataset-flagged.v1.schema.json",
 }
 _deserializer = TypeDeserializer()
 
@@ -125,3 +126,21 @@ def test_a_summary_cannot_ping_a_channel_mention_a_user_or_disguise_a_link() -> 
     assert "@everyone" not in summary and "&amp; co" in summary
     assert detail["model"]["name"].startswith("<!channel>")  # the structured fields keep the data as it is
     _valid("Compliance Status Changed", detail)
+
+
+def _dataset(flagged: bool, reason: str | None = None, revision: int = 1) -> dict:
+    return {"PK": "DATASET#4", "SK": "META", "entity": "dataset", "model_id": 0, "dataset_id": 4, "name": "cards-train",
+            "team": "payments-ml", "revision": revision, "flagged": flagged, "flag_reason": reason,
+            **stamp("omar.owner", "model_owner", "2026-12-06T21:00:00+00:00", f"Dataset flagged: {reason}" if reason else "registered")}
+
+
+def test_flagging_a_dataset_is_announced_once_with_its_reason() -> None:
+    events = _events("MODIFY", _dataset(True, "labels leaked", 2), _dataset(False))
+    assert [t for t, _ in events] == ["Dataset Flagged"]
+    detail = events[0][1]
+    assert detail["dataset"] == {"id": 4, "name": "cards-train", "team": "payments-ml"} and detail["reason"] == "labels leaked"
+    assert detail["summary"] == "dataset cards-train (#4) flagged by omar.owner: labels leaked"
+    _valid(*events[0])
+    # a change of its datasheet, or clearing the flag, announces nothing
+    assert _events("MODIFY", {**_dataset(False, revision=2), "licence": "internal"}, _dataset(False)) == []
+    assert _events("MODIFY", _dataset(False, revision=3), _dataset(True, "labels leaked", 2)) == []
