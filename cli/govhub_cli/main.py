@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from govhub_cli import __version__
+from govhub_cli.datasets import add_dataset_commands, add_version_inputs
 from govhub_cli.errors import EXIT_CODE_HELP
 
 RISK_LEVELS = ("minimal", "limited", "high", "unacceptable")
@@ -25,7 +26,10 @@ EPILOG = f"""\
 typical CI sequence:
   govhub register fraud-detector --owner "ML Team" --risk-level high \\
       --risk-justification "credit decisions" --domain finance
-  govhub version --model fraud-detector --tag v1.2.0 --artifact s3://models/fd/v1.2.0 --file model.tar.gz
+  govhub dataset register cards --source "ledger export" --bias-examined "..." --bias-outcome "..."
+  govhub dataset version cards --tag 2025.12 --location s3://data/cards/2025.12/ --sha256 sha256:<hex>
+  govhub version --model fraud-detector --tag v1.2.0 --artifact s3://models/fd/v1.2.0 --file model.tar.gz \
+      --dataset training=cards@2025.12 --dataset testing=cards-holdout@2025.12
   govhub metrics push --model fraud-detector --version v1.2.0 eval/report.json
   govhub status --model fraud-detector --reason "Ready for compliance review"
   govhub gate --model fraud-detector --version v1.2.0     # before deploying
@@ -136,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     version.add_argument("--description")
     version.add_argument("--exist-ok", action="store_true",
                          help="succeed if the tag already exists with the same artifact URI and SHA-256")
+    add_version_inputs(version)
 
     metrics = command("metrics", "evaluation metrics", "")
     metrics.set_defaults(handler=None, usage_parser=metrics)
@@ -201,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "cannot be told apart")
     verify.add_argument("--expect-key", metavar="SHA256",
                         help="SHA-256 of the deployment's digest signing key (DER public key, from `aws kms get-public-key`)")
+
+    add_dataset_commands(command, common)
 
     importing = command("import", "import models from where they already live", "")
     importing.set_defaults(handler=None, usage_parser=importing)
