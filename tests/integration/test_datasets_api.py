@@ -222,3 +222,20 @@ def test_a_high_risk_approval_needs_documented_training_and_testing_datasets(api
     check = api.get(f"/api/v1/models/{model['id']}/compliance-check", role="auditor").body
     rule = next(item for item in check["items"] if item["rule_id"] == "data-governance")
     assert rule["status"] == "pass" and rule["reason"].startswith("Version v2 declares cards-train@2026.1 (training), cards-test@2026.1 (testing)")
+
+
+# -- 6. the compliance report and the obligations cite the datasets ----------------------------------------------------------
+def test_the_report_holds_a_datasheet_per_declared_dataset_and_art_10_cites_them(api: Api) -> None:
+    model = _model(api, "fraud-scorer")
+    _approve(api, model["id"], {**declared_inputs(api, "cards"), "base_model": {"external": {
+        "provider": "Mistral AI", "name": "mistral-small", "version": "3.1", "gpai": True, "documentation_url": "https://docs.mistral.ai/"}}})
+    report = api.get(f"/api/v1/reports/{model['id']}/compliance-report.json", role="auditor")
+    assert report.status == 200, report.body
+    section = next(s for s in report.body["sections"] if s["id"] == "data_governance")["data"]
+    assert [(s["role"], s["dataset"]["name"], s["dataset"]["source"]) for s in section["datasheets"]] == [
+        ("training", "cards-train", DATASHEET["source"]), ("testing", "cards-test", DATASHEET["source"])]
+    assert section["datasheets"][0]["version"]["records"] == 120_000 and section["declared_by"]["version_tag"] == "v1.0.0"
+    assert section["base_model"]["external"]["documentation_url"] == "https://docs.mistral.ai/"
+    art10 = next(i for i in api.get(f"/api/v1/models/{model['id']}/obligations", role="auditor").body["items"] if i["article"] == "Art. 10")
+    cited = next(c for c in art10["covered_by"] if c["ref"] == "data-governance")
+    assert cited["satisfied"] is True and "cards-train@2026.1 (training), cards-test@2026.1 (testing)" in cited["detail"]

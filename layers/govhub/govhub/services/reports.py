@@ -120,6 +120,10 @@ class JsonReport:
     generation: ReportGeneration
 
 
+# The datasheets of the dataset versions a model version declares (govhub.datasets), for section 3.
+DatasheetLookup = Callable[["ModelVersion"], list[dict]]
+
+
 class ReportService:
     def __init__(
         self,
@@ -133,7 +137,9 @@ class ReportService:
         clock: Clock = utc_now,
         sync_limit: int = BULK_SYNC_LIMIT,
         max_models: int = BULK_MAX_MODELS,
+        datasheets: DatasheetLookup | None = None,
     ) -> None:
+        self._datasheets = datasheets
         self._registry = registry
         self._records = records
         self._jobs = jobs
@@ -153,6 +159,9 @@ class ReportService:
         metrics = {version.id: self._metrics_of(version.id) for version in versions}
         records, verification, trail_summary = self._audit_trail(model_id)
         policy = self._policy_for(model)
+        # section 3 documents the data of the approved version (else the latest): a datasheet per dataset version
+        subject = next((v for v in versions if v.id == model.approved_version_id), versions[0] if versions else None)
+        datasheets = self._datasheets(subject) if self._datasheets is not None and subject is not None else []
         return build_report_content(
             model=ModelOut.from_domain(model).model_dump(mode="json"),
             versions=[VersionOut.from_domain(v).model_dump(mode="json") for v in versions],
@@ -167,6 +176,8 @@ class ReportService:
             obligations=policy.obligations,
             policy_check=policy.compliance_check,
             classification=policy.classification,
+            datasheets=datasheets,
+            data_version=VersionOut.from_domain(subject).model_dump(mode="json") if subject is not None else None,
         )
 
     def _metrics_of(self, version_id: int) -> list[dict]:
@@ -562,4 +573,25 @@ def default_report_service(registry: RegistryReader) -> ReportService:
         url_ttl_seconds=settings().report_url_ttl_seconds,
         audit_trail=audit_trail,
         policy_for=policy_of_the_table,
+        datasheets=datasheets_of_the_table,
     )
+
+
+def datasheets_of_the_table(version: ModelVersion) -> list[dict]:
+    """A datasheet per dataset version `version` declares: its role, the dataset's record and the version's facts."""
+    from govhub.datasets.schemas import DatasetOut, DatasetVersionOut
+    from govhub.store.datasets import DatasetRepository, DatasetVersionRepository
+
+    if version.inputs is None:
+        return []
+    datasets, versions = DatasetRepository(), DatasetVersionRepository()
+    sheets = []
+    for used in version.inputs.datasets:
+        dataset, dataset_version = datasets.get(used.dataset_id), versions.get(used.dataset_version_id)
+        sheets.append({
+            "role": used.role.value,
+            "declared": used.as_json(),
+            "dataset": DatasetOut.model_validate(dataset).model_dump(mode="json") if dataset else None,
+            "version": DatasetVersionOut.model_validate(dataset_version).model_dump(mode="json") if dataset_version else None,
+        })
+    return sheets

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
@@ -38,26 +39,33 @@ def add_edges(transaction: TransactWrite, version: ModelVersion) -> None:
     inputs = version.inputs
     if inputs is None:
         return
-    checked: set[int] = set()
-    for used in inputs.datasets:
-        if used.dataset_version_id not in checked:
-            checked.add(used.dataset_version_id)
-            transaction.condition_check(
-                DatasetVersionItem, keys.dataset_version_pk(used.dataset_version_id), keys.META,
-                condition=DatasetVersionItem.pk.exists(),
-            )
-        role = used.role.value
-        transaction.save(UsedByItem(keys.dataset_version_pk(used.dataset_version_id), keys.used_by_sk(version.id, role),
-                                    user_model_id=version.model_id, version_id=version.id, version_tag=version.version_tag, relation=role,
-                                    dataset_version_id=used.dataset_version_id))
-        transaction.save(UsedByItem(keys.dataset_pk(used.dataset_id), keys.used_by_sk(version.id, f"{used.dataset_version_id}#{role}"),
-                                    user_model_id=version.model_id, version_id=version.id, version_tag=version.version_tag, relation=role,
-                                    dataset_version_id=used.dataset_version_id))
+    for dataset_version_id in sorted({used.dataset_version_id for used in inputs.datasets}):
+        transaction.condition_check(DatasetVersionItem, keys.dataset_version_pk(dataset_version_id), keys.META,
+                                    condition=DatasetVersionItem.pk.exists())
     base = inputs.base_model
     if base is not None and base.version_id is not None:
         transaction.condition_check(VersionItem, keys.version_pk(base.version_id), keys.META, condition=VersionItem.pk.exists())
-        transaction.save(UsedByItem(keys.version_pk(base.version_id), keys.used_by_sk(version.id),
-                                    user_model_id=version.model_id, version_id=version.id, version_tag=version.version_tag, relation=BASE_MODEL_RELATION))
+    for edge in edge_items(version):
+        transaction.save(edge)
+
+
+def edge_items(version: ModelVersion) -> list[UsedByItem]:
+    """The `USEDBY#` items of a version's declared inputs: under each dataset version, its dataset, and the base version."""
+    inputs = version.inputs
+    if inputs is None:
+        return []
+    common: dict[str, Any] = {"user_model_id": version.model_id, "version_id": version.id, "version_tag": version.version_tag}
+    edges = []
+    for used in inputs.datasets:
+        role = used.role.value
+        edges.append(UsedByItem(keys.dataset_version_pk(used.dataset_version_id), keys.used_by_sk(version.id, role),
+                                relation=role, dataset_version_id=used.dataset_version_id, **common))
+        edges.append(UsedByItem(keys.dataset_pk(used.dataset_id), keys.used_by_sk(version.id, f"{used.dataset_version_id}#{role}"),
+                                relation=role, dataset_version_id=used.dataset_version_id, **common))
+    base = inputs.base_model
+    if base is not None and base.version_id is not None:
+        edges.append(UsedByItem(keys.version_pk(base.version_id), keys.used_by_sk(version.id), relation=BASE_MODEL_RELATION, **common))
+    return edges
 
 
 @dataclass(frozen=True)

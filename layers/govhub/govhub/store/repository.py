@@ -603,22 +603,7 @@ class VersionRepository:
 
     def create(self, version: ModelVersion) -> ModelVersion:
         """Fails with ConditionFailedError if the model is gone or retired, or the tag is taken."""
-        item = VersionItem(
-            keys.version_pk(version.id),
-            keys.META,
-            entity=keys.ENTITY_VERSION,
-            model_id=version.model_id,
-            version_id=version.id,
-            version_tag=version.version_tag,
-            s3_path=version.s3_path,
-            sha256=version.sha256,
-            description=version.description,
-            inputs=lineage.inputs_text(version.inputs),
-            gsi1pk=keys.versions_of(version.model_id),
-            gsi1sk=f"{version.id:012d}",
-        )
-        _apply_stamp(item, version.stamp)
-
+        item = self.item_for(version)
         pointer = ModelPointerItem(keys.model_pk(version.model_id), keys.META)
 
         def build(transaction: TransactWrite) -> None:
@@ -640,6 +625,25 @@ class VersionRepository:
 
         _transact(build)
         return self._to_domain(item)
+
+    @staticmethod
+    def item_for(version: ModelVersion) -> VersionItem:
+        item = VersionItem(
+            keys.version_pk(version.id),
+            keys.META,
+            entity=keys.ENTITY_VERSION,
+            model_id=version.model_id,
+            version_id=version.id,
+            version_tag=version.version_tag,
+            s3_path=version.s3_path,
+            sha256=version.sha256,
+            description=version.description,
+            inputs=lineage.inputs_text(version.inputs),
+            gsi1pk=keys.versions_of(version.model_id),
+            gsi1sk=f"{version.id:012d}",
+        )
+        _apply_stamp(item, version.stamp)
+        return item
 
     @staticmethod
     def _to_domain(item: VersionItem) -> ModelVersion:
