@@ -18,6 +18,8 @@ const ModelDetailPage = lazy(() => import('./pages/ModelDetailPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 const TeamsPage = lazy(() => import('./pages/TeamsPage'));
+const DatasetsPage = lazy(() => import('./pages/DatasetsPage'));
+const DatasetDetailPage = lazy(() => import('./pages/DatasetDetailPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function AppRoutes() {
@@ -39,6 +41,8 @@ export function AppRoutes() {
           <Route path="/dashboard" element={<DashboardPage />} />
           <Route path="/audit" element={<AuditLogPage />} />
           <Route path="/teams" element={<TeamsPage />} />
+          <Route path="/datasets" element={<DatasetsPage />} />
+          <Route path="/datasets/:id" element={<DatasetDetailPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>
