@@ -35,6 +35,11 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/models/{model_id}/classification"): {"answers": {"art50_1_interacts_with_people": True}, "operator_role": "provider"},
     ("PUT", "/api/v1/classification/timeline"): {"document": "{timeline_document}", "reason": "re-issued by {n}"},
     ("POST", "/api/v1/models/{model_id}/attestations"): {"obligation_id": "art-4", "statement": "Staff trained by {n}", "reason": "training records checked"},
+    ("POST", "/api/v1/datasets"): {"name": "proof-data-{n}", "source": "Proof fixture"},
+    ("PATCH", "/api/v1/datasets/{dataset_id}"): {"licence": "changed by {n}"},
+    ("POST", "/api/v1/datasets/{dataset_id}/versions"): {"version_tag": "d-{n}", "location": "s3://datasets/proof/{n}"},
+    ("POST", "/api/v1/datasets/{dataset_id}/flag"): {"reason": "flagged by {n}"},
+    ("POST", "/api/v1/datasets/{dataset_id}/unflag"): {"reason": "cleared by {n}"},
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},
