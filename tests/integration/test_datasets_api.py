@@ -183,6 +183,11 @@ def test_flagging_a_dataset_sends_every_approved_model_on_it_back_to_review(api:
     for model in (direct, derived):
         trail = api.get(f"/api/v1/models/{model['id']}/audit-logs", query="action=status_change", role="auditor").body["items"]
         assert "dataset 'cards-train'" in trail[0]["reason"] and "labels leaked" in trail[0]["reason"], trail[0]
+    # And the flag itself is in the global chain (model id 0), with who and why
+    flags = api.get("/api/v1/audit-logs", query="entity=dataset", role="auditor").body["items"]
+    flag_record = next(r for r in flags if r["entity_id"] == dataset["id"] and r["action"] == "update")
+    assert flag_record["model_id"] == 0 and flag_record["reason"] == "Dataset flagged: labels leaked from the outcome"
+    assert flag_record["actor"]["username"] == "omar.owner"
     # When the flag is cleared, nothing is re-approved
     cleared = api.post(f"/api/v1/datasets/{dataset['id']}/unflag", {"reason": "labels rebuilt"}, role="model_owner")
     assert cleared.status == 200 and cleared.body["flagged"] is False
