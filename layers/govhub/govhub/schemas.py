@@ -208,7 +208,7 @@ class ExternalModelIn(_Input):
     provider: Short
     name: Short
     version: Short | None = None
-    gpai: bool = Field(default=False, description="A general-purpose AI model (Art. 3(63)).")
+    gpai: Annotated[bool, Strict()] = Field(default=False, description="A general-purpose AI model (Art. 3(63)).")
     documentation_url: WebUrl | None = Field(default=None, description="The provider's documentation (Annex XII).")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, Strict, StringConstraints
 
 from govhub.schemas import (
     FirstRevision,
@@ -35,6 +35,9 @@ S3Uri = Annotated[str, StringConstraints(min_length=6, max_length=2_048, pattern
                   AfterValidator(str.strip), Field(description="Where the dataset version lives: an S3 URI (s3://bucket/key).")]
 
 
+Flag = Annotated[bool, Strict()]  # `0` is not false
+
+
 class BiasExaminationIn(_Input):
     """Art. 10(2)(f): what was examined for possible biases, and the outcome."""
 
@@ -52,8 +55,8 @@ class DatasetCreate(_Input):
     geographic_scope: LongText | None = None
     demographic_scope: LongText | None = None
     labelling_procedure: LongText | None = None
-    personal_data: bool = False
-    special_categories: bool = Field(default=False, description="Special categories of personal data are processed (Art. 10(5)).")
+    personal_data: Flag = False
+    special_categories: Flag = Field(default=False, description="Special categories of personal data are processed (Art. 10(5)).")
     known_limitations: LongText | None = None
     bias_examination: BiasExaminationIn | None = None
     reason: Reason | None = None
@@ -69,8 +72,8 @@ class DatasetUpdate(_Input):
     geographic_scope: LongText | None = None
     demographic_scope: LongText | None = None
     labelling_procedure: LongText | None = None
-    personal_data: bool = Field(default=None)  # type: ignore[assignment]
-    special_categories: bool = Field(default=None)  # type: ignore[assignment]
+    personal_data: Flag = Field(default=None)  # type: ignore[assignment]
+    special_categories: Flag = Field(default=None)  # type: ignore[assignment]
     known_limitations: LongText | None = None
     bias_examination: BiasExaminationIn | None = None
     expected_revision: Revision | None = None
