@@ -64,6 +64,58 @@ def _call(api_url: str, token: str, method: str, path: str, body: dict[str, Any]
         return json.loads(response.read() or b"{}")
 
 
+# Datasets the demo models declare (Art. 10, Annex IV 2(d)); the high-risk approvals need training and testing ones.
+DEMO_DATASETS: list[dict[str, Any]] = [
+    {
+        "dataset": {
+            "name": "card-transactions-2025",
+            "description": "Card transactions with chargeback outcomes, used to train the fraud detector.",
+            "source": "Exported monthly from the core banking ledger; pseudonymised at export (card number tokenised).",
+            "licence": "internal",
+            "collection_period": "2024-01 to 2025-12",
+            "geographic_scope": "EU: DE, FR, NL, ES",
+            "demographic_scope": "Retail card holders aged 18 and over",
+            "labelling_procedure": "Chargeback and confirmed-fraud outcomes, checked by two analysts.",
+            "personal_data": True,
+            "known_limitations": "Card-not-present fraud from 2024 Q1 is under-labelled (new chargeback codes).",
+            "bias_examination": {"examined": "Fraud label and flag rates by age band and country.",
+                                 "outcome": "No band differs by more than 2 points; the 18-21 band is under-represented (documented)."},
+        },
+        "versions": [("2025.12", "s3://demo-datasets/card-transactions/2025.12/", 4_200_000, "3f" * 32)],
+    },
+    {
+        "dataset": {
+            "name": "card-transactions-holdout-2025",
+            "description": "A time-split holdout of card transactions for testing the fraud detector.",
+            "source": "The last two months of the ledger export, never used for training.",
+            "licence": "internal",
+            "collection_period": "2025-11 to 2025-12",
+            "geographic_scope": "EU: DE, FR, NL, ES",
+            "personal_data": True,
+            "bias_examination": {"examined": "Flag rates by age band and country on the holdout.",
+                                 "outcome": "Within the policy's demographic parity bound (0.04)."},
+        },
+        "versions": [("2025.12", "s3://demo-datasets/card-transactions-holdout/2025.12/", 650_000, "4a" * 32)],
+    },
+    {
+        "dataset": {
+            "name": "credit-applications-2023-2025",
+            "description": "EU card applications with 12-month repayment outcomes.",
+            "source": "Application system export joined with bureau scores under the bureau contract.",
+            "licence": "Bureau data: contract 2023-117, no onward transfer",
+            "collection_period": "2023-01 to 2025-06",
+            "geographic_scope": "EU: DE, FR",
+            "demographic_scope": "Applicants aged 18 and over",
+            "labelling_procedure": "Default = 90 days past due within 12 months, from the collections system.",
+            "personal_data": True,
+            "special_categories": False,
+            "bias_examination": {"examined": "Approval and default rates by sex and age band (proxies checked: postcode).",
+                                 "outcome": "Postcode acts as a proxy for nationality; removed from features in v2."},
+        },
+        "versions": [("2025.06", "s3://demo-datasets/credit-applications/2025.06/", 1_100_000, "5b" * 32)],
+    },
+]
+
 DEMO_MODELS: list[dict[str, Any]] = [
     {
         "model": {
@@ -85,6 +137,8 @@ DEMO_MODELS: list[dict[str, Any]] = [
         "classification": {"answers": {}, "operator_role": "provider", "risk_level": "high",
                            "justification": "Kept high: it scores payments of natural persons and analysts act on its flags; "
                                             "we apply the high-risk controls although fraud detection is excluded from Annex III 5(b)."},
+        "inputs": {"datasets": [{"dataset": "card-transactions-2025", "version_tag": "2025.12", "role": "training"},
+                                {"dataset": "card-transactions-holdout-2025", "version_tag": "2025.12", "role": "testing"}]},
         "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner"),
                   ("approved", "Annex IV documentation complete; bias within policy", "admin")],
         # post-market monitoring (Art. 72): a plan sealed with the approval; 30 days of production values, the drift of
@@ -118,6 +172,8 @@ DEMO_MODELS: list[dict[str, Any]] = [
         "versions": [("v2.0.0", "s3://demo-models/credit-limit-advisor/v2.0.0/model.tar.gz",
                       {"accuracy": 0.94, "f1": 0.9, "demographic_parity_difference": 0.05})],
         "classification": {"answers": {"annex3_5_b_credit_scoring": True}, "operator_role": "provider"},
+        "inputs": {"datasets": [{"dataset": "credit-applications-2023-2025", "version_tag": "2025.06", "role": "training"},
+                                {"dataset": "card-transactions-holdout-2025", "version_tag": "2025.12", "role": "validation"}]},
         "steps": [("under_review", "Evaluation complete; ready for compliance review", "model_owner")],
         "monitoring": {
             "plan": {"metrics": [{"metric": "accuracy", "min": 0.9}, {"metric": "override_rate", "max": 0.15}],
@@ -163,6 +219,9 @@ DEMO_MODELS: list[dict[str, Any]] = [
         },
         "versions": [("2026.11.1", "s3://demo-models/support-chatbot/2026.11.1/", {"answer_accuracy": 0.91})],
         "classification": {"answers": {"art50_1_interacts_with_people": True, "gpai_builds_on": True}, "operator_role": "provider"},
+        # built on a general-purpose AI model (Art. 25, Annex XII): the report shows it with the provider's documentation
+        "inputs": {"base_model": {"external": {"provider": "Mistral AI", "name": "mistral-small", "version": "3.1", "gpai": True,
+                                               "documentation_url": "https://docs.mistral.ai/"}}},
         "steps": [],
     },
     {
@@ -191,6 +250,21 @@ def seed_teams(api_url: str, admin_token: str) -> None:
                 raise
 
 
+def seed_datasets(api_url: str, tokens: dict[str, str]) -> int:
+    """The demo datasets with their versions, registered by the demo owner (team payments-ml); answer how many."""
+    for demo in DEMO_DATASETS:
+        try:
+            dataset = _call(api_url, tokens["model_owner"], "POST", "/datasets", {**demo["dataset"], "reason": "Demo dataset"})
+        except urllib.error.HTTPError as error:
+            if error.code == 409:  # already seeded
+                continue
+            raise
+        for tag, location, records, sha256 in demo["versions"]:
+            _call(api_url, tokens["model_owner"], "POST", f"/datasets/{dataset['id']}/versions",
+                  {"version_tag": tag, "location": location, "records": records, "sha256": sha256})
+    return len(DEMO_DATASETS)
+
+
 def seed_models(api_url: str, tokens: dict[str, str]) -> int:
     """Create the demo models through the API (so they are audited like anything else); answer how many."""
     for demo in DEMO_MODELS:
@@ -202,7 +276,8 @@ def seed_models(api_url: str, tokens: dict[str, str]) -> int:
                 continue
             raise
         for tag, uri, metrics in demo["versions"]:
-            version = _call(api_url, creator, "POST", "/versions", {"model_id": model["id"], "version_tag": tag, "s3_path": uri})
+            declared = {"inputs": demo["inputs"]} if "inputs" in demo else {}
+            version = _call(api_url, creator, "POST", "/versions", {"model_id": model["id"], "version_tag": tag, "s3_path": uri, **declared})
             _call(api_url, creator, "POST", "/metrics", {
                 "version_id": version["id"],
                 "metrics": [{"metric_name": name, "value": value} for name, value in metrics.items()],

@@ -63,7 +63,7 @@ class LocalStack:
         emulator.start()
         self._stoppers.append(emulator.stop)
 
-        from local_stack.demo import DEMO_PIPELINE_TEAM, create_users, seed_models, seed_teams, sign_in
+        from local_stack.demo import DEMO_PIPELINE_TEAM, create_users, seed_datasets, seed_models, seed_teams, sign_in
         from local_stack.functions import ensure_layer_on_path, function_pools
         from local_stack.gateway import ApiConfig, Gateway
         from local_stack.provision import provision
@@ -154,6 +154,8 @@ class LocalStack:
         _wait_healthy(f"{api_url}/health")
         tokens = {role: sign_in(client_id, u["username"], u["password"], endpoint, REGION)["IdToken"] for role, u in users.items()}
         seed_teams(api_url, tokens["admin"])  # the teams of the demo users and of the local CI credentials
+        if o.demo_data:
+            seed_datasets(api_url, tokens)  # before the models: their versions declare these datasets
         demo_models = seed_models(api_url, tokens) if o.demo_data else 0
         if o.demo_data:
             from local_stack.demo_evidence import seed_evidence

@@ -17,6 +17,7 @@ from typing import Any
 from govhub_cli import output
 from govhub_cli.auth import Authenticator, BearerTokenAuth, SigV4Auth
 from govhub_cli.client import ApiClient, RetryPolicy, UrllibTransport
+from govhub_cli.datasets import dataset_register, dataset_version, declared_inputs
 from govhub_cli.errors import (
     CONFLICT,
     GATE_REFUSED,
@@ -232,6 +233,7 @@ def _model_fields(model: dict) -> list[tuple[str, Any]]:
 
 def version(args: argparse.Namespace, session: Session) -> int:
     sha256 = _artifact_digest(args)
+    inputs = declared_inputs(args.dataset, args.base_model, args.external_base_model, args.gpai, args.base_model_docs)
     client = session.client
     model = find_model(client, args.model)
     body: dict[str, Any] = {"model_id": model["id"], "version_tag": args.tag, "s3_path": args.artifact}
@@ -239,6 +241,8 @@ def version(args: argparse.Namespace, session: Session) -> int:
         body["sha256"] = sha256
     if args.description is not None:
         body["description"] = args.description
+    if inputs is not None:
+        body["inputs"] = inputs
     action = "created"
     try:
         created = client.post("/versions", body)
@@ -293,8 +297,20 @@ def _version_fields(version: dict) -> list[tuple[str, Any]]:
         ("artifact", version.get("s3_path")),
         ("sha256", version.get("sha256")),
         ("description", version.get("description")),
+        ("datasets", ", ".join(f"{d['dataset_name']}@{d['version_tag']} ({d['role']})" for d in (version.get("inputs") or {}).get("datasets", []))
+         or None),
+        ("base model", _base_model_text((version.get("inputs") or {}).get("base_model"))),
         ("created", f"{version.get('created_at')} by {version.get('created_by')}" if version.get("created_at") else None),
     ]
+
+
+def _base_model_text(base: dict | None) -> str | None:
+    if not base:
+        return None
+    if base.get("external"):
+        ext = base["external"]
+        return f"{ext['provider']} {ext['name']}" + (f" {ext['version']}" if ext.get("version") else "") + (" (GPAI)" if ext.get("gpai") else "")
+    return f"{base.get('model_name')}@{base.get('version_tag')}"
 
 
 # --- metrics push ----------------------------------------------------------------------------------
@@ -646,4 +662,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "audit_verify": audit_verify,
     "evidence_upload": evidence_upload,
     "import_mlflow": import_mlflow,
+    "dataset_register": dataset_register,
+    "dataset_version": dataset_version,
 }

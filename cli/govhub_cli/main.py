@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from govhub_cli import __version__
+from govhub_cli.datasets import add_dataset_commands, add_version_inputs
 from govhub_cli.errors import EXIT_CODE_HELP
 
 RISK_LEVELS = ("minimal", "limited", "high", "unacceptable")
@@ -27,7 +28,10 @@ EPILOG = f"""\
 typical CI sequence:
   govhub register fraud-detector --owner "ML Team" --risk-level high \\
       --risk-justification "credit decisions" --domain finance
-  govhub version --model fraud-detector --tag v1.2.0 --artifact s3://models/fd/v1.2.0 --file model.tar.gz
+  govhub dataset register cards --source "ledger export" --bias-examined "..." --bias-outcome "..."
+  govhub dataset version cards --tag 2025.12 --location s3://data/cards/2025.12/ --sha256 sha256:<hex>
+  govhub version --model fraud-detector --tag v1.2.0 --artifact s3://models/fd/v1.2.0 --file model.tar.gz \
+      --dataset training=cards@2025.12 --dataset testing=cards-holdout@2025.12
   govhub metrics push --model fraud-detector --version v1.2.0 eval/report.json
   govhub status --model fraud-detector --reason "Ready for compliance review"
   govhub gate --model fraud-detector --version v1.2.0     # before deploying
@@ -138,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     version.add_argument("--description")
     version.add_argument("--exist-ok", action="store_true",
                          help="succeed if the tag already exists with the same artifact URI and SHA-256")
+    add_version_inputs(version)
 
     metrics = command("metrics", "evaluation metrics", "")
     metrics.set_defaults(handler=None, usage_parser=metrics)
@@ -225,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     attach.add_argument("--title", help="default: the file name without its extension")
     attach.add_argument("--valid-until", metavar="ISO-DATE", help="when it stops evidencing (expiry, re-review)")
     attach.add_argument("--supersedes", metavar="EVIDENCE_ID", help="the evidence this is a new revision of")
+
+    add_dataset_commands(command, common)
 
     importing = command("import", "import models from where they already live", "")
     importing.set_defaults(handler=None, usage_parser=importing)

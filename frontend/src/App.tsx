@@ -21,6 +21,8 @@ const TeamsPage = lazy(() => import('./pages/TeamsPage'));
 const AccessLogPage = lazy(() => import('./pages/AccessLogPage'));
 const FrameworksPage = lazy(() => import('./pages/FrameworksPage'));
 const IncidentsPage = lazy(() => import('./pages/IncidentsPage'));
+const DatasetsPage = lazy(() => import('./pages/DatasetsPage'));
+const DatasetDetailPage = lazy(() => import('./pages/DatasetDetailPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function AppRoutes() {
@@ -45,6 +47,8 @@ export function AppRoutes() {
           <Route path="/teams" element={<TeamsPage />} />
           <Route path="/frameworks" element={<FrameworksPage />} />
           <Route path="/incidents" element={<IncidentsPage />} />
+          <Route path="/datasets" element={<DatasetsPage />} />
+          <Route path="/datasets/:id" element={<DatasetDetailPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -12,7 +12,7 @@ from govhub.observability import metrics
 logger = Logger(service="models")
 require("models", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 # the resolver and routes load with the first request
-app = LazyApp({"/models": "govhub.api.models:router", "/teams": "govhub.api.teams:router"})
+app = LazyApp({"/models": ("govhub.api.models:router", "govhub.api.lineage:router"), "/teams": "govhub.api.teams:router"})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

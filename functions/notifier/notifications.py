@@ -24,7 +24,8 @@ VERSION_REGISTERED = "Model Version Registered"
 MODEL_DELETED = "Model Deleted"
 EVIDENCE_EXPIRING = "Evidence Expiring"
 EVIDENCE_EXPIRED = "Evidence Expired"
-DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED, EVIDENCE_EXPIRING, EVIDENCE_EXPIRED)
+DATASET_FLAGGED = "Dataset Flagged"
+DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED, EVIDENCE_EXPIRING, EVIDENCE_EXPIRED, DATASET_FLAGGED)
 
 
 ModelLookup = Callable[[int], Mapping[str, Any] | None]
@@ -43,6 +44,8 @@ def governance_events(
     entity = new.get("entity")
     if event_name == "MODIFY" and entity == "model":
         return _model_changes(event_id, old, new)
+    if event_name == "MODIFY" and entity == "dataset":
+        return _dataset_flagged(event_id, old, new)
     if event_name == "INSERT" and entity == "version":
         return [_version_registered(event_id, new, model_lookup)]
     if event_name == "INSERT" and entity == "tombstone" and (new.get("deleted_entity") or "model") == "model":
@@ -121,6 +124,26 @@ def _model_deleted(event_id: str, tombstone: dict[str, Any]) -> tuple[str, dict[
     last_state = json.loads(snapshot) if isinstance(snapshot, str) else {}
     model = _model({"model_id": tombstone.get("model_id"), "name": tombstone.get("name"), **(last_state or {})})
     return MODEL_DELETED, _detail(event_id, tombstone, model, f"{_name(model)}: deleted")
+
+
+def _dataset_flagged(event_id: str, old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """A dataset was flagged (or flagged again with a new reason). The models it sent back to review announce their own
+    status changes, each with the flag's reason."""
+    if not new.get("flagged") or (old.get("flagged") and old.get("flag_reason") == new.get("flag_reason")):
+        return []
+    dataset = {"id": new.get("dataset_id"), "name": new.get("name"), "team": new.get("team")}
+    actor = {"username": new.get("updated_by") or "unknown", "role": new.get("updated_by_role") or "unknown"}
+    reason = new.get("flag_reason")
+    summary = f"dataset {chat_safe(str(dataset['name']))} (#{dataset['id']}) flagged by {chat_safe(actor['username'])}: {chat_safe(str(reason))}"
+    return [(DATASET_FLAGGED, {
+        "schema_version": SCHEMA_VERSION,
+        "event_id": event_id,
+        "time": _utc(new.get("updated_at")),
+        "dataset": dataset,
+        "actor": actor,
+        "reason": reason,
+        "summary": summary,
+    })]
 
 
 def _model(item: Mapping[str, Any]) -> dict[str, Any]:

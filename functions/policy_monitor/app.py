@@ -63,12 +63,13 @@ class EventBridgePublisher:
 def monitor() -> PolicyService:
     # The policy engine and its store load with the first record, like the clients they make.
     from govhub.policy.service import PolicyService
+    from govhub.store.datasets import DatasetFactsOfTheTable
     from govhub.store.monitoring import MonitoringFactsReader
     from govhub.store.policies import EvidenceRepository, PolicyModelReader, PolicyRepository, ViolationFlagRepository
 
     events = EventBridgePublisher(settings().event_bus_name)
     return PolicyService(PolicyRepository(), EvidenceRepository(), PolicyModelReader(), ViolationFlagRepository(), events,
-                         monitoring=MonitoringFactsReader())
+                         monitoring=MonitoringFactsReader(), datasets=DatasetFactsOfTheTable())
 
 
 def _trigger(record: DynamoDBRecord, image: dict[str, Any]) -> dict[str, Any]:

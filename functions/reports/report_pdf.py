@@ -1105,7 +1105,7 @@ def _versions(data: dict, content: dict) -> list[Flowable]:
 
 
 def _data_governance(data: dict, content: dict) -> list[Flowable]:
-    return [
+    flowables: list[Flowable] = [
         Paragraph(
             "Provenance, scope and main characteristics of the training, validation and test data, how it was "
             "obtained and selected, and its governance (Article 10).",
@@ -1117,6 +1117,58 @@ def _data_governance(data: dict, content: dict) -> list[Flowable]:
             "Not documented: no data sources are recorded (gap, Annex IV 2(d)).",
         ),
     ]
+    declared = data.get("declared_by")
+    sheets = data.get("datasheets") or []
+    where = f"version {_clean(declared.get('version_tag'))}" if declared else "no version"
+    flowables.append(Paragraph(escape(f"Datasheets of the datasets {where} declares (Annex IV 2(d))"), H3))
+    if not sheets:
+        flowables.append(_missing(f"No dataset is declared by {where}: the training and test data are not identified (gap, Annex IV 2(d))."))
+    for sheet in sheets:
+        flowables += _datasheet(sheet)
+    base = data.get("base_model")
+    if base:
+        flowables.append(Paragraph("Base model (Article 25, Annex XII)", H3))
+        external = base.get("external")
+        if external:
+            kind = "a general-purpose AI model" if external.get("gpai") else "a third-party model"
+            text = (f"Built on {kind}: {external.get('provider')} {external.get('name')}"
+                    + (f" {external.get('version')}" if external.get("version") else "") + ". Provider documentation: "
+                    + (external.get("documentation_url") or "not recorded (gap, Annex XII)") + ".")
+        else:
+            text = f"Built on the registered model version {base.get('model_name')}@{base.get('version_tag')} (version id {base.get('version_id')})."
+        flowables.append(_para(text, BODY))
+    return flowables
+
+
+def _datasheet(sheet: dict) -> list[Flowable]:
+    """One dataset version as a datasheet: what Annex IV 2(d) and Article 10(2) ask of the data."""
+    declared, dataset, version = sheet.get("declared") or {}, sheet.get("dataset") or {}, sheet.get("version") or {}
+    bias = dataset.get("bias_examination") or {}
+    flag = dataset.get("flag") or {}
+    fields = [
+        ("Role", sheet.get("role")),
+        ("Provenance (source)", dataset.get("source")),
+        ("Description", dataset.get("description")),
+        ("Licence", dataset.get("licence")),
+        ("Collection period", dataset.get("collection_period")),
+        ("Geographic scope", dataset.get("geographic_scope")),
+        ("Demographic scope", dataset.get("demographic_scope")),
+        ("Labelling procedure", dataset.get("labelling_procedure")),
+        ("Personal data", "yes" if dataset.get("personal_data") else "no"),
+        ("Special categories (Art. 10(5))", "yes" if dataset.get("special_categories") else "no"),
+        ("Known gaps and limitations", dataset.get("known_limitations")),
+        ("Bias examination: examined", bias.get("examined")),
+        ("Bias examination: outcome", bias.get("outcome")),
+        ("Location", version.get("location")),
+        ("Records", f"{version['records']:,}" if isinstance(version.get("records"), int) else None),
+        ("SHA-256", version.get("sha256") or declared.get("sha256")),
+        ("Flag", f"FLAGGED: {flag.get('reason')} ({flag.get('by')})" if dataset.get("flagged") else "not flagged"),
+    ]
+    rows = [Row([label, str(value) if value not in (None, "") else "not documented"],
+                cell_colours={1: (FAIL_FG, FAIL_BG)} if value in (None, "") or str(value).startswith("FLAGGED") else {},
+                bold=frozenset({0})) for label, value in fields]
+    title = f"{declared.get('dataset_name') or dataset.get('name')} @ {declared.get('version_tag') or version.get('version_tag')}"
+    return [Paragraph(escape(title), BODY), DataTable([Column("Datasheet", 0.3, size=7), Column("", 0.7, size=7, max_lines=12)], rows)]
 
 
 def _human_oversight(data: dict, content: dict) -> list[Flowable]:

@@ -41,6 +41,10 @@ def test_id_tokens_work_as_well_as_access_tokens(stack: dict) -> None:
     assert Client(stack, token=id_token).get("/dashboard/stats").status_code == 200
 
 
+DEMO_DATASETS = {"datasets": [{"dataset": "card-transactions-2025", "version_tag": "2025.12", "role": "training"},
+                              {"dataset": "card-transactions-holdout-2025", "version_tag": "2025.12", "role": "testing"}]}
+
+
 def test_scenario_1_register_measure_review_approve(stack: dict) -> None:
     owner, admin, auditor = Client(stack, "model_owner"), Client(stack, "admin"), Client(stack, "auditor")
     name = f"fraud-detector-{uuid.uuid4().hex[:6]}"
@@ -53,7 +57,9 @@ def test_scenario_1_register_measure_review_approve(stack: dict) -> None:
     model_id = model.json()["id"]
     planned = owner.put(f"/models/{model_id}/monitoring-plan", json=plan_body())  # its Art. 72 post-market monitoring plan
     assert planned.status_code == 200, planned.text
-    version = owner.post("/versions/", json={"model_id": model_id, "version_tag": "v1.0.0", "s3_path": "s3://models/fraud-detector/v1.0.0"})
+    # trained and tested on the demo's documented datasets, as the default policy asks of a high-risk model (Art. 10)
+    version = owner.post("/versions/", json={"model_id": model_id, "version_tag": "v1.0.0", "s3_path": "s3://models/fraud-detector/v1.0.0",
+                                             "inputs": DEMO_DATASETS})
     assert version.status_code == 201
     metric = owner.post("/metrics/", json={"version_id": version.json()["id"], "metric_name": "accuracy", "value": 0.95})
     assert metric.status_code == 201

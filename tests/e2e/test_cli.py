@@ -89,8 +89,12 @@ def test_the_seed_ci_sequence_then_the_deployment_gate(govhub: Govhub, stack: di
 
     artifact = tmp_path / "model.bin"
     artifact.write_bytes(os.urandom(4096))
+    # trained and tested on the demo's documented datasets (the default policy's data-governance rule, Art. 10)
     version = _ok(govhub("--json", "version", "--model", name, "--tag", "v1.0.0", "--artifact",
-                         f"s3://models/{name}/v1.0.0", "--file", str(artifact)))["version"]
+                         f"s3://models/{name}/v1.0.0", "--file", str(artifact),
+                         "--dataset", "training=card-transactions-2025@2025.12",
+                         "--dataset", "testing=card-transactions-holdout-2025@2025.12"))["version"]
+    assert [d["role"] for d in version["inputs"]["datasets"]] == ["training", "testing"]
     assert version["s3_path"] == f"s3://models/{name}/v1.0.0"
 
     report = tmp_path / "evaluation.json"

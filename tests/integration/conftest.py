@@ -16,6 +16,7 @@ from local_stack.functions import FunctionHost, load_functions
 from local_stack.provision import provision
 from local_stack.template import Route, Template
 from tests.classify import classification_body, classification_path
+from tests.datasets import declared_inputs
 from tests.monitoring import plan_body, plan_path
 
 STACK = "itest"  # provision() names the table "<stack>-Table", which tests/conftest.py sets as TABLE_NAME
@@ -130,12 +131,12 @@ EVALUATION = [{"metric_name": "accuracy", "value": 0.95}, {"metric_name": "demog
 
 def make_reviewable(api: Api, model_id: int, tag: str = "v1.0.0") -> dict[str, Any]:
     """Give a model what the default policy needs for review and approval: documentation, a classification that
-    agrees with its risk level, a monitoring plan, a version, its metrics."""
+    agrees with its risk level, a monitoring plan, a version trained and tested on documented datasets, its metrics."""
     documented = api.patch(f"/api/v1/models/{model_id}", HIGH_RISK_DOCUMENTATION, role="model_owner").body
     api.post(classification_path(model_id), classification_body(documented["risk_level"]), role="model_owner")
     api.call("PUT", plan_path(model_id), plan_body(), role="model_owner")
-    version = api.post("/api/v1/versions", {"model_id": model_id, "version_tag": tag, "s3_path": f"s3://models/{tag}"},
-                       role="model_owner").body
+    version = api.post("/api/v1/versions", {"model_id": model_id, "version_tag": tag, "s3_path": f"s3://models/{tag}",
+                                            "inputs": declared_inputs(api, f"model-{model_id}")}, role="model_owner").body
     api.post("/api/v1/metrics", {"version_id": version["id"], "metrics": EVALUATION}, role="model_owner")
     return version
 

@@ -30,11 +30,13 @@ def test_a_high_risk_model_without_a_monitoring_plan_is_not_approved_and_the_ref
     api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner")  # written, then the check reads it
     other = api.post("/api/v1/models/", {**FRAUD_DETECTOR, "name": "no-plan-model"}, role="model_owner").body
     from tests.classify import classification_body, classification_path
+    from tests.datasets import declared_inputs
     from tests.integration.conftest import EVALUATION, HIGH_RISK_DOCUMENTATION
 
     api.patch(f"/api/v1/models/{other['id']}", HIGH_RISK_DOCUMENTATION, role="model_owner")
     api.post(classification_path(other["id"]), classification_body("high"), role="model_owner")
-    version = api.post("/api/v1/versions", {"model_id": other["id"], "version_tag": "v1", "s3_path": "s3://m/v1"}, role="model_owner").body
+    version = api.post("/api/v1/versions", {"model_id": other["id"], "version_tag": "v1", "s3_path": "s3://m/v1",
+                                            "inputs": declared_inputs(api, "no-plan")}, role="model_owner").body
     api.post("/api/v1/metrics", {"version_id": version["id"], "metrics": EVALUATION}, role="model_owner")
     api.patch(f"/api/v1/models/{other['id']}/compliance-status", {"status": "under_review", "reason": "ready"}, role="model_owner")
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.classify import classification_body, classification_path
+from tests.datasets import declared_inputs
 from tests.harness import TableStream
 from tests.integration.conftest import Api
 from tests.monitoring import plan_body, plan_path
@@ -35,7 +36,8 @@ def register(api: Api, model: dict[str, Any], metrics: dict[str, float] | None =
     assert planned.status == 200, planned.body
     if metrics is not None:
         version = api.post("/api/v1/versions", {"model_id": created.body["id"], "version_tag": tag,
-                                                "s3_path": f"s3://models/{model['name']}/{tag}"}, role="model_owner", user=user)
+                                                "s3_path": f"s3://models/{model['name']}/{tag}",
+                                                "inputs": declared_inputs(api, model["name"])}, role="model_owner", user=user)
         assert version.status == 201, version.body
         recorded = api.post("/api/v1/metrics", {"version_id": version.body["id"],
                                                 "metrics": [{"metric_name": k, "value": v} for k, v in metrics.items()]},
@@ -165,11 +167,12 @@ def test_the_compliance_check_lists_every_rule_for_the_next_step(api: Api) -> No
         "risk-classified": "pass",
         "monitoring-plan": "pass",
         "no-open-findings": "pass",
+        "data-governance": "pass",
     }
     accuracy = next(item for item in body["items"] if item["rule_id"] == "accuracy-minimum")
     assert accuracy["reason"] == "accuracy is 0.93 (at least 0.9)."
     assert accuracy["evidence"]["value"] == 0.93 and accuracy["article"] == "Art. 15"
-    assert body["summary"] == {"pass": 8, "fail": 2, "not_applicable": 3}
+    assert body["summary"] == {"pass": 9, "fail": 2, "not_applicable": 3}
     assert [r["rule_id"] for r in body["failed_rules"]] == ["four-eyes-approval", "bias-metric-present"]
 
 
@@ -178,7 +181,7 @@ def test_the_compliance_check_of_a_draft_is_for_review_and_a_target_can_be_named
     check = api.get(f"/api/v1/models/{model['id']}/compliance-check", role="model_owner")
     assert (check.body["target"], check.body["outcome"]) == ("under_review", "pass")
     retire = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=retired")
-    assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 13
+    assert retire.body["target"] == "retired" and retire.body["summary"]["not_applicable"] == 14
     # approval, two steps ahead, is previewed (the dashboard shows what it will require); who approves is not judged yet
     preview = api.get(f"/api/v1/models/{model['id']}/compliance-check", query="target=approved", role="model_owner")
     assert preview.status == 200 and preview.body["target"] == "approved"

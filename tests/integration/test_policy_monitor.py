@@ -11,6 +11,7 @@ import pytest
 from govhub.config import settings
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
+from tests.datasets import declared_inputs
 from tests.harness import TableStream
 from tests.integration.conftest import Api
 from tests.integration.test_policy_api import FRAUD, GOOD_METRICS, active_document, move, register
@@ -57,7 +58,8 @@ def approved_fraud_detector(api: Api) -> dict[str, Any]:
 
 
 def new_version(api: Api, model_id: int, tag: str, metrics: dict[str, float]) -> int:
-    version = api.post("/api/v1/versions", {"model_id": model_id, "version_tag": tag, "s3_path": f"s3://m/{tag}"}, role="model_owner")
+    version = api.post("/api/v1/versions", {"model_id": model_id, "version_tag": tag, "s3_path": f"s3://m/{tag}",
+                                            "inputs": declared_inputs(api, f"model-{model_id}")}, role="model_owner")
     assert version.status == 201, version.body
     api.post("/api/v1/metrics", {"version_id": version.body["id"],
                                  "metrics": [{"metric_name": k, "value": v} for k, v in metrics.items()]}, role="model_owner")

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 
 from tests.classify import classification_body, classification_path
+from tests.datasets import declared_inputs
 from tests.integration.conftest import EVALUATION, FRAUD_DETECTOR, HIGH_RISK_DOCUMENTATION, Api, make_reviewable
 from tests.monitoring import plan_body, plan_path
 
 
 def test_seed_ci_sequence_registers_versions_measures_and_requests_review(api: Api) -> None:
-    # Given the seed's CI calls, with only a caller added
+    # Given the seed's CI calls, with a caller added and the version's datasets declared (Art. 10)
     model = api.post("/api/v1/models/", {**FRAUD_DETECTOR, **HIGH_RISK_DOCUMENTATION}, role="model_owner").body
     api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner")  # a high-risk model's Art. 72 plan
     version = api.post("/api/v1/versions/", {"model_id": model["id"], "version_tag": "v1.0.0",
-                                             "s3_path": "s3://models/fraud-detector/v1.0.0"}, role="model_owner")
+                                             "s3_path": "s3://models/fraud-detector/v1.0.0",
+                                             "inputs": declared_inputs(api, "fraud")}, role="model_owner")
     metric = api.post("/api/v1/metrics/", {"version_id": version.body["id"], "metric_name": "accuracy", "value": 0.95},
                       role="model_owner")
     api.post("/api/v1/metrics/", {"version_id": version.body["id"], "metrics": EVALUATION[1:]}, role="model_owner")

@@ -35,6 +35,11 @@ BODIES = {
                                     "occurred_at": "2026-11-01T06:00:00Z", "aware_at": "2026-11-01T07:00:00Z", "severity": "minor"},
     ("PATCH", "/api/v1/incidents/{incident_id}/status"): {"status": "closed"},
     ("PUT", "/api/v1/incidents/{incident_id}/provider-notification"): {"notified_at": "2026-11-01T08:00:00Z", "provider": "Acme"},
+    ("POST", "/api/v1/datasets"): {"name": "matrix-data-{n}", "team": OWNER_TEAM},
+    ("PATCH", "/api/v1/datasets/{dataset_id}"): {"licence": "CC-BY-{n}"},
+    ("POST", "/api/v1/datasets/{dataset_id}/versions"): {"version_tag": "d-{n}", "location": "s3://datasets/x"},
+    ("POST", "/api/v1/datasets/{dataset_id}/flag"): {"reason": "matrix"},
+    ("POST", "/api/v1/datasets/{dataset_id}/unflag"): {"reason": "matrix"},
 }
 HEADERS = {("GET", "/api/v1/reports/incidents/{incident_id}"): {"accept": "application/json"}}  # else a PDF, not JSON
 QUERIES = {("GET", "/api/v1/models/{model_id}/observations"): "metric=accuracy", ("GET", "/api/v1/versions"): "model_id={model_id}", ("GET", "/api/v1/metrics"): "version_id={version_id}",
@@ -59,9 +64,11 @@ def test_each_route_answers_each_role_as_the_permission_table_says(api: Api, rol
     metric = api.post("/api/v1/metrics", {"version_id": version["id"], "metric_name": "f1", "value": 0.5}).body
     job = api.post("/api/v1/reports/bulk", {"q": f"subject-{role}"}).body
     incident = api.post("/api/v1/incidents", _fill(BODIES[("POST", "/api/v1/incidents")], {"model_id": model["id"], "n": 0})).body
+    dataset = api.post("/api/v1/datasets", {"name": f"subject-data-{role}", "team": OWNER_TEAM}).body
     ids = {"model_id": model["id"], "version_id": version["id"], "metric_id": metric["id"], "job_id": job.get("job_id", "none"),
            "slug": OWNER_TEAM, "evidence_id": "none", "framework": "iso42001", "incident_id": incident["id"],
-           "obligation_id": "art-4"}
+           "obligation_id": "art-4",
+           "dataset_id": dataset["id"]}
     # Writes that change the subject (delete, retire) run last, so every other route still finds it
     last = {("DELETE", "/api/v1/models/{model_id}"), ("PATCH", "/api/v1/models/{model_id}/compliance-status")}
     for n, ((method, route), permission) in enumerate(sorted(ROUTE_PERMISSIONS.items(), key=lambda kv: kv[0] in last)):

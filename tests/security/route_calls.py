@@ -51,6 +51,11 @@ KNOWN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
                                                                             "observed_at": "2026-11-01T06:00:00Z"}]},
     ("POST", "/api/v1/incidents"): {"model_id": "{model_id}", "title": "Incident {n}", "description": "Recorded by {n}",
                                     "occurred_at": "2026-11-01T06:00:00Z", "aware_at": "2026-11-01T08:00:00Z", "severity": "minor"},
+    ("POST", "/api/v1/datasets"): {"name": "proof-data-{n}", "source": "Proof fixture"},
+    ("PATCH", "/api/v1/datasets/{dataset_id}"): {"licence": "changed by {n}"},
+    ("POST", "/api/v1/datasets/{dataset_id}/versions"): {"version_tag": "d-{n}", "location": "s3://datasets/proof/{n}"},
+    ("POST", "/api/v1/datasets/{dataset_id}/flag"): {"reason": "flagged by {n}"},
+    ("POST", "/api/v1/datasets/{dataset_id}/unflag"): {"reason": "cleared by {n}"},
 }
 KNOWN_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/models/{model_id}"): {"reason": "removed by {n}"},

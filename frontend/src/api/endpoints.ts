@@ -44,6 +44,13 @@ import type {
   Page,
   RiskLevel,
   Team,
+  Dataset,
+  DatasetCreate,
+  DatasetFlagOutcome,
+  DatasetImpact,
+  DatasetVersion,
+  DatasetVersionCreate,
+  Lineage,
   Version,
   VersionCreate,
 } from './types';
@@ -137,6 +144,42 @@ export class GovernanceApi {
 
   approval(modelId: number, signal?: AbortSignal): Promise<ApprovalRecord> {
     return this.http.get(`/models/${modelId}/approval`, { signal });
+  }
+
+  listDatasets(cursor?: string | null, signal?: AbortSignal): Promise<Page<Dataset>> {
+    return this.http.get('/datasets', { query: { limit: PAGE_SIZE, cursor }, signal });
+  }
+
+  getDataset(id: number, signal?: AbortSignal): Promise<Dataset> {
+    return this.http.get(`/datasets/${id}`, { signal });
+  }
+
+  createDataset(body: DatasetCreate): Promise<Dataset> {
+    return this.http.post('/datasets', body);
+  }
+
+  listDatasetVersions(id: number, signal?: AbortSignal): Promise<Page<DatasetVersion>> {
+    return this.http.get(`/datasets/${id}/versions`, { query: { limit: 100 }, signal });
+  }
+
+  createDatasetVersion(id: number, body: DatasetVersionCreate): Promise<DatasetVersion> {
+    return this.http.post(`/datasets/${id}/versions`, body);
+  }
+
+  datasetImpact(id: number, signal?: AbortSignal): Promise<DatasetImpact> {
+    return this.http.get(`/datasets/${id}/impact`, { signal });
+  }
+
+  flagDataset(id: number, reason: string, expectedRevision?: number): Promise<DatasetFlagOutcome> {
+    return this.http.post(`/datasets/${id}/flag`, { reason, expected_revision: expectedRevision });
+  }
+
+  unflagDataset(id: number, reason: string): Promise<Dataset> {
+    return this.http.post(`/datasets/${id}/unflag`, { reason });
+  }
+
+  modelLineage(modelId: number, signal?: AbortSignal): Promise<Lineage> {
+    return this.http.get(`/models/${modelId}/lineage`, { signal });
   }
 
   listTeams(signal?: AbortSignal): Promise<Page<Team>> {
@@ -237,6 +280,8 @@ export class GovernanceApi {
 
   statementOfApplicability(signal?: AbortSignal): Promise<StatementOfApplicability> {
     return this.http.get('/frameworks/iso42001/statement-of-applicability', { signal });
+  }
+
   // -- post-market monitoring (Art. 72) and incidents (Art. 73) ---------------------------------
   monitoringPlan(modelId: number, signal?: AbortSignal): Promise<MonitoringPlan> {
     return this.http.get(`/models/${modelId}/monitoring-plan`, { signal });

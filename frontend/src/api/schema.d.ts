@@ -144,6 +144,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/datasets */
+        get: operations["list_datasets_api_v1_datasets_get"];
+        put?: never;
+        /** POST /api/v1/datasets */
+        post: operations["register_dataset_api_v1_datasets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/datasets/{dataset_id} */
+        get: operations["get_dataset_api_v1_datasets__dataset_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** PATCH /api/v1/datasets/{dataset_id} */
+        patch: operations["update_dataset_api_v1_datasets__dataset_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/flag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/datasets/{dataset_id}/flag */
+        post: operations["flag_dataset_api_v1_datasets__dataset_id__flag_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/datasets/{dataset_id}/impact */
+        get: operations["dataset_impact_api_v1_datasets__dataset_id__impact_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/unflag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/v1/datasets/{dataset_id}/unflag */
+        post: operations["unflag_dataset_api_v1_datasets__dataset_id__unflag_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/datasets/{dataset_id}/versions */
+        get: operations["list_dataset_versions_api_v1_datasets__dataset_id__versions_get"];
+        put?: never;
+        /** POST /api/v1/datasets/{dataset_id}/versions */
+        post: operations["register_dataset_version_api_v1_datasets__dataset_id__versions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evidence/attention": {
         parameters: {
             query?: never;
@@ -796,6 +901,23 @@ export interface paths {
         };
         /** GET /api/v1/models/{model_id}/findings */
         get: operations["list_findings_api_v1_models__model_id__findings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/lineage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /api/v1/models/{model_id}/lineage */
+        get: operations["model_lineage_api_v1_models__model_id__lineage_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1480,6 +1602,31 @@ export interface components {
              */
             time: string;
         };
+        /**
+         * BaseModelIn
+         * @description The model this version was built from: a registered version (by id, or model name and tag), or an external model.
+         */
+        BaseModelIn: {
+            external?: components["schemas"]["ExternalModelIn"] | null;
+            /** Model */
+            model?: string | null;
+            /** Version Id */
+            version_id?: number | null;
+            /** Version Tag */
+            version_tag?: string | null;
+        };
+        /** BaseModelOut */
+        BaseModelOut: {
+            external?: components["schemas"]["ExternalModelOut"] | null;
+            /** Model Id */
+            model_id?: number | null;
+            /** Model Name */
+            model_name?: string | null;
+            /** Version Id */
+            version_id?: number | null;
+            /** Version Tag */
+            version_tag?: string | null;
+        };
         /** BasisOut */
         BasisOut: {
             /**
@@ -1493,6 +1640,29 @@ export interface components {
             question_id: string | null;
             /** Reason */
             reason: string;
+        };
+        /**
+         * BiasExaminationIn
+         * @description Art. 10(2)(f): what was examined for possible biases, and the outcome.
+         */
+        BiasExaminationIn: {
+            /**
+             * Examined
+             * @description No control characters but line breaks and tabs, no bidirectional overrides/isolates or zero-width characters.
+             */
+            examined: string;
+            /**
+             * Outcome
+             * @description No control characters but line breaks and tabs, no bidirectional overrides/isolates or zero-width characters.
+             */
+            outcome: string;
+        };
+        /** BiasExaminationOut */
+        BiasExaminationOut: {
+            /** Examined */
+            examined: string;
+            /** Outcome */
+            outcome: string;
         };
         /**
          * BulkReportRequest
@@ -1748,6 +1918,226 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** DatasetCreate */
+        DatasetCreate: {
+            bias_examination?: components["schemas"]["BiasExaminationIn"] | null;
+            /** Collection Period */
+            collection_period?: string | null;
+            /** Demographic Scope */
+            demographic_scope?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Geographic Scope */
+            geographic_scope?: string | null;
+            /** Known Limitations */
+            known_limitations?: string | null;
+            /** Labelling Procedure */
+            labelling_procedure?: string | null;
+            /** Licence */
+            licence?: string | null;
+            /**
+             * Name
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters. Stored in Unicode NFKC form; unique case-insensitively.
+             */
+            name: string;
+            /**
+             * Personal Data
+             * @default false
+             */
+            personal_data: boolean;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Source
+             * @description Provenance: where the data comes from and how it was obtained.
+             */
+            source?: string | null;
+            /**
+             * Special Categories
+             * @description Special categories of personal data are processed (Art. 10(5)).
+             * @default false
+             */
+            special_categories: boolean;
+            /**
+             * Team
+             * @description The owning team; a model owner's only team when left out.
+             */
+            team?: string | null;
+        };
+        /** DatasetFlagOut */
+        DatasetFlagOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string;
+            /** Reason */
+            reason: string;
+        };
+        /** DatasetInputOut */
+        DatasetInputOut: {
+            /** Dataset Id */
+            dataset_id: number;
+            /** Dataset Name */
+            dataset_name: string;
+            /** Dataset Version Id */
+            dataset_version_id: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "training" | "validation" | "testing";
+            /** Sha256 */
+            sha256: string | null;
+            /** Version Tag */
+            version_tag: string;
+        };
+        /** DatasetOut */
+        DatasetOut: {
+            bias_examination: components["schemas"]["BiasExaminationOut"] | null;
+            /** Collection Period */
+            collection_period: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Demographic Scope */
+            demographic_scope: string | null;
+            /** Description */
+            description: string | null;
+            flag: components["schemas"]["DatasetFlagOut"] | null;
+            /** Flagged */
+            flagged: boolean;
+            /** Geographic Scope */
+            geographic_scope: string | null;
+            /** Id */
+            id: number;
+            /** Known Limitations */
+            known_limitations: string | null;
+            /** Labelling Procedure */
+            labelling_procedure: string | null;
+            /** Licence */
+            licence: string | null;
+            /** Name */
+            name: string;
+            /** Personal Data */
+            personal_data: boolean;
+            /** Revision */
+            revision: number;
+            /** Source */
+            source: string | null;
+            /** Special Categories */
+            special_categories: boolean;
+            /** Team */
+            team: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
+        /** DatasetPage */
+        DatasetPage: {
+            /** Items */
+            items: components["schemas"]["DatasetOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** DatasetUpdate */
+        DatasetUpdate: {
+            bias_examination?: components["schemas"]["BiasExaminationIn"] | null;
+            /** Collection Period */
+            collection_period?: string | null;
+            /** Demographic Scope */
+            demographic_scope?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Expected Revision */
+            expected_revision?: number | null;
+            /** Geographic Scope */
+            geographic_scope?: string | null;
+            /** Known Limitations */
+            known_limitations?: string | null;
+            /** Labelling Procedure */
+            labelling_procedure?: string | null;
+            /** Licence */
+            licence?: string | null;
+            /**
+             * Name
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters. Stored in Unicode NFKC form; unique case-insensitively.
+             */
+            name?: string;
+            /** Personal Data */
+            personal_data?: boolean;
+            /** Reason */
+            reason?: string | null;
+            /** Source */
+            source?: string | null;
+            /** Special Categories */
+            special_categories?: boolean;
+            /** Team */
+            team?: string | null;
+        };
+        /** DatasetVersionCreate */
+        DatasetVersionCreate: {
+            /** Description */
+            description?: string | null;
+            /**
+             * Location
+             * @description Where the dataset version lives: an S3 URI (s3://bucket/key).
+             */
+            location: string;
+            /**
+             * Records
+             * @description Size in records.
+             */
+            records?: number | null;
+            /** Sha256 */
+            sha256?: string | null;
+            /**
+             * Version Tag
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
+            version_tag: string;
+        };
+        /** DatasetVersionOut */
+        DatasetVersionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Dataset Id */
+            dataset_id: number;
+            /** Description */
+            description: string | null;
+            /** Id */
+            id: number;
+            /** Location */
+            location: string;
+            /** Records */
+            records: number | null;
+            /** Sha256 */
+            sha256: string | null;
+            /** Version Tag */
+            version_tag: string;
+        };
+        /** DatasetVersionPage */
+        DatasetVersionPage: {
+            /** Items */
+            items: components["schemas"]["DatasetVersionOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** DeadlineRuleOut */
         DeadlineRuleOut: {
             /** Article */
@@ -1803,6 +2193,26 @@ export interface components {
              * @description No control characters, bidirectional overrides/isolates or zero-width characters.
              */
             reason: string;
+        };
+        /**
+         * DeclaredDatasetIn
+         * @description A dataset version the model version was trained, validated or tested on: by id, or by dataset name and tag.
+         */
+        DeclaredDatasetIn: {
+            /**
+             * Dataset
+             * @description The dataset's name (with version_tag), instead of dataset_version_id.
+             */
+            dataset?: string | null;
+            /** Dataset Version Id */
+            dataset_version_id?: number | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "training" | "validation" | "testing";
+            /** Version Tag */
+            version_tag?: string | null;
         };
         /** DigestsCheckedOut */
         DigestsCheckedOut: {
@@ -2054,6 +2464,48 @@ export interface components {
             /** Size Bytes */
             size_bytes: number;
         };
+        /**
+         * ExternalModelIn
+         * @description A base model outside the registry: a third-party or general-purpose AI model (Art. 25, Annex XII).
+         */
+        ExternalModelIn: {
+            /**
+             * Documentation Url
+             * @description The provider's documentation (Annex XII).
+             */
+            documentation_url?: string | null;
+            /**
+             * Gpai
+             * @description A general-purpose AI model (Art. 3(63)).
+             * @default false
+             */
+            gpai: boolean;
+            /**
+             * Name
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
+            name: string;
+            /**
+             * Provider
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
+            provider: string;
+            /** Version */
+            version?: string | null;
+        };
+        /** ExternalModelOut */
+        ExternalModelOut: {
+            /** Documentation Url */
+            documentation_url: string | null;
+            /** Gpai */
+            gpai: boolean;
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /** Version */
+            version: string | null;
+        };
         /** ExternalRefOut */
         ExternalRefOut: {
             /**
@@ -2175,6 +2627,26 @@ export interface components {
          * @enum {string}
          */
         FindingStatus: "open" | "resolved";
+        /** FlagOut */
+        FlagOut: {
+            dataset: components["schemas"]["DatasetOut"];
+            impact: components["schemas"]["ImpactOut"];
+            /**
+             * Reopened
+             * @description The approved models sent back to under_review by this flag.
+             */
+            reopened: components["schemas"]["ModelRefOut"][];
+        };
+        /** FlagRequest */
+        FlagRequest: {
+            /** Expected Revision */
+            expected_revision?: number | null;
+            /**
+             * Reason
+             * @description No control characters, bidirectional overrides/isolates or zero-width characters.
+             */
+            reason: string;
+        };
         /** FrameworkCoverageOut */
         FrameworkCoverageOut: {
             /** Controls */
@@ -2252,6 +2724,62 @@ export interface components {
         Health: {
             /** Status */
             status: string;
+        };
+        /** ImpactEntryOut */
+        ImpactEntryOut: {
+            /**
+             * Approved Version
+             * @description The model's approval in force was given on this version.
+             */
+            approved_version: boolean;
+            /** Compliance Status */
+            compliance_status: string | null;
+            /** Dataset Version Id */
+            dataset_version_id: number | null;
+            /**
+             * Depth
+             * @description 1: declares a version of the dataset; 2 and more: through that many base-model hops.
+             */
+            depth: number;
+            /** Model Id */
+            model_id: number;
+            /** Model Name */
+            model_name: string | null;
+            /**
+             * Relation
+             * @description training, validation or testing (declares the dataset), or base_model (built on a model that does).
+             */
+            relation: string;
+            /** Team */
+            team: string | null;
+            /** Version Id */
+            version_id: number;
+            /** Version Tag */
+            version_tag: string;
+            /**
+             * Via Version Id
+             * @description The model version it was built on, for depth 2 and more.
+             */
+            via_version_id: number | null;
+        };
+        /** ImpactOut */
+        ImpactOut: {
+            /** Dataset Id */
+            dataset_id: number;
+            /** Depth Limit */
+            depth_limit: number;
+            /** Items */
+            items: components["schemas"]["ImpactEntryOut"][];
+            /**
+             * Items Read
+             * @description Items this request read from the table.
+             */
+            items_read: number;
+            /**
+             * Truncated
+             * @description The walk stopped at the depth limit or the size limit: more models may depend on it.
+             */
+            truncated: boolean;
         };
         /** ImportOutcome */
         ImportOutcome: {
@@ -2489,6 +3017,70 @@ export interface components {
             /** Snapshot Sha256 */
             snapshot_sha256: string;
         };
+        /** LineageEdgeOut */
+        LineageEdgeOut: {
+            /**
+             * Relation
+             * @description training, validation, testing or base_model: the source is an input of the target.
+             */
+            relation: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /** LineageNodeOut */
+        LineageNodeOut: {
+            /** Compliance Status */
+            compliance_status?: string | null;
+            /** Dataset Id */
+            dataset_id?: number | null;
+            /** Dataset Version Id */
+            dataset_version_id?: number | null;
+            /**
+             * Depth
+             * @description 0: a version of the model; negative: upstream (inputs); positive: downstream (built on it).
+             */
+            depth: number;
+            /** Documentation Url */
+            documentation_url?: string | null;
+            /** Flagged */
+            flagged?: boolean | null;
+            /** Gpai */
+            gpai?: boolean | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "model_version" | "dataset_version" | "external_model";
+            /** Label */
+            label: string;
+            /** Model Id */
+            model_id?: number | null;
+            /** Provider */
+            provider?: string | null;
+            /** Version Id */
+            version_id?: number | null;
+            /** Version Tag */
+            version_tag?: string | null;
+        };
+        /** LineageOut */
+        LineageOut: {
+            /** Depth Limit */
+            depth_limit: number;
+            /** Edges */
+            edges: components["schemas"]["LineageEdgeOut"][];
+            /** Items Read */
+            items_read: number;
+            /** Model Id */
+            model_id: number;
+            /** Nodes */
+            nodes: components["schemas"]["LineageNodeOut"][];
+            /** Truncated */
+            truncated: boolean;
+        };
         /** MetricBatchOut */
         MetricBatchOut: {
             /** Items */
@@ -2652,6 +3244,26 @@ export interface components {
             items: components["schemas"]["ModelOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * ModelRefOut
+         * @description The model an event speaks of, as its item or the API names it (the notifier's payloads use this shape).
+         */
+        ModelRefOut: {
+            /** Compliance Status */
+            compliance_status?: string | null;
+            /** Domain */
+            domain?: string | null;
+            /** Id */
+            id?: number | null;
+            /** Name */
+            name?: string | null;
+            /** Owner */
+            owner?: string | null;
+            /** Risk Level */
+            risk_level?: string | null;
+            /** Team */
+            team?: string | null;
         };
         /** ModelUpdate */
         ModelUpdate: {
@@ -3300,6 +3912,53 @@ export interface components {
                      *     ]
                      */
                     transitions: ("draft" | "under_review" | "approved" | "retired")[];
+                } | {
+                    /** Article */
+                    article: string;
+                    /** Description */
+                    description?: string | null;
+                    /** Id */
+                    id: string;
+                    /**
+                     * Kind
+                     * @constant
+                     */
+                    kind: "data_governance";
+                    /**
+                     * Require Bias Examination
+                     * @default true
+                     */
+                    require_bias_examination: boolean;
+                    /**
+                     * Require Provenance
+                     * @default true
+                     */
+                    require_provenance: boolean;
+                    /**
+                     * Risk Levels
+                     * @default [
+                     *       "minimal",
+                     *       "limited",
+                     *       "high",
+                     *       "unacceptable"
+                     *     ]
+                     */
+                    risk_levels: ("minimal" | "limited" | "high" | "unacceptable")[];
+                    /**
+                     * Roles
+                     * @default [
+                     *       "training",
+                     *       "testing"
+                     *     ]
+                     */
+                    roles: ("training" | "validation" | "testing")[];
+                    /**
+                     * Transitions
+                     * @default [
+                     *       "approved"
+                     *     ]
+                     */
+                    transitions: ("draft" | "under_review" | "approved" | "retired")[];
                 })[];
                 /**
                  * Schema
@@ -3904,6 +4563,8 @@ export interface components {
         VersionCreate: {
             /** Description */
             description?: string | null;
+            /** @description What the version was built from: datasets by role, a base model. */
+            inputs?: components["schemas"]["VersionInputsIn"] | null;
             /** Model Id */
             model_id: number;
             /** S3 Path */
@@ -3915,6 +4576,21 @@ export interface components {
              * @description No control characters, bidirectional overrides/isolates or zero-width characters.
              */
             version_tag: string;
+        };
+        /** VersionInputsIn */
+        VersionInputsIn: {
+            base_model?: components["schemas"]["BaseModelIn"] | null;
+            /**
+             * Datasets
+             * @default []
+             */
+            datasets: components["schemas"]["DeclaredDatasetIn"][];
+        };
+        /** VersionInputsOut */
+        VersionInputsOut: {
+            base_model: components["schemas"]["BaseModelOut"] | null;
+            /** Datasets */
+            datasets: components["schemas"]["DatasetInputOut"][];
         };
         /** VersionOut */
         VersionOut: {
@@ -3929,6 +4605,7 @@ export interface components {
             description: string | null;
             /** Id */
             id: number;
+            inputs?: components["schemas"]["VersionInputsOut"] | null;
             /** Model Id */
             model_id: number;
             /** Revision */
@@ -4166,7 +4843,7 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks" | "monitoring_plan" | "finding" | "review" | "incident" | "incident_deadlines") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks" | "monitoring_plan" | "finding" | "review" | "incident" | "incident_deadlines" | "dataset" | "dataset_version") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -4723,6 +5400,832 @@ export interface operations {
             };
             /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_datasets_api_v1_datasets_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Only flagged datasets. */
+                flagged?: "true" | null;
+                /** @description Page size (1..100). */
+                limit?: number;
+                /** @description Exact name, case-insensitive. */
+                name?: string | null;
+                /** @description The owning team's slug. */
+                team?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    register_dataset_api_v1_datasets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    get_dataset_api_v1_datasets__dataset_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    update_dataset_api_v1_datasets__dataset_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    flag_dataset_api_v1_datasets__dataset_id__flag_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    dataset_impact_api_v1_datasets__dataset_id__impact_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImpactOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    unflag_dataset_api_v1_datasets__dataset_id__unflag_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_dataset_versions_api_v1_datasets__dataset_id__versions_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description Page size (1..100). */
+                limit?: number;
+                /** @description Only the version with this tag. */
+                tag?: string | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetVersionPage"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    register_dataset_version_api_v1_datasets__dataset_id__versions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetVersionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetVersionOut"];
+                };
+            };
+            /** @description Malformed JSON or a cursor this API did not issue (`bad_request`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is over 64 KB (`payload_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7495,7 +8998,7 @@ export interface operations {
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
                 /** @description Only records about this kind of object. */
-                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks" | "monitoring_plan" | "finding" | "review" | "incident" | "incident_deadlines") | null;
+                entity?: ("model" | "version" | "metric" | "report" | "policy" | "approval" | "team" | "timeline" | "attestation" | "evidence" | "frameworks" | "monitoring_plan" | "finding" | "review" | "incident" | "incident_deadlines" | "dataset" | "dataset_version") | null;
                 /** @description Records at or after this time (RFC 3339, e.g. 2026-11-25T14:03:11Z). */
                 from?: string | null;
                 /** @description Page size (1..100). */
@@ -8898,6 +10401,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FindingList"];
+                };
+            };
+            /** @description No token, or a token the authorizer refused. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller's role lacks the permission (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown id (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid fields (`validation_error`; `details` lists `{field, message}`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Throttled by API Gateway. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    model_lineage_api_v1_models__model_id__lineage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineageOut"];
                 };
             };
             /** @description No token, or a token the authorizer refused. */

@@ -22,10 +22,9 @@ function everyValueOf<T extends string>() {
 export const RISK_LEVELS = everyValueOf<RiskLevel>()(['minimal', 'limited', 'high', 'unacceptable']);
 export const STATUSES = everyValueOf<ComplianceStatus>()(['draft', 'under_review', 'approved', 'retired']);
 export const AUDIT_ACTIONS = everyValueOf<AuditAction>()(['create', 'update', 'status_change', 'risk_change', 'delete', 'report_generated', 'approval_sealed']);
-export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()(['model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation', 'evidence', 'frameworks']);
 export const AUDIT_ENTITIES = everyValueOf<AuditEntity>()([
-  'model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation',
-  'monitoring_plan', 'finding', 'review', 'incident', 'incident_deadlines',
+  'model', 'version', 'metric', 'report', 'policy', 'approval', 'team', 'timeline', 'attestation', 'evidence', 'frameworks',
+  'monitoring_plan', 'finding', 'review', 'incident', 'incident_deadlines', 'dataset', 'dataset_version',
 ]);
 
 export interface Page<T> {
@@ -41,6 +40,17 @@ export type ApprovalState = Schemas['ApprovalStateOut'];
 /** `GET /models/{id}/approval`: what was approved (the latest sealed snapshot) and whether it is in force. */
 export type ApprovalRecord = Schemas['ApprovalOut'];
 export type Team = Schemas['TeamOut'];
+/** A dataset's datasheet (Art. 10, Annex IV 2(d)), its versions, who depends on it, and the lineage of a model. */
+export type Dataset = Schemas['DatasetOut'];
+export type DatasetCreate = Schemas['DatasetCreate'];
+export type DatasetVersion = Schemas['DatasetVersionOut'];
+export type DatasetVersionCreate = Schemas['DatasetVersionCreate'];
+export type DatasetImpact = Schemas['ImpactOut'];
+export type DatasetImpactEntry = Schemas['ImpactEntryOut'];
+export type DatasetFlagOutcome = Schemas['FlagOut'];
+export type Lineage = Schemas['LineageOut'];
+export type LineageNode = Schemas['LineageNodeOut'];
+export type VersionInputs = Schemas['VersionInputsIn'];
 export type Model = Schemas['ModelOut'];
 export type ModelCreate = Schemas['ModelCreate'];
 export type ModelProfileUpdate = Schemas['ModelUpdate'];

@@ -1,6 +1,6 @@
 import { ActionIcon, AppShell, Avatar, Box, Burger, Button, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAlertTriangle, IconChartPie, IconCube, IconFileSearch, IconListCheck, IconListDetails, IconLogout, IconUsersGroup } from '@tabler/icons-react';
+import { IconAlertTriangle, IconChartPie, IconCube, IconDatabase, IconFileSearch, IconListCheck, IconListDetails, IconLogout, IconUsersGroup } from '@tabler/icons-react';
 import { Suspense, type MouseEvent } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
@@ -11,6 +11,7 @@ import { LoadingState } from './States';
 const NAV = [
   { to: '/dashboard', label: 'Dashboard', icon: IconChartPie },
   { to: '/models', label: 'Models', icon: IconCube },
+  { to: '/datasets', label: 'Datasets', icon: IconDatabase },
   { to: '/audit', label: 'Audit log', icon: IconListDetails },
   { to: '/access', label: 'Report access', icon: IconFileSearch },
   { to: '/incidents', label: 'Incidents', icon: IconAlertTriangle },

@@ -2,7 +2,7 @@ import { Anchor, Badge, Breadcrumbs, Button, Card, Grid, Group, Stack, Tabs, Tex
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconArrowsExchange, IconEdit, IconTrash } from '@tabler/icons-react';
-import { useCallback, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../api/ApiContext';
 import { ApiError } from '../api/client';
@@ -22,6 +22,8 @@ import { RiskModal } from '../components/models/RiskModal';
 import { ApprovalSummary } from '../components/models/ApprovalSummary';
 import { StatusDialog } from '../components/models/StatusDialog';
 import { VersionsPanel } from '../components/models/VersionsPanel';
+// the graph library loads with the Lineage tab, not with every model page
+const LineagePanel = lazy(() => import('../components/models/LineagePanel').then((m) => ({ default: m.LineagePanel })));
 import { PageTitle } from '../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
@@ -44,7 +46,7 @@ function Field({ label, children, emptyText = 'Not documented' }: { label: strin
   );
 }
 
-const TABS = ['overview', 'versions', 'metrics', 'classification', 'compliance', 'monitoring', 'evidence', 'audit'] as const;
+const TABS = ['overview', 'versions', 'metrics', 'lineage', 'classification', 'compliance', 'monitoring', 'evidence', 'audit'] as const;
 
 export default function ModelDetailPage() {
   const { id } = useParams();
@@ -169,6 +171,7 @@ export default function ModelDetailPage() {
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="versions">Versions{versions.data ? ` (${versions.data.length})` : ''}</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
+          <Tabs.Tab value="lineage">Lineage</Tabs.Tab>
           <Tabs.Tab value="classification">Classification</Tabs.Tab>
           <Tabs.Tab value="compliance">Compliance check</Tabs.Tab>
           <Tabs.Tab value="monitoring">Monitoring</Tabs.Tab>
@@ -290,6 +293,12 @@ export default function ModelDetailPage() {
           ) : (
             <MetricsPanel model={m} versions={versions.data ?? []} canWrite={auth.canWrite} />
           )}
+        </Tabs.Panel>
+
+        <Tabs.Panel value="lineage">
+          <Suspense fallback={<LoadingState />}>
+            <LineagePanel modelId={modelId} />
+          </Suspense>
         </Tabs.Panel>
 
         <Tabs.Panel value="classification">

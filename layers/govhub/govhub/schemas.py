@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -183,12 +183,63 @@ class DeleteRequest(_Input):
     reason: Reason
 
 
+DatasetRoleName = Literal["training", "validation", "testing"]
+WebUrl = Annotated[str, StringConstraints(min_length=1, max_length=2_048, pattern=_stripped(r"https?://[^\s]+")), Stripped]
+
+
+class DeclaredDatasetIn(_Input):
+    """A dataset version the model version was trained, validated or tested on: by id, or by dataset name and tag."""
+
+    dataset_version_id: Id | None = None
+    dataset: Name | None = Field(default=None, description="The dataset's name (with version_tag), instead of dataset_version_id.")
+    version_tag: Tag | None = None
+    role: DatasetRoleName
+
+    @model_validator(mode="after")
+    def _one_form(self) -> DeclaredDatasetIn:
+        if (self.dataset_version_id is None) == (self.dataset is None) or (self.dataset is not None and self.version_tag is None):
+            raise ValueError("name the dataset version by dataset_version_id, or by dataset and version_tag")
+        return self
+
+
+class ExternalModelIn(_Input):
+    """A base model outside the registry: a third-party or general-purpose AI model (Art. 25, Annex XII)."""
+
+    provider: Short
+    name: Short
+    version: Short | None = None
+    gpai: Annotated[bool, Strict()] = Field(default=False, description="A general-purpose AI model (Art. 3(63)).")
+    documentation_url: WebUrl | None = Field(default=None, description="The provider's documentation (Annex XII).")
+
+
+class BaseModelIn(_Input):
+    """The model this version was built from: a registered version (by id, or model name and tag), or an external model."""
+
+    version_id: Id | None = None
+    model: Name | None = None
+    version_tag: Tag | None = None
+    external: ExternalModelIn | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> BaseModelIn:
+        forms = [self.version_id is not None, self.model is not None, self.external is not None]
+        if sum(forms) != 1 or (self.model is not None and self.version_tag is None):
+            raise ValueError("name the base model by version_id, by model and version_tag, or as external")
+        return self
+
+
+class VersionInputsIn(_Input):
+    datasets: Annotated[list[DeclaredDatasetIn], Field(max_length=20)] = []
+    base_model: BaseModelIn | None = None
+
+
 class VersionCreate(_Input):
     model_id: Id
     version_tag: Tag
     s3_path: ArtifactUri
     sha256: Sha256 | None = None
     description: LongText | None = None
+    inputs: VersionInputsIn | None = Field(default=None, description="What the version was built from: datasets by role, a base model.")
 
 
 class MetricEntry(_Input):
@@ -342,6 +393,41 @@ class ModelOut(_Output):
     classification: ClassificationSummaryOut | None = None
 
 
+class DatasetInputOut(_Output):
+    dataset_id: int
+    dataset_version_id: int
+    dataset_name: str
+    version_tag: str
+    role: DatasetRoleName
+    sha256: str | None
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _enum_text(cls, value: Any) -> Any:
+        return getattr(value, "value", value)
+
+
+class ExternalModelOut(_Output):
+    provider: str
+    name: str
+    version: str | None
+    gpai: bool
+    documentation_url: str | None
+
+
+class BaseModelOut(_Output):
+    model_id: int | None = None
+    version_id: int | None = None
+    model_name: str | None = None
+    version_tag: str | None = None
+    external: ExternalModelOut | None = None
+
+
+class VersionInputsOut(_Output):
+    datasets: list[DatasetInputOut]
+    base_model: BaseModelOut | None
+
+
 class VersionOut(_Output):
     id: int
     model_id: int
@@ -349,6 +435,7 @@ class VersionOut(_Output):
     s3_path: str
     sha256: str | None
     description: str | None
+    inputs: VersionInputsOut | None = None
     revision: FirstRevision
     created_at: datetime = _stamp("created_at")
     created_by: str = _stamp("created_by")

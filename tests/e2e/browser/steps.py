@@ -67,13 +67,16 @@ def open_tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=re.compile(f"^{re.escape(name)}")).click()
 
 
-def register_version(page: Page, tag: str, s3_path: str, sha256: str) -> None:
+def register_version(page: Page, tag: str, s3_path: str, sha256: str, datasets: dict[str, str] | None = None) -> None:
+    """On the Versions tab; `datasets` maps a role (Training, Validation, Testing) to the NAME@TAG it declares."""
     open_tab(page, "Versions")
     page.get_by_role("button", name="Register version").click()
     dialog = page.get_by_role("dialog", name="Register version")
     dialog.get_by_role("textbox", name=re.compile(r"^Version tag")).fill(tag)
     dialog.get_by_role("textbox", name=re.compile(r"^Artifact location")).fill(s3_path)
     dialog.get_by_role("textbox", name=re.compile(r"^SHA-256")).fill(sha256)
+    for role, declared in (datasets or {}).items():
+        dialog.get_by_role("textbox", name=f"{role} dataset").fill(declared)
     dialog.get_by_role("button", name="Register version").click()
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("table", name="Versions").get_by_text(tag, exact=True)).to_be_visible()

@@ -18,8 +18,8 @@ from .steps import open_tab, register_model, register_version, unique_name
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.axe]
 
-PAGES = ["/dashboard", "/models", "/audit", "/access", "/incidents", "/teams", "/frameworks", "/frameworks?model=1&framework=eu-ai-act", "/nowhere"]
-MODEL_TABS = ["Overview", "Versions", "Metrics", "Classification", "Compliance check", "Monitoring", "Evidence", "Audit trail"]
+PAGES = ["/dashboard", "/models", "/datasets", "/audit", "/access", "/incidents", "/teams", "/frameworks", "/frameworks?model=1&framework=eu-ai-act", "/nowhere"]
+MODEL_TABS = ["Overview", "Versions", "Metrics", "Lineage", "Classification", "Compliance check", "Monitoring", "Evidence", "Audit trail"]
 # Dialog opener → the dialog's accessible name, for the roles that may open them.
 MODEL_DIALOGS = {
     "Edit profile": "Edit profile",
@@ -73,6 +73,13 @@ def test_every_page_and_dialog_passes_axe(role: str, page: Page, sign_in: Callab
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         scan(path)
+    # a dataset's page (the demo's card transactions: datasheet, versions, the models on it), and its flag dialog
+    page.goto("/datasets")
+    page.get_by_role("link", name="card-transactions-2025", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="card-transactions-2025")).to_be_visible()
+    scan("dataset")
+    if role != "auditor":
+        scan.dialog("Flag dataset", "Flag this dataset", "dataset")
     page.goto("/models")
     if role != "auditor":
         scan.dialog("Register model", "Register model", "/models")

@@ -46,7 +46,9 @@ def test_scenario_1_owner_registers_and_submits_admin_approves(page: Page, sign_
         oversight_plan="Every flag is reviewed by a fraud analyst",
     )
     expect(page.get_by_label("Risk level: High").first).to_be_visible()
-    register_version(page, "v1.0.0", f"s3://models/{name}/v1.0.0", ARTIFACT_SHA)
+    # trained and tested on the demo's documented datasets (Art. 10: the baseline policy's data-governance rule)
+    register_version(page, "v1.0.0", f"s3://models/{name}/v1.0.0", ARTIFACT_SHA,
+                     datasets={"Training": "card-transactions-2025@2025.12", "Testing": "card-transactions-holdout-2025@2025.12"})
     # And pushes its evaluation: accuracy and a bias metric, as the EU AI Act baseline policy asks
     open_tab(page, "Metrics")
     add_metric(page, "v1.0.0", "accuracy", "0.95")

@@ -20,6 +20,7 @@ SCHEMAS = {
     "Model Deleted": "model-deleted.v1.schema.json",
     "Evidence Expiring": "evidence-expiring.v1.schema.json",
     "Evidence Expired": "evidence-expired.v1.schema.json",
+    "Dataset Flagged": "dataset-flagged.v1.schema.json",
 }
 _deserializer = TypeDeserializer()
 
@@ -151,3 +152,21 @@ def test_the_sweep_marking_a_document_expiring_or_expired_is_announced_once_per_
     _valid(*expired[0])
     # a change that leaves the stage as it was (a sign-off, a withdrawal) announces nothing
     assert _events("MODIFY", _evidence_item("expiring"), _evidence_item("expiring"), models=models) == []
+
+
+def _dataset(flagged: bool, reason: str | None = None, revision: int = 1) -> dict:
+    return {"PK": "DATASET#4", "SK": "META", "entity": "dataset", "model_id": 0, "dataset_id": 4, "name": "cards-train",
+            "team": "payments-ml", "revision": revision, "flagged": flagged, "flag_reason": reason,
+            **stamp("omar.owner", "model_owner", "2026-12-06T21:00:00+00:00", f"Dataset flagged: {reason}" if reason else "registered")}
+
+
+def test_flagging_a_dataset_is_announced_once_with_its_reason() -> None:
+    events = _events("MODIFY", _dataset(True, "labels leaked", 2), _dataset(False))
+    assert [t for t, _ in events] == ["Dataset Flagged"]
+    detail = events[0][1]
+    assert detail["dataset"] == {"id": 4, "name": "cards-train", "team": "payments-ml"} and detail["reason"] == "labels leaked"
+    assert detail["summary"] == "dataset cards-train (#4) flagged by omar.owner: labels leaked"
+    _valid(*events[0])
+    # a change of its datasheet, or clearing the flag, announces nothing
+    assert _events("MODIFY", {**_dataset(False, revision=2), "licence": "internal"}, _dataset(False)) == []
+    assert _events("MODIFY", _dataset(False, revision=3), _dataset(True, "labels leaked", 2)) == []

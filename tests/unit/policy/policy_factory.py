@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from govhub.datasets.entities import BiasExamination, Dataset, DatasetInput, DatasetRole, VersionInputs
 from govhub.domain.classification import ClassificationSummary
 from govhub.domain.entities import Actor, AIModel, Metric, ModelVersion, Stamp
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.document import PolicyDocument, default_policy, parse_policy
-from govhub.policy.facts import ComplianceFacts, MonitoringFacts, Occasion
+from govhub.policy.facts import ComplianceFacts, DeclaredDataset, MonitoringFacts, Occasion
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 OWNER = "omar.owner"
@@ -44,8 +45,37 @@ def documented_model(**changes: Any) -> AIModel:
     return AIModel(**fields)
 
 
-def version(tag: str = "v1.0.0", sha256: str | None = None, s3_path: str = "s3://models/fraud/v1.0.0") -> ModelVersion:
-    return ModelVersion(id=11, model_id=7, version_tag=tag, s3_path=s3_path, stamp=stamp(), sha256=sha256)
+def trained_and_tested() -> VersionInputs:
+    """What the default policy's data-governance rule asks a high-risk version to declare (Art. 10)."""
+    return VersionInputs((DatasetInput(1, 21, "cards-train", "2026.1", DatasetRole.TRAINING, "ab" * 32),
+                          DatasetInput(2, 22, "cards-test", "2026.1", DatasetRole.TESTING, "cd" * 32)))
+
+
+def version(tag: str = "v1.0.0", sha256: str | None = None, s3_path: str = "s3://models/fraud/v1.0.0",
+            inputs: VersionInputs | None = None) -> ModelVersion:
+    """The latest version; it declares documented training and testing datasets unless `inputs` says otherwise."""
+    return ModelVersion(id=11, model_id=7, version_tag=tag, s3_path=s3_path, stamp=stamp(), sha256=sha256,
+                        inputs=trained_and_tested() if inputs is None else inputs)
+
+
+def documented_dataset(dataset_id: int, name: str, **changes: Any) -> Dataset:
+    fields: dict[str, Any] = {"id": dataset_id, "name": name, "stamp": stamp(), "source": "Core banking ledger export",
+                              "bias_examination": BiasExamination("Label rates by age band", "No band differs by more than 2 points")}
+    fields.update(changes)
+    return Dataset(**fields)
+
+
+class DocumentedDatasets:
+    """The policy's DatasetFacts port: every declared dataset is documented (provenance and bias examination)."""
+
+    def __init__(self, overrides: dict[int, Dataset | None] | None = None) -> None:
+        self.overrides = overrides or {}
+
+    def declared(self, version: ModelVersion) -> tuple[DeclaredDataset, ...]:
+        if version.inputs is None:
+            return ()
+        return tuple(DeclaredDataset(i, self.overrides.get(i.dataset_id, documented_dataset(i.dataset_id, i.dataset_name)))
+                     for i in version.inputs.datasets)
 
 
 def metrics(values: dict[str, float], age_days: float = 1, first_id: int = 100) -> tuple[Metric, ...]:
@@ -84,16 +114,20 @@ def facts(
     actor: Actor | None = ADMIN,
     occasion: Occasion = Occasion.TRANSITION,
     monitoring: MonitoringFacts | None = PLANNED,
+    datasets: DocumentedDatasets | None = None,
 ) -> ComplianceFacts:
+    latest_version = version() if latest == "default" else latest
+    assert latest_version is None or isinstance(latest_version, ModelVersion)
     return ComplianceFacts(
         model=model or documented_model(),
-        latest_version=version() if latest == "default" else latest,
+        latest_version=latest_version,
         metrics=metrics(GOOD_METRICS) if recorded is None else recorded,
         target=target,
         now=NOW,
         actor=actor,
         occasion=occasion,
         monitoring=monitoring,
+        datasets=(datasets or DocumentedDatasets()).declared(latest_version) if latest_version is not None else (),
     )
 
 

@@ -30,6 +30,7 @@ from tests.unit.policy.policy_factory import (
     GOOD_METRICS,
     NOW,
     OWNER,
+    DocumentedDatasets,
     FakeMonitoring,
     documented_model,
     metrics,
@@ -112,7 +113,8 @@ def world() -> dict[str, Any]:
     models = FakeModels(approved)
     flags, events = FakeFlags(models), FakeEvents()
     evidence.latest[7] = (version(), list(metrics(GOOD_METRICS)))
-    service = PolicyService(store, evidence, models, flags, events, clock=lambda: NOW, monitoring=FakeMonitoring())
+    service = PolicyService(store, evidence, models, flags, events, clock=lambda: NOW, monitoring=FakeMonitoring(),
+                            datasets=DocumentedDatasets())
     return {"service": service, "store": store, "evidence": evidence, "models": models, "flags": flags, "events": events}
 
 
@@ -221,7 +223,7 @@ def test_the_check_looks_at_the_next_forward_step_by_default(world: dict[str, An
     assert (check.target, check.occasion) == (ComplianceStatus.UNDER_REVIEW, Occasion.TRANSITION)
     assert check.passed
     review = service.compliance_check(documented_model(), None, ADMIN)
-    assert review.target is ComplianceStatus.APPROVED and review.summary()["pass"] == 11
+    assert review.target is ComplianceStatus.APPROVED and review.summary()["pass"] == 12
 
 
 def test_an_approved_model_is_checked_as_the_monitor_checks_it(world: dict[str, Any]) -> None:
@@ -301,7 +303,7 @@ def test_a_changed_reason_rewrites_the_flag_but_announces_only_new_rules(world: 
     detected = world["models"].models[7].policy_violations[0].detected_at
     world["evidence"].latest[7] = (version("v2.0.0"), list(metrics({"accuracy": 0.80, "demographic_parity_difference": 0.01})))
     later = PolicyService(world["store"], world["evidence"], world["models"], world["flags"], world["events"],
-                          clock=lambda: NOW + timedelta(hours=1), monitoring=FakeMonitoring())
+                          clock=lambda: NOW + timedelta(hours=1), monitoring=FakeMonitoring(), datasets=DocumentedDatasets())
     second = later.monitor(7)
     assert first.changed and second.changed and second.new_rule_ids == ()
     assert world["models"].models[7].policy_violations[0].detected_at == detected

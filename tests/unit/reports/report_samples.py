@@ -16,7 +16,7 @@ from govhub.policy.service import PolicyService
 from govhub.policy.versions import PolicyVersion
 from govhub.reports.content import build_report_content
 from govhub.services.reports import PolicyView, policy_view
-from tests.unit.policy.policy_factory import FakeMonitoring
+from tests.unit.policy.policy_factory import DocumentedDatasets, FakeMonitoring, trained_and_tested
 
 GENERATED_AT = datetime(2026, 11, 25, 14, 3, 11, tzinfo=UTC)
 GENERATOR = {"username": "clara.compliance", "role": "auditor"}
@@ -203,7 +203,8 @@ def sample_policy_view(model: dict, versions: list[dict], metrics_by_version: di
     latest_ref = model.get("latest_version")
     latest = next((v for v in versions if latest_ref and v["id"] == latest_ref["id"]), None)
     version = (
-        ModelVersion(latest["id"], model["id"], latest["version_tag"], latest["s3_path"], _stamp(latest), latest["sha256"])
+        ModelVersion(latest["id"], model["id"], latest["version_tag"], latest["s3_path"], _stamp(latest), latest["sha256"],
+                     inputs=trained_and_tested())
         if latest
         else None
     )
@@ -212,7 +213,8 @@ def sample_policy_view(model: dict, versions: list[dict], metrics_by_version: di
         for m in (metrics_by_version.get(latest["id"], []) if latest else [])
     ]
     service = PolicyService(BuiltInPolicyOnly(), FixedEvidence(version, metrics), clock=lambda: GENERATED_AT,
-                            monitoring=FakeMonitoring())  # the sample model has a post-market monitoring plan
+                            monitoring=FakeMonitoring(),  # the sample model has a post-market monitoring plan
+                            datasets=DocumentedDatasets())
     return policy_view(service, domain_model(model))
 
 

@@ -424,3 +424,28 @@ def test_a_model_without_evidence_says_so() -> None:
     content = build_report_content(**report_inputs())
     data = next(s for s in content["sections"] if s["id"] == "evidence")["data"]
     assert data == {"documents": [], "library_version": None, "frameworks": []}
+
+
+def test_section_3_is_a_datasheet_per_dataset_version_with_the_gpai_base_model(tmp_path: Path) -> None:
+    # Given the approved version declares a flagged training dataset and is built on a general-purpose model
+    sheet = {
+        "role": "training",
+        "declared": {"dataset_name": "card-transactions", "version_tag": "2025.12", "sha256": "3f" * 32},
+        "dataset": {"name": "card-transactions", "source": "Core banking ledger export", "licence": "internal",
+                    "personal_data": True, "special_categories": False, "flagged": True,
+                    "flag": {"reason": "labels leaked from the outcome", "by": "omar.owner"},
+                    "bias_examination": {"examined": "Flag rates by age band", "outcome": "Within 2 points"}},
+        "version": {"location": "s3://datasets/cards/2025.12/", "records": 4_200_000},
+    }
+    base = {"external": {"provider": "Mistral AI", "name": "mistral-small", "version": "3.1", "gpai": True,
+                         "documentation_url": "https://docs.mistral.ai/"}}
+    inputs = report_inputs()
+    version = {**inputs["versions"][-1], "inputs": {"datasets": [], "base_model": base}}
+    content = build_report_content(**inputs, datasheets=[sheet], data_version=version)
+    # When the PDF is rendered
+    text = " ".join(pdftotext(render_pdf(content), tmp_path))
+    # Then section 3 shows the datasheet's facts, the flag, and the base model with its provider documentation
+    for expected in ("card-transactions @ 2025.12", "Core banking ledger export", "4,200,000", "Within 2 points",
+                     "FLAGGED: labels leaked from the outcome", "general-purpose AI model: Mistral AI mistral-small 3.1",
+                     "https://docs.mistral.ai/"):
+        assert expected in text, expected

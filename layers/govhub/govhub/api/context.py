@@ -32,11 +32,12 @@ def policy_service() -> PolicyService:
     change a status (most of the models function's) never loads the policy engine."""
     from govhub.policy.service import PolicyService
     from govhub.store.classification import ObligationSourcesOfTheTable
+    from govhub.store.datasets import DatasetFactsOfTheTable
     from govhub.store.monitoring import MonitoringFactsReader
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
     return PolicyService(PolicyRepository(), EvidenceRepository(), obligation_sources=ObligationSourcesOfTheTable(),
-                         monitoring=MonitoringFactsReader())
+                         monitoring=MonitoringFactsReader(), datasets=DatasetFactsOfTheTable())
 
 
 @lru_cache(maxsize=1)

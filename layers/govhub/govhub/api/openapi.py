@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from govhub.api import access, audit, dashboard, health, imports, metrics, models, reports, teams, versions
+from govhub.api import access, audit, dashboard, datasets, health, imports, lineage, metrics, models, reports, teams, versions
 from govhub.api.classification import router as classification_router
 from govhub.api.evidence import router as evidence_router
 from govhub.api.frameworks import router as frameworks_router
@@ -35,10 +35,11 @@ def openapi_json(server_url: str = "/") -> str:
         "": audit.router,  # /audit-logs and /models/{id}/audit-logs, /verify, /export, /as-of
         "/access-logs": access.router,
         "/incidents": incidents_router,
+        "/datasets": datasets.router,
     }
     # Including a router hands its request state to the including resolver: give each back to the function's
     # app afterwards, so documenting the API in a process that also serves it changes nothing.
-    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router, classification_router, evidence_router, frameworks_router, monitoring_router]}
+    owners = {router: getattr(router, "api_resolver", None) for router in [*routers.values(), policy_router, classification_router, evidence_router, frameworks_router, monitoring_router, lineage.router]}
     try:
         app = create_app(routers)
         # the policies function's router spans /policies and /models/{id}/compliance-check, /obligations
@@ -47,6 +48,7 @@ def openapi_json(server_url: str = "/") -> str:
         app.include_router(evidence_router, prefix=API_PREFIX)  # the evidence function: /models/{id}/evidence, /evidence
         app.include_router(frameworks_router, prefix=API_PREFIX)  # and /frameworks
         app.include_router(monitoring_router, prefix=API_PREFIX)  # /models/{id}/monitoring-plan, observations, findings, reviews
+        app.include_router(lineage.router, prefix=f"{API_PREFIX}/models")  # served by the models function
         return _document(app, server_url)
     finally:
         for router, owner in owners.items():

@@ -25,7 +25,11 @@ def list_versions(model_id: Annotated[int, Query(ge=1, description="The model wh
 
 @router.post("/", status_code=201)
 def create_version(body: Annotated[VersionCreate, Body()]) -> Response[VersionOut]:
-    fields = body.model_dump(exclude={"model_id"})
+    fields = body.model_dump(exclude={"model_id", "inputs"})
+    if body.inputs is not None:  # named by id or by name and tag: resolved (and checked to exist) before the write
+        from govhub.api.datasets import datasets
+
+        fields["inputs"] = datasets().resolve_inputs(body.inputs.model_dump())
     version = registry().register_version(body.model_id, fields, by=router.context["principal"].actor)
     return created(VersionOut.from_domain(version), f"/api/v1/versions/{version.id}")
 

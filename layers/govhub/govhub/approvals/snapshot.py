@@ -78,6 +78,8 @@ def seal(
             name: {"value": metric.value, "metric_id": metric.id, "recorded_at": _time(metric.stamp.created_at)}
             for name, metric in sorted(latest.items())
         },
+        # what the approved version declares it was built from (datasets by role, base model): govhub.datasets
+        "inputs": version.inputs.as_json() if version is not None and version.inputs is not None else None,
         "classification": _classification(model),
         "policy": None if policy is None else {
             "version": policy.version, "name": policy.name, "document_sha256": policy.document_sha256,

@@ -16,10 +16,10 @@ from typing import Any, Literal
 from govhub.audit.chain import SCHEMA
 
 Entity = Literal["model", "version", "metric", "report", "policy", "approval", "team", "timeline", "attestation", "evidence", "frameworks",
-                 "monitoring_plan", "finding", "review", "incident", "incident_deadlines"]
+                 "monitoring_plan", "finding", "review", "incident", "incident_deadlines", "dataset", "dataset_version"]
 Action = Literal["create", "update", "status_change", "risk_change", "delete", "report_generated", "approval_sealed"]
 ENTITIES: tuple[str, ...] = ("model", "version", "metric", "report", "policy", "approval", "team", "timeline", "attestation", "evidence", "frameworks",
-                             "monitoring_plan", "finding", "review", "incident", "incident_deadlines")
+                             "monitoring_plan", "finding", "review", "incident", "incident_deadlines", "dataset", "dataset_version")
 ACTIONS: tuple[str, ...] = ("create", "update", "status_change", "risk_change", "delete", "report_generated", "approval_sealed")
 
 AUDIT_PREFIX = "audit/"

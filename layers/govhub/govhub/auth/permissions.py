@@ -119,6 +119,16 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], Permission | None] = {
     ("PUT", "/api/v1/incidents/{incident_id}/provider-notification"): Permission.WRITE,
     ("GET", "/api/v1/incidents/{incident_id}/report"): Permission.READ,
     ("GET", "/api/v1/reports/incidents/{incident_id}"): Permission.READ,  # the incident report as PDF (reports function)
+    ("GET", "/api/v1/models/{model_id}/lineage"): Permission.READ,
+    ("GET", "/api/v1/datasets"): Permission.READ,
+    ("POST", "/api/v1/datasets"): Permission.WRITE,
+    ("GET", "/api/v1/datasets/{dataset_id}"): Permission.READ,
+    ("PATCH", "/api/v1/datasets/{dataset_id}"): Permission.WRITE,
+    ("GET", "/api/v1/datasets/{dataset_id}/versions"): Permission.READ,
+    ("POST", "/api/v1/datasets/{dataset_id}/versions"): Permission.WRITE,
+    ("GET", "/api/v1/datasets/{dataset_id}/impact"): Permission.READ,
+    ("POST", "/api/v1/datasets/{dataset_id}/flag"): Permission.WRITE,  # admins, or the dataset's team (service check)
+    ("POST", "/api/v1/datasets/{dataset_id}/unflag"): Permission.WRITE,
 }
 
 # The ingestion subset CI may call over the SigV4 machine API (approval stays a human decision).
@@ -149,6 +159,12 @@ MACHINE_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/v1/models/{model_id}/evidence/{evidence_id}/complete"),  # (sign-off stays a person's)
         ("POST", "/api/v1/models/{model_id}/observations"),  # `govhub observe` from a production monitoring job
         ("GET", "/api/v1/models/{model_id}/monitoring-plan"),
+        ("GET", "/api/v1/datasets"),  # `govhub dataset register|version` and `govhub version --dataset` in a pipeline
+        ("POST", "/api/v1/datasets"),
+        ("GET", "/api/v1/datasets/{dataset_id}"),
+        ("GET", "/api/v1/datasets/{dataset_id}/versions"),
+        ("POST", "/api/v1/datasets/{dataset_id}/versions"),
+        ("GET", "/api/v1/models/{model_id}/lineage"),
     }
 )
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from govhub.domain.classification import ClassificationSummary, OperatorRole
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel, allowed_transitions
+
+if TYPE_CHECKING:
+    from govhub.datasets.entities import VersionInputs
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,7 @@ class ModelVersion:
     sha256: str | None = None
     description: str | None = None
     revision: int | None = None
+    inputs: VersionInputs | None = None  # the datasets and base model it declares (govhub.datasets)
 
 
 @dataclass

@@ -167,6 +167,23 @@ class NoOpenFindingsRule(_Rule):
     kind: Literal["no_open_findings"]
 
 
+class DataGovernanceRule(_Rule):
+    """Art. 10, Annex IV 2(d): the latest version declares a dataset for each of `roles`; each declared dataset states
+    its provenance (`source`) and a bias examination, and none is flagged."""
+
+    kind: Literal["data_governance"]
+    roles: Annotated[tuple[Literal["training", "validation", "testing"], ...], Field(min_length=1)] = ("training", "testing")
+    require_provenance: bool = True
+    require_bias_examination: bool = True
+
+    @field_validator("roles")
+    @classmethod
+    def _distinct_roles(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(values)) != len(values):
+            raise ValueError("lists each value once")
+        return values
+
+
 Rule = Annotated[
     RequiredFieldsRule
     | RegisteredVersionRule
@@ -178,7 +195,8 @@ Rule = Annotated[
     | SignOffRule
     | ClassificationRule
     | MonitoringPlanRule
-    | NoOpenFindingsRule,
+    | NoOpenFindingsRule
+    | DataGovernanceRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: tuple[str, ...] = (
@@ -193,6 +211,7 @@ RULE_KINDS: tuple[str, ...] = (
     "classification",
     "monitoring_plan",
     "no_open_findings",
+    "data_governance",
 )
 # What happens when a governed field of an approved model changes: review reopens (default), or the change is refused.
 ApprovedChanges = Literal["reopen_review", "refuse"]

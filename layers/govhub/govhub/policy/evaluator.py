@@ -12,6 +12,7 @@ from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus
 from govhub.policy.document import (
     ClassificationRule,
+    DataGovernanceRule,
     FourEyesRule,
     MetricFreshnessRule,
     MetricPresentRule,
@@ -326,6 +327,48 @@ def _no_open_findings(rule: NoOpenFindingsRule, facts: ComplianceFacts) -> Check
     return _item(rule, CheckStatus.PASS, "No monitoring finding is open.", evidence)
 
 
+def _data_governance(rule: DataGovernanceRule, facts: ComplianceFacts) -> CheckItem:
+    version = facts.latest_version
+    declare = ("declare them when registering the version: POST /api/v1/versions with inputs.datasets "
+               "[{dataset, version_tag, role}], `govhub version --dataset training=NAME@TAG`, or the register-version dialog")
+    if version is None:
+        return _item(rule, CheckStatus.FAIL, f"No version is registered, so no {_and(list(rule.roles))} dataset is declared: {declare}.",
+                     {"version": None, "missing_roles": list(rule.roles)})
+    declared = [d for d in facts.datasets if d.input.role.value in rule.roles]
+    missing = [role for role in rule.roles if role not in {d.input.role.value for d in declared}]
+    problems = []
+    for item in declared:
+        name = f"{item.input.dataset_name}@{item.input.version_tag} ({item.input.role.value})"
+        dataset, where = item.dataset, f"PATCH /api/v1/datasets/{item.input.dataset_id}"
+        if dataset is None:
+            problems.append(f"{name} no longer exists")
+            continue
+        if dataset.flag is not None:
+            problems.append(f"{name} is flagged ({dataset.flag.reason}): fix it and unflag it, or train on another dataset")
+        if rule.require_provenance and not (dataset.source or "").strip():
+            problems.append(f"{name} states no provenance: set `source` ({where})")
+        if rule.require_bias_examination and dataset.bias_examination is None:
+            problems.append(f"{name} records no bias examination: set `bias_examination` {{examined, outcome}} ({where})")
+    evidence = {
+        "version_id": version.id,
+        "version_tag": version.version_tag,
+        "missing_roles": missing,
+        "datasets": [{**d.input.as_json(), "source": d.dataset.source if d.dataset else None,
+                      "bias_examination": ({"examined": d.dataset.bias_examination.examined, "outcome": d.dataset.bias_examination.outcome}
+                                           if d.dataset and d.dataset.bias_examination else None),
+                      "flagged": bool(d.dataset and d.dataset.flagged)} for d in declared],
+        "problems": problems,
+    }
+    reasons = []
+    if missing:
+        reasons.append(f"version {version.version_tag} declares no {_and(missing)} dataset: {declare}")
+    reasons += problems
+    if reasons:
+        return _item(rule, CheckStatus.FAIL, "Data governance (Art. 10): " + "; ".join(reasons) + ".", evidence)
+    listed = ", ".join(f"{d.input.dataset_name}@{d.input.version_tag} ({d.input.role.value})" for d in declared)
+    return _item(rule, CheckStatus.PASS, f"Version {version.version_tag} declares {listed}, each with its provenance and a bias examination.", evidence)
+
+
 _JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
     RequiredFieldsRule: _required_fields,
     RegisteredVersionRule: _registered_version,
@@ -338,6 +381,7 @@ _JUDGES: dict[type, Callable[[Any, ComplianceFacts], CheckItem]] = {
     ClassificationRule: _classification,
     MonitoringPlanRule: _monitoring_plan,
     NoOpenFindingsRule: _no_open_findings,
+    DataGovernanceRule: _data_governance,
 }
 
 

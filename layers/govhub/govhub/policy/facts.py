@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from govhub.datasets.entities import Dataset, DatasetInput
 from govhub.domain.entities import Actor, AIModel, Metric, ModelVersion
 from govhub.domain.lifecycle import ComplianceStatus
 
@@ -25,6 +26,14 @@ class MonitoringFacts:
 
 
 @dataclass(frozen=True)
+class DeclaredDataset:
+    """A dataset version the latest version declares, with the dataset's record now (None if it is gone)."""
+
+    input: DatasetInput
+    dataset: Dataset | None
+
+
+@dataclass(frozen=True)
 class ComplianceFacts:
     model: AIModel
     latest_version: ModelVersion | None
@@ -34,6 +43,7 @@ class ComplianceFacts:
     actor: Actor | None = None           # who would make the transition (None when monitoring)
     occasion: Occasion = Occasion.TRANSITION
     monitoring: MonitoringFacts | None = None  # None: not read (a caller without the monitoring store)
+    datasets: tuple[DeclaredDataset, ...] = ()  # what the latest version declares it was trained/validated/tested on
     latest_metrics: dict[str, Metric] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

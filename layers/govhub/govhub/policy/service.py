@@ -29,7 +29,7 @@ from govhub.evidence.model import Evidence
 from govhub.policy.document import default_policy, parse_policy
 from govhub.policy.errors import PolicyViolationError
 from govhub.policy.evaluator import Checklist, evaluate, not_applicable_checklist
-from govhub.policy.facts import ComplianceFacts, MonitoringFacts, Occasion
+from govhub.policy.facts import ComplianceFacts, DeclaredDataset, MonitoringFacts, Occasion
 from govhub.policy.obligations import ObligationChecklist, obligations_for
 from govhub.policy.versions import (
     BUILT_IN_AUTHOR,
@@ -90,6 +90,12 @@ class MonitoringEvidence(Protocol):
     def monitoring_facts(self, model_id: int) -> MonitoringFacts: ...
 
 
+class DatasetFacts(Protocol):
+    def declared(self, version: ModelVersion) -> tuple[DeclaredDataset, ...]:
+        """The datasets `version` declares, each with the dataset's record now."""
+        ...
+
+
 class EventPublisher(Protocol):
     def policy_violated(self, detail: dict[str, Any]) -> None: ...
 
@@ -138,9 +144,11 @@ class PolicyService:
         clock: Callable[[], datetime] = utc_now,
         obligation_sources: ObligationSources | None = None,
         monitoring: MonitoringEvidence | None = None,
+        datasets: DatasetFacts | None = None,
     ) -> None:
         self._obligation_sources = obligation_sources
         self._monitoring = monitoring
+        self._datasets = datasets
         self._store = store
         self._evidence = evidence
         self._models = models
@@ -266,7 +274,8 @@ class PolicyService:
         occasion: Occasion,
         monitoring: MonitoringFacts | None = None,
     ) -> Checklist:
-        facts = ComplianceFacts(model, version, tuple(metrics), target, self._clock(), actor, occasion, monitoring)
+        declared = self._datasets.declared(version) if self._datasets is not None and version is not None and version.inputs else ()
+        facts = ComplianceFacts(model, version, tuple(metrics), target, self._clock(), actor, occasion, monitoring=monitoring, datasets=declared)
         return evaluate(policy.document, facts, policy.version)
 
     # -- monitoring -------------------------------------------------------------------------

@@ -173,11 +173,16 @@ def build_report_content(
     classification: dict | None = None,
     evidence: dict | None = None,
     monitoring: dict | None = None,
+    datasheets: list[dict] | None = None,
+    data_version: dict | None = None,
 ) -> dict:
     """Assemble the report content, sections in Annex IV order.
 
     ``monitoring`` is the model's post-market monitoring evidence: ``{"plan", "findings", "reviews", "schedule",
     "incidents", "period_days"}`` (govhub.services.reports.monitoring_of_the_table), reported as given.
+    ``datasheets`` are the dataset versions ``data_version`` (the approved version, else the latest) declares, each
+    ``{role, declared, dataset, version}`` (govhub.services.reports.datasheets_of_the_table); section 3 shows them
+    with the base model the version was built on.
 
     ``obligations`` is the model's EU AI Act obligations checklist (``govhub.policy.obligations.as_json``),
     ``policy_check`` the active policy's checklist for its next step; both are reported as given.
@@ -238,7 +243,12 @@ def build_report_content(
             "last_change_reason": _text(model.get("last_change_reason")),
         },
         "versions": {"count": len(version_rows), "items": version_rows},
-        "data_governance": {"data_sources": _text(model.get("data_sources"))},
+        "data_governance": {
+            "data_sources": _text(model.get("data_sources")),
+            "declared_by": _version_ref(data_version),
+            "datasheets": _plain(datasheets or []),
+            "base_model": _plain(((data_version or {}).get("inputs") or {}).get("base_model")),
+        },
         "human_oversight": {"oversight_plan": _text(model.get("oversight_plan"))},
         "evaluation": {
             "policy": _policy_summary(policy, rules),

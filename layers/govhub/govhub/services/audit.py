@@ -125,6 +125,7 @@ AUDITED_ENTITIES = (
     keys.ENTITY_APPROVAL, keys.ENTITY_TEAM,
     keys.ENTITY_TIMELINE, keys.ENTITY_ATTESTATION, keys.ENTITY_EVIDENCE, keys.ENTITY_FRAMEWORKS,
     keys.ENTITY_MONITORING_PLAN, keys.ENTITY_FINDING, keys.ENTITY_REVIEW, keys.ENTITY_INCIDENT, keys.ENTITY_INCIDENT_DEADLINES,
+    keys.ENTITY_DATASET, keys.ENTITY_DATASET_VERSION,
 )
 # The attribute that holds each entity's own id (a tombstone names what it deleted, a model by default).
 ENTITY_ID_ATTRIBUTE = {
@@ -144,6 +145,8 @@ ENTITY_ID_ATTRIBUTE = {
     keys.ENTITY_REVIEW: "review_id",
     keys.ENTITY_INCIDENT: "incident_id",
     keys.ENTITY_INCIDENT_DEADLINES: "version",
+    keys.ENTITY_DATASET: "dataset_id",
+    keys.ENTITY_DATASET_VERSION: "dataset_version_id",
 }
 # Attributes that are bookkeeping, not facts about the object: keys, index keys, revision, the stamp
 # (actor, reason and time are the record's own fields), pointers kept for reads, expiry.

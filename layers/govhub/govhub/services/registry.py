@@ -263,6 +263,33 @@ class Registry:
         """The ownership check of a change to what belongs to the model (e.g. an attestation of its obligations)."""
         self._authorize(model, by)
 
+    def team_for_new_record(self, team: str | None, by: Actor) -> str | None:
+        """The team a new record of the caller's belongs to (a dataset, like a model): theirs, or the one they name."""
+        return self._team_for_new_model(team, by)
+
+    def reopen_review(self, model_id: int, reason: str, cause: str, by: Actor) -> AIModel | None:
+        """Something an approved model was built on turned out bad (e.g. a flagged dataset): its approval stops being in
+        force and review reopens, with `reason`. No ownership check: the caller was authorized on the input, not the
+        model. None when the model is not approved (then nothing changes)."""
+        for _ in range(3):
+            current = self._models.get(model_id)
+            if current is None or current.compliance_status is not ComplianceStatus.APPROVED:
+                return None
+            now = self._clock()
+            invalidated = Invalidation(now, by.username, (cause,), current.approval.snapshot_sha256 or "")
+            updated = replace(
+                current,
+                compliance_status=ComplianceStatus.UNDER_REVIEW,
+                approval=ApprovalState(required_signoffs=current.approval.required_signoffs, invalidated=invalidated),
+                policy_violations=[],
+                stamp=self._touch(current.stamp, by, f"{REOPENED_PREFIX} {reason}", now),
+            )
+            try:
+                return self._models.save(updated, counter_delta(current, updated))
+            except ConditionFailedError:
+                continue  # changed meanwhile: read it again and judge the fresh state
+        raise self._stale(self.get_model(model_id))
+
     def _governed_change(
         self, current: AIModel, updated: AIModel, by: Actor, approved_changes: ApprovedChangesRule | None, fields: list[str] | None = None
     ) -> AIModel:

@@ -122,6 +122,10 @@ class JsonReport:
     generation: ReportGeneration
 
 
+# The datasheets of the dataset versions a model version declares (govhub.datasets), for section 3.
+DatasheetLookup = Callable[["ModelVersion"], list[dict]]
+
+
 class ReportService:
     def __init__(
         self,
@@ -136,8 +140,10 @@ class ReportService:
         sync_limit: int = BULK_SYNC_LIMIT,
         max_models: int = BULK_MAX_MODELS,
         monitoring_for: Callable[[int], dict] | None = None,
+        datasheets: DatasheetLookup | None = None,
     ) -> None:
         self._monitoring_for = monitoring_for
+        self._datasheets = datasheets
         self._registry = registry
         self._records = records
         self._jobs = jobs
@@ -157,6 +163,9 @@ class ReportService:
         metrics = {version.id: self._metrics_of(version.id) for version in versions}
         records, verification, trail_summary = self._audit_trail(model_id)
         policy = self._policy_for(model)
+        # section 3 documents the data of the approved version (else the latest): a datasheet per dataset version
+        subject = next((v for v in versions if v.id == model.approved_version_id), versions[0] if versions else None)
+        datasheets = self._datasheets(subject) if self._datasheets is not None and subject is not None else []
         return build_report_content(
             model=ModelOut.from_domain(model).model_dump(mode="json"),
             versions=[VersionOut.from_domain(v).model_dump(mode="json") for v in versions],
@@ -173,6 +182,8 @@ class ReportService:
             classification=policy.classification,
             evidence=policy.evidence,
             monitoring=self._monitoring_for(model_id) if self._monitoring_for is not None else None,
+            datasheets=datasheets,
+            data_version=VersionOut.from_domain(subject).model_dump(mode="json") if subject is not None else None,
         )
 
     def _metrics_of(self, version_id: int) -> list[dict]:
@@ -552,13 +563,15 @@ def policy_of_the_table(model: AIModel) -> PolicyView:
     """`policy_view` over the table's active policy set and the model's stored evidence."""
     from govhub.policy.service import PolicyService
     from govhub.store.classification import ObligationSourcesOfTheTable
+    from govhub.store.datasets import DatasetFactsOfTheTable
     from govhub.store.monitoring import MonitoringFactsReader
     from govhub.store.policies import EvidenceRepository, PolicyRepository
 
     snapshot = _Snapshot(PolicyRepository(), EvidenceRepository())
     from govhub.evidence.report import evidence_view
 
-    service = PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable(), monitoring=MonitoringFactsReader())
+    service = PolicyService(snapshot, snapshot, obligation_sources=ObligationSourcesOfTheTable(), monitoring=MonitoringFactsReader(),
+                            datasets=DatasetFactsOfTheTable())
     return policy_view(service, model, evidence_view)
 
 
@@ -608,4 +621,25 @@ def default_report_service(registry: RegistryReader) -> ReportService:
         audit_trail=audit_trail,
         policy_for=policy_of_the_table,
         monitoring_for=monitoring_of_the_table,
+        datasheets=datasheets_of_the_table,
     )
+
+
+def datasheets_of_the_table(version: ModelVersion) -> list[dict]:
+    """A datasheet per dataset version `version` declares: its role, the dataset's record and the version's facts."""
+    from govhub.datasets.schemas import DatasetOut, DatasetVersionOut
+    from govhub.store.datasets import DatasetRepository, DatasetVersionRepository
+
+    if version.inputs is None:
+        return []
+    datasets, versions = DatasetRepository(), DatasetVersionRepository()
+    sheets = []
+    for used in version.inputs.datasets:
+        dataset, dataset_version = datasets.get(used.dataset_id), versions.get(used.dataset_version_id)
+        sheets.append({
+            "role": used.role.value,
+            "declared": used.as_json(),
+            "dataset": DatasetOut.model_validate(dataset).model_dump(mode="json") if dataset else None,
+            "version": DatasetVersionOut.model_validate(dataset_version).model_dump(mode="json") if dataset_version else None,
+        })
+    return sheets

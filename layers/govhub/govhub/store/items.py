@@ -218,6 +218,8 @@ class VersionItem(_Stamped):
     s3_path = UnicodeAttribute()
     sha256 = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
+    # the declared datasets and base model (govhub.datasets), as canonical JSON: audited with the version
+    inputs = UnicodeAttribute(null=True)
 
     by_list = ListIndex()
 
@@ -305,3 +307,73 @@ CounterItem: type[_CounterBase] = type(
     (_CounterBase,),
     {"Meta": _CounterBase.Meta, **{name: NumberAttribute(null=True) for name in COUNTER_NAMES}},
 )
+
+
+class DatasetItem(_Stamped):
+    """A dataset (Art. 10, Annex IV 2(d)); audited in the global chain (model id 0), like teams."""
+
+    class Meta(_TableMeta):
+        pass
+
+    revision = VersionAttribute()
+    dataset_id = NumberAttribute()
+    name = UnicodeAttribute()
+    name_key = UnicodeAttribute()
+    team = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    licence = UnicodeAttribute(null=True)
+    collection_period = UnicodeAttribute(null=True)
+    geographic_scope = UnicodeAttribute(null=True)
+    demographic_scope = UnicodeAttribute(null=True)
+    labelling_procedure = UnicodeAttribute(null=True)
+    personal_data = BooleanAttribute(default=False)
+    special_categories = BooleanAttribute(default=False)
+    known_limitations = UnicodeAttribute(null=True)
+    bias_examined = UnicodeAttribute(null=True)
+    bias_outcome = UnicodeAttribute(null=True)
+    flagged = BooleanAttribute(default=False)
+    flag_reason = UnicodeAttribute(null=True)
+    flagged_by = UnicodeAttribute(null=True)
+    flagged_at = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
+    gsi7pk = UnicodeAttribute(null=True, attr_name="GSI7PK")
+    gsi7sk = UnicodeAttribute(null=True, attr_name="GSI7SK")
+
+    by_list = ListIndex()
+    by_status = StatusIndex()
+    by_team = TeamIndex()
+
+
+class DatasetVersionItem(_Stamped):
+    """One version of a dataset: where it lives, how many records, its SHA-256 (global chain, never changed)."""
+
+    class Meta(_TableMeta):
+        pass
+
+    dataset_id = NumberAttribute()
+    dataset_version_id = NumberAttribute()
+    version_tag = UnicodeAttribute()
+    location = UnicodeAttribute()
+    records = NumberAttribute(null=True)
+    sha256 = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+
+    by_list = ListIndex()
+
+
+class UsedByItem(Model):
+    """A downstream lineage edge: the model version `version_id` (of `user_model_id`) uses the partition's dataset
+    version, dataset or base model version. No `entity`: the declaring version item is the audited fact."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    user_model_id = NumberAttribute()
+    version_id = NumberAttribute()
+    version_tag = UnicodeAttribute()
+    relation = UnicodeAttribute()  # training / validation / testing, or base_model
+    dataset_version_id = NumberAttribute(null=True)

@@ -385,3 +385,49 @@ def incidents_in_status(status: str) -> str:
 
 def incident_sort_key(aware_at: str, incident_id: int) -> str:
     return f"{aware_at}#{incident_id:012d}"
+
+
+# Datasets (govhub.datasets): one item per dataset and per dataset version (audited in the global chain, model id 0),
+# a name guard, a tag guard per dataset, and the lineage adjacency items (no `entity`: the version item that declares
+# them is the audited fact). Upstream is read from the declaring version item; downstream from `USEDBY#` items:
+# under a dataset version, under its dataset (so a dataset's impact is one Query) and under a base model's version.
+DATASET = "DATASET#"
+DATASET_VERSION = "DSVERSION#"
+DATASET_NAME_GUARD = "DATASETNAME#"
+DATASET_VERSION_TAG_GUARD = "DSVERSIONTAG#"
+DATASETS_LIST = "DATASETS"  # GSI1 partition of every dataset, by name
+DATASETS_FLAGGED = "DATASETS#FLAGGED"  # GSI3 partition (sparse): the flagged datasets, by name
+USED_BY = "USEDBY#"
+ENTITY_DATASET = "dataset"
+ENTITY_DATASET_VERSION = "dataset_version"
+
+
+def dataset_pk(dataset_id: int) -> str:
+    return f"{DATASET}{dataset_id}"
+
+
+def dataset_version_pk(dataset_version_id: int) -> str:
+    return f"{DATASET_VERSION}{dataset_version_id}"
+
+
+def dataset_name_guard(name: str) -> str:
+    return f"{DATASET_NAME_GUARD}{name_key(name)}"
+
+
+def dataset_version_tag_guard(tag: str) -> str:
+    return f"{DATASET_VERSION_TAG_GUARD}{tag}"
+
+
+def dataset_versions_of(dataset_id: int) -> str:
+    """GSI1 partition of one dataset's versions, by id."""
+    return f"{DATASET}{dataset_id}#VERSIONS"
+
+
+def dataset_team_partition(slug: str) -> str:
+    """GSI7 partition of one team's datasets, by name."""
+    return f"DATASETS#TEAM#{slug}"
+
+
+def used_by_sk(version_id: int, via: str = "") -> str:
+    """A downstream edge: model version `version_id` uses the partition's dataset (version) or model version."""
+    return f"{USED_BY}{version_id:012d}" + (f"#{via}" if via else "")

@@ -32,7 +32,7 @@ from govhub.domain.entities import (
     VersionRef,
 )
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
-from govhub.store import keys, search
+from govhub.store import keys, lineage, search
 from govhub.store.cursors import decode_cursor as decode_cursor  # re-exported: the stores import it from here too
 from govhub.store.cursors import encode_cursor as encode_cursor
 from govhub.store.items import (
@@ -582,21 +582,7 @@ class VersionRepository:
 
     def create(self, version: ModelVersion) -> ModelVersion:
         """Fails with ConditionFailedError if the model is gone or retired, or the tag is taken."""
-        item = VersionItem(
-            keys.version_pk(version.id),
-            keys.META,
-            entity=keys.ENTITY_VERSION,
-            model_id=version.model_id,
-            version_id=version.id,
-            version_tag=version.version_tag,
-            s3_path=version.s3_path,
-            sha256=version.sha256,
-            description=version.description,
-            gsi1pk=keys.versions_of(version.model_id),
-            gsi1sk=f"{version.id:012d}",
-        )
-        _apply_stamp(item, version.stamp)
-
+        item = self.item_for(version)
         pointer = ModelPointerItem(keys.model_pk(version.model_id), keys.META)
 
         def build(transaction: TransactWrite) -> None:
@@ -614,9 +600,29 @@ class VersionRepository:
                 condition=GuardItem.pk.does_not_exist(),
             )
             transaction.save(item, condition=VersionItem.pk.does_not_exist())
+            lineage.add_edges(transaction, version)  # the lineage adjacency items, in the same transaction
 
         _transact(build)
         return self._to_domain(item)
+
+    @staticmethod
+    def item_for(version: ModelVersion) -> VersionItem:
+        item = VersionItem(
+            keys.version_pk(version.id),
+            keys.META,
+            entity=keys.ENTITY_VERSION,
+            model_id=version.model_id,
+            version_id=version.id,
+            version_tag=version.version_tag,
+            s3_path=version.s3_path,
+            sha256=version.sha256,
+            description=version.description,
+            inputs=lineage.inputs_text(version.inputs),
+            gsi1pk=keys.versions_of(version.model_id),
+            gsi1sk=f"{version.id:012d}",
+        )
+        _apply_stamp(item, version.stamp)
+        return item
 
     @staticmethod
     def _to_domain(item: VersionItem) -> ModelVersion:
@@ -629,6 +635,7 @@ class VersionRepository:
             description=item.description,
             stamp=_stamp_from(item),
             revision=int(item.revision) if item.revision is not None else 1,
+            inputs=lineage.inputs_from_text(item.inputs),
         )
 
 

@@ -1,0 +1,17 @@
+"""datasets function: datasets and their versions, their impact, flagging a bad one (/api/v1/datasets)."""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from govhub.api.lazy import LazyApp
+from govhub.config import require
+
+logger = Logger(service="datasets")
+require("datasets", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
+app = LazyApp({"/datasets": "govhub.api.datasets:router"})  # the resolver and routes load with the first request
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)
