@@ -109,3 +109,49 @@ def test_openapi_and_swagger_ui_are_served(stack: dict) -> None:
     docs = requests.get(stack["docs_url"], timeout=10)
     assert docs.status_code == 200 and "swagger-ui" in docs.text
     assert requests.get(stack["docs_url"] + "/swagger-ui-bundle.js", timeout=10).status_code == 200
+
+
+def test_the_seed_scenario_reaches_approval_by_following_each_refusal(stack: dict) -> None:
+    owner, admin = Client(stack, "model_owner"), Client(stack, "admin")
+    # Given the seed README's CI calls exactly as written (model, version, one metric, a request for review)
+    model = owner.post("/models/", json={"name": f"fraud-detector-v2-{uuid.uuid4().hex[:6]}", "owner": "ML Team", "risk_level": "high",
+                                         "domain": "finance", "intended_purpose": "Detect fraudulent transactions"})
+    assert model.status_code == 201, model.text
+    model_id = model.json()["id"]
+    version = owner.post("/versions/", json={"model_id": model_id, "version_tag": "v1.0.0", "s3_path": "s3://models/fraud-detector/v1.0.0"})
+    assert version.status_code == 201, version.text
+    assert owner.post("/metrics/", json={"version_id": version.json()["id"], "metric_name": "accuracy", "value": 0.95}).status_code == 201
+    review = owner.patch(f"/models/{model_id}/compliance-status", json={"status": "under_review", "reason": "Ready for compliance review"})
+    assert review.status_code == 200, review.text
+    # When compliance approves, the refusal names every missing step, each with where to supply it
+    refused = admin.patch(f"/models/{model_id}/compliance-status", json={"status": "approved", "reason": "Looks complete"})
+    assert refused.status_code == 422
+    failed = {rule["rule_id"]: rule["reason"] for rule in refused.json()["error"]["details"]["failed_rules"]}
+    assert set(failed) == {"high-risk-documentation", "bias-metric-present", "risk-classified", "monitoring-plan", "data-governance"}, failed
+    assert "data_sources" in failed["high-risk-documentation"] and "oversight_plan" in failed["high-risk-documentation"]
+    assert f"/models/{model_id}/classification" in failed["risk-classified"]
+    assert f"PUT /api/v1/models/{model_id}/monitoring-plan" in failed["monitoring-plan"]
+    assert "POST /api/v1/versions with inputs.datasets" in failed["data-governance"]
+    # And following them, one by one, as the model's team
+    documented = owner.patch(f"/models/{model_id}", json={"data_sources": "24 months of card transactions",
+                                                          "oversight_plan": "Analysts review every flag before a card is blocked"})
+    assert documented.status_code == 200, documented.text
+    classified = owner.post(f"/models/{model_id}/classification", json={
+        "answers": {}, "operator_role": "provider", "risk_level": "high",
+        "justification": "Fraud detection is outside Annex III 5(b); we keep the high-risk controls"})
+    assert classified.status_code == 200, classified.text
+    assert owner.put(f"/models/{model_id}/monitoring-plan", json=plan_body()).status_code == 200
+    trained = owner.post("/versions/", json={"model_id": model_id, "version_tag": "v1.0.1", "s3_path": "s3://models/fraud-detector/v1.0.1",
+                                             "inputs": DEMO_DATASETS})
+    assert trained.status_code == 201, trained.text
+    for name, value in (("accuracy", 0.95), ("demographic_parity_difference", 0.03)):
+        assert owner.post("/metrics/", json={"version_id": trained.json()["id"], "metric_name": name, "value": value}).status_code == 201
+    # Then the approval goes through, and what it sealed names the datasets and the monitoring plan
+    approved = admin.patch(f"/models/{model_id}/compliance-status", json={"status": "approved", "reason": "File complete"})
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["approved_version_id"] == trained.json()["id"]
+    approval = admin.get(f"/models/{model_id}/approval").json()
+    assert approval["in_force"] is True and approval["sealed"]["sha256_verified"] is True
+    snapshot = approval["sealed"]["snapshot"]
+    assert [d["role"] for d in snapshot["inputs"]["datasets"]] == ["training", "testing"]
+    assert snapshot["monitoring_plan"]["review_cadence_days"] == plan_body()["review_cadence_days"]
