@@ -34,6 +34,8 @@ class RuleTarget:
 def rule_targets(template: Template, refs: dict[str, str], stack: str) -> list[RuleTarget]:
     targets = []
     for function, resource in template.functions().items():
+        if "Condition" in resource and not template.condition_holds(resource["Condition"], refs):
+            continue  # not deployed with these parameters (e.g. the SageMaker functions without a model package group)
         for event_name, event in (resource["Properties"].get("Events") or {}).items():
             if event["Type"] != "EventBridgeRule":
                 continue

@@ -147,7 +147,9 @@ class LocalStack:
             self._stoppers.insert(0, pump.stop)
         from local_stack.rules import RuleRouter, rule_targets
 
-        rules = RuleRouter(rule_targets(template, refs, o.stack_name), functions, endpoint, REGION)  # type: ignore[arg-type]
+        # rules of functions the template deploys only with a parameter set (MLflow, SageMaker) run when it is set here
+        deployed = {**refs, "MlflowTrackingUri": f"http://{o.host}:{o.mlflow_port}"} if o.mlflow else refs
+        rules = RuleRouter(rule_targets(template, deployed, o.stack_name), functions, endpoint, REGION)  # type: ignore[arg-type]
         rules.start()
         self._stoppers.insert(0, rules.stop)
 

@@ -78,6 +78,38 @@ class Template:
     def functions(self) -> dict[str, dict[str, Any]]:
         return self.of_type("AWS::Serverless::Function")
 
+    def condition_holds(self, name: str, refs: dict[str, str]) -> bool:
+        """Whether the template's condition `name` holds for these parameter values (Fn::Equals, Not, And, Or, Join,
+        Ref, Condition); a form it does not know counts as holding, so the resource is emulated as before."""
+        def value(node: Any) -> Any:
+            if isinstance(node, dict) and len(node) == 1:
+                [(key, arg)] = node.items()
+                if key == "Ref":
+                    raw = refs.get(arg, "")
+                    kind = self.document.get("Parameters", {}).get(arg, {}).get("Type")
+                    return raw.split(",") if kind == "CommaDelimitedList" else raw
+                if key == "Fn::Join":
+                    delimiter, items = arg
+                    items = value(items)
+                    return delimiter.join(str(value(i)) for i in (items if isinstance(items, list) else [items]))
+                if key == "Fn::Equals":
+                    return value(arg[0]) == value(arg[1])
+                if key == "Fn::Not":
+                    return not value(arg[0])
+                if key == "Fn::And":
+                    return all(value(a) for a in arg)
+                if key == "Fn::Or":
+                    return any(value(a) for a in arg)
+                if key in ("Condition", "Fn::Condition"):
+                    return self.condition_holds(arg, refs)
+                raise LookupError(key)
+            return node
+
+        try:
+            return bool(value(self.document.get("Conditions", {})[name]))
+        except (LookupError, TypeError, ValueError):
+            return True
+
     def parameter_defaults(self) -> dict[str, Any]:
         return {name: spec.get("Default") for name, spec in self.document.get("Parameters", {}).items()}
 
