@@ -13,7 +13,8 @@ def _targets(refs: dict[str, str]) -> dict[str, tuple[str, dict]]:
 
 
 def test_the_back_sync_functions_hear_status_changes_on_the_governance_bus() -> None:
-    targets = _targets(REFS)
+    # (each is deployed only with its integration configured: an MLflow tracking URI, a SageMaker package group)
+    targets = _targets({**REFS, "MlflowTrackingUri": "http://127.0.0.1:5000", "SageMakerModelPackageGroups": "fraud"})
     expected = ("govhub-local-governance", {"source": ["govhub.registry"], "detail-type": ["Compliance Status Changed"]})
     assert targets["MlflowBacksyncFunction"] == expected
     assert targets["SageMakerBacksyncFunction"] == expected
