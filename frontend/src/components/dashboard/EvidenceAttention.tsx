@@ -2,12 +2,14 @@ import { Anchor, Badge, Box, Group, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { useApi } from '../../api/ApiContext';
 import { useAsync } from '../../hooks/useAsync';
+import { useModelNames } from '../../hooks/useNames';
 import { ErrorState, LoadingState } from '../States';
 
 /** Evidence documents expired or expiring within 30 days (read from the due-date index, soonest first). */
 export function EvidenceAttention() {
   const api = useApi();
   const due = useAsync((signal) => api.evidenceAttention(signal), [api]);
+  const names = useModelNames((due.data?.items ?? []).map((item) => item.model_id));
   if (due.loading && !due.data) return <LoadingState label="Loading expiring evidence…" />;
   if (due.error || !due.data) return <ErrorState error={due.error} onRetry={due.reload} title="Could not load expiring evidence" />;
   const items = due.data.items;
@@ -29,7 +31,7 @@ export function EvidenceAttention() {
                 </Anchor>
               </Group>
               <Text size="xs" c="dimmed">
-                Model {item.model_id} · valid until {item.valid_until?.slice(0, 10)} · covers {item.covers.join(', ') || 'nothing'}
+                {names[item.model_id] ?? `Model #${item.model_id}`} · valid until {item.valid_until?.slice(0, 10)} · covers {item.covers.join(', ') || 'nothing'}
               </Text>
             </Box>
           ))}
