@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+
+from tests.monitoring import plan_body
 
 pytestmark = pytest.mark.e2e
 
@@ -109,6 +112,11 @@ def test_the_seed_ci_sequence_then_the_deployment_gate(govhub: Govhub, stack: di
     classified = _ok(govhub("--json", "classify", "--model", name, str(answers), "--operator-role", "provider"))
     assert (classified["suggested_risk_level"], classified["risk_level"]) == ("high", "high")
     assert classified["flags"]["registration_required"] is True
+
+    # The Art. 72 monitoring plan is a person's decision, written in the people API (the approval's refusal names the route)
+    planned = requests.put(f"{stack['api_url']}/models/{registered['model']['id']}/monitoring-plan", json=plan_body(),
+                           headers={"Authorization": f"Bearer {admin_token}"}, timeout=30)
+    assert planned.status_code == 200, planned.text
 
     reviewed = _ok(govhub("--json", "status", "--model", name, "--reason", "Ready for compliance review"))
     assert reviewed["model"]["compliance_status"] == "under_review"
