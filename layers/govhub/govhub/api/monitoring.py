@@ -28,7 +28,7 @@ from govhub.monitoring.domain import (
     ReviewSchedule,
     ReviewState,
 )
-from govhub.schemas import LongText, MetricName, Reason, Schema, Short
+from govhub.schemas import LongText, MetricName, MetricValue, Reason, Schema, Short
 
 if TYPE_CHECKING:
     from govhub.monitoring.service import MonitoringService
@@ -39,7 +39,7 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (1..1000).")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
 Environment = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$",
                                    description="Where the value was observed, e.g. production, eu-west, canary.")]
-Bound = Annotated[float | None, Field(allow_inf_nan=False)]
+Bound = MetricValue | None  # a number DynamoDB can hold (±1e125; smaller than 1e-130 is 0), as metric values
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +116,7 @@ class ObservationIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     metric: MetricName
-    value: Annotated[float, Field(allow_inf_nan=False)]
+    value: MetricValue
     observed_at: Annotated[datetime, Field(description="When the value was observed (ISO 8601; UTC if no offset).")]
     environment: Environment = "production"
 
