@@ -57,7 +57,18 @@ def make_subject(admin: Client, owner: Client | None = None) -> dict[str, Any]:
     if frameworks.status_code == 200:  # the control library in force, for a valid request to replace it
         ids["frameworks_document"] = frameworks.json()["document"]
         ids["framework"] = "iso42001"
-    changes = 3
+    deadlines = admin.get("/incidents/deadlines")
+    if deadlines.status_code == 200:  # the Art. 73 deadline rules in force, for a valid request to replace them
+        ids["deadlines_document"] = deadlines.json()["document"]
+        # the subject's monitoring plan (read, then rewritten) and an incident (notified to its provider, then closed)
+        plan = {"metrics": [{"metric": "accuracy", "min": 0.9}], "review_cadence_days": 90, "reason": "proof subject"}
+        assert admin.put(f"/models/{ids['model_id']}/monitoring-plan", json=plan).status_code == 200
+        incident = admin.post("/incidents", json={"model_id": ids["model_id"], "title": "Proof incident", "description": "A proof subject",
+                                                  "occurred_at": "2026-11-01T06:00:00Z", "aware_at": "2026-11-01T07:00:00Z",
+                                                  "severity": "minor"})
+        assert incident.status_code == 201, incident.text
+        ids["incident_id"] = incident.json()["id"]
+    changes = 3 + (2 if "incident_id" in ids else 0)  # the plan and the incident are audited in the model's chain too
     if owner is not None and frameworks.status_code == 200:
         body = {"title": "Proof procedure", "kind": "other", "covers": ["art-9"], "content_type": "application/pdf",
                 "size": len(PROOF_DOCUMENT), "sha256": hashlib.sha256(PROOF_DOCUMENT).hexdigest()}

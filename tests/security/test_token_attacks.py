@@ -158,7 +158,8 @@ def test_the_valid_requests_the_attacks_reuse_succeed_with_a_real_admin_token(
         body = _json(answer)
         if isinstance(body, dict) and "job_id" in body:
             ids["job_id"] = body["job_id"]  # later routes read the job this one started
-    assert {op: a for op, a in answers.items() if not 200 <= a[0] < 400} == {}
+    failing = {op: a for op, a in answers.items() if not 200 <= a[0] < 400}
+    assert failing == {}, "; ".join(f"{op} -> {status}" for op, (status, _) in sorted(failing.items()))
 
 
 @pytest.mark.parametrize("attack", [
