@@ -41,7 +41,11 @@ def _model_under_review(stack: dict[str, Any]) -> dict[str, Any]:
         "intended_purpose": "Propose a credit limit that an officer confirms",
         "data_sources": "36 months of applications with outcomes", "oversight_plan": "An officer confirms every limit",
     }).json()
-    version = owner.post("/versions", json={"model_id": model["id"], "version_tag": "v1.0.0", "s3_path": "s3://models/cs/v1"}).json()
+    # trained and tested on the demo's documented datasets (the policy's data-governance rule, Art. 10)
+    inputs = {"datasets": [{"dataset": "card-transactions-2025", "version_tag": "2025.12", "role": "training"},
+                           {"dataset": "card-transactions-holdout-2025", "version_tag": "2025.12", "role": "testing"}]}
+    version = owner.post("/versions", json={"model_id": model["id"], "version_tag": "v1.0.0", "s3_path": "s3://models/cs/v1",
+                                            "inputs": inputs}).json()
     owner.post("/metrics", json={"version_id": version["id"], "metrics": [
         {"metric_name": "accuracy", "value": 0.94}, {"metric_name": "demographic_parity_difference", "value": 0.04}]})
     classified = owner.post(f"/models/{model['id']}/classification", json={"answers": {"annex3_5_b_credit_scoring": True}, "operator_role": "provider"})
