@@ -194,3 +194,16 @@ def test_the_compliance_report_fills_annex_iv_point_9_and_art_72_from_the_plan_w
     assert covered["monitoring-plan"] is True and covered["no-open-findings"] is False
     art_73 = next(i for i in content.body["sections"][6]["data"]["checklist"]["items"] if i["id"] == "art-73")
     assert art_73["status"] != "evidenced"  # reporting to an authority is never evidenced by the hub's records
+
+
+def test_one_batch_that_sends_the_same_observation_twice_stores_it_once(api: Api, model: dict[str, Any]) -> None:
+    # Given a planned model, and a batch repeating one metric, time and environment (a retrying exporter)
+    api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner")
+    first = {"metric": "accuracy", "observed_at": "2026-11-01T06:00:00Z", "value": 0.93}
+    batch = [first] * 30 + [{**first, "value": 0.95}]
+    # When it is sent, then it is stored once, with the last value sent (not a 500: DynamoDB refuses a batch writing one key twice)
+    answer = api.post(f"/api/v1/models/{model['id']}/observations", {"observations": batch}, role="model_owner")
+    assert answer.status == 200, answer.body
+    assert answer.body["stored"] == 1
+    stored = api.get(f"/api/v1/models/{model['id']}/observations", query="metric=accuracy", role="auditor").body["items"]
+    assert [(o["value"], o["observed_at"][:19]) for o in stored] == [(0.95, "2026-11-01T06:00:00")]

@@ -191,10 +191,12 @@ class MonitoringRepository:
 
     # -- observations and findings --------------------------------------------------------------
     def put_observations(self, observations: Iterable[Observation]) -> int:
-        """Store each observation (a resent one overwrites itself: same metric, time and environment)."""
+        """Store each observation (a resent one overwrites itself: same metric, time and environment, also within one
+        batch, where the last one counts: DynamoDB refuses a batch that writes one key twice)."""
+        latest = {(o.model_id, o.metric, _iso(o.observed_at), o.environment): o for o in observations}
         count = 0
         with ObservationItem.batch_write() as batch:
-            for o in observations:
+            for o in latest.values():
                 batch.save(ObservationItem(
                     keys.observation_pk(o.model_id, o.metric), keys.observation_sk(_iso(o.observed_at), o.environment),
                     model_id=o.model_id, metric=o.metric, value=o.value, observed_at=_iso(o.observed_at),
