@@ -97,6 +97,16 @@ def _storable(value: float) -> float:
     return 0.0 if abs(value) < SMALLEST_MAGNITUDE else value
 
 
+def _date_time_text(value: object) -> object:
+    """A date-time in a body is ISO 8601 text (or already a datetime): a number is not taken as a Unix time."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("an ISO 8601 date-time, e.g. 2026-11-01T06:00:00Z")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_date_time_text)]
+
+
 MetricValue = Annotated[
     float,
     Strict(),  # `true` is not the number 1

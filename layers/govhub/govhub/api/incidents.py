@@ -19,7 +19,7 @@ from govhub.api.context import created, registry
 from govhub.domain.entities import Actor
 from govhub.incidents.deadlines import DeadlinesVersion
 from govhub.incidents.domain import Incident, IncidentStatus, Severity
-from govhub.schemas import LongText, Reason, Schema, Short
+from govhub.schemas import IsoDateTime, LongText, Reason, Schema, Short
 
 if TYPE_CHECKING:
     from govhub.incidents.service import IncidentService
@@ -44,7 +44,7 @@ def incidents() -> IncidentService:
 class ProviderNotificationIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    notified_at: datetime
+    notified_at: IsoDateTime
     provider: Short
     reference: Reference | None = None
     expected_revision: Annotated[int | None, Field(ge=1)] = None
@@ -56,8 +56,8 @@ class IncidentIn(Schema):
     model_id: Annotated[int, Field(ge=1)]
     title: Short
     description: Annotated[LongText, Field(min_length=1)]
-    occurred_at: datetime
-    aware_at: Annotated[datetime, Field(description="When the organisation became aware: the Art. 73 clock starts here.")]
+    occurred_at: IsoDateTime
+    aware_at: Annotated[IsoDateTime, Field(description="When the organisation became aware: the Art. 73 clock starts here.")]
     severity: Severity
     kind: Kind | None = None
     provider_notification: ProviderNotificationIn | None = Field(default=None, description="A deployer's notice to the provider (Art. 26(5)).")
@@ -68,7 +68,7 @@ class IncidentStep(Schema):
     model_config = ConfigDict(extra="forbid")
 
     status: IncidentStatus
-    at: Annotated[datetime | None, Field(description="When the step happened (now if left out).")] = None
+    at: Annotated[IsoDateTime | None, Field(description="When the step happened (now if left out).")] = None
     reference: Reference | None = Field(default=None, description="Required for a report: the authority's case or submission number.")
     note: Reason | None = None
     expected_revision: Annotated[int | None, Field(ge=1)] = None

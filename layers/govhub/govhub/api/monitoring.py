@@ -28,7 +28,7 @@ from govhub.monitoring.domain import (
     ReviewSchedule,
     ReviewState,
 )
-from govhub.schemas import LongText, MetricName, MetricValue, Reason, Schema, Short
+from govhub.schemas import IsoDateTime, LongText, MetricName, MetricValue, Reason, Schema, Short
 
 if TYPE_CHECKING:
     from govhub.monitoring.service import MonitoringService
@@ -117,7 +117,7 @@ class ObservationIn(Schema):
 
     metric: MetricName
     value: MetricValue
-    observed_at: Annotated[datetime, Field(description="When the value was observed (ISO 8601; UTC if no offset).")]
+    observed_at: Annotated[IsoDateTime, Field(description="When the value was observed (ISO 8601; UTC if no offset).")]
     environment: Environment = "production"
 
 
@@ -190,7 +190,7 @@ class ReviewIn(Schema):
 
     outcome: ReviewOutcome
     notes: Annotated[LongText, Field(min_length=1, description="What was reviewed and concluded.")]
-    reviewed_at: Annotated[datetime | None, Field(description="When the review took place; now if left out.")] = None
+    reviewed_at: Annotated[IsoDateTime | None, Field(description="When the review took place; now if left out.")] = None
 
 
 class ReviewScheduleOut(Schema):
