@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
 from tests.classify import classification_body, classification_path
@@ -194,6 +196,50 @@ def test_flagging_a_dataset_sends_every_approved_model_on_it_back_to_review(api:
     cleared = api.post(f"/api/v1/datasets/{dataset['id']}/unflag", {"reason": "labels rebuilt"}, role="model_owner")
     assert cleared.status == 200 and cleared.body["flagged"] is False
     assert api.get(f"/api/v1/models/{direct['id']}", role="auditor").body["compliance_status"] == "under_review"
+
+
+def test_a_flag_that_failed_part_way_is_finished_by_flagging_again(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govhub.services.registry import Registry
+
+    # Given two approved models trained on dataset "cards", and a reopening that fails after the first model
+    inputs = declared_inputs(api, "cards")
+    first, second = _model(api, "fraud-scorer"), _model(api, "fraud-scorer-eu")
+    _approve(api, first["id"], inputs)
+    _approve(api, second["id"], inputs)
+    dataset = api.get("/api/v1/datasets", query="name=cards-train", role="auditor").body["items"][0]
+    reopen = Registry.reopen_review
+    calls = []
+
+    def fails_after_the_first(self: Registry, *args: Any) -> Any:
+        calls.append(args[0])
+        if len(calls) > 1:
+            raise ConnectionError("the table went away")
+        return reopen(self, *args)
+
+    monkeypatch.setattr(Registry, "reopen_review", fails_after_the_first)
+    failed = api.post(f"/api/v1/datasets/{dataset['id']}/flag", {"reason": "labels leaked"}, role="model_owner")
+    assert failed.status == 500, failed.body
+    statuses = {m["id"]: api.get(f"/api/v1/models/{m['id']}", role="auditor").body["compliance_status"] for m in (first, second)}
+    assert sorted(statuses.values()) == ["approved", "under_review"]
+    still_approved = next(model_id for model_id, status in statuses.items() if status == "approved")
+    flagged = api.get(f"/api/v1/datasets/{dataset['id']}", role="auditor").body
+    assert flagged["flagged"] is True
+    monkeypatch.setattr(Registry, "reopen_review", reopen)
+    # When the flag is sent again, with the same reason
+    retried = api.post(f"/api/v1/datasets/{dataset['id']}/flag", {"reason": "labels leaked", "expected_revision": flagged["revision"]},
+                       role="model_owner")
+    # Then the answer names the model it reopened now, and both models are under review
+    assert retried.status == 200, retried.body
+    assert [m["id"] for m in retried.body["reopened"]] == [still_approved]
+    for model in (first, second):
+        assert api.get(f"/api/v1/models/{model['id']}", role="auditor").body["compliance_status"] == "under_review"
+    # And the flag was not written twice: same reason, same revision
+    assert retried.body["dataset"]["revision"] == flagged["revision"] and retried.body["dataset"]["flag"] == flagged["flag"]
+    # And a flag with a new reason is recorded, reopening nothing more
+    renewed = api.post(f"/api/v1/datasets/{dataset['id']}/flag", {"reason": "labels leaked, and duplicates"}, role="model_owner")
+    assert renewed.status == 200 and renewed.body["reopened"] == []
+    assert renewed.body["dataset"]["flag"]["reason"] == "labels leaked, and duplicates"
+    assert renewed.body["dataset"]["revision"] == flagged["revision"] + 1
 
 
 def test_an_approval_seals_the_declared_inputs(api: Api) -> None:
