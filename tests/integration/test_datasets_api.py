@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from local_stack.functions import FunctionHost
 from local_stack.template import Template
 from tests.classify import classification_body, classification_path
@@ -196,6 +198,50 @@ def test_flagging_a_dataset_sends_every_approved_model_on_it_back_to_review(api:
     assert api.get(f"/api/v1/models/{direct['id']}", role="auditor").body["compliance_status"] == "under_review"
 
 
+def test_a_flag_that_failed_part_way_is_finished_by_flagging_again(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govhub.services.registry import Registry
+
+    # Given two approved models trained on dataset "cards", and a reopening that fails after the first model
+    inputs = declared_inputs(api, "cards")
+    first, second = _model(api, "fraud-scorer"), _model(api, "fraud-scorer-eu")
+    _approve(api, first["id"], inputs)
+    _approve(api, second["id"], inputs)
+    dataset = api.get("/api/v1/datasets", query="name=cards-train", role="auditor").body["items"][0]
+    reopen = Registry.reopen_review
+    calls = []
+
+    def fails_after_the_first(self: Registry, *args: Any) -> Any:
+        calls.append(args[0])
+        if len(calls) > 1:
+            raise ConnectionError("the table went away")
+        return reopen(self, *args)
+
+    monkeypatch.setattr(Registry, "reopen_review", fails_after_the_first)
+    failed = api.post(f"/api/v1/datasets/{dataset['id']}/flag", {"reason": "labels leaked"}, role="model_owner")
+    assert failed.status == 500, failed.body
+    statuses = {m["id"]: api.get(f"/api/v1/models/{m['id']}", role="auditor").body["compliance_status"] for m in (first, second)}
+    assert sorted(statuses.values()) == ["approved", "under_review"]
+    still_approved = next(model_id for model_id, status in statuses.items() if status == "approved")
+    flagged = api.get(f"/api/v1/datasets/{dataset['id']}", role="auditor").body
+    assert flagged["flagged"] is True
+    monkeypatch.setattr(Registry, "reopen_review", reopen)
+    # When the flag is sent again, with the same reason
+    retried = api.post(f"/api/v1/datasets/{dataset['id']}/flag", {"reason": "labels leaked", "expected_revision": flagged["revision"]},
+                       role="model_owner")
+    # Then the answer names the model it reopened now, and both models are under review
+    assert retried.status == 200, retried.body
+    assert [m["id"] for m in retried.body["reopened"]] == [still_approved]
+    for model in (first, second):
+        assert api.get(f"/api/v1/models/{model['id']}", role="auditor").body["compliance_status"] == "under_review"
+    # And the flag was not written twice: same reason, same revision
+    assert retried.body["dataset"]["revision"] == flagged["revision"] and retried.body["dataset"]["flag"] == flagged["flag"]
+    # And a flag with a new reason is recorded, reopening nothing more
+    renewed = api.post(f"/api/v1/datasets/{dataset['id']}/flag", {"reason": "labels leaked, and duplicates"}, role="model_owner")
+    assert renewed.status == 200 and renewed.body["reopened"] == []
+    assert renewed.body["dataset"]["flag"]["reason"] == "labels leaked, and duplicates"
+    assert renewed.body["dataset"]["revision"] == flagged["revision"] + 1
+
+
 def test_an_approval_seals_the_declared_inputs(api: Api) -> None:
     model = _model(api, "fraud-scorer")
     version = _approve(api, model["id"], {**declared_inputs(api, "cards"), "base_model": {"external": {
@@ -247,3 +293,71 @@ def test_the_report_holds_a_datasheet_per_declared_dataset_and_art_10_cites_them
     art10 = next(i for i in api.get(f"/api/v1/models/{model['id']}/obligations", role="auditor").body["items"] if i["article"] == "Art. 10")
     cited = next(c for c in art10["covered_by"] if c["ref"] == "data-governance")
     assert cited["satisfied"] is True and "cards-train@2026.1 (training), cards-test@2026.1 (testing)" in cited["detail"]
+
+
+# -- 7. deleting a model keeps lineage true --------------------------------------------------------------------------------
+def test_a_model_other_models_are_built_on_is_not_deleted_and_the_refusal_names_them(api: Api) -> None:
+    # Given model A and model B whose version is built on A's
+    a = _model(api, "foundation-scorer")
+    a1 = _version(api, a["id"], "v1").body
+    b = _model(api, "fraud-scorer")
+    b1 = _version(api, b["id"], "v2", {"base_model": {"version_id": a1["id"]}}).body
+    # When an admin deletes A
+    refused = api.call("DELETE", f"/api/v1/models/{a['id']}", query="reason=obsolete")
+    # Then it is refused, naming B's version, the version of A it is built on, and how to proceed
+    assert refused.status == 409 and refused.body["error"]["code"] == "model_in_use", refused.body
+    assert refused.body["error"]["details"]["dependents"] == [{
+        "model_id": b["id"], "model_name": "fraud-scorer", "version_id": b1["id"], "version_tag": "v2",
+        "base_version_id": a1["id"], "base_version_tag": "v1"}]
+    message = refused.body["error"]["message"]
+    assert "fraud-scorer@v2" in message and "foundation-scorer@v1" in message
+    assert "Delete those models first" in message and "retire this one instead" in message
+    # And A and B's lineage are untouched
+    assert api.get(f"/api/v1/models/{a['id']}", role="auditor").status == 200
+    graph = api.get(f"/api/v1/models/{b['id']}/lineage", role="auditor").body
+    assert {n["label"] for n in graph["nodes"]} == {"foundation-scorer@v1", "fraud-scorer@v2"}
+    # And A may still be retired, which keeps its record
+    retired = api.patch(f"/api/v1/models/{a['id']}/compliance-status", {"status": "retired", "reason": "superseded"})
+    assert retired.status == 200 and retired.body["compliance_status"] == "retired"
+    # And once B is deleted, A can be
+    assert api.call("DELETE", f"/api/v1/models/{b['id']}", query="reason=obsolete").status == 204
+    assert api.call("DELETE", f"/api/v1/models/{a['id']}", query="reason=obsolete").status == 204
+    assert api.get(f"/api/v1/models/{a['id']}", role="auditor").status == 404
+
+
+def test_a_deleted_models_versions_leave_the_impact_and_the_lineage(api: Api) -> None:
+    # Given dataset D, model A trained on it, and model B validated on D and built on A
+    d = register_dataset(api, "cards-train")
+    a = _model(api, "foundation-scorer")
+    a1 = _version(api, a["id"], "v1", {"datasets": [{"dataset_version_id": d["id"], "role": "training"}]}).body
+    b = _model(api, "fraud-scorer")
+    assert _version(api, b["id"], "v1", {"datasets": [{"dataset_version_id": d["id"], "role": "validation"}],
+                                         "base_model": {"version_id": a1["id"]}}).status == 201
+    before = api.get(f"/api/v1/datasets/{d['dataset']['id']}/impact", role="auditor").body["items"]
+    assert [(i["model_name"], i["relation"]) for i in before] == [("foundation-scorer", "training"), ("fraud-scorer", "validation")]
+    # When B is deleted
+    assert api.call("DELETE", f"/api/v1/models/{b['id']}", query="reason=obsolete").status == 204
+    # Then D's impact lists A only, and reads only A's edge and A (B's edges went with it)
+    impact = api.get(f"/api/v1/datasets/{d['dataset']['id']}/impact", role="auditor").body
+    assert [(i["model_name"], i["relation"], i["depth"]) for i in impact["items"]] == [("foundation-scorer", "training", 1)]
+    assert impact["items_read"] == 2
+    # And A's lineage has nothing downstream
+    graph = api.get(f"/api/v1/models/{a['id']}/lineage", role="auditor").body
+    assert {(n["label"], n["depth"]) for n in graph["nodes"]} == {("foundation-scorer@v1", 0), ("cards-train@2026.1", -1)}
+    assert [e["relation"] for e in graph["edges"]] == ["training"]
+    # And A, built on by nothing now, is deleted too, which empties D's impact
+    assert api.call("DELETE", f"/api/v1/models/{a['id']}", query="reason=obsolete").status == 204
+    after = api.get(f"/api/v1/datasets/{d['dataset']['id']}/impact", role="auditor").body
+    assert after["items"] == [] and after["items_read"] == 0
+
+
+def test_a_model_whose_versions_are_built_on_each_other_is_deleted_with_them(api: Api) -> None:
+    # Given a model whose v2 is built on its own v1
+    model = _model(api, "fraud-scorer")
+    v1 = _version(api, model["id"], "v1").body
+    v2 = _version(api, model["id"], "v2", {"base_model": {"version_id": v1["id"]}}).body
+    # When it is deleted
+    deleted = api.call("DELETE", f"/api/v1/models/{model['id']}", query="reason=obsolete")
+    # Then nothing of it is left to read
+    assert deleted.status == 204, deleted.body
+    assert [api.get(f"/api/v1/versions/{v['id']}", role="auditor").status for v in (v1, v2)] == [404, 404]

@@ -8309,7 +8309,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Deleted: a tombstone records who deleted it and why; its versions, metrics and lineage edges go with it */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -8343,7 +8343,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Conflict with the current state: `duplicate_name`, `stale_revision`, `transition_not_allowed`, ... */
+            /** @description `model_in_use`: versions of other models are built on its versions (`details.dependents` names them): delete those first, or retire this model instead; `stale_revision`: it changed meanwhile */
             409: {
                 headers: {
                     [name: string]: unknown;

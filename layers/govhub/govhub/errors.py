@@ -55,6 +55,10 @@ class ModelRetiredError(GovhubError):
     status, code = 409, "model_retired"
 
 
+class ModelInUseError(GovhubError):
+    status, code = 409, "model_in_use"
+
+
 class ValidationFailedError(GovhubError):
     status, code = 422, "validation_error"
 

@@ -122,6 +122,18 @@ def test_the_graph_holds_upstream_and_downstream_with_depths() -> None:
     assert graph.nodes["model_version:101"]["label"] == "m1@v1" and graph.truncated is False
 
 
+def test_the_graph_leaves_out_versions_of_a_deleted_model_whose_edges_are_still_there() -> None:
+    # Given m1 -> m2 -> m3, and m2 deleted while its edges are not removed yet
+    world = Adjacency()
+    world.chain(3)
+    del world.models_by_id[2]
+    # When m1's lineage is read
+    graph = LineageService(world).graph(1)
+    # Then nothing is downstream: neither m2's version nor what was built on it
+    assert {key: node["depth"] for key, node in graph.nodes.items()} == {"model_version:101": 0, "dataset_version:11": -1}
+    assert graph.edges == [{"source": "dataset_version:11", "target": "model_version:101", "relation": "training"}]
+
+
 def test_the_graph_stops_at_the_depth_limit() -> None:
     world = Adjacency()
     world.chain(DEPTH_LIMIT + 3)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from govhub.domain.entities import AIModel, Metric, ModelVersion, Page, Stamp, VersionRef
+from govhub.domain.entities import AIModel, Dependent, Metric, ModelDependents, ModelVersion, Page, Stamp, VersionRef
 from govhub.domain.lifecycle import ComplianceStatus
 from govhub.services.registry import Registry
 from govhub.store.items import COUNTER_NAMES
@@ -53,6 +53,8 @@ class FakeModels:
         self.names: dict[str, int] = {}
         self.tombstones: list[tuple[AIModel, Stamp]] = []
         self.snapshots: dict[int, list[tuple[str, str]]] = defaultdict(list)  # newest last
+        self.built_on: dict[int, list[Dependent]] = defaultdict(list)  # the lineage edges under each base model
+        self.newest_dependent: dict[int, int] = {}  # each base model's DEPENDENTS marker
         self._stats = stats
 
     def get(self, model_id: int) -> AIModel | None:
@@ -102,11 +104,18 @@ class FakeModels:
     def sealed_snapshots(self, model_id: int, limit: int, cursor: str | None) -> Page:
         return _page(list(reversed(self.snapshots[model_id])), limit, cursor)
 
-    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None:
+    def dependents(self, model_id: int, wanted: int) -> ModelDependents:
+        live = [d for d in self.built_on[model_id] if d.model_id in self.items]
+        return ModelDependents(tuple(live[:wanted]), len(live) > wanted, self.newest_dependent.get(model_id))
+
+    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int], dependents_seen: int | None) -> None:
         current = self.items.get(model.id)
         if current is None or current.revision != model.revision:
             raise ConditionFailedError("revision moved on")
+        if self.newest_dependent.get(model.id) != dependents_seen:
+            raise ConditionFailedError("built on since")
         del self.items[model.id], self.names[model.name.casefold()]
+        self.newest_dependent.pop(model.id, None)
         self.tombstones.append((current, deleted))
         self._stats.add(counters)
 
@@ -130,6 +139,13 @@ class FakeVersions:
         model = self._models.items.get(version.model_id)
         if model is None or model.compliance_status is ComplianceStatus.RETIRED or self.tag_taken(version.model_id, version.version_tag):
             raise ConditionFailedError("model gone or retired, or tag taken")
+        base = version.inputs.base_model if version.inputs else None
+        if base is not None and base.model_id is not None and base.model_id != version.model_id:  # another model's: still there?
+            if base.model_id not in self._models.items or base.version_id not in self.items:
+                raise ConditionFailedError("base model gone")
+            self._models.built_on[base.model_id].append(
+                Dependent(model.id, model.name, version.id, version.version_tag, base.version_id, base.version_tag))
+            self._models.newest_dependent[base.model_id] = version.id
         model.latest_version = VersionRef(version.id, version.version_tag)  # the pointer, not a revision of the model
         self.items[version.id] = replace(version, revision=1)
         return self.items[version.id]

@@ -7,11 +7,13 @@ from typing import Any
 import pytest
 from registry_fakes import Stores
 
+from govhub.datasets.entities import BaseModel, VersionInputs
 from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import (
     DuplicateNameError,
     DuplicateVersionError,
+    ModelInUseError,
     ModelRetiredError,
     NotFoundError,
     StaleWriteError,
@@ -184,6 +186,48 @@ def test_deleting_leaves_a_tombstone_saying_who_and_why_and_takes_it_off_the_das
     assert stores.registry.dashboard().total == 0
     with pytest.raises(NotFoundError):
         stores.registry.get_model(model.id)
+
+
+def _built_on(stores: Stores, base: AIModel, name: str) -> AIModel:
+    """A model whose version v1 declares `base`'s version v1 as its base model."""
+    base_version = stores.registry.list_versions(base.id, 1, None).items[0]
+    model = register(stores, name)
+    inputs = VersionInputs(base_model=BaseModel(base.id, base_version.id, base.name, base_version.version_tag))
+    stores.registry.register_version(model.id, {"version_tag": "v1", "s3_path": "s3://m/v1", "inputs": inputs}, OWNER)
+    return model
+
+
+def test_a_model_other_models_are_built_on_is_not_deleted_and_the_refusal_names_them(stores: Stores) -> None:
+    base = register(stores, "foundation-scorer")
+    stores.registry.register_version(base.id, {"version_tag": "v1", "s3_path": "s3://m/v1"}, OWNER)
+    derived = _built_on(stores, base, "fraud-scorer")
+
+    with pytest.raises(ModelInUseError) as refused:
+        stores.registry.delete_model(base.id, "obsolete", ADMIN)
+
+    assert "fraud-scorer@v1" in refused.value.message and "retire" in refused.value.message
+    assert [(d["model_id"], d["base_version_tag"]) for d in refused.value.details["dependents"]] == [(derived.id, "v1")]
+    assert stores.registry.get_model(base.id).name == "foundation-scorer" and stores.models.tombstones == []
+    # once the model built on it is deleted, it can be
+    stores.registry.delete_model(derived.id, "obsolete", ADMIN)
+    stores.registry.delete_model(base.id, "obsolete", ADMIN)
+    assert [gone.id for gone, _ in stores.models.tombstones] == [derived.id, base.id]
+
+
+def test_a_model_built_on_while_it_is_deleted_is_refused_as_in_use(stores: Stores) -> None:
+    base = register(stores, "foundation-scorer")
+    stores.registry.register_version(base.id, {"version_tag": "v1", "s3_path": "s3://m/v1"}, OWNER)
+    delete = stores.models.delete
+
+    def built_on_meanwhile(*args: Any) -> None:  # another request registers a model on it between the check and the write
+        _built_on(stores, base, "fraud-scorer")
+        delete(*args)
+
+    stores.models.delete = built_on_meanwhile  # type: ignore[method-assign]
+
+    with pytest.raises(ModelInUseError):
+        stores.registry.delete_model(base.id, "obsolete", ADMIN)
+    assert stores.registry.get_model(base.id).name == "foundation-scorer"
 
 
 def test_listing_by_exact_name_applies_the_other_filters_too(stores: Stores) -> None:

@@ -104,7 +104,15 @@ def put_model(model_id: int, body: Annotated[ModelUpdate, Body()]) -> ModelOut:
     return _update(model_id, body)
 
 
-@router.delete("/<model_id>", status_code=204)
+@router.delete(
+    "/<model_id>",
+    status_code=204,
+    responses={
+        204: {"description": "Deleted: a tombstone records who deleted it and why; its versions, metrics and lineage edges go with it"},
+        409: {"description": "`model_in_use`: versions of other models are built on its versions (`details.dependents` names "
+                             "them): delete those first, or retire this model instead; `stale_revision`: it changed meanwhile"},
+    },
+)
 def delete_model(model_id: int, reason: Annotated[Reason | None, Query()] = None) -> Response[None]:
     body = router.current_event.json_body if router.current_event.body else {}
     text = reason or (DeleteRequest.model_validate(body).reason if body else None)

@@ -178,9 +178,10 @@ class LineageService:
         for version in versions:
             graph.node(version_node(version.id), kind="model_version", model_id=model_id, version_id=version.id,
                        version_tag=version.version_tag, depth=0)
+        models: dict[int, AIModel | None] = {}  # read once each, None when deleted
         self._upstream(graph, versions)
-        self._downstream(graph, [v.id for v in versions])
-        self._describe(graph)
+        self._downstream(graph, [v.id for v in versions], models)
+        self._describe(graph, models)
         graph.items_read = self._reader.items_read - start
         return graph
 
@@ -219,12 +220,16 @@ class LineageService:
         if any(v.inputs and (v.inputs.datasets or v.inputs.base_model) for v in frontier):
             graph.truncated = True
 
-    def _downstream(self, graph: Graph, version_ids: list[int]) -> None:
+    def _downstream(self, graph: Graph, version_ids: list[int], models: dict[int, AIModel | None]) -> None:
         frontier = version_ids
         for depth in range(1, DEPTH_LIMIT + 1):
             following: list[int] = []
-            for version_id in frontier:
-                for use in self._reader.users_of_version(version_id, MAX_USES):
+            hop = [(version_id, self._reader.users_of_version(version_id, MAX_USES)) for version_id in frontier]
+            self._read_models(models, {use.model_id for _, uses in hop for use in uses})
+            for version_id, uses in hop:
+                for use in uses:
+                    if models[use.model_id] is None:
+                        continue  # a version of a deleted model, whose edges are being removed: nothing is built on it
                     key = version_node(use.version_id)
                     if graph.node(key, kind="model_version", model_id=use.model_id, version_id=use.version_id,
                                   version_tag=use.version_tag, depth=depth):
@@ -236,11 +241,17 @@ class LineageService:
         if any(self._reader.users_of_version(v, 1) for v in frontier):
             graph.truncated = True
 
-    def _describe(self, graph: Graph) -> None:
+    def _read_models(self, models: dict[int, AIModel | None], wanted: set[int]) -> None:
+        """Read the models not read yet (one BatchGetItem); a deleted one is remembered as None."""
+        missing = wanted - models.keys()
+        if missing:
+            found = self._reader.models(missing)
+            models.update({model_id: found.get(model_id) for model_id in missing})
+
+    def _describe(self, graph: Graph, models: dict[int, AIModel | None]) -> None:
         """Names, statuses and flags, read once per model and per dataset in the graph (BatchGetItem)."""
-        model_ids = {n["model_id"] for n in graph.nodes.values() if n["kind"] == "model_version"}
+        self._read_models(models, {n["model_id"] for n in graph.nodes.values() if n["kind"] == "model_version"})
         dataset_ids = {n["dataset_id"] for n in graph.nodes.values() if n["kind"] == "dataset_version"}
-        models = self._reader.models(model_ids)
         datasets = self._reader.datasets(dataset_ids) if dataset_ids else {}
         for node in graph.nodes.values():
             if node["kind"] == "model_version":

@@ -142,14 +142,22 @@ class DatasetService:
 
     def flag(self, dataset_id: int, reason: str, by: Actor, expected_revision: int | None) -> FlagOutcome:
         """Mark the dataset bad and send every approved model built on it (directly or through a base model) back to
-        review, each in its own write, with the reason. Flagging an already flagged dataset records the new reason."""
+        review, each in its own write, with the reason.
+
+        The reopening is not one transaction (a dataset may have more dependents than a transaction holds), so a failure
+        part-way leaves some models approved; flagging again finishes it: every approved dependent still approved is
+        reopened, and the answer names them. Flagging again with the same reason writes nothing to the dataset (no
+        second record or announcement); a new reason is recorded."""
         current = self.get(dataset_id)
         self.authorize(current, by)
         self._check_revision(current, expected_revision)
-        now = self._clock()
-        flagged = replace(current, flag=DatasetFlag(reason, by.username, now),
-                          stamp=self._touch(current.stamp, by, f"Dataset flagged: {reason}", now))
-        saved = self._save(current, flagged)
+        if current.flag is not None and current.flag.reason == reason:
+            saved = current
+        else:
+            now = self._clock()
+            flagged = replace(current, flag=DatasetFlag(reason, by.username, now),
+                              stamp=self._touch(current.stamp, by, f"Dataset flagged: {reason}", now))
+            saved = self._save(current, flagged)
         impact = self._lineage.impact(dataset_id)
         why = f"dataset '{current.name}' (#{dataset_id}) flagged: {reason}"
         reopened = []

@@ -173,6 +173,28 @@ class ModelVersion:
     inputs: VersionInputs | None = None  # the datasets and base model it declares (govhub.datasets)
 
 
+@dataclass(frozen=True)
+class Dependent:
+    """A version of another model declared as built on one of the model's versions (its base model)."""
+
+    model_id: int
+    model_name: str
+    version_id: int
+    version_tag: str
+    base_version_id: int | None
+    base_version_tag: str | None
+
+
+@dataclass(frozen=True)
+class ModelDependents:
+    """The live models built on a model's versions, as read for its delete: the first ones, whether there are more, and
+    `seen`, the newest dependent recorded when they were read (the delete commits only if no other came since)."""
+
+    items: tuple[Dependent, ...]
+    more: bool
+    seen: int | None
+
+
 @dataclass
 class Metric:
     id: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -18,6 +18,7 @@ from govhub.domain.entities import (
     DashboardStats,
     Invalidation,
     Metric,
+    ModelDependents,
     ModelVersion,
     Page,
     Signoff,
@@ -29,6 +30,7 @@ from govhub.errors import (
     DuplicateNameError,
     DuplicateVersionError,
     ForbiddenError,
+    ModelInUseError,
     ModelRetiredError,
     NotFoundError,
     StaleWriteError,
@@ -40,6 +42,7 @@ from govhub.store import search
 from govhub.store.repository import ConditionFailedError
 
 MAX_METRICS_PER_CALL = 100
+MAX_DEPENDENTS_NAMED = 20  # the models built on a model that a refused delete names
 REOPENED_PREFIX = "approval invalidated:"
 
 
@@ -59,7 +62,8 @@ class ModelStore(Protocol):
         self, model: AIModel, counters: dict[str, int], previous_name: str | None = None, sealed: tuple[str, str] | None = None,
         also: Callable[[Any], None] | None = None,
     ) -> AIModel: ...
-    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None: ...
+    def dependents(self, model_id: int, wanted: int) -> ModelDependents: ...
+    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int], dependents_seen: int | None) -> None: ...
     def add_editor(self, model_id: int, username: str) -> None: ...
     def sealed_snapshots(self, model_id: int, limit: int, cursor: str | None) -> Page: ...
 
@@ -408,15 +412,23 @@ class Registry:
         return self._models.sealed_snapshots(model_id, limit, cursor)
 
     def delete_model(self, model_id: int, reason: str, by: Actor) -> None:
+        """Delete a model no other model is built on (else 409 `model_in_use` naming them: what was built on it must
+        keep a true answer to "what was this built from?"). Retiring stays possible whatever was built on it."""
         current = self.get_model(model_id)
         self._authorize(current, by)
+        dependents = self._models.dependents(model_id, MAX_DEPENDENTS_NAMED)
+        if dependents.items:
+            raise self._in_use(current, dependents)
         deleted = self._touch(current.stamp, by, reason)
         try:
-            self._models.delete(current, deleted, counter_delta(current, None))
-        except ConditionFailedError:  # changed or deleted since it was read: say which, as a save does
+            self._models.delete(current, deleted, counter_delta(current, None), dependents.seen)
+        except ConditionFailedError:  # changed, deleted or built on since it was read: say which, as a save does
             fresh = self._models.get(model_id)
             if fresh is None:
                 raise NotFoundError(f"Model {model_id} does not exist.", {"model_id": model_id}) from None
+            dependents = self._models.dependents(model_id, MAX_DEPENDENTS_NAMED)
+            if dependents.items:
+                raise self._in_use(fresh, dependents) from None
             raise self._stale(fresh) from None
 
     # -- versions and metrics --------------------------------------------------------------
@@ -439,7 +451,12 @@ class Registry:
         except ConditionFailedError:
             model = self.get_model(model_id)
             self._ensure_live(model)
-            raise self._duplicate_version(model, version.version_tag) from None
+            if self._versions.tag_taken(model_id, version.version_tag):
+                raise self._duplicate_version(model, version.version_tag) from None
+            raise ValidationFailedError(  # a declared input (its base model) was deleted between its check and this write
+                "A declared input of the version no longer exists (it was deleted meanwhile): declare inputs that exist.",
+                [{"field": "inputs", "message": "no longer exists"}],
+            ) from None
 
     def get_version(self, version_id: int) -> ModelVersion:
         version = self._versions.get(version_id)
@@ -606,6 +623,19 @@ class Registry:
         return StaleWriteError(
             f"Model {model.id} has changed since you read it (now at revision {model.revision}). Reload and try again.",
             {"current_revision": model.revision, "expected_revision": expected},
+        )
+
+    @staticmethod
+    def _in_use(model: AIModel, dependents: ModelDependents) -> ModelInUseError:
+        named = ", ".join(
+            f"{d.model_name}@{d.version_tag} (model {d.model_id}) on {model.name}@{d.base_version_tag or d.base_version_id}"
+            for d in dependents.items
+        ) + (", and more" if dependents.more else "")
+        return ModelInUseError(
+            f"Model {model.id} ('{model.name}') cannot be deleted: other models are built on its versions ({named}); deleting it "
+            f"would leave their lineage pointing at nothing. Delete those models first, or retire this one instead "
+            f"(PATCH /api/v1/models/{model.id}/compliance-status with status retired): a retired model keeps its record.",
+            {"model_id": model.id, "dependents": [asdict(d) for d in dependents.items], "more": dependents.more},
         )
 
     @staticmethod

@@ -377,3 +377,17 @@ class UsedByItem(Model):
     version_tag = UnicodeAttribute()
     relation = UnicodeAttribute()  # training / validation / testing, or base_model
     dataset_version_id = NumberAttribute(null=True)
+    base_version_id = NumberAttribute(null=True)  # under a base model: which of its versions the user is built on
+    base_version_tag = UnicodeAttribute(null=True)
+
+
+class DependentsItem(Model):
+    """Under a model: the newest version of another model declared as built on one of its versions. The model's delete
+    is conditioned on it, so a dependent registered between the delete's check and its commit fails the delete."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    latest_version_id = NumberAttribute()

@@ -390,7 +390,9 @@ def incident_sort_key(aware_at: str, incident_id: int) -> str:
 # Datasets (govhub.datasets): one item per dataset and per dataset version (audited in the global chain, model id 0),
 # a name guard, a tag guard per dataset, and the lineage adjacency items (no `entity`: the version item that declares
 # them is the audited fact). Upstream is read from the declaring version item; downstream from `USEDBY#` items:
-# under a dataset version, under its dataset (so a dataset's impact is one Query) and under a base model's version.
+# under a dataset version, under its dataset (so a dataset's impact is one Query), under a base model's version and
+# under that version's model (so the models built on a model are one Query, which its delete reads), beside the
+# model's `DEPENDENTS` marker (the newest of them, the delete's condition).
 DATASET = "DATASET#"
 DATASET_VERSION = "DSVERSION#"
 DATASET_NAME_GUARD = "DATASETNAME#"
@@ -398,6 +400,7 @@ DATASET_VERSION_TAG_GUARD = "DSVERSIONTAG#"
 DATASETS_LIST = "DATASETS"  # GSI1 partition of every dataset, by name
 DATASETS_FLAGGED = "DATASETS#FLAGGED"  # GSI3 partition (sparse): the flagged datasets, by name
 USED_BY = "USEDBY#"
+DEPENDENTS = "DEPENDENTS"
 ENTITY_DATASET = "dataset"
 ENTITY_DATASET_VERSION = "dataset_version"
 

@@ -2,8 +2,9 @@
 
 Upstream (what a version was built from) is the `inputs` attribute of the version item itself. Downstream (who uses
 a thing) is a `USEDBY#<version id>` item under the dataset version, under its dataset (a dataset's impact is one
-Query of its partition) and under a base model's version. Every read here is GetItem, BatchGetItem or Query, and
-counts the items it reads (`items_read`), so a request's cost can be stated and measured.
+Query of its partition), under a base model's version and under that version's model (what a model's delete must not
+leave dangling is one Query). Every read here is GetItem, BatchGetItem or Query; the lineage reads count the items
+they read (`items_read`), so a request's cost can be stated and measured.
 """
 
 from __future__ import annotations
@@ -11,15 +12,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from govhub.datasets.entities import Dataset, VersionInputs
-from govhub.domain.entities import AIModel, ModelVersion
+from govhub.domain.entities import AIModel, Dependent, ModelDependents, ModelVersion
 from govhub.store import keys
-from govhub.store.items import DatasetItem, DatasetVersionItem, ModelItem, UsedByItem, VersionItem
+from govhub.store.items import (
+    DatasetItem,
+    DatasetVersionItem,
+    DependentsItem,
+    ModelItem,
+    ModelPointerItem,
+    UsedByItem,
+    VersionItem,
+)
 
 BASE_MODEL_RELATION = "base_model"
 
@@ -45,12 +54,22 @@ def add_edges(transaction: TransactWrite, version: ModelVersion) -> None:
     base = inputs.base_model
     if base is not None and base.version_id is not None:
         transaction.condition_check(VersionItem, keys.version_pk(base.version_id), keys.META, condition=VersionItem.pk.exists())
+        if _other_model(base.model_id, version):  # the base model is still there, and its delete learns of this version
+            transaction.condition_check(ModelPointerItem, keys.model_pk(base.model_id), keys.META, condition=ModelPointerItem.pk.exists())
+            transaction.update(DependentsItem(keys.model_pk(base.model_id), keys.DEPENDENTS),
+                               actions=[DependentsItem.latest_version_id.set(version.id)])
     for edge in edge_items(version):
         transaction.save(edge)
 
 
+def _other_model(base_model_id: int | None, version: ModelVersion) -> TypeGuard[int]:
+    """Whether the base is another model's version (a model's versions built on each other are deleted together)."""
+    return base_model_id is not None and base_model_id != version.model_id
+
+
 def edge_items(version: ModelVersion) -> list[UsedByItem]:
-    """The `USEDBY#` items of a version's declared inputs: under each dataset version, its dataset, and the base version."""
+    """The `USEDBY#` items of a version's declared inputs: under each dataset version, its dataset, the base version and
+    (another model's) the base model."""
     inputs = version.inputs
     if inputs is None:
         return []
@@ -65,7 +84,42 @@ def edge_items(version: ModelVersion) -> list[UsedByItem]:
     base = inputs.base_model
     if base is not None and base.version_id is not None:
         edges.append(UsedByItem(keys.version_pk(base.version_id), keys.used_by_sk(version.id), relation=BASE_MODEL_RELATION, **common))
+        if _other_model(base.model_id, version):
+            edges.append(UsedByItem(keys.model_pk(base.model_id), keys.used_by_sk(version.id), relation=BASE_MODEL_RELATION,
+                                    base_version_id=base.version_id, base_version_tag=base.version_tag, **common))
     return edges
+
+
+def dependents_of_model(model_id: int, wanted: int) -> ModelDependents:
+    """The first `wanted` versions of live models built on the model's versions: its `DEPENDENTS` marker first (a
+    consistent GetItem), then the edges under the model (a consistent Query, 100 to a page), each page's models in one
+    BatchGetItem. An edge of a deleted model (its removal after the delete did not finish) is not a dependent."""
+    try:
+        seen: int | None = int(DependentsItem.get(keys.model_pk(model_id), keys.DEPENDENTS, consistent_read=True).latest_version_id)
+    except DoesNotExist:
+        seen = None
+    found: list[Dependent] = []
+    edges = UsedByItem.query(keys.model_pk(model_id), UsedByItem.sk.startswith(keys.USED_BY), consistent_read=True, page_size=100)
+    page: list[UsedByItem] = []
+    for edge in edges:
+        page.append(edge)
+        if len(page) == 100:
+            found += _live(page)
+            page = []
+            if len(found) > wanted:
+                break
+    found += _live(page)
+    return ModelDependents(tuple(found[:wanted]), len(found) > wanted, seen)
+
+
+def _live(edges: list[UsedByItem]) -> list[Dependent]:
+    if not edges:
+        return []
+    names = {int(item.model_id): item.name
+             for item in ModelItem.batch_get([(keys.model_pk(i), keys.META) for i in sorted({int(e.user_model_id) for e in edges})])}
+    return [Dependent(int(e.user_model_id), names[int(e.user_model_id)], int(e.version_id), e.version_tag,
+                      int(e.base_version_id) if e.base_version_id is not None else None, e.base_version_tag)
+            for e in edges if int(e.user_model_id) in names]
 
 
 @dataclass(frozen=True)

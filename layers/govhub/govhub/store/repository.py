@@ -24,6 +24,7 @@ from govhub.domain.entities import (
     ExternalRef,
     Invalidation,
     Metric,
+    ModelDependents,
     ModelVersion,
     Page,
     PolicyViolation,
@@ -42,6 +43,7 @@ from govhub.store.items import (
     ApprovalMap,
     ClassificationMap,
     CounterItem,
+    DependentsItem,
     ExternalRefMap,
     GuardItem,
     MetricItem,
@@ -51,6 +53,7 @@ from govhub.store.items import (
     SequenceItem,
     SignoffMap,
     TombstoneItem,
+    UsedByItem,
     VersionItem,
 )
 
@@ -340,8 +343,15 @@ class ModelRepository:
         )
         return _page(results, lambda item: (item.snapshot_sha256, item.snapshot))
 
-    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int]) -> None:
-        """Delete the model with a tombstone saying who and why, then its versions and metrics."""
+    def dependents(self, model_id: int, wanted: int) -> ModelDependents:
+        """The versions of other (live) models built on the model's versions: the first `wanted`, and what `delete` needs."""
+        return lineage.dependents_of_model(model_id, wanted)
+
+    def delete(self, model: AIModel, deleted: Stamp, counters: dict[str, int], dependents_seen: int | None) -> None:
+        """Delete the model with a tombstone saying who and why, then its versions, metrics and lineage edges.
+
+        Fails with ConditionFailedError, deleting nothing, if the model changed since it was read or a version of
+        another model was built on one of its versions since `dependents_seen` (ModelDependents.seen) was read."""
         item = self._to_item(model)
         tombstone = TombstoneItem(
             keys.model_pk(model.id),
@@ -353,23 +363,44 @@ class ModelRepository:
         )
         _apply_stamp(tombstone, deleted)
 
+        marker = DependentsItem(keys.model_pk(model.id), keys.DEPENDENTS)
+
         def build(transaction: TransactWrite) -> None:
             transaction.delete(item)
             transaction.delete(GuardItem(keys.model_name_guard(model.name), keys.META))
             transaction.save(tombstone, condition=TombstoneItem.pk.does_not_exist())
             search.unindex_in(transaction, model.id, model.name)
             self._stats.add_to(transaction, counters)
+            if dependents_seen is None:
+                transaction.condition_check(DependentsItem, marker.pk, marker.sk, condition=DependentsItem.pk.does_not_exist())
+            else:
+                transaction.delete(marker, condition=DependentsItem.latest_version_id == dependents_seen)
 
         _transact(build)
         self._delete_children(model.id)
 
     def _delete_children(self, model_id: int) -> None:
+        """After the delete's commit (a model's versions and their edges can be far more than a transaction's 100 items):
+        each version's partition (the item, its metrics, edges of its own model's later versions), the edges its declared
+        inputs put under datasets and base versions, the tag guards, and edges left under the model by deleted models.
+        Until they are gone, reads skip them: the model they name does not exist."""
+        removed: set[tuple[str, str]] = set()
+
+        def remove(item: Any) -> None:
+            if (item.pk, item.sk) not in removed:  # a batch refuses the same key twice
+                removed.add((item.pk, item.sk))
+                batch.delete(item)
+
         with VersionItem.batch_write() as batch:
             for version in VersionItem.by_list.query(keys.versions_of(model_id)):
                 for child in VersionItem.query(version.pk):
-                    batch.delete(child)
+                    remove(child)
+                for edge in lineage.edge_items(VersionRepository._to_domain(version)):
+                    remove(edge)
             for guard in GuardItem.query(keys.model_pk(model_id), GuardItem.sk.startswith(keys.VERSION_TAG_GUARD)):
-                batch.delete(guard)
+                remove(guard)
+            for edge in UsedByItem.query(keys.model_pk(model_id), UsedByItem.sk.startswith(keys.USED_BY)):
+                remove(edge)
 
     # -- mapping -----------------------------------------------------------------------------
     @staticmethod
