@@ -27,6 +27,7 @@ from tests.classify import classification_body, classification_path
 from tests.harness import TableStream, subscribed
 from tests.integration.audit_stream_helpers import deliver, deliver_until_done, failed_positions
 from tests.integration.conftest import FRAUD_DETECTOR, Api
+from tests.monitoring import PLAN, plan_body, plan_path
 
 
 class AuditPipeline:
@@ -370,6 +371,7 @@ def test_as_of_answers_which_version_was_approved_at_a_moment_and_who_approved_i
     model = _register(api)
     assert api.post(classification_path(model["id"]), classification_body("minimal"), role="model_owner").status == 200
     first = _version(api, model["id"], "v1.0.0")
+    assert api.call("PUT", plan_path(model["id"]), plan_body(review_cadence_days=90), role="model_owner").status == 200
     _status(api, model["id"], "under_review", "ready", role="model_owner")
     approved = _status(api, model["id"], "approved", "Annex IV complete")
     moment = approved["updated_at"]
@@ -383,6 +385,10 @@ def test_as_of_answers_which_version_was_approved_at_a_moment_and_who_approved_i
     assert state["existed"] is True and state["model"]["compliance_status"] == "approved"
     assert state["approved"]["version_id"] == first["id"] and state["approved"]["version_tag"] == "v1.0.0"
     assert state["approved"]["by"] == "ada.admin" and state["approved"]["reason"] == "Annex IV complete"
+    # and which sealed snapshot holds exactly what was approved, and the monitoring plan in force then
+    assert state["approved"]["snapshot_sha256"] == approved["approval"]["snapshot_sha256"]
+    assert state["monitoring_plan"]["review_cadence_days"] == 90
+    assert [m["metric"] for m in state["monitoring_plan"]["metrics"]] == [m["metric"] for m in PLAN["metrics"]]
     assert state["latest_version"]["version_tag"] == "v1.0.0"
     assert state["last_change"]["action"] == "status_change" and state["chain"]["intact"] is True
     # and now, the approval is no longer in force and the latest version is v2.0.0

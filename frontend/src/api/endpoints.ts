@@ -28,6 +28,7 @@ import type {
   ReviewSchedule,
   Questionnaire,
   AuditQuery,
+  ModelAsOf,
   AuditExportLink,
   AuditRecord,
   AuditVerification,
@@ -140,6 +141,11 @@ export class GovernanceApi {
 
   verifyModelAudit(modelId: number, signal?: AbortSignal): Promise<AuditVerification> {
     return this.http.get(`/models/${modelId}/audit-logs/verify`, { signal });
+  }
+
+  /** `GET /models/{id}/as-of`: the model as its audit trail shows it at `at` (an ISO 8601 time with its zone). */
+  modelAsOf(modelId: number, at: string, signal?: AbortSignal): Promise<ModelAsOf> {
+    return this.http.get(`/models/${modelId}/as-of`, { query: { at }, signal });
   }
 
   approval(modelId: number, signal?: AbortSignal): Promise<ApprovalRecord> {

@@ -1409,7 +1409,7 @@ export interface components {
         AsOfOut: {
             /**
              * Approved
-             * @description The approval in force: version_id, version_tag, by, role, time, reason.
+             * @description The approval in force: version_id, version_tag, by, role, time, reason, and snapshot_sha256, the hash of the sealed snapshot of what was approved (GET /models/{id}/approvals lists each sealed snapshot).
              */
             approved: {
                 [key: string]: unknown;
@@ -1432,7 +1432,10 @@ export interface components {
             last_change: {
                 [key: string]: unknown;
             } | null;
-            /** Latest Version */
+            /**
+             * Latest Version
+             * @description id, version_tag, s3_path, sha256 and, when it declared them, its inputs (datasets by role, base model).
+             */
             latest_version: {
                 [key: string]: unknown;
             } | null;
@@ -1452,6 +1455,13 @@ export interface components {
             } | null;
             /** Model Id */
             model_id: number;
+            /**
+             * Monitoring Plan
+             * @description The post-market monitoring plan in force (Art. 72): metrics with bounds, review_cadence_days, reviewers, method_notes, and its last change (changed_at, changed_by, reason).
+             */
+            monitoring_plan?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** AttestationList */
         AttestationList: {

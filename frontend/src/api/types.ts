@@ -63,6 +63,8 @@ export type FieldChange = Schemas['FieldChangeOut'];
 export type AuditRecord = Schemas['AuditRecordOut'];
 export type ChainBreak = Schemas['ChainBreakOut'];
 export type AuditVerification = Schemas['ChainVerificationOut'];
+/** `GET /models/{id}/as-of`: the model at a past moment, replayed from its audit trail. */
+export type ModelAsOf = Schemas['AsOfOut'];
 export type ComplianceReportLink = Schemas['ReportLinkOut'];
 /** `GET /models/{id}/audit-logs/export`: an expiring link to the model's verifiable audit bundle. */
 export type AuditExportLink = Schemas['ExportLinkOut'];

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.helpers import Client
 from tests.monitoring import plan_body
 
-from .steps import sign_out, start_status_change, unique_name
+from .steps import open_tab, sign_out, start_status_change, unique_name
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 TWO_SIGN_OFFS = json.loads((Path(__file__).parents[3] / "examples/policies/two-sign-offs-high-risk.json").read_text())
@@ -104,3 +105,20 @@ def test_two_sign_offs_seal_the_approval_and_lowering_the_risk_reopens_it(
     lifecycle = page.get_by_role("region", name="Lifecycle")
     expect(lifecycle).to_contain_text("approval invalidated: risk_level, risk_justification changed")
     expect(lifecycle.get_by_role("status")).to_contain_text("Approval invalidated: back under review")
+    sign_out(page)
+
+    # When an auditor asks the audit trail what held between the approval and the risk change
+    reopened = Client(stack, "auditor").get(f"/models/{model['id']}").json()["updated_at"]
+    between = datetime.fromisoformat(sealed["sealed_at"]) + (datetime.fromisoformat(reopened) - datetime.fromisoformat(sealed["sealed_at"])) / 2
+    sign_in("auditor")
+    page.goto(f"/models/{model['id']}")
+    open_tab(page, "Audit trail")
+    local = page.evaluate("iso => { const d = new Date(iso); d.setMinutes(d.getMinutes() - d.getTimezoneOffset());"
+                          " return d.toISOString().slice(0, 19); }", between.isoformat())
+    as_of = page.get_by_role("form", name="State as of a moment")
+    as_of.get_by_label("Date and time (your time zone)").fill(local)
+    as_of.get_by_role("button", name="Show").click()
+    # Then it names the approved version, its last approver and the sealed snapshot of what was approved
+    answer = page.get_by_text(re.compile(r"^Approved version v1\.0\.0 by demo-reviewer"))
+    expect(answer).to_be_visible()
+    expect(page.get_by_text(sealed["snapshot_sha256"], exact=True)).to_be_visible()

@@ -134,6 +134,8 @@ class History:
         return sequence
 
 
+APPROVAL_SNAPSHOT = "c" * 64  # the sealed snapshot's hash the approving change records on the model
+
 MODEL_FIELDS = {
     "name": "fraud-detector-v2",
     "owner": "ML Team",
@@ -171,7 +173,8 @@ def realistic_history() -> History:
         "model",
         7,
         "status_change",
-        {"compliance_status": ("under_review", "approved"), "approved_version_id": (None, 31)},
+        {"compliance_status": ("under_review", "approved"), "approved_version_id": (None, 31),
+         "approval": (None, {"snapshot_sha256": APPROVAL_SNAPSHOT, "required_signoffs": 1})},
         actor=ADMIN,
         reason="Bias audit passed",
     )

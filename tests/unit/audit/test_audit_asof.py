@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
 
 import pytest
-from audit_factory import ADMIN, OWNER, History, realistic_history
+from audit_factory import ADMIN, APPROVAL_SNAPSHOT, OWNER, History, realistic_history
 
 from govhub.audit import state_as_of
 
@@ -94,6 +95,7 @@ def test_once_approved_it_names_the_version_and_the_approver(history: History) -
         "role": "admin",
         "time": history.records[6]["time"],
         "reason": "Bias audit passed",
+        "snapshot_sha256": APPROVAL_SNAPSHOT,
     }
 
 
@@ -228,3 +230,44 @@ def test_records_of_two_models_are_refused(history: History) -> None:
     other = dict(history.records[0], model_id=8)
     with pytest.raises(ValueError, match="several models"):
         state_as_of([*history.records, other], history.at(10))
+
+
+PLAN = [{"metric": "accuracy", "min": 0.9, "max": None, "description": None}]
+
+
+def test_the_monitoring_plan_in_force_is_the_one_written_before_the_moment(history: History) -> None:
+    # Given a plan written after the model was registered, then its cadence shortened
+    history.add("monitoring_plan", 7, "create", {"metrics": (None, PLAN), "review_cadence_days": (None, 90),
+                                                 "reviewers": (None, ["officer"]), "method_notes": (None, "Weekly drift job")},
+                reason="Monitoring plan written")
+    first = history.at(len(history.records))
+    history.add("monitoring_plan", 7, "update", {"review_cadence_days": (90, 30)}, actor=ADMIN, reason="Quarterly is too slow")
+
+    # When asked before the plan, between the two writes, and after the change
+    before = state_as_of(history.records, history.at(1))
+    between = state_as_of(history.records, first)
+    after = state_as_of(history.records, history.at(len(history.records)))
+
+    # Then each answer shows the plan in force then, with who changed it last and why
+    assert before is not None and before["monitoring_plan"] is None
+    assert between is not None and between["monitoring_plan"] == {
+        "metrics": PLAN, "review_cadence_days": 90, "reviewers": ["officer"], "method_notes": "Weekly drift job",
+        "changed_at": history.records[-2]["time"], "changed_by": "demo-owner", "reason": "Monitoring plan written",
+    }
+    assert after is not None and after["monitoring_plan"]["review_cadence_days"] == 30
+    assert after["monitoring_plan"]["metrics"] == PLAN
+    assert after["monitoring_plan"]["changed_by"] == "demo-admin"
+    assert after["monitoring_plan"]["reason"] == "Quarterly is too slow"
+
+
+def test_a_version_shows_the_datasets_and_base_model_it_declared(history: History) -> None:
+    declared = {"datasets": [{"role": "training", "dataset": "card-transactions", "version_tag": "2025.12"}],
+                "base_model": None}
+    history.add("version", 33, "create", {"version_tag": (None, "v2.0.0"), "s3_path": (None, "s3://models/fraud/v2.0.0"),
+                                          "sha256": (None, "d" * 64), "inputs": (None, json.dumps(declared))})
+
+    state = state_as_of(history.records, history.at(len(history.records)))
+
+    assert state is not None
+    assert state["latest_version"]["version_tag"] == "v2.0.0"
+    assert state["latest_version"]["inputs"] == declared

@@ -5,6 +5,7 @@ import { ApiError } from '../../api/client';
 import type { AuditRecord, AuditVerification } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
 import { usePagedList } from '../../hooks/usePagedList';
+import { AsOfPanel } from '../audit/AsOfPanel';
 import { AuditTimeline } from '../audit/AuditTimeline';
 import { ChainBadge } from '../audit/ChainBadge';
 import { LoadMore } from '../LoadMore';
@@ -62,6 +63,7 @@ export function AuditPanel({ modelId, revision }: { modelId: number; revision: n
           </>
         )}
       </Paper>
+      <AsOfPanel modelId={modelId} />
     </Stack>
   );
 }

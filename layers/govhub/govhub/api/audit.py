@@ -150,10 +150,16 @@ class AsOfOut(Schema):
     at: str
     existed: bool = Field(description="Whether the audit trail shows the model at that moment (false: not yet created).")
     model: dict[str, Any] | None = Field(description="The model's fields as they were (its last state if it had been deleted).")
-    latest_version: dict[str, Any] | None
+    latest_version: dict[str, Any] | None = Field(
+        description="id, version_tag, s3_path, sha256 and, when it declared them, its inputs (datasets by role, base model).")
     metrics: dict[str, Any] = Field(description="The latest version's metrics at that moment, by name.")
     last_change: dict[str, Any] | None = Field(description="sequence, time, actor, action, entity, entity_id, reason")
-    approved: dict[str, Any] | None = Field(description="The approval in force: version_id, version_tag, by, role, time, reason.")
+    approved: dict[str, Any] | None = Field(
+        description="The approval in force: version_id, version_tag, by, role, time, reason, and snapshot_sha256, the hash of "
+                    "the sealed snapshot of what was approved (GET /models/{id}/approvals lists each sealed snapshot).")
+    monitoring_plan: dict[str, Any] | None = Field(
+        None, description="The post-market monitoring plan in force (Art. 72): metrics with bounds, review_cadence_days, "
+                          "reviewers, method_notes, and its last change (changed_at, changed_by, reason).")
     deleted: bool
     chain: ChainVerificationOut = Field(description="The verification of the records the answer was replayed from.")
 

@@ -7,6 +7,7 @@ audit trail alone: the records are the history, so the answer is as trustworthy 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,8 @@ from typing import Any
 from govhub.audit.record import parse_time
 
 VERSION_FIELDS = ("version_tag", "s3_path", "sha256")
+VERSION_INPUTS = "inputs"  # the declared datasets and base model: canonical JSON on the version item
+PLAN_FIELDS = ("metrics", "review_cadence_days", "reviewers", "method_notes")
 
 
 def state_as_of(records: Iterable[Mapping[str, Any]], at: datetime) -> dict[str, Any] | None:
@@ -26,8 +29,13 @@ def state_as_of(records: Iterable[Mapping[str, Any]], at: datetime) -> dict[str,
          "latest_version": {"id", "version_tag", "s3_path", "sha256"} | None,
          "metrics": {metric_name: value} of the latest version (the last value recorded per name),
          "last_change": {"sequence", "time", "actor", "action", "entity", "entity_id", "reason"},
-         "approved": {"version_id", "version_tag", "by", "role", "time", "reason"} | None,
+         "approved": {"version_id", "version_tag", "by", "role", "time", "reason", "snapshot_sha256"} | None,
+         "monitoring_plan": {"metrics", "review_cadence_days", "reviewers", "method_notes", "changed_at",
+                             "changed_by", "reason"} | None,
          "deleted": bool}
+
+    The latest version carries its declared ``inputs`` (datasets by role, base model) when it declared any;
+    ``approved.snapshot_sha256`` names the sealed snapshot of the approval (GET /models/{id}/approvals lists each sealed snapshot).
 
     ``approved`` is the approval in force at ``at``: set when the status became ``approved`` (the
     version is the model's ``approved_version_id`` if the records carry it, otherwise the latest
@@ -64,6 +72,8 @@ class Replay:
     counts: dict[str, int] = field(default_factory=dict)  # "<entity>.<action>" -> records
     approval_history: list[dict[str, Any]] = field(default_factory=list)  # every status change, in order
     risk_history: list[dict[str, Any]] = field(default_factory=list)  # every risk level change, in order
+    # A snapshot written before plans were replayed has none: the plan then shows from its next change on.
+    monitoring_plan: dict[str, Any] | None = None
 
     def to_state(self) -> dict[str, Any]:
         """Plain JSON. Metrics keep only the last one recorded per version and name (all an answer shows)."""
@@ -81,6 +91,7 @@ class Replay:
             "counts": dict(sorted(self.counts.items())),
             "approval_history": self.approval_history,
             "risk_history": self.risk_history,
+            "monitoring_plan": self.monitoring_plan,
         }
 
     @classmethod
@@ -95,6 +106,7 @@ class Replay:
             counts=dict(state.get("counts") or {}),
             approval_history=list(state.get("approval_history") or []),
             risk_history=list(state.get("risk_history") or []),
+            monitoring_plan=state.get("monitoring_plan"),
         )
 
     def apply(self, record: Mapping[str, Any]) -> None:
@@ -107,6 +119,8 @@ class Replay:
             self._apply_version(record["entity_id"], action, changes)
         elif entity == "metric":
             self._apply_metric(record["entity_id"], action, changes)
+        elif entity == "monitoring_plan":
+            self._apply_plan(record, action, changes)
         self.last_change = {
             "sequence": record["sequence"],
             "time": record["time"],
@@ -166,6 +180,7 @@ class Replay:
             "role": record["actor"].get("role"),
             "time": record["time"],
             "reason": record.get("reason"),
+            "snapshot_sha256": (self.model.get("approval") or {}).get("snapshot_sha256"),
         }
 
     def _apply_version(self, version_id: Any, action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
@@ -176,6 +191,21 @@ class Replay:
         for name in VERSION_FIELDS:
             if name in changes:
                 version[name] = changes[name].get("after")
+        declared = (changes.get(VERSION_INPUTS) or {}).get("after")
+        if declared:
+            version[VERSION_INPUTS] = json.loads(declared) if isinstance(declared, str) else declared
+
+    def _apply_plan(self, record: Mapping[str, Any], action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        """The monitoring plan in force (Art. 72): part of what an approval seals."""
+        if action == "delete":
+            self.monitoring_plan = None
+            return
+        plan = dict(self.monitoring_plan or {name: None for name in PLAN_FIELDS})
+        for name in PLAN_FIELDS:
+            if name in changes:
+                plan[name] = changes[name].get("after")
+        plan.update(changed_at=record["time"], changed_by=record["actor"]["username"], reason=record.get("reason"))
+        self.monitoring_plan = plan
 
     def _apply_metric(self, metric_id: Any, action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
         if action == "delete":
@@ -206,5 +236,6 @@ class Replay:
             "metrics": metrics,
             "last_change": self.last_change,
             "approved": dict(self.approved) if self.approved else None,
+            "monitoring_plan": dict(self.monitoring_plan) if self.monitoring_plan else None,
             "deleted": self.deleted,
         }

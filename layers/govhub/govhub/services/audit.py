@@ -917,7 +917,8 @@ class AuditService:
                 {"model_id": model_id},
             ) from None
         if state is None:  # before its first record: the model did not exist yet
-            state = {"model": None, "latest_version": None, "metrics": {}, "last_change": None, "approved": None, "deleted": False}
+            state = {"model": None, "latest_version": None, "metrics": {}, "last_change": None, "approved": None,
+                     "monitoring_plan": None, "deleted": False}
         return {"model_id": model_id, "at": format_time(moment), "existed": state["model"] is not None, **state,
                 "chain": inspection.verification}
 
