@@ -361,3 +361,43 @@ def test_a_policy_that_refuses_changes_to_approved_models_refuses_withdrawing_wh
     assert api.get(path, role="auditor").body["status"] == "signed_off"
     now = api.get(f"/api/v1/models/{model['id']}", role="auditor").body
     assert (now["compliance_status"], now["revision"]) == ("approved", model["revision"])
+
+
+def test_the_sweep_reopens_review_once_when_a_pinned_document_expires(api: Api, announcements: Announcements, calls: list[str]) -> None:
+    from govhub.evidence.sweep import sweep_evidence
+
+    now = datetime.now(UTC)
+    until = now + timedelta(days=10)
+    model, item = approved_relying_on(api, valid_until=until.isoformat())
+    announcements.status_changes()
+    eid = item["evidence_id"]
+    # When the daily sweep runs after the document's end of validity, then again
+    calls.clear()
+    first = sweep_evidence(now + timedelta(days=11))
+    reopened = api.get(f"/api/v1/models/{model['id']}", role="auditor").body
+    second = sweep_evidence(now + timedelta(days=11))
+    # Then the first run reopened the review, naming the document, its kind and its expiry date; the second changed nothing
+    assert (first["evidence_expired"], first["evidence_reopened"]) == (1, 1)
+    assert (second["evidence_expired"], second["evidence_reopened"]) == (0, 0)
+    why = f"approval invalidated: evidence 'Risk management procedure' (risk_management_procedure, {eid}) expired on {until.date().isoformat()}"
+    assert (reopened["compliance_status"], reopened["last_change_reason"], reopened["updated_by"]) == ("under_review", why, "system:sweeper")
+    assert reopened["approval"]["invalidated"]["fields"] == [f"evidence:{eid}"]
+    assert api.get(f"/api/v1/models/{model['id']}", role="auditor").body["revision"] == reopened["revision"]
+    assert "Scan" not in calls
+    [event] = announcements.status_changes()
+    assert event["detail"]["approval_invalidated"]["fields"] == [f"evidence:{eid}"]
+    assert event["detail"]["actor"]["username"] == "system:sweeper" and event["detail"]["reason"] == why
+
+
+def test_a_pinned_document_that_merely_expires_soon_reopens_nothing(api: Api) -> None:
+    from govhub.evidence.sweep import sweep_evidence
+
+    now = datetime.now(UTC)
+    model, item = approved_relying_on(api, valid_until=(now + timedelta(days=10)).isoformat())
+
+    counts = sweep_evidence(now)
+
+    assert (counts["evidence_expiring"], counts["evidence_reopened"]) == (1, 0)
+    assert api.get(f"/api/v1/models/{model['id']}/evidence/{item['evidence_id']}", role="auditor").body["expiry_notice"] == "expiring"
+    current = api.get(f"/api/v1/models/{model['id']}", role="auditor").body
+    assert (current["compliance_status"], current["revision"]) == ("approved", model["revision"])

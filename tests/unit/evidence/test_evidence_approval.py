@@ -1,11 +1,11 @@
-"""What an approval relied on: withdrawing an evidence document the sealed snapshot pinned reopens review, over the
-real registry and in-memory stores (tests/unit/registry/registry_fakes.py, evidence_fakes.py)."""
+"""What an approval relied on: withdrawing or the expiry of an evidence document the sealed snapshot pinned reopens
+review, over the real registry and in-memory stores (tests/unit/registry/registry_fakes.py, evidence_fakes.py)."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,8 @@ from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.errors import ApprovalLockedError, StaleWriteError
 from govhub.evidence.model import Evidence, EvidenceKind, EvidenceStatus
 from govhub.evidence.service import EvidenceService, NewEvidence
+from govhub.evidence.sweep import SWEEPER
+from govhub.store.repository import ConditionFailedError
 from tests.unit.registry.registry_fakes import Stores
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -173,3 +175,72 @@ def test_a_withdrawal_that_loses_a_race_on_the_item_changes_neither_the_item_nor
     assert stale.value.details["current_revision"] == 99
     assert world.evidence.items[item.evidence_id].status is EvidenceStatus.SIGNED_OFF
     assert world.current_model() == approved
+
+
+# -- the expiry sweep --------------------------------------------------------------------------------------------
+def test_an_expired_document_the_approval_pinned_reopens_review_once(world: World) -> None:
+    # Given an approved model whose snapshot pins a procedure valid until 20 December
+    item = world.signed("Risk procedure", valid_until=NOW + timedelta(days=14))
+    world.submit()
+    approved = world.approve()
+    # When the sweep runs after that date, twice
+    later = NOW + timedelta(days=15)
+    first = world.service.sweep_expiry(later, SWEEPER)
+    reopened = world.current_model()
+    second = world.service.sweep_expiry(later, SWEEPER)
+    # Then the first run reopened review, naming the document, its kind and the date, and the second changed nothing
+    assert (first["evidence_expired"], first["evidence_reopened"]) == (1, 1)
+    assert (second["evidence_expired"], second["evidence_reopened"]) == (0, 0)
+    assert reopened.compliance_status is ComplianceStatus.UNDER_REVIEW
+    assert reopened.stamp.change_reason == (
+        f"approval invalidated: evidence 'Risk procedure' (risk_management_procedure, {item.evidence_id}) expired on 2026-12-20")
+    assert reopened.stamp.updated_by == "system:sweeper"
+    invalidated = reopened.approval.invalidated
+    assert invalidated is not None and invalidated.fields == (f"evidence:{item.evidence_id}",)
+    assert invalidated.snapshot_sha256 == approved.approval.snapshot_sha256
+    assert world.current_model() == reopened
+    assert world.evidence.items[item.evidence_id].expiry_notice == "expired"
+
+
+def test_a_document_that_merely_expires_soon_reopens_nothing(world: World) -> None:
+    item = world.signed("Risk procedure", valid_until=NOW + timedelta(days=14))
+    world.submit()
+    approved = world.approve()
+    counts = world.service.sweep_expiry(NOW, SWEEPER)
+    assert (counts["evidence_expiring"], counts["evidence_reopened"]) == (1, 0)
+    assert world.evidence.items[item.evidence_id].expiry_notice == "expiring"
+    assert world.current_model() == approved
+
+
+def test_an_expired_document_the_approval_did_not_pin_is_only_marked(world: World) -> None:
+    world.signed("Risk procedure")
+    world.submit()
+    approved = world.approve()
+    later = world.signed("Test report", valid_until=NOW + timedelta(days=3))  # signed off after the approval
+    counts = world.service.sweep_expiry(NOW + timedelta(days=4), SWEEPER)
+    assert (counts["evidence_expired"], counts["evidence_reopened"]) == (1, 0)
+    assert world.evidence.items[later.evidence_id].expiry_notice == "expired"
+    assert world.current_model() == approved
+
+
+def test_a_reopening_that_fails_leaves_the_stage_unrecorded_so_the_next_run_does_it(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    item = world.signed("Risk procedure", valid_until=NOW + timedelta(days=14))
+    world.submit()
+    world.approve()
+    later = NOW + timedelta(days=15)
+    models = world.stores.models
+    save = models.save
+
+    def conflicting(*args: Any, **kwargs: Any) -> AIModel:
+        raise ConditionFailedError("the model moved on")
+
+    monkeypatch.setattr(models, "save", conflicting)
+    failed = world.service.sweep_expiry(later, SWEEPER)
+    assert (failed["evidence_conflicts"], failed["evidence_reopened"]) == (1, 0)
+    assert world.evidence.items[item.evidence_id].expiry_notice is None
+    assert world.current_model().compliance_status is ComplianceStatus.APPROVED
+
+    monkeypatch.setattr(models, "save", save)
+    retried = world.service.sweep_expiry(later, SWEEPER)
+    assert (retried["evidence_expired"], retried["evidence_reopened"]) == (1, 1)
+    assert world.current_model().compliance_status is ComplianceStatus.UNDER_REVIEW

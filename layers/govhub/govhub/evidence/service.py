@@ -288,6 +288,35 @@ class EvidenceService:
             raise self._stale(self._store.get(model_id, evidence_id) or evidence, evidence.revision) from None
         return self._store.get(model_id, evidence_id) or withdrawn
 
+    def sweep_expiry(self, now: datetime, by: Actor, page_size: int = 100) -> dict[str, int]:
+        """One pass over what the due-date index holds until now + 30 days. Each item's stage (expiring, expired) is
+        recorded once on it (`expiry_notice`, audited; the notifier announces it). An expired document the model's
+        approval in force pinned reopens that review first, with a reason naming it, its kind and its expiry date; if
+        the reopening fails, the stage is not recorded, so the next run tries again. Answers counts."""
+        counts = {"evidence_due": 0, "evidence_expiring": 0, "evidence_expired": 0, "evidence_reopened": 0, "evidence_conflicts": 0}
+        cursor: str | None = None
+        while True:
+            page = self._store.due_by(now + EXPIRING_WITHIN, page_size, cursor)
+            for evidence in page.items:
+                counts["evidence_due"] += 1
+                stage = evidence.expiry_stage(now)
+                if stage is None or evidence.expiry_notice == stage:
+                    continue
+                until = evidence.valid_until.date().isoformat() if evidence.valid_until else "?"
+                stamp = replace(evidence.stamp, updated_at=now, updated_by=by.username, updated_by_role=by.role,
+                                change_reason=f"Evidence {'expired on' if stage == 'expired' else 'expires on'} {until}", claimed_context=None)
+                try:
+                    if stage == "expired" and self._reopen_on_expiry(evidence, until, by):
+                        counts["evidence_reopened"] += 1
+                    self._store.save(replace(evidence, expiry_notice=stage, stamp=stamp))
+                except (EvidenceConflictError, StaleWriteError):  # changed meanwhile: the next run sees it as it is
+                    counts["evidence_conflicts"] += 1
+                    continue
+                counts[f"evidence_{stage}"] += 1
+            cursor = page.next_cursor
+            if cursor is None:
+                return counts
+
     # -- helpers ------------------------------------------------------------------------------
     def _approval_relies_on(self, model: AIModel, evidence: Evidence) -> bool:
         """Pinned by the approval in force, or current while the model is under review (an approval would seal it)."""
@@ -295,6 +324,17 @@ class EvidenceService:
             sealed = self._models.approval_in_force(model)
             return sealed is not None and pins_evidence(sealed, evidence.evidence_id, evidence.sha256)
         return model.compliance_status is ComplianceStatus.UNDER_REVIEW and evidence.is_current(self._clock())
+
+    def _reopen_on_expiry(self, evidence: Evidence, until: str, by: Actor) -> bool:
+        try:
+            model = self._models.get_model(evidence.model_id)
+        except NotFoundError:
+            return False
+        sealed = self._models.approval_in_force(model)
+        if sealed is None or not pins_evidence(sealed, evidence.evidence_id, evidence.sha256):
+            return False
+        why = f"{describe(evidence)} expired on {until}"
+        return self._models.reopen_review(model.id, why, governed_part(evidence), by) is not None
 
     def _check(self, new: NewEvidence) -> None:
         if new.content_type not in ALLOWED_CONTENT_TYPES:
