@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import requests
 
+from local_stack.functions import FunctionHost
+from local_stack.template import Template
 from tests.integration.conftest import OWNER_TEAM, Api
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% risk management procedure, issue 3\n%%EOF\n"
@@ -258,3 +260,144 @@ def test_evidence_and_framework_routes_never_scan(api: Api, model: dict[str, Any
     assert api.get("/api/v1/frameworks/iso42001/statement-of-applicability").status == 200
     api.post(f"{base}/{item['evidence_id']}/withdraw", {"reason": "done"}, role="admin")
     assert "Query" in calls and "Scan" not in calls
+
+
+# -- what an approval relied on --------------------------------------------------------------------------------
+def approved_relying_on(api: Api, name: str = "evidence-pinned", **evidence: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A model approved (by ada.admin) with one signed-off document (uploaded by its owner, signed off by a colleague),
+    which its sealed snapshot pins. Answers the model as approved and the document."""
+    from tests.integration.test_approvals import _ready_for_approval, _status
+
+    model = _ready_for_approval(api, name=name)
+    item = uploaded(api, model["id"], **evidence)
+    signed = api.post(f"/api/v1/models/{model['id']}/evidence/{item['evidence_id']}/signoff", {"reason": "Checked against the QMS"},
+                      role="model_owner", user="olga.owner")
+    assert signed.status == 200, signed.body
+    approved = _status(api, model["id"], "approved", reason="Annex IV file complete")
+    assert approved.status == 200, approved.body
+    pinned = api.get(f"/api/v1/models/{model['id']}/approval", role="auditor").body["sealed"]["snapshot"]["evidence"]
+    assert [(e["evidence_id"], e["sha256"]) for e in pinned] == [(item["evidence_id"], item["sha256"])]
+    return approved.body, signed.body
+
+
+class Announcements:
+    """The notifier run on the table's stream, its events read from a queue on the governance bus."""
+
+    def __init__(self, aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> None:
+        from tests.integration.test_notifier import Inbox, Notifier
+
+        self.inbox, self.notifier = Inbox(aws["EventBus"]), Notifier(aws, template, functions)
+
+    def status_changes(self) -> list[dict[str, Any]]:
+        assert self.notifier.run() == []
+        return [e for e in self.inbox.events() if e["detail-type"] == "Compliance Status Changed"]
+
+
+@pytest.fixture
+def announcements(aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> Announcements:
+    return Announcements(aws, template, functions)
+
+
+def test_withdrawing_a_document_the_approval_pinned_reopens_review_and_says_why(
+    api: Api, announcements: Announcements, aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]
+) -> None:
+    from tests.integration.test_audit_trail import AuditPipeline
+    from tests.integration.test_notifier import _valid
+
+    # Given an approved model whose sealed snapshot pins its risk management procedure
+    model, item = approved_relying_on(api)
+    sha = model["approval"]["snapshot_sha256"]
+    announcements.status_changes()  # submitted, approved: not what this test is about
+    eid = item["evidence_id"]
+    # When its owner withdraws the procedure
+    withdrawn = api.post(f"/api/v1/models/{model['id']}/evidence/{eid}/withdraw",
+                         {"reason": "Replaced by the group procedure", "expected_revision": item["revision"]}, role="model_owner")
+    # Then the document is withdrawn and the model is back under review, saying which document and why
+    assert withdrawn.status == 200, withdrawn.body
+    assert withdrawn.body["status"] == "withdrawn" and withdrawn.body["change_reason"] == "Replaced by the group procedure"
+    now = api.get(f"/api/v1/models/{model['id']}", role="auditor").body
+    why = (f"approval invalidated: evidence:{eid} changed (evidence 'Risk management procedure' (risk_management_procedure, {eid}) "
+           "withdrawn: Replaced by the group procedure)")
+    assert (now["compliance_status"], now["last_change_reason"], now["updated_by"]) == ("under_review", why, "omar.owner")
+    assert now["approval"]["invalidated"]["fields"] == [f"evidence:{eid}"] and now["approval"]["invalidated"]["snapshot_sha256"] == sha
+    assert api.get(f"/api/v1/models/{model['id']}/approval", role="auditor").body["in_force"] is False
+    assert api.get("/api/v1/dashboard/stats", role="auditor").body["by_status"]["approved"] == 0
+    # And the status event carries the cause, and the model's audit trail the reason
+    [event] = announcements.status_changes()
+    assert (event["detail"]["previous_status"], event["detail"]["status"], event["detail"]["reason"]) == ("approved", "under_review", why)
+    assert event["detail"]["approval_invalidated"] == {"fields": [f"evidence:{eid}"], "snapshot_sha256": sha}
+    _valid(event)
+    AuditPipeline(aws, template, functions).flush()
+    [latest, *_] = api.get(f"/api/v1/models/{model['id']}/audit-logs", query="action=status_change", role="auditor").body["items"]
+    assert (latest["reason"], latest["actor"]["username"]) == (why, "omar.owner")
+
+
+def test_withdrawing_a_document_the_approval_did_not_pin_leaves_it_in_force(api: Api) -> None:
+    model, _ = approved_relying_on(api)
+    later = uploaded(api, model["id"], PDF + b"% test report\n", title="Robustness test report", kind="test_report")
+    path = f"/api/v1/models/{model['id']}/evidence/{later['evidence_id']}"
+    assert api.post(f"{path}/signoff", {"reason": "ok"}, role="model_owner", user="olga.owner").status == 200
+
+    withdrawn = api.post(f"{path}/withdraw", {"reason": "Wrong file"}, role="model_owner")
+
+    assert withdrawn.status == 200 and withdrawn.body["status"] == "withdrawn"
+    now = api.get(f"/api/v1/models/{model['id']}", role="auditor").body
+    assert (now["compliance_status"], now["revision"]) == ("approved", model["revision"])
+    assert api.get(f"/api/v1/models/{model['id']}/approval", role="auditor").body["in_force"] is True
+
+
+def test_a_policy_that_refuses_changes_to_approved_models_refuses_withdrawing_what_it_pinned(api: Api) -> None:
+    from tests.integration.test_approvals import _use_policy
+
+    document = api.get("/api/v1/policies/active", role="auditor").body["document"]
+    _use_policy(api, {**document, "approved_changes": "refuse"})
+    model, item = approved_relying_on(api)
+    path = f"/api/v1/models/{model['id']}/evidence/{item['evidence_id']}"
+
+    refused = api.post(f"{path}/withdraw", {"reason": "Replaced"}, role="model_owner")
+
+    assert refused.status == 409 and refused.body["error"]["code"] == "approval_locked"
+    assert f"evidence:{item['evidence_id']}" in refused.body["error"]["message"]
+    assert api.get(path, role="auditor").body["status"] == "signed_off"
+    now = api.get(f"/api/v1/models/{model['id']}", role="auditor").body
+    assert (now["compliance_status"], now["revision"]) == ("approved", model["revision"])
+
+
+def test_the_sweep_reopens_review_once_when_a_pinned_document_expires(api: Api, announcements: Announcements, calls: list[str]) -> None:
+    from govhub.evidence.sweep import sweep_evidence
+
+    now = datetime.now(UTC)
+    until = now + timedelta(days=10)
+    model, item = approved_relying_on(api, valid_until=until.isoformat())
+    announcements.status_changes()
+    eid = item["evidence_id"]
+    # When the daily sweep runs after the document's end of validity, then again
+    calls.clear()
+    first = sweep_evidence(now + timedelta(days=11))
+    reopened = api.get(f"/api/v1/models/{model['id']}", role="auditor").body
+    second = sweep_evidence(now + timedelta(days=11))
+    # Then the first run reopened the review, naming the document, its kind and its expiry date; the second changed nothing
+    assert (first["evidence_expired"], first["evidence_reopened"]) == (1, 1)
+    assert (second["evidence_expired"], second["evidence_reopened"]) == (0, 0)
+    why = f"approval invalidated: evidence 'Risk management procedure' (risk_management_procedure, {eid}) expired on {until.date().isoformat()}"
+    assert (reopened["compliance_status"], reopened["last_change_reason"], reopened["updated_by"]) == ("under_review", why, "system:sweeper")
+    assert reopened["approval"]["invalidated"]["fields"] == [f"evidence:{eid}"]
+    assert api.get(f"/api/v1/models/{model['id']}", role="auditor").body["revision"] == reopened["revision"]
+    assert "Scan" not in calls
+    [event] = announcements.status_changes()
+    assert event["detail"]["approval_invalidated"]["fields"] == [f"evidence:{eid}"]
+    assert event["detail"]["actor"]["username"] == "system:sweeper" and event["detail"]["reason"] == why
+
+
+def test_a_pinned_document_that_merely_expires_soon_reopens_nothing(api: Api) -> None:
+    from govhub.evidence.sweep import sweep_evidence
+
+    now = datetime.now(UTC)
+    model, item = approved_relying_on(api, valid_until=(now + timedelta(days=10)).isoformat())
+
+    counts = sweep_evidence(now)
+
+    assert (counts["evidence_expiring"], counts["evidence_reopened"]) == (1, 0)
+    assert api.get(f"/api/v1/models/{model['id']}/evidence/{item['evidence_id']}", role="auditor").body["expiry_notice"] == "expiring"
+    current = api.get(f"/api/v1/models/{model['id']}", role="auditor").body
+    assert (current["compliance_status"], current["revision"]) == ("approved", model["revision"])

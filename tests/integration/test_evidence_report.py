@@ -62,11 +62,12 @@ def test_the_report_has_an_evidence_index_and_the_framework_coverage(api: Api, m
 def test_an_approval_seals_the_current_evidence_documents_by_their_hash(api: Api) -> None:
     from tests.integration.test_approvals import _ready_for_approval, _status
 
-    # Given a model under review with a signed-off document and a withdrawn one
+    # Given a model under review with a signed-off document and one its owner withdrew (whoever withdraws a current
+    # document under review changed what would be approved, so may not approve it: here not the approving admin)
     model = _ready_for_approval(api, name="evidence-sealed")
     kept = signed(api, model["id"])
     gone = signed(api, model["id"])
-    api.post(f"/api/v1/models/{model['id']}/evidence/{gone['evidence_id']}/withdraw", {"reason": "duplicate"}, role="admin")
+    api.post(f"/api/v1/models/{model['id']}/evidence/{gone['evidence_id']}/withdraw", {"reason": "duplicate"}, role="model_owner")
     # When it is approved
     assert _status(api, model["id"], "approved", reason="Annex IV file complete").status == 200
     # Then the sealed snapshot pins the current document (and only it) by its SHA-256 and object version

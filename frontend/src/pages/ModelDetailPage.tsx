@@ -314,7 +314,7 @@ export default function ModelDetailPage() {
         </Tabs.Panel>
 
         <Tabs.Panel value="evidence">
-          <EvidencePanel modelId={m.id} canWrite={auth.canWrite} />
+          <EvidencePanel modelId={m.id} canWrite={auth.canWrite} onWithdrawn={() => void reloadModel()} />
         </Tabs.Panel>
 
         <Tabs.Panel value="audit">

@@ -33,7 +33,8 @@ def incident_deadline_sweep(now: datetime) -> dict[str, int]:
 
 
 def evidence_expiry_sweep(now: datetime) -> dict[str, int]:
-    """Evidence documents expiring within 30 days (`Evidence Expiring`) or expired (`Evidence Expired`)."""
+    """Evidence documents expiring within 30 days (`Evidence Expiring`) or expired (`Evidence Expired`); an expired
+    document an approval in force pinned reopens that model's review."""
     from govhub.evidence.sweep import sweep_evidence
 
     return sweep_evidence(now)

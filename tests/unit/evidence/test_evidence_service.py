@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
+from evidence_fakes import Files, Store
 
-from govhub.domain.entities import Actor, AIModel, Page
+from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus
 from govhub.errors import ForbiddenError, ValidationFailedError
 from govhub.evidence.model import Evidence, EvidenceKind, EvidenceStatus
-from govhub.evidence.service import (
-    EvidenceConflictError,
-    EvidenceRejectedError,
-    EvidenceService,
-    EvidenceStateError,
-    NewEvidence,
-    StoredObject,
-    normalize_ref,
-)
+from govhub.evidence.service import EvidenceRejectedError, EvidenceService, EvidenceStateError, NewEvidence, normalize_ref
 from govhub.evidence.sniff import matches, sniff
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -32,7 +24,7 @@ OTHER = Actor("olga.owner", "model_owner", frozenset({"ml"}))
 
 
 class Models:
-    """The registry's part the service uses: model 7 of team `ml`, in draft; the one ownership rule."""
+    """The registry's part the service uses: model 7 of team `ml`, in draft (no approval to ask about); the one ownership rule."""
 
     def get_model(self, model_id: int) -> AIModel:
         return cast(AIModel, SimpleNamespace(id=model_id, team="ml", compliance_status=ComplianceStatus.DRAFT))
@@ -40,53 +32,6 @@ class Models:
     def ensure_may_change(self, model: AIModel, by: Actor) -> None:
         if model.team not in by.teams and by.role != "admin":
             raise ForbiddenError(f"Model {model.id} belongs to team '{model.team}'.")
-
-
-class Store:
-    def __init__(self) -> None:
-        self.items: dict[str, Evidence] = {}
-
-    def get(self, model_id: int, evidence_id: str) -> Evidence | None:
-        return self.items.get(evidence_id)
-
-    def create(self, evidence: Evidence) -> Evidence:
-        stored = replace(evidence, revision=1)
-        self.items[evidence.evidence_id] = stored
-        return stored
-
-    def save(self, evidence: Evidence, also: Evidence | None = None) -> Evidence:
-        for item in (evidence, also):
-            if item is not None and self.items[item.evidence_id].revision != item.revision:
-                raise EvidenceConflictError(item.evidence_id)
-        if also is not None:
-            self.items[also.evidence_id] = replace(also, revision=(also.revision or 0) + 1)
-        stored = replace(evidence, revision=(evidence.revision or 0) + 1)
-        self.items[evidence.evidence_id] = stored
-        return stored
-
-    def listing(self, *args: Any) -> Page:
-        return Page(items=list(self.items.values()))
-
-    def for_model(self, model_id: int) -> list[Evidence]:
-        return list(self.items.values())
-
-    def due_by(self, until: datetime, limit: int, cursor: str | None) -> Page:
-        return Page(items=[e for e in self.items.values() if e.valid_until and e.valid_until <= until])
-
-
-class Files:
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-
-    def upload_url(self, key: str, content_type: str, size: int, sha256_b64: str, ttl_seconds: int) -> str:
-        return f"https://bucket/{key}?ttl={ttl_seconds}"
-
-    def download_url(self, key: str, version_id: str | None, ttl_seconds: int, filename: str) -> str:
-        return f"https://bucket/{key}?v={version_id}"
-
-    def open(self, key: str) -> StoredObject | None:
-        data = self.objects.get(key)
-        return None if data is None else StoredObject(len(data), "v1", data[:512], iter([data]))
 
 
 @pytest.fixture

@@ -85,6 +85,8 @@ class FakeModels:
         renamed = previous_name is not None and previous_name.casefold() != model.name.casefold()
         if renamed and model.name.casefold() in self.names:
             raise ConditionFailedError("name taken")
+        if also is not None:  # what changes with the model (a plan, an evidence item): its failed condition fails it all
+            also(None)
         if renamed:
             del self.names[(previous_name or "").casefold()]
             self.names[model.name.casefold()] = model.id

@@ -147,7 +147,8 @@ function DecisionDialog({ modelId, item, action, onClose, onDone }: {
           <Text size="sm" c="dimmed">
             {action === 'signoff'
               ? 'You confirm this document is what it says it is. The sign-off must come from someone other than its uploader.'
-              : 'The item is withdrawn and stops evidencing; its file stays in the evidence bucket under retention.'}
+              : 'The item is withdrawn and stops evidencing; its file stays in the evidence bucket under retention. ' +
+                'If the model\'s approval relied on it, the model goes back under review.'}
           </Text>
           <Textarea label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} withAsterisk autosize minRows={2} />
           {problem && <Alert color="red" variant="light" role="alert">{problem}</Alert>}
@@ -161,8 +162,9 @@ function DecisionDialog({ modelId, item, action, onClose, onDone }: {
   );
 }
 
-/** The model's evidence documents: upload (straight to S3, verified by the hub), sign-off, withdrawal, download. */
-export function EvidencePanel({ modelId, canWrite }: { modelId: number; canWrite: boolean }) {
+/** The model's evidence documents: upload (straight to S3, verified by the hub), sign-off, withdrawal, download.
+ * `onWithdrawn` lets the page reload the model: withdrawing what its approval relied on reopens its review. */
+export function EvidencePanel({ modelId, canWrite, onWithdrawn }: { modelId: number; canWrite: boolean; onWithdrawn?: () => void }) {
   const api = useApi();
   const { session } = useAuth();
   const list = useAsync((signal) => api.listEvidence(modelId, signal), [modelId]);
@@ -253,7 +255,11 @@ export function EvidencePanel({ modelId, canWrite }: { modelId: number; canWrite
       )}
       {deciding && (
         <DecisionDialog modelId={modelId} item={deciding.item} action={deciding.action} onClose={() => setDeciding(null)}
-          onDone={() => { setDeciding(null); list.reload(); }} />
+          onDone={() => {
+            if (deciding.action === 'withdraw') onWithdrawn?.();
+            setDeciding(null);
+            list.reload();
+          }} />
       )}
     </Stack>
   );

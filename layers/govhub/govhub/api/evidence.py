@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from govhub.api.context import created, registry
+from govhub.api.context import approved_changes_rule, created, registry
 from govhub.domain.entities import Actor
 from govhub.evidence.model import Evidence, EvidenceKind, EvidenceStatus
 from govhub.evidence.service import MAX_BYTES, EvidenceService, NewEvidence
@@ -203,8 +203,12 @@ def sign_off_evidence(model_id: int, evidence_id: str, body: Annotated[EvidenceD
 
 @router.post("/models/<model_id>/evidence/<evidence_id>/withdraw")
 def withdraw_evidence(model_id: int, evidence_id: str, body: Annotated[EvidenceDecision, Body()]) -> EvidenceOut:
-    """Withdraw a document (audited with the reason); its object is kept under the bucket's retention."""
-    return EvidenceOut.from_domain(evidence_service().withdraw(model_id, evidence_id, body.reason, _caller(), body.expected_revision))
+    """Withdraw a document (audited with the reason); its object is kept under the bucket's retention. Withdrawing a
+    document the model's approval pinned reopens its review in the same write (or is refused, 409 approval_locked, if
+    the active policy refuses changes to approved models); under review, withdrawing a current document clears the
+    sign-offs given."""
+    return EvidenceOut.from_domain(evidence_service().withdraw(model_id, evidence_id, body.reason, _caller(), body.expected_revision,
+                                                               approved_changes=approved_changes_rule()))
 
 
 @router.get("/models/<model_id>/evidence/<evidence_id>/download")

@@ -122,6 +122,11 @@ def load_snapshot(text: str) -> dict[str, Any]:
     return json.loads(text)
 
 
+def pins_evidence(document: Mapping[str, Any], evidence_id: str, sha256: str) -> bool:
+    """Whether the sealed snapshot relied on this evidence document (the same item with the same bytes)."""
+    return any(e.get("evidence_id") == evidence_id and e.get("sha256") == sha256 for e in document.get("evidence") or ())
+
+
 def snapshot_sha256(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(document)).hexdigest()
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from govhub.approvals.snapshot import pins_evidence
 from govhub.domain.entities import Actor, AIModel, Page, Stamp
 from govhub.domain.lifecycle import ComplianceStatus
 from govhub.errors import GovhubError, NotFoundError, StaleWriteError, ValidationFailedError
 from govhub.evidence.model import EXPIRING_WITHIN, Evidence, EvidenceKind, EvidenceSignoff, EvidenceStatus
 from govhub.evidence.sniff import ALLOWED_CONTENT_TYPES, matches, sniff
+from govhub.store.repository import ConditionFailedError
 
 MAX_BYTES = 25 * 1024 * 1024
 UPLOAD_URL_TTL = timedelta(minutes=15)
@@ -45,14 +47,21 @@ class EvidenceConflictError(Exception):
 
 
 class ModelAccess(Protocol):
+    """The registry's part the evidence use cases need (govhub.services.registry.Registry)."""
+
     def get_model(self, model_id: int) -> AIModel: ...
     def ensure_may_change(self, model: AIModel, by: Actor) -> None: ...
+    def approval_in_force(self, model: AIModel) -> dict[str, Any] | None: ...
+    def change_governed_part(self, model_id: int, part: str, by: Actor, reason: str,
+                             approved_changes: Callable[[], str] | None = None, also: Callable[[Any], None] | None = None) -> AIModel: ...
+    def reopen_review(self, model_id: int, reason: str, cause: str, by: Actor) -> AIModel | None: ...
 
 
 class EvidenceStore(Protocol):
     def get(self, model_id: int, evidence_id: str) -> Evidence | None: ...
     def create(self, evidence: Evidence) -> Evidence: ...
     def save(self, evidence: Evidence, also: Evidence | None = None) -> Evidence: ...
+    def writer(self, evidence: Evidence) -> Callable[[Any], None]: ...
     def listing(self, model_id: int, limit: int, cursor: str | None, kind: str | None, status: str | None,
              covers: str | None) -> Page: ...
     def for_model(self, model_id: int) -> list[Evidence]: ...
@@ -113,6 +122,15 @@ def normalize_ref(ref: str) -> str:
     """`art9`, `Art. 9`, `article-9` → `art-9` (the obligation ids of the checklist); anything else as it is."""
     match = _ARTICLE.match(ref.strip())
     return f"art-{match.group(1)}{match.group(2)}" if match else ref.strip()
+
+
+def governed_part(evidence: Evidence) -> str:
+    """How an approval's invalidation names the document (`approval.invalidated.fields`), as a dataset is `dataset:<id>`."""
+    return f"evidence:{evidence.evidence_id}"
+
+
+def describe(evidence: Evidence) -> str:
+    return f"evidence '{evidence.title}' ({evidence.kind.value}, {evidence.evidence_id})"
 
 
 def new_evidence_id(now: datetime) -> str:
@@ -246,17 +264,78 @@ class EvidenceService:
                                 stamp=self._touch(previous.stamp, by, f"Superseded by '{evidence.title}' ({evidence.evidence_id})"))
         return self._save(signed, older)
 
-    def withdraw(self, model_id: int, evidence_id: str, reason: str, by: Actor, expected_revision: int | None) -> Evidence:
-        """Withdraw the item (audited with the reason); its object stays in the bucket under its retention."""
+    def withdraw(self, model_id: int, evidence_id: str, reason: str, by: Actor, expected_revision: int | None,
+                 approved_changes: Callable[[], str] | None = None) -> Evidence:
+        """Withdraw the item (audited with the reason); its object stays in the bucket under its retention.
+
+        What an approval relies on is a governed part of the model: a document the approval in force pinned, or, under
+        review, a current one (what an approval now would seal). Its withdrawal takes the approval rules in the same
+        transaction: an approved model's review reopens (or the policy refuses the withdrawal), sign-offs given under
+        review are cleared and the withdrawer may not approve. Any other withdrawal leaves the model as it is."""
         model = self._models.get_model(model_id)
         self._models.ensure_may_change(model, by)
         evidence = self.get(model_id, evidence_id)
         self._check_revision(evidence, expected_revision)
         if evidence.status is EvidenceStatus.WITHDRAWN:
             raise EvidenceStateError(f"Evidence '{evidence_id}' is already withdrawn.", {"status": evidence.status.value})
-        return self._save(replace(evidence, status=EvidenceStatus.WITHDRAWN, stamp=self._touch(evidence.stamp, by, reason)))
+        withdrawn = replace(evidence, status=EvidenceStatus.WITHDRAWN, stamp=self._touch(evidence.stamp, by, reason))
+        if not self._approval_relies_on(model, evidence):
+            return self._save(withdrawn)
+        try:
+            self._models.change_governed_part(model_id, governed_part(evidence), by, f"{describe(evidence)} withdrawn: {reason}",
+                                              approved_changes, also=self._store.writer(withdrawn))
+        except ConditionFailedError:  # the item moved on since it was read; the model did not
+            raise self._stale(self._store.get(model_id, evidence_id) or evidence, evidence.revision) from None
+        return self._store.get(model_id, evidence_id) or withdrawn
+
+    def sweep_expiry(self, now: datetime, by: Actor, page_size: int = 100) -> dict[str, int]:
+        """One pass over what the due-date index holds until now + 30 days. Each item's stage (expiring, expired) is
+        recorded once on it (`expiry_notice`, audited; the notifier announces it). An expired document the model's
+        approval in force pinned reopens that review first, with a reason naming it, its kind and its expiry date; if
+        the reopening fails, the stage is not recorded, so the next run tries again. Answers counts."""
+        counts = {"evidence_due": 0, "evidence_expiring": 0, "evidence_expired": 0, "evidence_reopened": 0, "evidence_conflicts": 0}
+        cursor: str | None = None
+        while True:
+            page = self._store.due_by(now + EXPIRING_WITHIN, page_size, cursor)
+            for evidence in page.items:
+                counts["evidence_due"] += 1
+                stage = evidence.expiry_stage(now)
+                if stage is None or evidence.expiry_notice == stage:
+                    continue
+                until = evidence.valid_until.date().isoformat() if evidence.valid_until else "?"
+                stamp = replace(evidence.stamp, updated_at=now, updated_by=by.username, updated_by_role=by.role,
+                                change_reason=f"Evidence {'expired on' if stage == 'expired' else 'expires on'} {until}", claimed_context=None)
+                try:
+                    if stage == "expired" and self._reopen_on_expiry(evidence, until, by):
+                        counts["evidence_reopened"] += 1
+                    self._store.save(replace(evidence, expiry_notice=stage, stamp=stamp))
+                except (EvidenceConflictError, StaleWriteError):  # changed meanwhile: the next run sees it as it is
+                    counts["evidence_conflicts"] += 1
+                    continue
+                counts[f"evidence_{stage}"] += 1
+            cursor = page.next_cursor
+            if cursor is None:
+                return counts
 
     # -- helpers ------------------------------------------------------------------------------
+    def _approval_relies_on(self, model: AIModel, evidence: Evidence) -> bool:
+        """Pinned by the approval in force, or current while the model is under review (an approval would seal it)."""
+        if model.compliance_status is ComplianceStatus.APPROVED:
+            sealed = self._models.approval_in_force(model)
+            return sealed is not None and pins_evidence(sealed, evidence.evidence_id, evidence.sha256)
+        return model.compliance_status is ComplianceStatus.UNDER_REVIEW and evidence.is_current(self._clock())
+
+    def _reopen_on_expiry(self, evidence: Evidence, until: str, by: Actor) -> bool:
+        try:
+            model = self._models.get_model(evidence.model_id)
+        except NotFoundError:
+            return False
+        sealed = self._models.approval_in_force(model)
+        if sealed is None or not pins_evidence(sealed, evidence.evidence_id, evidence.sha256):
+            return False
+        why = f"{describe(evidence)} expired on {until}"
+        return self._models.reopen_review(model.id, why, governed_part(evidence), by) is not None
+
     def _check(self, new: NewEvidence) -> None:
         if new.content_type not in ALLOWED_CONTENT_TYPES:
             raise ValidationFailedError(f"Files of type {new.content_type} are not accepted; use one of: {', '.join(ALLOWED_CONTENT_TYPES)}.",

@@ -7,7 +7,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from govhub.approvals.snapshot import PolicyRef, changed_governed_fields, seal
+from govhub.approvals.snapshot import PolicyRef, changed_governed_fields, load_snapshot, seal
 from govhub.domain.classification import reconcile
 from govhub.domain.counters import counter_delta
 from govhub.domain.entities import (
@@ -410,6 +410,14 @@ class Registry:
         """The model's sealed snapshots, newest first, as `(sha256, canonical JSON)`."""
         self.get_model(model_id)
         return self._models.sealed_snapshots(model_id, limit, cursor)
+
+    def approval_in_force(self, model: AIModel) -> dict[str, Any] | None:
+        """The sealed snapshot document of the approval in force on `model` (None unless it is approved)."""
+        sha256 = model.approval.snapshot_sha256
+        if model.compliance_status is not ComplianceStatus.APPROVED or sha256 is None:
+            return None
+        latest = self._models.sealed_snapshots(model.id, 1, None).items  # an approval seals a newer snapshot than any before it
+        return load_snapshot(latest[0][1]) if latest and latest[0][0] == sha256 else None
 
     def delete_model(self, model_id: int, reason: str, by: Actor) -> None:
         """Delete a model no other model is built on (else 409 `model_in_use` naming them: what was built on it must

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -122,6 +122,16 @@ class EvidenceRepository:
         except ConditionFailedError:
             raise EvidenceConflictError(evidence.evidence_id) from None
         return _to_domain(item)
+
+    def writer(self, evidence: Evidence) -> Callable[[TransactWrite], None]:
+        """The write of a changed item (conditioned on its revision) inside another store's transaction: a withdrawal
+        that reopens the model's review is one transaction with the model (govhub.services.registry, `also`)."""
+        item = _to_item(evidence)
+
+        def write(transaction: TransactWrite) -> None:
+            transaction.save(item)
+
+        return write
 
     def listing(self, model_id: int, limit: int, cursor: str | None, kind: str | None, status: str | None, covers: str | None) -> Page:
         if covers is not None:
