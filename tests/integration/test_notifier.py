@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from local_stack.functions import FunctionHost
+from tests.datasets import register_dataset
 from tests.integration.conftest import FRAUD_DETECTOR, Api, Inbox, Notifier, event_schema_errors
 
 
@@ -109,3 +110,16 @@ def test_an_event_eventbridge_refuses_is_reported_for_retry(api: Api, notifier: 
     # When EventBridge refuses the version's event, the notifier reports that record failed (Lambda retries it)
     assert notifier.run() == [0]
 
+
+def test_a_flagged_dataset_is_announced_without_a_model(api: Api, notifier: Notifier, inbox: Inbox) -> None:
+    dataset = register_dataset(api, "cards-train")["dataset"]
+    assert notifier.run() == []
+    # When the dataset's team flags it
+    flagged = api.post(f"/api/v1/datasets/{dataset['id']}/flag", {"reason": "labels leaked"}, role="model_owner")
+    assert flagged.status == 200, flagged.body
+    # Then the notifier sends one event naming the dataset (a dataset's event has no model), and nothing fails
+    assert notifier.run() == []
+    (event,) = inbox.events()
+    assert event["detail-type"] == "Dataset Flagged" and event["detail"]["dataset"]["id"] == dataset["id"]
+    assert event["detail"]["reason"] == "labels leaked"
+    _valid(event)
