@@ -4392,7 +4392,7 @@ export interface components {
         SweepRun: {
             /**
              * Counts
-             * @description Per sweep: what it read, found and announced.
+             * @description Per sweep: what it read, found and marked (the notifier announces each mark).
              */
             counts: {
                 [key: string]: {
