@@ -90,11 +90,15 @@ def _finding_changed(event_id: str, old: dict[str, Any], new: dict[str, Any], mo
 
 def _review_state(event_id: str, old: dict[str, Any], new: dict[str, Any], model_lookup: ModelLookup) -> list[tuple[str, dict[str, Any]]]:
     """A model's periodic review became due (within the notice period) or overdue: marked by the daily sweep, or
-    written so by the plan or a review. The same state written again announces nothing."""
+    written so by the plan or a review. The same state written again announces nothing, nor does the schedule of a
+    deleted model (deleting a model leaves its schedule behind: there is nothing left to review)."""
     state = new.get("state")
     if state not in ("due", "overdue") or old.get("state") == state:
         return []
-    model = _model(model_lookup(int(new["model_id"])) or {"id": new.get("model_id")})
+    found = model_lookup(int(new["model_id"]))
+    if found is None:
+        return []
+    model = _model(found)
     due_at = new.get("due_at")
     what = f"{_name(model)}: periodic review {'overdue since' if state == 'overdue' else 'due on'} {_day(due_at)}"
     return [(REVIEW_OVERDUE if state == "overdue" else REVIEW_DUE, {

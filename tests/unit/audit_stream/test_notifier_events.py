@@ -287,6 +287,12 @@ def test_a_schedule_written_again_in_the_same_state_or_back_to_scheduled_announc
     assert _events("INSERT", _schedule(ReviewState.SCHEDULED, PLANNED), models=FRAUD) == []
 
 
+def test_the_review_of_a_deleted_model_is_not_announced() -> None:
+    scheduled = _schedule(ReviewState.SCHEDULED, PLANNED)
+    due = _schedule(ReviewState.DUE, _marked(T0, "Periodic review due on 2026-12-10"), T0)
+    assert _events("MODIFY", due, scheduled, models={}) == []  # the model lookup finds nothing
+
+
 def test_a_plan_written_with_its_review_already_due_is_announced_with_its_author() -> None:
     written = Stamp(T0, "omar.owner", T0, "omar.owner", "model_owner", "Monitoring plan written")
     events = _events("INSERT", _schedule(ReviewState.DUE, written), models=FRAUD)
