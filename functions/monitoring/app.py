@@ -12,7 +12,7 @@ from govhub.api.lazy import LazyApp
 from govhub.config import require
 
 logger = Logger(service="monitoring")
-require("monitoring", "table_name", "event_bus_name")  # at cold start: a function without a setting it needs fails here, naming it
+require("monitoring", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 app = LazyApp({"": "govhub.api.monitoring:router", "/incidents": "govhub.api.incidents:router"})
 
 

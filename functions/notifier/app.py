@@ -71,7 +71,8 @@ def announce(record: DynamoDBRecord) -> int:
         errors = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
         raise EventsNotSentError(f"EventBridge refused {answer['FailedEntryCount']} of {len(entries)} events: {errors}")
     for detail_type, detail in events:
-        logger.debug("announced", extra={"detail_type": detail_type, "model_id": detail["model"]["id"], "event_id": detail["event_id"]})
+        subject = detail.get("model") or detail.get("dataset") or {}  # a dataset's event has no model
+        logger.debug("announced", extra={"detail_type": detail_type, "subject_id": subject.get("id"), "event_id": detail["event_id"]})
     return len(entries)
 
 

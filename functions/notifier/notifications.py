@@ -25,7 +25,16 @@ MODEL_DELETED = "Model Deleted"
 EVIDENCE_EXPIRING = "Evidence Expiring"
 EVIDENCE_EXPIRED = "Evidence Expired"
 DATASET_FLAGGED = "Dataset Flagged"
-DETAIL_TYPES = (STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED, EVIDENCE_EXPIRING, EVIDENCE_EXPIRED, DATASET_FLAGGED)
+FINDING_OPENED = "Monitoring Finding Opened"
+FINDING_RESOLVED = "Monitoring Finding Resolved"
+REVIEW_DUE = "Review Due"
+REVIEW_OVERDUE = "Review Overdue"
+INCIDENT_RECORDED = "Serious Incident Recorded"
+INCIDENT_REPORT_OVERDUE = "Incident Report Overdue"
+DETAIL_TYPES = (
+    STATUS_CHANGED, RISK_CHANGED, VERSION_REGISTERED, MODEL_DELETED, EVIDENCE_EXPIRING, EVIDENCE_EXPIRED, DATASET_FLAGGED,
+    FINDING_OPENED, FINDING_RESOLVED, REVIEW_DUE, REVIEW_OVERDUE, INCIDENT_RECORDED, INCIDENT_REPORT_OVERDUE,
+)
 
 
 ModelLookup = Callable[[int], Mapping[str, Any] | None]
@@ -52,7 +61,69 @@ def governance_events(
         return [_model_deleted(event_id, new)]
     if event_name == "MODIFY" and entity == "evidence" and new.get("expiry_notice") != old.get("expiry_notice"):
         return _evidence_expiry(event_id, new, model_lookup)
+    if event_name in ("INSERT", "MODIFY") and entity == "finding":
+        return _finding_changed(event_id, old, new, model_lookup)
+    if event_name in ("INSERT", "MODIFY") and entity == "review_schedule":
+        return _review_state(event_id, old, new, model_lookup)
+    if event_name in ("INSERT", "MODIFY") and entity == "incident":
+        return _incident_changed(event_name, event_id, old, new, model_lookup)
     return []
+
+
+def _finding_changed(event_id: str, old: dict[str, Any], new: dict[str, Any], model_lookup: ModelLookup) -> list[tuple[str, dict[str, Any]]]:
+    """A metric's finding opened (it had none, or its last one was resolved) or resolved; an update of an open finding
+    (another value outside the bounds) announces nothing."""
+    before, after = old.get("status"), new.get("status")
+    if after == "open" and before != "open":
+        detail_type, what = FINDING_OPENED, "opened"
+    elif after == "resolved" and before == "open":
+        detail_type, what = FINDING_RESOLVED, "resolved"
+    else:
+        return []
+    model = _model(model_lookup(int(new["model_id"])) or {"id": new.get("model_id")})
+    finding = {"metric": new.get("metric"), "status": after, "reason": new.get("reason"), "value": new.get("last_value"),
+               "min": new.get("min"), "max": new.get("max"), "observed_at": new.get("last_observed_at"),
+               "environment": new.get("environment"), "opened_at": new.get("opened_at")}
+    summary = f"{_name(model)}: monitoring finding on {chat_safe(str(finding['metric']))} {what}"
+    return [(detail_type, {**_detail(event_id, new, model, summary), "finding": finding})]
+
+
+def _review_state(event_id: str, old: dict[str, Any], new: dict[str, Any], model_lookup: ModelLookup) -> list[tuple[str, dict[str, Any]]]:
+    """A model's periodic review became due (within the notice period) or overdue: marked by the daily sweep, or
+    written so by the plan or a review. The same state written again announces nothing, nor does the schedule of a
+    deleted model (deleting a model leaves its schedule behind: there is nothing left to review)."""
+    state = new.get("state")
+    if state not in ("due", "overdue") or old.get("state") == state:
+        return []
+    found = model_lookup(int(new["model_id"]))
+    if found is None:
+        return []
+    model = _model(found)
+    due_at = new.get("due_at")
+    what = f"{_name(model)}: periodic review {'overdue since' if state == 'overdue' else 'due on'} {_day(due_at)}"
+    return [(REVIEW_OVERDUE if state == "overdue" else REVIEW_DUE, {
+        **_detail(event_id, new, model, what),
+        "due_at": due_at, "state": state, "cadence_days": new.get("cadence_days"), "last_review_at": new.get("last_review_at"),
+    })]
+
+
+def _incident_changed(event_name: str, event_id: str, old: dict[str, Any], new: dict[str, Any],
+                      model_lookup: ModelLookup) -> list[tuple[str, dict[str, Any]]]:
+    """A serious incident was recorded (its Art. 73 clock runs), or the daily sweep flagged its initial report overdue."""
+    if new.get("severity") != "serious":
+        return []
+    if event_name == "INSERT":
+        detail_type, what = INCIDENT_RECORDED, "recorded, initial report due"
+    elif new.get("overdue_marked_at") and not old.get("overdue_marked_at"):
+        detail_type, what = INCIDENT_REPORT_OVERDUE, "initial report overdue since"
+    else:
+        return []
+    model = _model(model_lookup(int(new["model_id"])) or {"id": new.get("model_id")})
+    incident = {"id": new.get("incident_id"), "title": new.get("title"), "severity": new.get("severity"), "kind": new.get("kind"),
+                "status": new.get("status"), "aware_at": new.get("aware_at"), "deadline_at": new.get("deadline_at"),
+                "deadline_article": new.get("deadline_article")}
+    what = f"serious incident {incident['id']} '{chat_safe(str(incident['title']))}' {what} {_day(incident['deadline_at'])}"
+    return [(detail_type, {**_detail(event_id, new, model, f"{_name(model)}: {what}"), "incident": incident})]
 
 
 def _evidence_expiry(event_id: str, new: dict[str, Any], model_lookup: ModelLookup) -> list[tuple[str, dict[str, Any]]]:
@@ -193,6 +264,11 @@ def _utc(stamped: Any) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _day(stamped: Any) -> str:
+    """The date of an ISO 8601 time, for summaries."""
+    return stamped[:10] if isinstance(stamped, str) else "?"
 
 
 def _plain(value: Any) -> Any:

@@ -1,5 +1,5 @@
 """sweeper function: the daily sweeps (EventBridge Scheduler). Each sweep in `govhub.sweeps.SWEEPS` reads only what
-falls due through the due-date index, announces each change once and marks what it found."""
+falls due through the due-date index and marks each change it finds once; the notifier announces the marks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from govhub.config import require
 
 logger = Logger(service="sweeper")
-require("sweeper", "table_name", "event_bus_name")  # at cold start: a function without a setting it needs fails here, naming it
+require("sweeper", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
 
 
 @logger.inject_lambda_context

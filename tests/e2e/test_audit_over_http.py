@@ -10,12 +10,14 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.e2e.helpers import Client, sign_in
+from tests.monitoring import plan_body
 
 pytestmark = pytest.mark.e2e
 
@@ -85,6 +87,39 @@ def test_the_status_change_is_announced_on_the_bus_and_printed_by_the_stack(stac
     assert detail is not None, "no event was printed for the status change"
     assert detail["reason"] == reviewed["reason"] and detail["status"] == "under_review"
     assert detail["schema_version"] == "1.1" and detail["model"]["id"] == model["id"]
+
+
+def test_monitoring_and_incident_changes_are_announced_from_the_stream_and_printed_by_the_stack(stack: dict[str, Any]) -> None:
+    # Given a model whose plan puts its review within the week's notice, a value outside a bound, and a serious
+    # incident whose 2-day deadline passed; then the daily sweeps
+    owner = Client(stack, "model_owner")
+    model = owner.post("/models", json={"name": f"monitored-e2e-{uuid.uuid4().hex[:8]}", "owner": "ML Team", "risk_level": "limited"}).json()
+    assert owner.put(f"/models/{model['id']}/monitoring-plan", json=plan_body(review_cadence_days=3)).status_code == 200
+    observed = owner.post(f"/models/{model['id']}/observations", json={"observations": [
+        {"metric": "drift_score", "value": 0.41, "observed_at": datetime.now(UTC).isoformat()}]})
+    assert observed.status_code == 200 and observed.json()["opened"], observed.text
+    aware = datetime.now(UTC) - timedelta(days=4)
+    incident = owner.post("/incidents", json={
+        "model_id": model["id"], "title": "Offers to the wrong segment", "description": "A bad join.", "severity": "serious",
+        "kind": "widespread_infringement", "occurred_at": (aware - timedelta(hours=3)).isoformat(), "aware_at": aware.isoformat()})
+    assert incident.status_code == 201, incident.text
+    assert Client(stack, "admin").post("/admin/sweeps").status_code == 200
+    expected = {"Review Due", "Monitoring Finding Opened", "Serious Incident Recorded", "Incident Report Overdue"}
+    subject = f"{model['name']} (#{model['id']}):"
+
+    def printed() -> dict[str, dict] | None:
+        lines = Path(stack["log_file"]).read_text().splitlines()
+        found = {t: json.loads(detail) for line, detail in zip(lines, lines[1:], strict=False) for t in expected
+                 if line.startswith(f"[event] {t}: {subject}")}
+        return found if set(found) == expected else None
+
+    # Then the notifier, on the stream the pump feeds it, announces each of them, saying who and why
+    found, _ = _eventually(printed)
+    assert found is not None, "not every monitoring and incident event was printed"
+    assert found["Monitoring Finding Opened"]["finding"]["metric"] == "drift_score"
+    assert found["Serious Incident Recorded"]["incident"]["id"] == incident.json()["id"]
+    assert found["Incident Report Overdue"]["actor"]["role"] == "system"
+    assert found["Review Due"]["actor"]["username"] == stack["users"]["model_owner"]["username"]
 
 
 def test_the_cli_exports_the_trail_and_verifies_it_offline(stack: dict[str, Any], reviewed: dict, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""moto with the resources of template.yaml, and the functions called in-process with HTTP API events."""
+"""moto with the resources of template.yaml, the functions called in-process with HTTP API events, and the
+governance events: the notifier run on the table's stream as Lambda would, and a queue subscribed to the bus."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from jsonschema import Draft202012Validator
 from moto import mock_aws
 
 from local_stack.events import http_event
@@ -17,6 +21,8 @@ from local_stack.provision import provision
 from local_stack.template import Route, Template
 from tests.classify import classification_body, classification_path
 from tests.datasets import declared_inputs
+from tests.harness import TableStream, subscribed
+from tests.integration.audit_stream_helpers import deliver, failed_positions
 from tests.monitoring import plan_body, plan_path
 
 STACK = "itest"  # provision() names the table "<stack>-Table", which tests/conftest.py sets as TABLE_NAME
@@ -111,6 +117,62 @@ def api(aws: dict[str, str], template: Template, functions: dict[str, FunctionHo
     answer = api.post("/api/v1/teams", {"slug": OWNER_TEAM, "display_name": "ML Platform"}, role="admin", user="setup.admin")
     assert answer.status == 201, answer.body
     return api
+
+
+class Inbox:
+    """A queue subscribed to every event on the governance bus."""
+
+    def __init__(self, bus: str) -> None:
+        self.sqs = boto3.client("sqs", region_name="us-east-1")
+        events = boto3.client("events", region_name="us-east-1")
+        self.url = self.sqs.create_queue(QueueName="governance-inbox")["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        events.put_rule(Name="inbox", EventBusName=bus, EventPattern=json.dumps({"source": ["govhub.registry"]}))
+        events.put_targets(Rule="inbox", EventBusName=bus, Targets=[{"Id": "inbox", "Arn": arn}])
+
+    def events(self) -> list[dict[str, Any]]:
+        received: list[dict[str, Any]] = []
+        while True:
+            answer = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10)
+            if not answer.get("Messages"):
+                return received
+            for message in answer["Messages"]:
+                received.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+
+
+class Notifier:
+    """The notifier function on the table's stream: each run delivers what its filter lets through since the last run."""
+
+    def __init__(self, aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> None:
+        self.stream = TableStream(aws["Table.StreamArn"])
+        self.template = template
+        self.host = functions["NotifierFunction"]
+
+    def run(self) -> list[int]:
+        """Deliver what the notifier's filter lets through; answers the failed positions."""
+        batch = subscribed(self.template, "NotifierFunction", self.stream.new_records())
+        return failed_positions(batch, deliver(self.host, batch)) if batch else []
+
+
+@pytest.fixture
+def inbox(aws: dict[str, str]) -> Inbox:
+    return Inbox(aws["EventBus"])
+
+
+@pytest.fixture
+def notifier(aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> Notifier:
+    return Notifier(aws, template, functions)
+
+
+EVENT_SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "events"
+
+
+def event_schema_errors(event: dict[str, Any]) -> list[str]:
+    """What is wrong with an event's detail by its published schema (docs/events/<detail-type>.v1.schema.json)."""
+    name = event["detail-type"].lower().replace(" ", "-") + ".v1.schema.json"
+    schema = json.loads((EVENT_SCHEMAS / name).read_text())
+    return [f"{list(e.path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(event["detail"])]
 
 
 FRAUD_DETECTOR = {

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, Inbox, Notifier, event_schema_errors
 
 INCIDENTS = "/api/v1/incidents"
 
@@ -86,7 +86,7 @@ def test_a_model_owner_of_another_team_cannot_record_an_incident(api: Api, model
     assert "ml-platform" in answer.body["error"]["message"]
 
 
-def test_the_sweep_flags_and_announces_an_overdue_report_once_and_the_list_filters_it(api: Api, model: dict[str, Any]) -> None:
+def test_the_sweep_flags_an_overdue_report_once_and_the_list_filters_it(api: Api, model: dict[str, Any]) -> None:
     aware = datetime.now(UTC) - timedelta(days=3)
     late = api.post(INCIDENTS, _incident(model["id"], kind="death", aware_at=(aware - timedelta(days=10)).isoformat(),
                                          occurred_at=(aware - timedelta(days=11)).isoformat()), role="model_owner").body
@@ -95,8 +95,8 @@ def test_the_sweep_flags_and_announces_an_overdue_report_once_and_the_list_filte
     swept = api.post("/api/v1/admin/sweeps", None, role="admin").body["counts"]["incident_deadline_sweep"]
     again = api.post("/api/v1/admin/sweeps", None, role="admin").body["counts"]["incident_deadline_sweep"]
 
-    assert swept == {"incidents_read": 1, "incidents_overdue": 1, "incidents_announced": 1}
-    assert again["incidents_announced"] == 0
+    assert swept == {"incidents_read": 1, "incidents_overdue": 1, "incidents_flagged": 1}
+    assert again["incidents_flagged"] == 0
     overdue = api.get(INCIDENTS, query="overdue=true").body["items"]
     assert [i["id"] for i in overdue] == [late["id"]]
     assert overdue[0]["overdue"] is True and overdue[0]["days_left"] < 0
@@ -203,3 +203,44 @@ def test_a_number_is_not_taken_for_a_date(api: Api, model: dict[str, Any]) -> No
     answer = api.post("/api/v1/incidents", {"model_id": model["id"], "title": "t", "description": "d", "severity": "minor",
                                             "occurred_at": 26062, "aware_at": "2026-11-01T07:00:00Z"})
     assert answer.status == 422 and answer.body["error"]["details"][0]["field"].startswith("occurred_at"), answer.body
+
+
+def _announced(notifier: Notifier, inbox: Inbox) -> list[dict[str, Any]]:
+    """Run the notifier on what the stream holds since its last run; the incident events it put on the bus."""
+    assert notifier.run() == []
+    events = [e for e in inbox.events() if e["detail-type"] in ("Serious Incident Recorded", "Incident Report Overdue")]
+    for event in events:
+        assert event_schema_errors(event) == [], event["detail-type"]
+    return events
+
+
+def test_a_serious_incident_and_its_overdue_report_are_announced_once_each_from_the_committed_incident(
+    api: Api, model: dict[str, Any], notifier: Notifier, inbox: Inbox,
+) -> None:
+    aware = datetime.now(UTC) - timedelta(days=13)
+    minor = _incident(model["id"], severity="minor")
+    del minor["kind"]
+    # When a minor and a serious incident are recorded (the serious one's 10-day deadline passed), a refused one is tried,
+    api.post(INCIDENTS, minor, role="model_owner")
+    late = api.post(INCIDENTS, _incident(model["id"], kind="death", aware_at=aware.isoformat(),
+                                         occurred_at=(aware - timedelta(hours=1)).isoformat()), role="model_owner").body
+    refused = api.post(INCIDENTS, _incident(model["id"]), role="model_owner", user="eve", teams="other-team")
+    recorded = _announced(notifier, inbox)
+    # and the sweep runs twice
+    api.post("/api/v1/admin/sweeps", None, role="admin")
+    flagged = _announced(notifier, inbox)
+    api.post("/api/v1/admin/sweeps", None, role="admin")
+    again = _announced(notifier, inbox)
+    # Then the serious incident is announced with its deadline and who recorded it, the minor and the refused one are not
+    assert refused.status == 403
+    assert [e["detail-type"] for e in recorded] == ["Serious Incident Recorded"]
+    detail = recorded[0]["detail"]
+    assert detail["incident"]["id"] == late["id"]
+    assert datetime.fromisoformat(detail["incident"]["deadline_at"]) == datetime.fromisoformat(late["deadline_at"])
+    assert detail["incident"]["deadline_article"] == late["deadline_article"]
+    assert detail["actor"] == {"username": "omar.owner", "role": "model_owner"} and detail["model"]["id"] == model["id"]
+    # And the sweep's flag is announced once, as the sweeper's
+    assert [(e["detail-type"], e["detail"]["incident"]["id"]) for e in flagged] == [("Incident Report Overdue", late["id"])]
+    assert flagged[0]["detail"]["actor"] == {"username": "sweeper", "role": "system"}
+    assert flagged[0]["detail"]["reason"].startswith("Art. 73 initial report overdue since")
+    assert again == []

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import FRAUD_DETECTOR, Api, make_reviewable
+from tests.integration.conftest import FRAUD_DETECTOR, Api, Inbox, Notifier, event_schema_errors, make_reviewable
 from tests.integration.test_approvals import CI_CALLER, machine  # noqa: F401 (the fixture)
 from tests.monitoring import plan_body, plan_path
 
@@ -23,6 +23,15 @@ def _approve(api: Api, model_id: int) -> dict[str, Any]:
 def _observe(api: Api, model_id: int, values: list[tuple[str, float, datetime]], **kw: Any) -> Any:
     body = {"observations": [{"metric": m, "value": v, "observed_at": at.isoformat(), "environment": "production"} for m, v, at in values]}
     return api.post(f"/api/v1/models/{model_id}/observations", body, **kw)
+
+
+def _announced(notifier: Notifier, inbox: Inbox, *detail_types: str) -> list[dict[str, Any]]:
+    """Run the notifier on what the stream holds since its last run; the events of these types it put on the bus."""
+    assert notifier.run() == []
+    events = [e for e in inbox.events() if e["detail-type"] in detail_types]
+    for event in events:
+        assert event_schema_errors(event) == [], event["detail-type"]
+    return events
 
 
 def test_a_high_risk_model_without_a_monitoring_plan_is_not_approved_and_the_refusal_says_how(api: Api, model: dict[str, Any]) -> None:
@@ -141,17 +150,21 @@ def test_observations_come_over_the_machine_api_from_a_pipeline_of_the_team(api:
     assert api.get(f"/api/v1/models/{model['id']}/findings").body["items"][0]["status"] == "open"
 
 
-def test_a_review_moves_the_next_due_date_and_the_sweep_announces_due_and_overdue_reviews_once(api: Api, model: dict[str, Any]) -> None:
+def test_a_plan_with_its_review_within_the_notice_is_announced_due_at_once_and_a_review_moves_the_next_due_date(
+    api: Api, model: dict[str, Any], notifier: Notifier, inbox: Inbox,
+) -> None:
     api.call("PUT", plan_path(model["id"]), plan_body(review_cadence_days=3), role="model_owner")
     schedule = api.get(f"/api/v1/models/{model['id']}/reviews").body["schedule"]
     assert schedule["state"] == "due"  # three days ahead: within the week's notice
+    (event,) = _announced(notifier, inbox, "Review Due", "Review Overdue")
+    assert event["detail"]["model"]["id"] == model["id"] and event["detail"]["actor"]["username"] == "omar.owner"
 
     swept = api.post("/api/v1/admin/sweeps", None, role="admin")
-    again = api.post("/api/v1/admin/sweeps", None, role="admin")
 
     assert swept.status == 200, swept.body
     assert swept.body["counts"]["review_sweep"]["reviews_due"] == 1
-    assert again.body["counts"]["review_sweep"]["reviews_announced"] == 0
+    assert swept.body["counts"]["review_sweep"]["reviews_marked"] == 0  # the plan wrote it due already
+    assert _announced(notifier, inbox, "Review Due", "Review Overdue") == []
     due = api.get("/api/v1/monitoring/reviews-due").body["items"]
     assert [(d["model_id"], d["state"]) for d in due] == [(model["id"], "due")]
 
@@ -207,3 +220,57 @@ def test_one_batch_that_sends_the_same_observation_twice_stores_it_once(api: Api
     assert answer.body["stored"] == 1
     stored = api.get(f"/api/v1/models/{model['id']}/observations", query="metric=accuracy", role="auditor").body["items"]
     assert [(o["value"], o["observed_at"][:19]) for o in stored] == [(0.95, "2026-11-01T06:00:00")]
+
+
+def test_opening_and_resolving_a_finding_is_announced_once_each_from_the_committed_finding(
+    api: Api, model: dict[str, Any], notifier: Notifier, inbox: Inbox,
+) -> None:
+    api.call("PUT", plan_path(model["id"]), plan_body(), role="model_owner")
+    day = datetime(2026, 11, 1, tzinfo=UTC)
+    # When a value leaves the bounds, another one stays outside, the same batch is resent, and a value comes back
+    _observe(api, model["id"], [("drift_score", 0.5, day)], role="model_owner")
+    opened = _announced(notifier, inbox, "Monitoring Finding Opened", "Monitoring Finding Resolved")
+    _observe(api, model["id"], [("drift_score", 0.6, day + timedelta(days=1))], role="model_owner")
+    _observe(api, model["id"], [("drift_score", 0.6, day + timedelta(days=1))], role="model_owner")
+    quiet = _announced(notifier, inbox, "Monitoring Finding Opened", "Monitoring Finding Resolved")
+    _observe(api, model["id"], [("drift_score", 0.1, day + timedelta(days=2))], role="model_owner")
+    resolved = _announced(notifier, inbox, "Monitoring Finding Opened", "Monitoring Finding Resolved")
+    # Then the opening and the resolution are announced once each, saying who sent the values and why; the rest is quiet
+    assert [e["detail-type"] for e in opened] == ["Monitoring Finding Opened"]
+    detail = opened[0]["detail"]
+    assert detail["finding"]["metric"] == "drift_score" and detail["finding"]["value"] == 0.5 and detail["finding"]["max"] == 0.2
+    assert detail["actor"] == {"username": "omar.owner", "role": "model_owner"}
+    assert detail["reason"] == "Finding opened: drift_score is 0.5, above the planned maximum 0.2"
+    assert detail["model"]["name"] == model["name"]
+    assert quiet == []
+    assert [e["detail-type"] for e in resolved] == ["Monitoring Finding Resolved"]
+    assert resolved[0]["detail"]["finding"]["status"] == "resolved" and resolved[0]["detail"]["finding"]["value"] == 0.1
+
+
+def test_the_sweep_marks_a_review_due_then_overdue_and_each_mark_is_announced_once(
+    api: Api, model: dict[str, Any], notifier: Notifier, inbox: Inbox,
+) -> None:
+    from govhub.sweeps import review_sweep
+
+    api.call("PUT", plan_path(model["id"]), plan_body(review_cadence_days=10), role="model_owner")
+    assert _announced(notifier, inbox, "Review Due", "Review Overdue") == []  # due in ten days: not yet within the notice
+    now = datetime.now(UTC)
+    # When the daily sweep runs four days later (within the week's notice), again the next day, and after the due date
+    due = review_sweep(now + timedelta(days=4))
+    announced_due = _announced(notifier, inbox, "Review Due", "Review Overdue")
+    again = review_sweep(now + timedelta(days=5))
+    announced_again = _announced(notifier, inbox, "Review Due", "Review Overdue")
+    overdue = review_sweep(now + timedelta(days=11))
+    announced_overdue = _announced(notifier, inbox, "Review Due", "Review Overdue")
+    # Then it marks each change of state once, and the notifier announces each mark, as the sweeper's, with its reason
+    assert (due["reviews_marked"], again["reviews_marked"], overdue["reviews_marked"]) == (1, 0, 1)
+    assert [e["detail-type"] for e in announced_due] == ["Review Due"]
+    detail = announced_due[0]["detail"]
+    assert detail["model"]["id"] == model["id"] and detail["state"] == "due" and detail["cadence_days"] == 10
+    assert detail["actor"] == {"username": "system:sweeper", "role": "system"}
+    assert detail["reason"].startswith("Periodic review due on ")
+    assert announced_again == []
+    assert [e["detail-type"] for e in announced_overdue] == ["Review Overdue"]
+    assert announced_overdue[0]["detail"]["reason"].startswith("Periodic review overdue since ")
+    schedule = api.get(f"/api/v1/models/{model['id']}/reviews").body["schedule"]
+    assert schedule["state"] == "overdue" and schedule["marked_at"] is not None

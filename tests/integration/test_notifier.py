@@ -3,74 +3,19 @@ would, and a rule on the template's event bus routing every event to a queue the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from jsonschema import Draft202012Validator
 
 from local_stack.functions import FunctionHost
-from local_stack.template import Template
-from tests.harness import TableStream, subscribed
-from tests.integration.audit_stream_helpers import deliver, failed_positions
-from tests.integration.conftest import FRAUD_DETECTOR, Api
-
-SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "events"
-
-
-class Inbox:
-    """A queue subscribed to every event on the governance bus."""
-
-    def __init__(self, bus: str) -> None:
-        self.sqs = boto3.client("sqs", region_name="us-east-1")
-        events = boto3.client("events", region_name="us-east-1")
-        self.url = self.sqs.create_queue(QueueName="governance-inbox")["QueueUrl"]
-        arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        events.put_rule(Name="inbox", EventBusName=bus, EventPattern=json.dumps({"source": ["govhub.registry"]}))
-        events.put_targets(Rule="inbox", EventBusName=bus, Targets=[{"Id": "inbox", "Arn": arn}])
-
-    def events(self) -> list[dict[str, Any]]:
-        received: list[dict[str, Any]] = []
-        while True:
-            answer = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10)
-            if not answer.get("Messages"):
-                return received
-            for message in answer["Messages"]:
-                received.append(json.loads(message["Body"]))
-                self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
-
-
-class Notifier:
-    def __init__(self, aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> None:
-        self.stream = TableStream(aws["Table.StreamArn"])
-        self.template = template
-        self.host = functions["NotifierFunction"]
-
-    def run(self) -> list[int]:
-        """Deliver what the notifier's filter lets through; answers the failed positions."""
-        batch = subscribed(self.template, "NotifierFunction", self.stream.new_records())
-        return failed_positions(batch, deliver(self.host, batch)) if batch else []
-
-
-
-@pytest.fixture
-def inbox(aws: dict[str, str]) -> Inbox:
-    return Inbox(aws["EventBus"])
-
-
-@pytest.fixture
-def notifier(aws: dict[str, str], template: Template, functions: dict[str, FunctionHost]) -> Notifier:
-    return Notifier(aws, template, functions)
+from tests.datasets import register_dataset
+from tests.integration.conftest import FRAUD_DETECTOR, Api, Inbox, Notifier, event_schema_errors
 
 
 def _valid(event: dict[str, Any]) -> None:
-    name = event["detail-type"].lower().replace(" ", "-") + ".v1.schema.json"
-    schema = json.loads((SCHEMAS / name).read_text())
-    assert [e.message for e in Draft202012Validator(schema).iter_errors(event["detail"])] == []
+    assert event_schema_errors(event) == []
 
 
 def _register(api: Api, name: str = "chatbot") -> dict[str, Any]:
@@ -164,3 +109,17 @@ def test_an_event_eventbridge_refuses_is_reported_for_retry(api: Api, notifier: 
     _version(api, model["id"])
     # When EventBridge refuses the version's event, the notifier reports that record failed (Lambda retries it)
     assert notifier.run() == [0]
+
+
+def test_a_flagged_dataset_is_announced_without_a_model(api: Api, notifier: Notifier, inbox: Inbox) -> None:
+    dataset = register_dataset(api, "cards-train")["dataset"]
+    assert notifier.run() == []
+    # When the dataset's team flags it
+    flagged = api.post(f"/api/v1/datasets/{dataset['id']}/flag", {"reason": "labels leaked"}, role="model_owner")
+    assert flagged.status == 200, flagged.body
+    # Then the notifier sends one event naming the dataset (a dataset's event has no model), and nothing fails
+    assert notifier.run() == []
+    (event,) = inbox.events()
+    assert event["detail-type"] == "Dataset Flagged" and event["detail"]["dataset"]["id"] == dataset["id"]
+    assert event["detail"]["reason"] == "labels leaked"
+    _valid(event)

@@ -4402,7 +4402,7 @@ export interface components {
         SweepRun: {
             /**
              * Counts
-             * @description Per sweep: what it read, found and announced.
+             * @description Per sweep: what it read, found and marked (the notifier announces each mark).
              */
             counts: {
                 [key: string]: {

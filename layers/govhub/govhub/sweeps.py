@@ -1,4 +1,5 @@
-"""The daily sweeps, in one place: each `(now) -> counts` reads only what falls due through the due-date index (GSI9).
+"""The daily sweeps, in one place: each `(now) -> counts` reads only what falls due through the due-date index (GSI9)
+and marks what it finds on the item, once; the notifier announces the marks from the table's stream.
 
 The sweeper function runs them daily (EventBridge Scheduler); admins run them on demand (POST /api/v1/admin/sweeps,
 `python -m local_stack sweep`).
@@ -15,21 +16,19 @@ Sweep = Callable[[datetime], dict[str, int]]
 def review_sweep(now: datetime) -> dict[str, int]:
     """Periodic reviews due within a week (`Review Due`) or overdue (`Review Overdue`)."""
     from govhub.api.context import registry
-    from govhub.monitoring.events import EventBridgePublisher
     from govhub.monitoring.service import MonitoringService
     from govhub.store.monitoring import MonitoringRepository
 
-    return MonitoringService(registry(), MonitoringRepository(), EventBridgePublisher()).sweep_reviews(now)
+    return MonitoringService(registry(), MonitoringRepository()).sweep_reviews(now)
 
 
 def incident_deadline_sweep(now: datetime) -> dict[str, int]:
     """Serious incidents whose Art. 73 initial report is past its deadline (`Incident Report Overdue`)."""
     from govhub.api.context import registry
     from govhub.incidents.service import IncidentService
-    from govhub.monitoring.events import EventBridgePublisher
     from govhub.store.incidents import IncidentRepository
 
-    return IncidentService(registry(), IncidentRepository(), EventBridgePublisher()).sweep_deadlines(now)
+    return IncidentService(registry(), IncidentRepository()).sweep_deadlines(now)
 
 
 def evidence_expiry_sweep(now: datetime) -> dict[str, int]:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from audit_stream_fakes import image, model_item, stamp, version_item
 from boto3.dynamodb.types import TypeDeserializer
 from jsonschema import Draft202012Validator
+
+from govhub.domain.entities import Stamp
+from govhub.incidents.domain import Incident, Severity
+from govhub.monitoring.domain import Finding, FindingStatus, ReviewSchedule, ReviewState
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMAS = {
@@ -21,6 +27,12 @@ SCHEMAS = {
     "Evidence Expiring": "evidence-expiring.v1.schema.json",
     "Evidence Expired": "evidence-expired.v1.schema.json",
     "Dataset Flagged": "dataset-flagged.v1.schema.json",
+    "Monitoring Finding Opened": "monitoring-finding-opened.v1.schema.json",
+    "Monitoring Finding Resolved": "monitoring-finding-resolved.v1.schema.json",
+    "Review Due": "review-due.v1.schema.json",
+    "Review Overdue": "review-overdue.v1.schema.json",
+    "Serious Incident Recorded": "serious-incident-recorded.v1.schema.json",
+    "Incident Report Overdue": "incident-report-overdue.v1.schema.json",
 }
 _deserializer = TypeDeserializer()
 
@@ -170,3 +182,177 @@ def test_flagging_a_dataset_is_announced_once_with_its_reason() -> None:
     # a change of its datasheet, or clearing the flag, announces nothing
     assert _events("MODIFY", {**_dataset(False, revision=2), "licence": "internal"}, _dataset(False)) == []
     assert _events("MODIFY", _dataset(False, revision=3), _dataset(True, "labels leaked", 2)) == []
+
+
+def test_every_detail_type_has_a_published_schema_listed_in_the_events_readme() -> None:
+    readme = (ROOT / "docs" / "events" / "README.md").read_text()
+    assert set(SCHEMAS) == set(notifications.DETAIL_TYPES)
+    for detail_type, schema in SCHEMAS.items():
+        Draft202012Validator.check_schema(json.loads((ROOT / "docs" / "events" / schema).read_text()))
+        assert f"`{detail_type}`" in readme and f"({schema})" in readme, detail_type
+
+
+# -- post-market monitoring and incidents: the images as the store writes them (govhub.store.monitoring, .incidents) ----
+FRAUD = {7: {"id": 7, "name": "fraud-detector", "owner": "ML", "team": "ml", "domain": "finance", "risk_level": "high",
+             "compliance_status": "approved"}}
+T0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+
+
+def _stored(item: Any) -> dict[str, Any]:
+    """A pynamodb item as the table holds it (and the stream carries it)."""
+    return {k: _deserializer.deserialize(v) for k, v in item.serialize().items()}
+
+
+def _finding(status: FindingStatus, value: float, at: datetime, reason: str, revision: int | None = None) -> dict[str, Any]:
+    from govhub.store.monitoring import _finding_item
+
+    breach = f"drift_score is {value:g}, above the planned maximum 0.2"
+    finding = Finding(7, "drift_score", status, T0, breach if status is FindingStatus.OPEN else f"drift_score is {value:g}, within the planned bounds again",
+                      value, at, "production", None, 0.2, 1, Stamp(T0, "omar.owner", at, "ci-pipeline", "model_owner", reason),
+                      resolved_at=at if status is FindingStatus.RESOLVED else None, revision=revision)
+    return _stored(_finding_item(finding))
+
+
+def test_a_finding_opened_and_resolved_is_announced_with_who_sent_the_values_and_why() -> None:
+    opened = _finding(FindingStatus.OPEN, 0.5, T0, "Finding opened: drift_score is 0.5, above the planned maximum 0.2")
+    events = _events("INSERT", opened, models=FRAUD)
+    assert [t for t, _ in events] == ["Monitoring Finding Opened"]
+    detail = events[0][1]
+    assert detail["finding"] == {"metric": "drift_score", "status": "open", "reason": "drift_score is 0.5, above the planned maximum 0.2",
+                                 "value": 0.5, "min": None, "max": 0.2, "observed_at": T0.isoformat(), "environment": "production",
+                                 "opened_at": T0.isoformat()}
+    assert detail["actor"] == {"username": "ci-pipeline", "role": "model_owner"}
+    assert detail["reason"] == "Finding opened: drift_score is 0.5, above the planned maximum 0.2"
+    assert detail["model"] == FRAUD[7] and detail["event_id"] == "evt-42" and detail["schema_version"] == "1.1"
+    assert detail["summary"] == ("fraud-detector (#7): monitoring finding on drift_score opened by ci-pipeline: "
+                                 "Finding opened: drift_score is 0.5, above the planned maximum 0.2")
+    _valid(*events[0])
+    later = T0 + timedelta(days=1)
+    resolved = _finding(FindingStatus.RESOLVED, 0.1, later, "Finding resolved: drift_score is 0.1, within the planned bounds again", 1)
+    events = _events("MODIFY", resolved, opened, models=FRAUD)
+    assert [t for t, _ in events] == ["Monitoring Finding Resolved"]
+    assert events[0][1]["finding"]["status"] == "resolved" and events[0][1]["time"] == later.isoformat(timespec="microseconds")
+    _valid(*events[0])
+    # a metric that leaves its bounds again reopens its finding (the item written over the resolved one)
+    reopened = _finding(FindingStatus.OPEN, 0.6, later + timedelta(days=1), "Finding opened: drift_score is 0.6, above the planned maximum 0.2", 2)
+    assert [t for t, _ in _events("MODIFY", reopened, resolved, models=FRAUD)] == ["Monitoring Finding Opened"]
+
+
+def test_an_update_of_an_open_finding_announces_nothing() -> None:
+    opened = _finding(FindingStatus.OPEN, 0.5, T0, "Finding opened: drift_score is 0.5, above the planned maximum 0.2")
+    updated = _finding(FindingStatus.OPEN, 0.7, T0 + timedelta(hours=1), "Finding updated: drift_score is 0.7, above the planned maximum 0.2", 1)
+    assert _events("MODIFY", updated, opened, models=FRAUD) == []
+
+
+def _schedule(state: ReviewState, stamp: Stamp | None, marked_at: datetime | None = None) -> dict[str, Any]:
+    from govhub.store.monitoring import _schedule_item
+
+    schedule = ReviewSchedule(7, datetime(2026, 12, 10, 9, 0, tzinfo=UTC), 90, state, last_review_at=datetime(2026, 9, 11, 9, 0, tzinfo=UTC),
+                              marked_at=marked_at, stamp=stamp)
+    return _stored(_schedule_item(schedule))
+
+
+PLANNED = Stamp(T0 - timedelta(days=90), "omar.owner", T0 - timedelta(days=90), "omar.owner", "model_owner", "Periodic review: continue")
+
+
+def _marked(at: datetime, reason: str) -> Stamp:
+    return Stamp(PLANNED.created_at, PLANNED.created_by, at, "system:sweeper", "system", reason)
+
+
+def test_the_sweep_marking_a_review_due_then_overdue_is_announced_once_each() -> None:
+    scheduled = _schedule(ReviewState.SCHEDULED, PLANNED)
+    due = _schedule(ReviewState.DUE, _marked(T0, "Periodic review due on 2026-12-10"), T0)
+    events = _events("MODIFY", due, scheduled, models=FRAUD)
+    assert [t for t, _ in events] == ["Review Due"]
+    detail = events[0][1]
+    assert (detail["due_at"], detail["state"], detail["cadence_days"]) == ("2026-12-10T09:00:00+00:00", "due", 90)
+    assert detail["last_review_at"] == "2026-09-11T09:00:00+00:00"
+    assert detail["actor"] == {"username": "system:sweeper", "role": "system"} and detail["reason"] == "Periodic review due on 2026-12-10"
+    assert detail["summary"] == "fraud-detector (#7): periodic review due on 2026-12-10 by system:sweeper: Periodic review due on 2026-12-10"
+    _valid(*events[0])
+    later = T0 + timedelta(days=5)
+    overdue = _schedule(ReviewState.OVERDUE, _marked(later, "Periodic review overdue since 2026-12-10"), later)
+    events = _events("MODIFY", overdue, due, models=FRAUD)
+    assert [t for t, _ in events] == ["Review Overdue"]
+    assert events[0][1]["state"] == "overdue" and events[0][1]["time"] == later.isoformat(timespec="microseconds")
+    _valid(*events[0])
+
+
+def test_a_schedule_written_again_in_the_same_state_or_back_to_scheduled_announces_nothing() -> None:
+    due = _schedule(ReviewState.DUE, _marked(T0, "Periodic review due on 2026-12-10"), T0)
+    plan_rewritten = _schedule(ReviewState.DUE, Stamp(T0, "omar.owner", T0 + timedelta(hours=1), "omar.owner", "model_owner", "Monitoring plan changed"))
+    assert _events("MODIFY", plan_rewritten, due, models=FRAUD) == []
+    reviewed = _schedule(ReviewState.SCHEDULED, Stamp(T0, "omar.owner", T0, "omar.owner", "model_owner", "Periodic review: continue"))
+    assert _events("MODIFY", reviewed, due, models=FRAUD) == []
+    assert _events("INSERT", _schedule(ReviewState.SCHEDULED, PLANNED), models=FRAUD) == []
+
+
+def test_the_review_of_a_deleted_model_is_not_announced() -> None:
+    scheduled = _schedule(ReviewState.SCHEDULED, PLANNED)
+    due = _schedule(ReviewState.DUE, _marked(T0, "Periodic review due on 2026-12-10"), T0)
+    assert _events("MODIFY", due, scheduled, models={}) == []  # the model lookup finds nothing
+
+
+def test_a_plan_written_with_its_review_already_due_is_announced_with_its_author() -> None:
+    written = Stamp(T0, "omar.owner", T0, "omar.owner", "model_owner", "Monitoring plan written")
+    events = _events("INSERT", _schedule(ReviewState.DUE, written), models=FRAUD)
+    assert [t for t, _ in events] == ["Review Due"]
+    assert events[0][1]["actor"] == {"username": "omar.owner", "role": "model_owner"}
+    _valid(*events[0])
+
+
+def _incident(severity: Severity = Severity.SERIOUS, *, overdue_marked_at: datetime | None = None, revision: int | None = None,
+              stamp: Stamp | None = None) -> dict[str, Any]:
+    from govhub.store.incidents import _item
+
+    aware = T0 - timedelta(days=3)
+    serious = severity is Severity.SERIOUS
+    incident = Incident(
+        id=12, model_id=7, title="Loan refused to every applicant of one postcode", description="Scores collapsed.",
+        occurred_at=aware - timedelta(hours=5), aware_at=aware, severity=severity, kind="critical_infrastructure" if serious else None,
+        deadline_at=aware + timedelta(days=2) if serious else None, deadline_days=2 if serious else None,
+        deadline_article="Art. 73(3)" if serious else None, deadlines_version=0 if serious else None, team="ml",
+        stamp=stamp or Stamp(T0 - timedelta(days=2), "omar.owner", T0 - timedelta(days=2), "omar.owner", "model_owner", "Incident recorded"),
+        overdue_marked_at=overdue_marked_at, revision=revision,
+    )
+    return _stored(_item(incident))
+
+
+def test_a_serious_incident_recorded_is_announced_with_its_art_73_deadline() -> None:
+    events = _events("INSERT", _incident(), models=FRAUD)
+    assert [t for t, _ in events] == ["Serious Incident Recorded"]
+    detail = events[0][1]
+    assert detail["incident"] == {"id": 12, "title": "Loan refused to every applicant of one postcode", "severity": "serious",
+                                  "kind": "critical_infrastructure", "status": "open", "aware_at": "2026-12-03T09:00:00+00:00",
+                                  "deadline_at": "2026-12-05T09:00:00+00:00", "deadline_article": "Art. 73(3)"}
+    assert detail["actor"] == {"username": "omar.owner", "role": "model_owner"} and detail["reason"] == "Incident recorded"
+    assert detail["summary"] == ("fraud-detector (#7): serious incident 12 'Loan refused to every applicant of one postcode' "
+                                 "recorded, initial report due 2026-12-05 by omar.owner: Incident recorded")
+    _valid(*events[0])
+
+
+def test_the_sweep_flagging_an_overdue_report_is_announced_once() -> None:
+    recorded = _incident(revision=1)
+    why = "Art. 73 initial report overdue since 2026-12-05T09:00:00+00:00"
+    flagged = _incident(overdue_marked_at=T0, revision=1, stamp=Stamp(T0 - timedelta(days=2), "omar.owner", T0, "sweeper", "system", why))
+    events = _events("MODIFY", flagged, recorded, models=FRAUD)
+    assert [t for t, _ in events] == ["Incident Report Overdue"]
+    assert events[0][1]["actor"] == {"username": "sweeper", "role": "system"} and events[0][1]["reason"] == why
+    _valid(*events[0])
+    # a later change of the flagged incident (the provider notified) announces nothing
+    noticed = _incident(overdue_marked_at=T0, revision=2, stamp=Stamp(T0 - timedelta(days=2), "omar.owner", T0, "omar.owner", "model_owner",
+                                                                        "Provider Acme notified (Art. 26(5))"))
+    assert _events("MODIFY", noticed, flagged, models=FRAUD) == []
+
+
+def test_an_incident_that_is_not_serious_or_a_step_of_a_serious_one_announces_nothing() -> None:
+    assert _events("INSERT", _incident(Severity.MINOR), models=FRAUD) == []
+    stepped = _incident(revision=2, stamp=Stamp(T0 - timedelta(days=2), "omar.owner", T0, "omar.owner", "model_owner", "initial report sent (MSA-1)"))
+    assert _events("MODIFY", stepped, _incident(revision=1), models=FRAUD) == []
+
+
+def test_an_event_of_a_deleted_model_names_only_its_id() -> None:
+    events = _events("INSERT", _incident())  # the model lookup finds nothing
+    assert events[0][1]["model"] == {"id": 7, "name": None, "owner": None, "team": None, "domain": None, "risk_level": None,
+                                     "compliance_status": None}
+    _valid(*events[0])

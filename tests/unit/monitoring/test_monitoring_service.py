@@ -1,16 +1,14 @@
 """The monitoring and incident services over in-memory stores: findings one per metric, the review sweep's states
-announced once, incidents' Art. 73 deadlines; every event detail matches its published schema (docs/events)."""
+marked once (with who and why: the notifier announces the marks, tests/unit/audit_stream/test_notifier_events.py),
+incidents' Art. 73 deadlines and the overdue flag."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 from govhub.domain.entities import Actor, AIModel, Page, Stamp
@@ -18,10 +16,9 @@ from govhub.domain.lifecycle import RiskLevel
 from govhub.incidents.deadlines import DeadlinesVersion, default_deadlines
 from govhub.incidents.domain import Incident, Severity
 from govhub.incidents.service import IncidentService
-from govhub.monitoring.domain import Finding, MetricBound, MonitoringPlan, Observation, Review, ReviewSchedule
+from govhub.monitoring.domain import Finding, MetricBound, MonitoringPlan, Observation, Review, ReviewSchedule, ReviewState
 from govhub.monitoring.service import MonitoringService
 
-EVENTS = Path(__file__).resolve().parents[3] / "docs" / "events"
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 OWNER = Actor("omar.owner", "model_owner", frozenset({"ml"}))
 
@@ -93,28 +90,16 @@ class Store:
         return Page(items=[f for f in self.found.values() if f.status.value == "open"])
 
 
-class Events:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
-        self.sent.append((detail_type, json.loads(json.dumps(detail))))
-
-
-def _valid(detail: dict[str, Any], schema: str) -> None:
-    jsonschema.validate(detail, json.loads((EVENTS / schema).read_text()))
-
-
 @pytest.fixture
-def world() -> tuple[MonitoringService, Store, Events, list[datetime]]:
-    store, events, clock = Store(), Events(), [NOW]
-    service = MonitoringService(Models(), store, events, clock=lambda: clock[0])
+def world() -> tuple[MonitoringService, Store]:
+    store = Store()
+    service = MonitoringService(Models(), store, clock=lambda: NOW)
     service.put_plan(7, [MetricBound("drift_score", max=0.2), MetricBound("accuracy", min=0.9)], 10, [], None, OWNER, None, None)
-    return service, store, events, clock
+    return service, store
 
 
-def test_one_finding_per_metric_opens_updates_and_resolves_with_schema_valid_events(world: Any) -> None:
-    service, store, events, _ = world
+def test_one_finding_per_metric_opens_updates_and_resolves(world: Any) -> None:
+    service, store = world
     day = NOW - timedelta(days=3)
 
     first = service.observe(7, [("drift_score", 0.3, day, "production"), ("drift_score", 0.4, day + timedelta(hours=1), "production")], OWNER)
@@ -125,26 +110,38 @@ def test_one_finding_per_metric_opens_updates_and_resolves_with_schema_valid_eve
     assert [f.breaches for f in first.opened] == [2] and second.updated[0].breaches == 3
     assert resent.opened == resent.updated == resent.resolved == []
     assert back.resolved[0].reason == "drift_score is 0.1, within the planned bounds again"
-    assert [t for t, _ in events.sent] == ["Monitoring Finding Opened", "Monitoring Finding Resolved"]
-    for _, detail in events.sent:
-        _valid(detail, "monitoring-finding.v1.schema.json")
+    assert store.found["drift_score"].status.value == "resolved"
+    assert store.found["drift_score"].stamp.change_reason == "Finding resolved: drift_score is 0.1, within the planned bounds again"
 
 
-def test_the_review_sweep_announces_due_then_overdue_once_each(world: Any) -> None:
-    service, store, events, clock = world
+def test_the_plan_writes_the_schedule_with_its_author_and_reason(world: Any) -> None:
+    _, store = world
+
+    assert store.schedule is not None and store.schedule.state is ReviewState.SCHEDULED
+    assert store.schedule.stamp is not None
+    assert (store.schedule.stamp.updated_by, store.schedule.stamp.change_reason) == ("omar.owner", "Monitoring plan written")
+
+
+def test_the_review_sweep_marks_due_then_overdue_once_each_as_the_sweeper(world: Any) -> None:
+    service, store = world
 
     quiet = service.sweep_reviews(NOW)
     due = service.sweep_reviews(NOW + timedelta(days=4))
+    marked_due = replace(store.schedule)
     again = service.sweep_reviews(NOW + timedelta(days=5))
     overdue = service.sweep_reviews(NOW + timedelta(days=11))
 
     assert quiet["reviews_read"] == 0
-    assert (due["reviews_due"], due["reviews_announced"]) == (1, 1)
-    assert (again["reviews_due"], again["reviews_announced"]) == (1, 0)
-    assert (overdue["reviews_overdue"], overdue["reviews_announced"]) == (1, 1)
-    assert [t for t, _ in events.sent] == ["Review Due", "Review Overdue"]
-    for _, detail in events.sent:
-        _valid(detail, "review-due.v1.schema.json")
+    assert (due["reviews_due"], due["reviews_marked"]) == (1, 1)
+    assert (again["reviews_due"], again["reviews_marked"]) == (1, 0)
+    assert (overdue["reviews_overdue"], overdue["reviews_marked"]) == (1, 1)
+    assert (marked_due.state, marked_due.marked_at) == (ReviewState.DUE, NOW + timedelta(days=4))
+    assert marked_due.stamp is not None and marked_due.stamp.change_reason == "Periodic review due on 2026-12-16"
+    assert store.schedule.state is ReviewState.OVERDUE and store.schedule.stamp is not None
+    stamp = store.schedule.stamp
+    assert (stamp.updated_by, stamp.updated_by_role, stamp.updated_at) == ("system:sweeper", "system", NOW + timedelta(days=11))
+    assert stamp.change_reason == "Periodic review overdue since 2026-12-16"
+    assert (stamp.created_by, stamp.created_at) == ("omar.owner", NOW)  # the schedule's creation stays the plan's
 
 
 class Incidents:
@@ -181,9 +178,9 @@ class Incidents:
         return None
 
 
-def test_the_deadline_sweep_flags_an_overdue_report_once_with_a_schema_valid_event() -> None:
-    events, clock = Events(), [NOW]
-    service = IncidentService(Models(), Incidents(), events, clock=lambda: clock[0])
+def test_the_deadline_sweep_flags_an_overdue_report_once_as_the_sweeper() -> None:
+    incidents = Incidents()
+    service = IncidentService(Models(), incidents, clock=lambda: NOW)
     recorded = service.record({"model_id": 7, "title": "Harm", "description": "d", "occurred_at": NOW - timedelta(days=1),
                                "aware_at": NOW - timedelta(hours=1), "severity": Severity.SERIOUS, "kind": "critical_infrastructure"}, OWNER)
 
@@ -192,10 +189,11 @@ def test_the_deadline_sweep_flags_an_overdue_report_once_with_a_schema_valid_eve
     later = service.sweep_deadlines(NOW + timedelta(days=3))
 
     assert recorded.deadline_at == NOW - timedelta(hours=1) + timedelta(days=2)
-    assert before["incidents_read"] == 0 and after["incidents_announced"] == 1 and later["incidents_announced"] == 0
-    assert [t for t, _ in events.sent] == ["Serious Incident Recorded", "Incident Report Overdue"]
-    for _, detail in events.sent:
-        _valid(detail, "incident.v1.schema.json")
+    assert before["incidents_read"] == 0 and after["incidents_flagged"] == 1 and later["incidents_flagged"] == 0
+    flagged = incidents.items[recorded.id]
+    assert flagged.overdue_marked_at == NOW + timedelta(days=2)
+    assert (flagged.stamp.updated_by, flagged.stamp.updated_by_role) == ("sweeper", "system")
+    assert flagged.stamp.change_reason == f"Art. 73 initial report overdue since {recorded.deadline_at.isoformat()}"
 
 
 def test_the_shipped_deadlines_cite_art_73_for_every_kind() -> None:

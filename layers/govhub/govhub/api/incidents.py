@@ -34,10 +34,9 @@ Reference = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\
 @lru_cache(maxsize=1)
 def incidents() -> IncidentService:
     from govhub.incidents.service import IncidentService
-    from govhub.monitoring.events import EventBridgePublisher
     from govhub.store.incidents import IncidentRepository
 
-    return IncidentService(registry(), IncidentRepository(), EventBridgePublisher())
+    return IncidentService(registry(), IncidentRepository())
 
 
 # -- shapes ----------------------------------------------------------------------------------

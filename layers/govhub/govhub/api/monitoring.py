@@ -44,11 +44,10 @@ Bound = MetricValue | None  # a number DynamoDB can hold (±1e125; smaller than 
 
 @lru_cache(maxsize=1)
 def monitoring() -> MonitoringService:
-    from govhub.monitoring.events import EventBridgePublisher
     from govhub.monitoring.service import MonitoringService
     from govhub.store.monitoring import MonitoringRepository
 
-    return MonitoringService(registry(), MonitoringRepository(), EventBridgePublisher())
+    return MonitoringService(registry(), MonitoringRepository())
 
 
 # -- shapes ----------------------------------------------------------------------------------
@@ -240,7 +239,7 @@ class ReviewSchedulePage(Schema):
 
 class SweepRun(Schema):
     ran_at: datetime
-    counts: dict[str, dict[str, int]] = Field(description="Per sweep: what it read, found and announced.")
+    counts: dict[str, dict[str, int]] = Field(description="Per sweep: what it read, found and marked (the notifier announces each mark).")
 
 
 # -- routes ----------------------------------------------------------------------------------
@@ -270,7 +269,8 @@ def put_monitoring_plan(model_id: int, body: Annotated[MonitoringPlanIn, Body()]
 def record_observations(model_id: int, body: Annotated[ObservationBatch, Body()]) -> ObservationResult:
     """Record production values (a batch of up to 500; idempotent: the same metric, time and environment is stored once).
     A value outside the plan's bounds opens the metric's finding (one per metric), one back within them resolves it;
-    both are announced on EventBridge (`Monitoring Finding Opened` / `Resolved`). The model's status does not change."""
+    the notifier announces both once they are written (`Monitoring Finding Opened` / `Resolved`). The model's status
+    does not change."""
     values = [(o.metric, o.value, o.observed_at, o.environment) for o in body.observations]
     outcome = monitoring().observe(model_id, values, _caller())
     return ObservationResult(
@@ -337,7 +337,8 @@ def list_reviews_due(limit: Annotated[int, Query(ge=1, le=100)] = 50, cursor: Cu
 @router.post("/admin/sweeps")
 def run_sweeps() -> SweepRun:
     """Run the daily sweeps now (admins; the sweeper function runs them daily): reviews due or overdue, incident
-    report deadlines. Each announces a change once; running it twice announces nothing new."""
+    report deadlines, evidence expiry. Each marks a change once (the notifier announces the mark); running them twice
+    marks nothing new."""
     from govhub.sweeps import run_all
 
     ran_at, counts = run_all()

@@ -1,5 +1,8 @@
 """Incident use cases: record, read, list, walk the reporting steps, record the deployer's notice to the provider,
-replace the deadline rules, and the daily deadline sweep."""
+replace the deadline rules, and the daily deadline sweep.
+
+The service announces nothing itself: the notifier announces a serious incident recorded and an initial report flagged
+overdue from the committed changes, on the table's stream."""
 
 from __future__ import annotations
 
@@ -14,9 +17,6 @@ from govhub.errors import NotFoundError, StaleWriteError, TransitionNotAllowedEr
 from govhub.incidents.deadlines import DeadlinesVersion, built_in, deadline_for, parse_deadlines
 from govhub.incidents.domain import NEXT, Incident, IncidentStatus, ProviderNotification, Severity, Step
 from govhub.store.repository import ConditionFailedError
-
-EVENT_INCIDENT_RECORDED = "Serious Incident Recorded"
-EVENT_REPORT_OVERDUE = "Incident Report Overdue"
 
 
 class ModelAccess(Protocol):
@@ -36,20 +36,14 @@ class IncidentStore(Protocol):
     def activate_deadlines(self, new: DeadlinesVersion, replaces: int) -> None: ...
 
 
-class EventPublisher(Protocol):
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 class IncidentService:
-    def __init__(self, models: ModelAccess, store: IncidentStore, events: EventPublisher | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, models: ModelAccess, store: IncidentStore, clock: Callable[[], datetime] = utc_now) -> None:
         self._models = models
         self._store = store
-        self._events = events
         self._clock = clock
 
     # -- the deadline rules -------------------------------------------------------------------
@@ -129,10 +123,7 @@ class IncidentService:
             provider_notification=ProviderNotification(_utc(notification["notified_at"]), notification["provider"],
                                                        notification.get("reference"), by.username) if notification else None,
         )
-        created = self._store.create(incident)
-        if created.serious:
-            self._publish(EVENT_INCIDENT_RECORDED, created, model)
-        return created
+        return self._store.create(incident)
 
     def step(self, incident_id: int, target: IncidentStatus, at: datetime | None, reference: str | None, note: str | None,
              by: Actor, expected_revision: int | None) -> Incident:
@@ -185,8 +176,8 @@ class IncidentService:
     # -- the daily sweep ----------------------------------------------------------------------
     def sweep_deadlines(self, now: datetime) -> dict[str, int]:
         """Serious incidents whose initial report is past its deadline (read through the due-date index): flag each
-        once, audited, and announce it (`Incident Report Overdue`)."""
-        counts = {"incidents_read": 0, "incidents_overdue": 0, "incidents_announced": 0}
+        once, audited; the notifier announces the flag (`Incident Report Overdue`)."""
+        counts = {"incidents_read": 0, "incidents_overdue": 0, "incidents_flagged": 0}
         for incident in self._store.report_due_by(now):
             counts["incidents_read"] += 1
             if not incident.overdue_at(now):
@@ -201,12 +192,7 @@ class IncidentService:
                 self._store.save(flagged)
             except ConditionFailedError:
                 continue  # changed meanwhile (a report recorded): the next sweep judges it again
-            try:
-                model = self._models.get_model(incident.model_id)
-            except NotFoundError:
-                model = None
-            self._publish(EVENT_REPORT_OVERDUE, flagged, model)
-            counts["incidents_announced"] += 1
+            counts["incidents_flagged"] += 1
         return counts
 
     # -- helpers --------------------------------------------------------------------------------
@@ -215,21 +201,6 @@ class IncidentService:
             return self._store.save(updated)
         except ConditionFailedError:
             raise self._stale(self.get(current.id), current.revision) from None
-
-    def _publish(self, detail_type: str, incident: Incident, model: AIModel | None) -> None:
-        if self._events is None:
-            return
-        self._events.publish(detail_type, {
-            "schema_version": "1.0",
-            "time": self._clock().isoformat(),
-            "model": None if model is None else {"id": model.id, "name": model.name, "owner": model.owner, "team": model.team,
-                                                 "risk_level": model.risk_level.value, "compliance_status": model.compliance_status.value},
-            "incident": {"id": incident.id, "title": incident.title, "severity": incident.severity.value, "kind": incident.kind,
-                         "status": incident.status.value, "aware_at": incident.aware_at.isoformat(),
-                         "deadline_at": incident.deadline_at.isoformat() if incident.deadline_at else None,
-                         "deadline_article": incident.deadline_article},
-            "summary": f"{detail_type}: incident {incident.id} ({incident.title})",
-        })
 
     @staticmethod
     def _check_revision(incident: Incident, expected: int | None) -> None:

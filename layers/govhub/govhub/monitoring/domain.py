@@ -119,7 +119,9 @@ class Review:
 
 @dataclass
 class ReviewSchedule:
-    """When the model's next periodic review falls due, and what the sweep last announced about it."""
+    """When the model's next periodic review falls due, and its state as last written: by the plan, a review or the
+    sweep's mark. The stamp says who wrote it and why (the notifier announces a change of state with them); a schedule
+    written before schedules were stamped has none until its next write."""
 
     model_id: int
     due_at: datetime
@@ -127,6 +129,7 @@ class ReviewSchedule:
     state: ReviewState = ReviewState.SCHEDULED
     last_review_at: datetime | None = None
     marked_at: datetime | None = None
+    stamp: Stamp | None = None
 
     def state_at(self, now: datetime) -> ReviewState:
         if now >= self.due_at:

@@ -1,7 +1,8 @@
 """Monitoring use cases: the plan (a governed part of an approval), observations and findings, periodic reviews.
 
 The service takes its ports as constructor arguments: the registry (ownership, the approval rules of a governed
-change), the monitoring store, and an event publisher (EventBridge in the functions, a list in tests).
+change) and the monitoring store. It announces nothing itself: the notifier announces findings opened or resolved and
+reviews falling due or overdue from the committed changes, on the table's stream.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 from govhub.domain.entities import Actor, AIModel, Page, Stamp
 from govhub.errors import ForbiddenError, NotFoundError, StaleWriteError, ValidationFailedError
 from govhub.monitoring.domain import (
+    REVIEW_NOTICE_DAYS,
     Finding,
     FindingStatus,
     MetricBound,
@@ -30,10 +32,7 @@ from govhub.store.repository import ConditionFailedError
 
 PLAN_PART = "monitoring_plan"
 MAX_OBSERVATIONS_PER_CALL = 500
-EVENT_FINDING_OPENED = "Monitoring Finding Opened"
-EVENT_FINDING_RESOLVED = "Monitoring Finding Resolved"
-EVENT_REVIEW_DUE = "Review Due"
-EVENT_REVIEW_OVERDUE = "Review Overdue"
+SWEEPER = Actor("system:sweeper", "system")
 
 
 class ModelAccess(Protocol):
@@ -62,20 +61,14 @@ class MonitoringStore(Protocol):
     def open_findings(self, limit: int, cursor: str | None) -> Page: ...
 
 
-class EventPublisher(Protocol):
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 class MonitoringService:
-    def __init__(self, models: ModelAccess, store: MonitoringStore, events: EventPublisher | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, models: ModelAccess, store: MonitoringStore, clock: Callable[[], datetime] = utc_now) -> None:
         self._models = models
         self._store = store
-        self._events = events
         self._clock = clock
 
     # -- the plan -------------------------------------------------------------------------------
@@ -120,7 +113,9 @@ class MonitoringService:
         schedule = self._store.get_schedule(model_id)
         since = schedule.last_review_at if schedule and schedule.last_review_at else (current.stamp.created_at if current else now)
         due = since + timedelta(days=review_cadence_days)
-        new_schedule = ReviewSchedule(model_id, due, review_cadence_days, last_review_at=schedule.last_review_at if schedule else None)
+        first = schedule.stamp if schedule and schedule.stamp else stamp
+        new_schedule = ReviewSchedule(model_id, due, review_cadence_days, last_review_at=schedule.last_review_at if schedule else None,
+                                      stamp=replace(stamp, created_at=first.created_at, created_by=first.created_by))
         new_schedule.state = new_schedule.state_at(now) if schedule is None or schedule.due_at != due else schedule.state
         try:
             updated = self._models.change_governed_part(
@@ -186,10 +181,6 @@ class MonitoringService:
                 f"The findings of model {model_id} changed while these observations were judged; send the batch again "
                 "(observations are idempotent).", {"model_id": model_id},
             ) from None
-        for finding in opened:
-            self._publish(EVENT_FINDING_OPENED, model, _finding_detail(finding))
-        for finding in resolved:
-            self._publish(EVENT_FINDING_RESOLVED, model, _finding_detail(finding))
         planned = {b.metric for b in plan.metrics}
         return ObservationOutcome(stored, opened, updated, resolved, sorted({o.metric for o in observations} - planned))
 
@@ -228,7 +219,7 @@ class MonitoringService:
         due = at + timedelta(days=plan.review_cadence_days)
         review = Review(model_id, uuid.uuid4().hex[:12], outcome, notes, at, due,
                         Stamp(now, by.username, now, by.username, by.role, f"Periodic review: {outcome.value}"))
-        schedule = ReviewSchedule(model_id, due, plan.review_cadence_days, last_review_at=at)
+        schedule = ReviewSchedule(model_id, due, plan.review_cadence_days, last_review_at=at, stamp=review.stamp)
         schedule.state = schedule.state_at(now)
         self._store.record_review(review, schedule)
         return review, schedule
@@ -251,10 +242,11 @@ class MonitoringService:
 
     # -- the daily sweep -----------------------------------------------------------------------
     def sweep_reviews(self, now: datetime) -> dict[str, int]:
-        """Find reviews due (within the notice period) or overdue through the due-date index, announce each change
-        of state once (`Review Due`, `Review Overdue`) and mark the schedule. Reads only what falls due."""
-        counts = {"reviews_read": 0, "reviews_due": 0, "reviews_overdue": 0, "reviews_announced": 0}
-        due, _ = self._store.schedules_due_by(now + timedelta(days=7))
+        """Find reviews due (within the notice period) or overdue through the due-date index and mark each change of
+        state on the schedule, once; the notifier announces the marks (`Review Due`, `Review Overdue`). Reads only what
+        falls due."""
+        counts = {"reviews_read": 0, "reviews_due": 0, "reviews_overdue": 0, "reviews_marked": 0}
+        due, _ = self._store.schedules_due_by(now + timedelta(days=REVIEW_NOTICE_DAYS))
         for schedule in due:
             counts["reviews_read"] += 1
             state = schedule.state_at(now)
@@ -262,36 +254,21 @@ class MonitoringService:
                 continue
             counts["reviews_due" if state is ReviewState.DUE else "reviews_overdue"] += 1
             if schedule.state is state:
-                continue  # announced already
+                continue  # marked already
+            first = schedule.stamp
+            why = (f"Periodic review due on {schedule.due_at.date().isoformat()}" if state is ReviewState.DUE
+                   else f"Periodic review overdue since {schedule.due_at.date().isoformat()}")
             schedule.state, schedule.marked_at = state, now
+            schedule.stamp = Stamp(first.created_at if first else now, first.created_by if first else SWEEPER.username,
+                                   now, SWEEPER.username, SWEEPER.role, why)
             try:
                 self._store.mark_schedule(schedule)
-            except ConditionFailedError:  # a review recorded meanwhile moved the due date: nothing to announce
+            except ConditionFailedError:  # a review recorded meanwhile moved the due date: the next sweep judges it again
                 continue
-            try:
-                model = self._models.get_model(schedule.model_id)
-            except NotFoundError:
-                continue
-            self._publish(EVENT_REVIEW_DUE if state is ReviewState.DUE else EVENT_REVIEW_OVERDUE, model, {
-                "due_at": schedule.due_at.isoformat(), "state": state.value, "cadence_days": schedule.cadence_days,
-                "last_review_at": schedule.last_review_at.isoformat() if schedule.last_review_at else None,
-            })
-            counts["reviews_announced"] += 1
+            counts["reviews_marked"] += 1
         return counts
 
     # -- helpers --------------------------------------------------------------------------------
-    def _publish(self, detail_type: str, model: AIModel, detail: dict[str, Any]) -> None:
-        if self._events is None:
-            return
-        self._events.publish(detail_type, {
-            "schema_version": "1.0",
-            "time": self._clock().isoformat(),
-            "model": {"id": model.id, "name": model.name, "owner": model.owner, "team": model.team,
-                      "risk_level": model.risk_level.value, "compliance_status": model.compliance_status.value},
-            "summary": f"{detail_type}: {model.name} (#{model.id})",
-            **detail,
-        })
-
     @staticmethod
     def _stamp(by: Actor, now: datetime, reason: str, previous: Finding | None) -> Stamp:
         created = previous.stamp if previous else None
@@ -303,13 +280,6 @@ class MonitoringService:
             f"The monitoring plan of model {model_id} has changed since you read it (now at revision {current or 0}). Reload and try again.",
             {"current_revision": current or 0, "expected_revision": expected},
         )
-
-
-def _finding_detail(finding: Finding) -> dict[str, Any]:
-    return {"finding": {"metric": finding.metric, "status": finding.status.value, "reason": finding.reason,
-                        "value": finding.last_value, "min": finding.min, "max": finding.max,
-                        "observed_at": finding.last_observed_at.isoformat(), "environment": finding.environment,
-                        "opened_at": finding.opened_at.isoformat()}}
 
 
 def _utc(value: datetime) -> datetime:

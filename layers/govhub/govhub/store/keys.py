@@ -328,9 +328,11 @@ def name_gram_sk(name: str, model_id: int) -> str:
 # Post-market monitoring (govhub.monitoring): the plan and the review schedule under their model; findings under their
 # model, one item per metric (open ones also in GSI1 under FINDINGS#OPEN); reviews under their model by time;
 # observations one item each, in a partition per model and metric sorted by time (a year of a metric is one Query).
+# The review schedule carries an entity for the notifier (its state changes are announced), but is not audited.
 ENTITY_MONITORING_PLAN = "monitoring_plan"
 ENTITY_FINDING = "finding"
 ENTITY_REVIEW = "review"
+ENTITY_REVIEW_SCHEDULE = "review_schedule"
 MONITORING_PLAN_SK = "MONITORINGPLAN"
 REVIEW_SCHEDULE_SK = "REVIEWSCHEDULE"
 FINDING = "FINDING#"

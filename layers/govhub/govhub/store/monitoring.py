@@ -1,8 +1,9 @@
 """Post-market monitoring in the single table: plans, review schedules, findings, reviews and observations.
 
-Plans, findings and reviews carry an `entity` (audited in their model's chain); the review schedule and the
-observations do not (bookkeeping and production data, not changes of the record). The schedule sits in the sparse
-GSI9 under DUE#review by its due date, so the daily sweep reads only what falls due.
+Plans, findings and reviews are audited in their model's chain; the review schedule and the observations are not
+(bookkeeping and production data, not changes of the record). The schedule still carries an `entity` and a stamp:
+the notifier announces its changes of state (`Review Due`, `Review Overdue`) from the stream, saying who and why. It
+sits in the sparse GSI9 under DUE#review by its due date, so the daily sweep reads only what falls due.
 """
 
 from __future__ import annotations
@@ -54,13 +55,10 @@ class MonitoringPlanItem(_Stamped):
     method_notes = UnicodeAttribute(null=True)
 
 
-class ReviewScheduleItem(Model):
+class ReviewScheduleItem(_Stamped):
     class Meta(_TableMeta):
         pass
 
-    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
-    sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    model_id = NumberAttribute()
     due_at = UnicodeAttribute()
     cadence_days = NumberAttribute()
     state = UnicodeAttribute(default=ReviewState.SCHEDULED.value)
@@ -156,12 +154,25 @@ class MonitoringRepository:
         return items, encode_cursor(results.last_evaluated_key) if limit is not None else None
 
     def mark_schedule(self, schedule: ReviewSchedule) -> None:
-        """Fails with ConditionFailedError when a review recorded meanwhile moved the due date."""
+        """Write the schedule's state with who marked it and why. Fails with ConditionFailedError when a review recorded
+        meanwhile moved the due date."""
+        if schedule.stamp is None:
+            raise ValueError("a schedule is marked with the stamp of who marked it")
         item = _schedule_item(schedule)
         marked = ReviewScheduleItem.marked_at.set(_iso(schedule.marked_at)) if schedule.marked_at else ReviewScheduleItem.marked_at.remove()
+        stamp = schedule.stamp
         try:
-            item.update(actions=[ReviewScheduleItem.state.set(schedule.state.value), marked],
-                        condition=ReviewScheduleItem.due_at == _iso(schedule.due_at))
+            item.update(actions=[
+                ReviewScheduleItem.state.set(schedule.state.value), marked,
+                ReviewScheduleItem.entity.set(keys.ENTITY_REVIEW_SCHEDULE),
+                # a schedule written before schedules were stamped gets its creation from this mark
+                ReviewScheduleItem.created_at.set(ReviewScheduleItem.created_at | _iso(stamp.created_at)),
+                ReviewScheduleItem.created_by.set(ReviewScheduleItem.created_by | stamp.created_by),
+                ReviewScheduleItem.updated_at.set(_iso(stamp.updated_at)),
+                ReviewScheduleItem.updated_by.set(stamp.updated_by),
+                ReviewScheduleItem.updated_by_role.set(stamp.updated_by_role),
+                ReviewScheduleItem.change_reason.set(stamp.change_reason) if stamp.change_reason else ReviewScheduleItem.change_reason.remove(),
+            ], condition=ReviewScheduleItem.due_at == _iso(schedule.due_at))
         except UpdateError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 raise ConditionFailedError(str(error)) from error
@@ -265,19 +276,23 @@ def _plan(item: MonitoringPlanItem) -> MonitoringPlan:
 
 def _schedule_item(schedule: ReviewSchedule) -> ReviewScheduleItem:
     due = _iso(schedule.due_at)
-    return ReviewScheduleItem(
-        keys.model_pk(schedule.model_id), keys.REVIEW_SCHEDULE_SK, model_id=schedule.model_id, due_at=due,
-        cadence_days=schedule.cadence_days, state=schedule.state.value,
+    item = ReviewScheduleItem(
+        keys.model_pk(schedule.model_id), keys.REVIEW_SCHEDULE_SK, entity=keys.ENTITY_REVIEW_SCHEDULE, model_id=schedule.model_id,
+        due_at=due, cadence_days=schedule.cadence_days, state=schedule.state.value,
         last_review_at=_iso(schedule.last_review_at) if schedule.last_review_at else None,
         marked_at=_iso(schedule.marked_at) if schedule.marked_at else None,
         gsi9pk=keys.due_partition(keys.DUE_REVIEW), gsi9sk=keys.due_sort_key(due, f"{schedule.model_id:012d}"),
     )
+    if schedule.stamp is not None:
+        _apply_stamp(item, schedule.stamp)
+    return item
 
 
 def _schedule(item: ReviewScheduleItem) -> ReviewSchedule:
     return ReviewSchedule(
         model_id=int(item.model_id), due_at=datetime.fromisoformat(item.due_at), cadence_days=int(item.cadence_days),
         state=ReviewState(item.state), last_review_at=_time(item.last_review_at), marked_at=_time(item.marked_at),
+        stamp=_stamp_from(item) if item.updated_at else None,  # none on a schedule written before schedules were stamped
     )
 
 
