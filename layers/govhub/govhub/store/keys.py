@@ -51,11 +51,12 @@ REPORT = "REPORT#"
 REPORT_JOB_PK = "REPORTJOB#"
 REPORT_JOB_TYPE = "report_job"  # the `item_type` the report jobs function's stream filter selects
 
-# Policy sets: one item per version (audited, in the "global" chain of model id 0) and an active pointer.
-POLICY_PK = "POLICY"
-POLICY_VERSION = "V#"
-POLICY_ACTIVE_SK = "ACTIVE"
+# Versioned documents (store/documents.py), each under its own partition: one item per version (audited, in the
+# "global" chain of model id 0) and the active pointer. The policy set's partition:
+DOCUMENT_VERSION = "V#"
+DOCUMENT_ACTIVE_SK = "ACTIVE"
 GLOBAL_MODEL_ID = 0
+POLICY_PK = "POLICY"
 
 # Classification: overridden models (GSI8 partition), the timeline's versions and active pointer (global chain),
 # attestations of obligations under their model (one item per obligation, audited).
@@ -210,8 +211,8 @@ def report_job_pk(job_id: str) -> str:
     return f"{REPORT_JOB_PK}{job_id}"
 
 
-def policy_version_sk(version: int) -> str:
-    return f"{POLICY_VERSION}{version:06d}"
+def document_version_sk(version: int) -> str:
+    return f"{DOCUMENT_VERSION}{version:06d}"
 
 
 def attestation_sk(obligation_id: str) -> str:
