@@ -91,6 +91,17 @@ def test_announcements_are_validated(api: Api, model: dict[str, Any]) -> None:
     assert announce(api, 9999).status == 404
 
 
+def test_an_announcement_s_dates_are_iso_8601_text_and_one_without_a_zone_is_utc(api: Api, model: dict[str, Any]) -> None:
+    as_number = announce(api, model["id"], valid_until=1_814_400_000)
+    without_zone = announce(api, model["id"], valid_until="2027-06-30T00:00:00")
+
+    assert as_number.status == 422
+    assert [d["field"] for d in as_number.body["error"]["details"]] == ["valid_until"]
+    assert "ISO 8601" in as_number.body["error"]["details"][0]["message"]
+    assert without_zone.status == 201, without_zone.body
+    assert datetime.fromisoformat(without_zone.body["evidence"]["valid_until"]) == datetime(2027, 6, 30, tzinfo=UTC)
+
+
 def test_sign_off_must_come_from_someone_other_than_the_uploader(api: Api, model: dict[str, Any]) -> None:
     item = uploaded(api, model["id"])
     path = f"/api/v1/models/{model['id']}/evidence/{item['evidence_id']}"

@@ -3,9 +3,11 @@ lifecycle with dates and references, the deployer's notice to the provider, the 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
 
 from tests.integration.conftest import Api, Inbox, Notifier, event_schema_errors
@@ -153,6 +155,59 @@ def test_admins_replace_the_deadline_rules_and_new_incidents_follow_them(api: Ap
     assert replaced.status == 200, replaced.body
     assert replaced.body["version"] == 1
     assert incident["deadline_days"] == 12 and incident["deadlines_version"] == 1
+
+
+def test_a_new_version_of_the_deadline_rules_is_audited_in_the_global_chain_with_who_and_why(
+    api: Api, aws: dict[str, str], template: Any, functions: Any
+) -> None:
+    from tests.integration.test_audit_trail import AuditPipeline
+
+    pipeline = AuditPipeline(aws, template, functions)
+    pipeline.flush()
+    document = api.get(f"{INCIDENTS}/deadlines").body["document"]
+    api.call("PUT", f"{INCIDENTS}/deadlines", {"document": {**document, "name": "Internal deadlines"}, "reason": "Our counsel's reading"},
+             role="admin")
+
+    pipeline.flush()
+
+    (record,) = [r for r in pipeline.records(0) if r["entity"] == "incident_deadlines"]
+    assert (record["action"], record["entity_id"]) == ("create", 1)
+    assert record["actor"]["username"] == "ada.admin" and record["actor"]["role"] == "admin"
+    assert record["reason"] == "Our counsel's reading"
+    assert json.loads(record["changes"]["document"]["after"])["name"] == "Internal deadlines"
+
+
+def test_deadline_rules_stored_before_their_pointer_held_a_copy_still_read_and_are_replaced(
+    api: Api, aws: dict[str, str], model: dict[str, Any]
+) -> None:
+    # Given version 1 as the first deadline rules were written: the pointer held only the version number
+    document = api.get(f"{INCIDENTS}/deadlines").body["document"]
+    document["kinds"] = [k if k["kind"] != "other" else {**k, "days": 14} for k in document["kinds"]]
+    table = boto3.resource("dynamodb").Table(aws["Table"])
+    table.put_item(Item={"PK": "INCIDENTDEADLINES", "SK": "V#000001", "entity": "incident_deadlines", "model_id": 0, "version": 1,
+                         "document": json.dumps(document, sort_keys=True), "created_at": "2026-12-01T09:00:00+00:00",
+                         "created_by": "ada.admin", "updated_at": "2026-12-01T09:00:00+00:00", "updated_by": "ada.admin",
+                         "updated_by_role": "admin", "change_reason": "Internal rule: 14 days"})
+    table.put_item(Item={"PK": "INCIDENTDEADLINES", "SK": "ACTIVE", "version": 1})
+
+    # When they are read, used, and replaced
+    active = api.get(f"{INCIDENTS}/deadlines").body
+    incident = api.post(INCIDENTS, _incident(model["id"]), role="model_owner").body
+    replaced = api.call("PUT", f"{INCIDENTS}/deadlines", {"document": default_document(), "reason": "Back to the law", "expected_version": 1},
+                        role="admin")
+    versions = api.get(f"{INCIDENTS}/deadlines/versions").body["items"]
+
+    # Then version 1 is what applied, and version 2 follows it
+    assert (active["version"], active["reason"], active["document"]) == (1, "Internal rule: 14 days", document)
+    assert (incident["deadline_days"], incident["deadlines_version"]) == (14, 1)
+    assert replaced.status == 200 and replaced.body["version"] == 2
+    assert [v["version"] for v in versions] == [2, 1, 0]
+
+
+def default_document() -> dict[str, Any]:
+    from govhub.incidents.deadlines import default_deadlines
+
+    return default_deadlines().to_json()
 
 
 def test_plans_findings_reviews_and_incidents_are_in_the_model_s_audit_chain_with_who_and_why(

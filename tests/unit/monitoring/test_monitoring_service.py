@@ -168,13 +168,21 @@ class Incidents:
     def report_due_by(self, until: datetime) -> list[Incident]:
         return [i for i in self.items.values() if i.deadline_at and i.status.value == "open" and i.deadline_at <= until]
 
-    def active_deadlines(self) -> DeadlinesVersion | None:
+    @property
+    def deadlines(self) -> NoStoredDeadlines:
+        return NoStoredDeadlines()
+
+
+class NoStoredDeadlines:
+    """No admin has replaced the deadline rules: the shipped ones apply."""
+
+    def active(self) -> DeadlinesVersion | None:
         return None
 
-    def deadline_versions(self, limit: int, cursor: str | None) -> Page:
+    def list(self, limit: int, cursor: str | None) -> Page:
         return Page(items=[])
 
-    def activate_deadlines(self, new: DeadlinesVersion, replaces: int) -> None:
+    def activate(self, new: DeadlinesVersion, replaces: int) -> None:
         return None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from govhub.domain.documents import StoreConflictError
 from govhub.domain.entities import (
     Actor,
     AIModel,
@@ -24,7 +25,7 @@ from govhub.policy.errors import PolicyDocumentError, PolicyViolationError
 from govhub.policy.evaluator import CheckStatus
 from govhub.policy.facts import Occasion
 from govhub.policy.service import PolicyService
-from govhub.policy.versions import PolicyVersion, StoreConflictError
+from govhub.policy.versions import PolicyVersion
 from tests.unit.policy.policy_factory import (
     ADMIN,
     GOOD_METRICS,
@@ -133,30 +134,30 @@ def test_with_nothing_stored_the_built_in_default_is_active_as_version_0(world: 
 
 def test_an_admin_replaces_the_policy_and_the_versions_list_ends_with_the_default(world: dict[str, Any]) -> None:
     service: PolicyService = world["service"]
-    first = service.replace_active(_stricter(0.95), "Tighter accuracy for 2027", ADMIN)
-    second = service.replace_active(_stricter(0.97), "Even tighter", ADMIN, expected_version=1)
+    first = service.policies.replace(_stricter(0.95), "Tighter accuracy for 2027", ADMIN)
+    second = service.policies.replace(_stricter(0.97), "Even tighter", ADMIN, expected_version=1)
     assert (first.version, second.version, service.active().version) == (1, 2, 2)
     assert second.created_by == "ada.admin" and second.reason == "Even tighter"
-    page = service.versions(limit=10, cursor=None)
+    page = service.policies.versions(limit=10, cursor=None)
     assert [v.version for v in page.items] == [2, 1, 0]
-    first_page = service.versions(limit=1, cursor=None)
+    first_page = service.policies.versions(limit=1, cursor=None)
     assert [v.version for v in first_page.items] == [2] and first_page.next_cursor is not None
-    assert [v.version for v in service.versions(limit=1, cursor=first_page.next_cursor).items] == [1, 0]
+    assert [v.version for v in service.policies.versions(limit=1, cursor=first_page.next_cursor).items] == [1, 0]
 
 
 def test_an_invalid_document_changes_nothing(world: dict[str, Any]) -> None:
     raw = _stricter()
     raw["rules"][5]["min"] = "lots"
     with pytest.raises(PolicyDocumentError):
-        world["service"].replace_active(raw, "typo", ADMIN)
+        world["service"].policies.replace(raw, "typo", ADMIN)
     assert world["store"].versions == {}
 
 
 def test_a_stale_expected_version_is_refused(world: dict[str, Any]) -> None:
     service: PolicyService = world["service"]
-    service.replace_active(_stricter(), "v1", ADMIN)
+    service.policies.replace(_stricter(), "v1", ADMIN)
     with pytest.raises(StaleWriteError) as stale:
-        service.replace_active(_stricter(), "based on the default", ADMIN, expected_version=0)
+        service.policies.replace(_stricter(), "based on the default", ADMIN, expected_version=0)
     assert stale.value.details == {"current_version": 1, "expected_version": 0}
 
 
@@ -171,7 +172,7 @@ def test_a_concurrent_replacement_surfaces_as_stale(world: dict[str, Any]) -> No
 
     store.activate = racing
     with pytest.raises(StaleWriteError):
-        service.replace_active(_stricter(), "mine", ADMIN)
+        service.policies.replace(_stricter(), "mine", ADMIN)
 
 
 def test_an_unknown_version_is_not_found_and_0_is_the_default(world: dict[str, Any]) -> None:
@@ -208,7 +209,7 @@ def test_the_gate_reads_the_evidence_once_for_all_rules(world: dict[str, Any]) -
 
 def test_the_gate_follows_the_active_policy(world: dict[str, Any]) -> None:
     service: PolicyService = world["service"]
-    service.replace_active(_stricter(0.97), "stricter", ADMIN)
+    service.policies.replace(_stricter(0.97), "stricter", ADMIN)
     with pytest.raises(PolicyViolationError) as refused:
         service.check_transition(documented_model(), ComplianceStatus.APPROVED, ADMIN)
     assert refused.value.details["failed_rules"][0]["reason"] == "accuracy is 0.95, below the minimum 0.97."
@@ -333,7 +334,7 @@ def test_a_policy_change_rechecks_every_approved_model(world: dict[str, Any]) ->
     service: PolicyService = world["service"]
     world["models"].models[9] = documented_model(id=9, compliance_status=ComplianceStatus.APPROVED, risk_level=RiskLevel.MINIMAL)
     world["evidence"].latest[9] = (version("v0.1.0"), list(metrics({"precision_at_10": 0.3})))
-    service.replace_active(_stricter(0.97), "stricter", ADMIN)
+    service.policies.replace(_stricter(0.97), "stricter", ADMIN)
     outcomes = service.monitor_all_approved({"entity": "policy", "id": 1})
     assert {o.model_id: o.changed for o in outcomes} == {7: True, 9: False}
     assert world["events"].sent[0]["policy_version"] == 1

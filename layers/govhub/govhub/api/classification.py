@@ -15,9 +15,9 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import ConfigDict, Field, StringConstraints
 
 from govhub.api.context import approved_changes_rule, classification_service, created, policy_service, registry
+from govhub.api.documents import DocumentVersionOut, active_version, replaced, version_page
 from govhub.classification.classifier import Classification
 from govhub.classification.service import result_of
-from govhub.classification.timeline import TimelineVersion
 from govhub.domain.classification import Attestation, OperatorRole
 from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import RiskLevel
@@ -172,20 +172,8 @@ class TimelineReplace(Schema):
     expected_version: Annotated[int | None, Field(ge=0, description="The active version you edited; 409 if it moved on.")] = None
 
 
-class TimelineOut(Schema):
-    version: int
-    built_in: bool
-    active: bool
-    document: dict[str, Any]
-    created_at: datetime | None
-    created_by: str
-    created_by_role: str
-    reason: str | None
-
-    @classmethod
-    def from_domain(cls, version: TimelineVersion, active: int) -> TimelineOut:
-        return cls(version=version.version, built_in=version.built_in, active=version.version == active, document=version.document.to_json(),
-                   created_at=version.created_at, created_by=version.created_by, created_by_role=version.created_by_role, reason=version.reason)
+class TimelineOut(DocumentVersionOut):
+    pass
 
 
 class TimelinePage(Schema):
@@ -274,24 +262,19 @@ def get_questionnaire() -> QuestionnaireOut:
 @router.get("/classification/timeline")
 def get_timeline() -> TimelineOut:
     """The active EU AI Act timeline: when each group of obligations applies."""
-    active = classification_service().timeline()
-    return TimelineOut.from_domain(active, active.version)
+    return active_version(classification_service().timelines, TimelineOut.from_domain)
 
 
 @router.get("/classification/timeline/versions")
 def list_timeline_versions(limit: Limit = 20, cursor: Cursor = None) -> TimelinePage:
     """Every version of the timeline, newest first; the built-in one (version 0) comes last."""
-    service = classification_service()
-    active = service.timeline().version
-    page = service.timeline_versions(limit, cursor)
-    return TimelinePage(items=[TimelineOut.from_domain(v, active) for v in page.items], next_cursor=page.next_cursor)
+    return version_page(classification_service().timelines, limit, cursor, TimelineOut.from_domain, TimelinePage)
 
 
 @router.put("/classification/timeline")
 def replace_timeline(body: Annotated[TimelineReplace, Body()]) -> TimelineOut:
     """Store a new version of the timeline and make it active (admins; validated, audited with the reason)."""
-    new = classification_service().replace_timeline(body.document, body.reason, _caller(), body.expected_version)
-    return TimelineOut.from_domain(new, new.version)
+    return replaced(classification_service().timelines, body, _caller(), TimelineOut.from_domain)
 
 
 @router.get("/classification/overrides")

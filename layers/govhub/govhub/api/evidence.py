@@ -13,25 +13,20 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from govhub.api.context import approved_changes_rule, created, registry
 from govhub.domain.entities import Actor
 from govhub.evidence.model import Evidence, EvidenceKind, EvidenceStatus
 from govhub.evidence.service import MAX_BYTES, EvidenceService, NewEvidence
 from govhub.evidence.sniff import ContentType
-from govhub.schemas import Schema
+from govhub.schemas import IsoDateTime, Schema
 
 router = APIGatewayHttpRouter()
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000, pattern=r"\S")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1..100).")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
-def _text_only(value: object) -> object:
-    """A date-time is ISO 8601 text here: a number is not a Unix time."""
-    if not isinstance(value, str | datetime):
-        raise ValueError("an ISO 8601 date-time, e.g. 2027-06-30T00:00:00Z")
-    return value
 
 
 def _utc(value: datetime) -> datetime:
@@ -39,7 +34,7 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-Moment = Annotated[datetime, BeforeValidator(_text_only), AfterValidator(_utc)]
+Moment = Annotated[IsoDateTime, AfterValidator(_utc)]
 CoverRef = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._:() -]{1,64}$")]
 
 

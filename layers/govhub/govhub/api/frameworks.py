@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -18,7 +17,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import ConfigDict, Field, StringConstraints
 
 from govhub.api.context import policy_service, registry
-from govhub.frameworks.library import FrameworkVersion
+from govhub.api.documents import DocumentVersionOut, active_version, replaced, version_page
 from govhub.frameworks.service import FrameworkService
 from govhub.schemas import Schema
 
@@ -34,20 +33,8 @@ def frameworks() -> FrameworkService:
     return FrameworkService(FrameworkRepository())
 
 
-class FrameworksOut(Schema):
-    version: int
-    built_in: bool
-    active: bool
-    document: dict[str, Any]
-    created_at: datetime | None
-    created_by: str
-    created_by_role: str
-    reason: str | None
-
-    @classmethod
-    def from_domain(cls, version: FrameworkVersion, active: int) -> FrameworksOut:
-        return cls(version=version.version, built_in=version.built_in, active=version.version == active, document=version.document.to_json(),
-                   created_at=version.created_at, created_by=version.created_by, created_by_role=version.created_by_role, reason=version.reason)
+class FrameworksOut(DocumentVersionOut):
+    pass
 
 
 class FrameworksPage(Schema):
@@ -108,15 +95,13 @@ class ApplicabilityOut(Schema):
 @router.get("/frameworks")
 def get_frameworks() -> FrameworksOut:
     """The active control library: ISO/IEC 42001 Annex A controls, NIST AI RMF subcategories and the crosswalk to the EU AI Act."""
-    active = frameworks().active()
-    return FrameworksOut.from_domain(active, active.version)
+    return active_version(frameworks(), FrameworksOut.from_domain)
 
 
 @router.put("/frameworks")
 def replace_frameworks(body: Annotated[FrameworksReplace, Body()]) -> FrameworksOut:
     """Store a new version of the control library and make it active (admins; validated, audited with the reason)."""
-    new = frameworks().replace(body.document, body.reason, router.context["principal"].actor, body.expected_version)
-    return FrameworksOut.from_domain(new, new.version)
+    return replaced(frameworks(), body, router.context["principal"].actor, FrameworksOut.from_domain)
 
 
 @router.get("/frameworks/versions")
@@ -125,10 +110,7 @@ def list_framework_versions(
     cursor: Annotated[str | None, Query(description="The next_cursor of the previous page.")] = None,
 ) -> FrameworksPage:
     """Every version of the control library, newest first; the built-in one (version 0) comes last."""
-    service = frameworks()
-    active = service.active().version
-    page = service.versions(limit, cursor)
-    return FrameworksPage(items=[FrameworksOut.from_domain(v, active) for v in page.items], next_cursor=page.next_cursor)
+    return version_page(frameworks(), limit, cursor, FrameworksOut.from_domain, FrameworksPage)
 
 
 @router.get("/frameworks/<framework>/coverage")

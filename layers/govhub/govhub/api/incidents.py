@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import ConfigDict, Field
 
 from govhub.api.context import created, registry
+from govhub.api.documents import active_version, replaced, version_page
 from govhub.domain.entities import Actor
 from govhub.incidents.deadlines import DeadlinesVersion
 from govhub.incidents.domain import Incident, IncidentStatus, Severity
@@ -154,10 +155,11 @@ class DeadlinesOut(Schema):
     reason: str
 
     @classmethod
-    def from_domain(cls, v: DeadlinesVersion) -> DeadlinesOut:
+    def from_domain(cls, v: DeadlinesVersion, _active: int) -> DeadlinesOut:
+        """The deadlines' shape has no `active` flag; the argument is what every document's route passes (api/documents.py)."""
         d = v.document
         return cls(version=v.version, name=d.name, source=d.source, kinds=[DeadlineRuleOut(**k.model_dump()) for k in d.kinds],
-                   document=d.to_json(), created_at=v.created_at, created_by=v.created_by, reason=v.reason)
+                   document=d.to_json(), created_at=v.created_at, created_by=v.created_by, reason=v.reason or "")
 
 
 class DeadlinesPage(Schema):
@@ -215,20 +217,19 @@ def record_incident(body: Annotated[IncidentIn, Body()]) -> Response[IncidentOut
 @router.get("/deadlines")
 def get_deadlines() -> DeadlinesOut:
     """The active Art. 73 deadline rules (kind → days from awareness), with their source."""
-    return DeadlinesOut.from_domain(incidents().deadlines())
+    return active_version(incidents().deadline_rules, DeadlinesOut.from_domain)
 
 
 @router.get("/deadlines/versions")
 def list_deadline_versions(limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: Annotated[str | None, Query()] = None) -> DeadlinesPage:
-    page = incidents().deadline_versions(limit, cursor)
-    return DeadlinesPage(items=[DeadlinesOut.from_domain(v) for v in page.items], next_cursor=page.next_cursor)
+    return version_page(incidents().deadline_rules, limit, cursor, DeadlinesOut.from_domain, DeadlinesPage)
 
 
 @router.put("/deadlines")
 def replace_deadlines(body: Annotated[DeadlinesReplace, Body()]) -> DeadlinesOut:
     """Store a new version of the deadline rules and make it active (admins; validated, audited). Incidents keep the
     deadline they were given."""
-    return DeadlinesOut.from_domain(incidents().replace_deadlines(body.document, body.reason, _caller(), body.expected_version))
+    return replaced(incidents().deadline_rules, body, _caller(), DeadlinesOut.from_domain)
 
 
 @router.get("/<incident_id>")

@@ -16,6 +16,7 @@ from pydantic import ConfigDict, Field
 
 from govhub.api.classification import ObligationsOut
 from govhub.api.context import policy_service, registry
+from govhub.api.documents import active_version, replaced, version_page
 from govhub.domain.entities import Actor, AIModel
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.evaluator import CheckItem, Checklist
@@ -176,23 +177,18 @@ def list_policy_versions(
     cursor: Annotated[str | None, Query(description="The next_cursor of the previous page.")] = None,
 ) -> PolicyVersionPage:
     """Every version of the policy set, newest first; the built-in default (version 0) comes last."""
-    service = policy_service()
-    active = service.active().version
-    page = service.versions(limit, cursor)
-    return PolicyVersionPage(items=[PolicyVersionOut.from_domain(v, active) for v in page.items], next_cursor=page.next_cursor)
+    return version_page(policy_service().policies, limit, cursor, PolicyVersionOut.from_domain, PolicyVersionPage)
 
 
 @router.get("/policies/active")
 def get_active_policy() -> PolicyVersionOut:
-    active = policy_service().active()
-    return PolicyVersionOut.from_domain(active, active.version)
+    return active_version(policy_service().policies, PolicyVersionOut.from_domain)
 
 
 @router.put("/policies/active")
 def replace_active_policy(body: Annotated[PolicyReplace, Body()]) -> PolicyVersionOut:
     """Store a new version of the policy set and make it active (admins; audited with the reason)."""
-    new = policy_service().replace_active(body.document, body.reason, _caller(), body.expected_version)
-    return PolicyVersionOut.from_domain(new, new.version)
+    return replaced(policy_service().policies, body, _caller(), PolicyVersionOut.from_domain)
 
 
 @router.get("/models/<model_id>/compliance-check")

@@ -16,10 +16,10 @@ from govhub.classification.classifier import Classification, classify
 from govhub.classification.questionnaire import Questionnaire, questionnaire
 from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
 from govhub.domain.classification import Attestation, ClassificationSummary, OperatorRole, Withdrawal
+from govhub.domain.documents import DocumentHistory, DocumentStore, StoreConflictError, shipped
 from govhub.domain.entities import Actor, AIModel, ModelVersion, Page
 from govhub.domain.lifecycle import RiskLevel
 from govhub.errors import AlreadyWithdrawnError, NotFoundError, StaleWriteError, ValidationFailedError
-from govhub.policy.versions import StoreConflictError
 
 
 class ModelRegistry(Protocol):
@@ -29,12 +29,6 @@ class ModelRegistry(Protocol):
     def record_classification(self, model_id: int, classify: Callable[[AIModel], AIModel], by: Actor,
                               expected_revision: int | None, approved_changes: Callable[[], str] | None = None) -> AIModel: ...
     def ensure_may_change(self, model: AIModel, by: Actor) -> None: ...
-
-
-class TimelineStore(Protocol):
-    def active(self) -> TimelineVersion | None: ...
-    def list(self, limit: int, cursor: str | None) -> Page: ...
-    def activate(self, new: TimelineVersion, replaces: int) -> None: ...
 
 
 class AttestationStore(Protocol):
@@ -51,7 +45,7 @@ def utc_now() -> datetime:
 
 
 def built_in_timeline() -> TimelineVersion:
-    return TimelineVersion(0, default_timeline(), None, "govhub", "system", "The hub's shipped timeline")
+    return shipped(default_timeline(), "The hub's shipped timeline")
 
 
 def result_of(model: AIModel) -> Classification | None:
@@ -63,16 +57,17 @@ class ClassificationService:
     def __init__(
         self,
         models: ModelRegistry,
-        timelines: TimelineStore,
+        timelines: DocumentStore[TimelineDocument],
         attestations: AttestationStore,
         overrides: OverrideReader,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._models = models
-        self._timelines = timelines
         self._attestations = attestations
         self._overrides = overrides
         self._clock = clock
+        self.timelines = DocumentHistory(timelines, parse_timeline, built_in_timeline,
+                                         "The active timeline is now version {current}; reload it and apply your change again.", clock)
 
     # -- the questionnaire and classifying --------------------------------------------------
     @staticmethod
@@ -129,32 +124,6 @@ class ClassificationService:
 
     def overrides(self, limit: int, cursor: str | None) -> Page:
         return self._overrides.list(limit, cursor)
-
-    # -- the timeline -----------------------------------------------------------------------
-    def timeline(self) -> TimelineVersion:
-        return self._timelines.active() or built_in_timeline()
-
-    def timeline_document(self) -> TimelineDocument:
-        return self.timeline().document
-
-    def timeline_versions(self, limit: int, cursor: str | None) -> Page:
-        page = self._timelines.list(limit, cursor)
-        items = list(page.items)
-        if page.next_cursor is None:
-            items.append(built_in_timeline())
-        return Page(items=items, next_cursor=page.next_cursor)
-
-    def replace_timeline(self, raw: Any, reason: str, by: Actor, expected_version: int | None = None) -> TimelineVersion:
-        document = parse_timeline(raw)
-        current = self.timeline()
-        if expected_version is not None and expected_version != current.version:
-            raise _stale_timeline(current.version, expected_version)
-        new = TimelineVersion(current.version + 1, document, self._clock(), by.username, by.role, reason)
-        try:
-            self._timelines.activate(new, replaces=current.version)
-        except StoreConflictError:
-            raise _stale_timeline(self.timeline().version, expected_version) from None
-        return new
 
     # -- attestations -----------------------------------------------------------------------
     def attestations(self, model_id: int) -> list[Attestation]:
@@ -218,8 +187,3 @@ class ClassificationService:
     @staticmethod
     def eu_database_record(model: AIModel, latest_version: ModelVersion | None) -> dict[str, Any]:
         return eu_database.record(model, result_of(model), latest_version)
-
-
-def _stale_timeline(current: int, expected: int | None) -> StaleWriteError:
-    return StaleWriteError(f"The active timeline is now version {current}; reload it and apply your change again.",
-                           {"current_version": current, "expected_version": expected})

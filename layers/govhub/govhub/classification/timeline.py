@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
-from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from govhub.errors import GovhubError
+from govhub.domain.documents import DocumentProblemsError, DocumentVersion, JsonDocument, shipped_json, validated
 
 # The milestones the obligation catalogue refers to: a replacement timeline must date each of them.
 MILESTONES = ("general_provisions", "prohibited_practices", "gpai", "transparency", "high_risk_annex_iii", "high_risk_annex_i", "voluntary")
@@ -19,15 +17,10 @@ MilestoneId = Literal["general_provisions", "prohibited_practices", "gpai", "tra
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
 
 
-class TimelineDocumentError(GovhubError):
+class TimelineDocumentError(DocumentProblemsError):
     """A timeline that cannot be used: each problem names its JSON path."""
 
-    status, code = 422, "invalid_timeline"
-
-    def __init__(self, problems: list[dict[str, str]]) -> None:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"The timeline is invalid: {first['path']}: {first['message']}{more}", {"errors": problems})
+    code, what = "invalid_timeline", "timeline"
 
 
 class Milestone(BaseModel):
@@ -40,7 +33,7 @@ class Milestone(BaseModel):
     source: Text
 
 
-class TimelineDocument(BaseModel):
+class TimelineDocument(JsonDocument, BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_id: Literal["govhub.timeline/1"] = Field(alias="schema")
@@ -50,9 +43,6 @@ class TimelineDocument(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
-
-    def to_text(self) -> str:
-        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
 
     def milestone(self, milestone_id: str) -> Milestone:
         return next(m for m in self.milestones if m.id == milestone_id)
@@ -76,12 +66,7 @@ def in_force(document: TimelineDocument, milestone_id: str, today: date) -> InFo
 
 
 def parse_timeline(raw: Any) -> TimelineDocument:
-    if not isinstance(raw, dict):
-        raise TimelineDocumentError([{"path": "$", "message": "a timeline is a JSON object", "type": "type_error"}])
-    try:
-        document = TimelineDocument.model_validate(raw)
-    except ValidationError as error:
-        raise TimelineDocumentError([_problem(e) for e in error.errors()]) from None
+    document = validated(TimelineDocument, raw, TimelineDocumentError)
     ids = [m.id for m in document.milestones]
     problems = [{"path": "$.milestones", "message": f"milestone '{m}' is missing: every obligation needs its date", "type": "missing_milestone"}
                 for m in MILESTONES if m not in ids]
@@ -92,29 +77,9 @@ def parse_timeline(raw: Any) -> TimelineDocument:
     return document
 
 
-def _problem(error: Any) -> dict[str, str]:
-    path = "$"
-    for part in error.get("loc", ()):
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    message = "unknown field" if error.get("type") == "extra_forbidden" else str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    return {"path": path, "message": message, "type": str(error.get("type", "value_error"))}
-
-
 @lru_cache(maxsize=1)
 def default_timeline() -> TimelineDocument:
-    text = resources.files("govhub.classification").joinpath("timeline.json").read_text(encoding="utf-8")
-    return parse_timeline(json.loads(text))
+    return parse_timeline(shipped_json("govhub.classification", "timeline.json"))
 
 
-@dataclass(frozen=True)
-class TimelineVersion:
-    version: int
-    document: TimelineDocument
-    created_at: datetime | None
-    created_by: str
-    created_by_role: str
-    reason: str | None
-
-    @property
-    def built_in(self) -> bool:
-        return self.version == 0
+TimelineVersion: TypeAlias = DocumentVersion[TimelineDocument]

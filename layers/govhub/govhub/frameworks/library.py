@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
-from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from govhub.errors import GovhubError
+from govhub.domain.documents import DocumentProblemsError, DocumentVersion, JsonDocument, shipped, shipped_json, validated
 
 FrameworkId = Literal["iso42001", "nist-ai-rmf"]
 FRAMEWORK_IDS: tuple[str, ...] = ("iso42001", "nist-ai-rmf")
@@ -20,15 +16,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ControlId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
-class FrameworkDocumentError(GovhubError):
+class FrameworkDocumentError(DocumentProblemsError):
     """A control library that cannot be used: each problem names its JSON path."""
 
-    status, code = 422, "invalid_frameworks"
-
-    def __init__(self, problems: list[dict[str, str]]) -> None:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"The control library is invalid: {first['path']}: {first['message']}{more}", {"errors": problems})
+    code, what = "invalid_frameworks", "control library"
 
 
 class Control(BaseModel):
@@ -57,7 +48,7 @@ class Mapping(BaseModel):
     nist_ai_rmf: tuple[ControlId, ...] = Field(default=(), alias="nist-ai-rmf")
 
 
-class FrameworkDocument(BaseModel):
+class FrameworkDocument(JsonDocument, BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_id: Literal["govhub.frameworks/1"] = Field(alias="schema")
@@ -68,9 +59,6 @@ class FrameworkDocument(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-    def to_text(self) -> str:
-        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
 
     def framework(self, framework_id: str) -> Framework | None:
         return next((f for f in self.frameworks if f.id == framework_id), None)
@@ -94,12 +82,7 @@ def known_obligations() -> frozenset[str]:
 
 
 def parse_frameworks(raw: Any) -> FrameworkDocument:
-    if not isinstance(raw, dict):
-        raise FrameworkDocumentError([{"path": "$", "message": "a control library is a JSON object", "type": "type_error"}])
-    try:
-        document = FrameworkDocument.model_validate(raw)
-    except ValidationError as error:
-        raise FrameworkDocumentError([_problem(e) for e in error.errors()]) from None
+    document = validated(FrameworkDocument, raw, FrameworkDocumentError)
     problems: list[dict[str, str]] = []
     ids = [f.id for f in document.frameworks]
     problems += [{"path": f"$.frameworks[{i}].id", "message": f"duplicate framework '{f}'", "type": "duplicate_id"}
@@ -127,33 +110,13 @@ def parse_frameworks(raw: Any) -> FrameworkDocument:
     return document
 
 
-def _problem(error: Any) -> dict[str, str]:
-    path = "$"
-    for part in error.get("loc", ()):
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    message = "unknown field" if error.get("type") == "extra_forbidden" else str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    return {"path": path, "message": message, "type": str(error.get("type", "value_error"))}
-
-
 @lru_cache(maxsize=1)
 def default_frameworks() -> FrameworkDocument:
-    text = resources.files("govhub.frameworks").joinpath("crosswalk.json").read_text(encoding="utf-8")
-    return parse_frameworks(json.loads(text))
+    return parse_frameworks(shipped_json("govhub.frameworks", "crosswalk.json"))
 
 
-@dataclass(frozen=True)
-class FrameworkVersion:
-    version: int
-    document: FrameworkDocument
-    created_at: datetime | None
-    created_by: str
-    created_by_role: str
-    reason: str | None
-
-    @property
-    def built_in(self) -> bool:
-        return self.version == 0
+FrameworkVersion: TypeAlias = DocumentVersion[FrameworkDocument]
 
 
 def built_in_frameworks() -> FrameworkVersion:
-    return FrameworkVersion(0, default_frameworks(), None, "govhub", "system", "The crosswalk shipped with the hub")
+    return shipped(default_frameworks(), "The crosswalk shipped with the hub")

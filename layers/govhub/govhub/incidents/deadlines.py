@@ -6,19 +6,17 @@ A serious incident's kind fixes the number of days, counted from when the organi
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from govhub.domain.documents import DocumentVersion, JsonDocument, shipped, shipped_json
 from govhub.errors import ValidationFailedError
 
 SCHEMA = "govhub.incident-deadlines/1"
-BUILT_IN_VERSION = 0
 Kind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
 
@@ -32,7 +30,7 @@ class DeadlineRule(BaseModel):
     description: Text
 
 
-class DeadlinesDocument(BaseModel):
+class DeadlinesDocument(JsonDocument, BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
     schema_id: Literal["govhub.incident-deadlines/1"] = Field(alias="schema")
@@ -56,16 +54,10 @@ class DeadlinesDocument(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
     def sha256(self) -> str:
-        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        return hashlib.sha256(self.to_text().encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class DeadlinesVersion:
-    version: int
-    document: DeadlinesDocument
-    created_at: datetime | None
-    created_by: str
-    reason: str
+DeadlinesVersion: TypeAlias = DocumentVersion[DeadlinesDocument]
 
 
 @dataclass(frozen=True)
@@ -88,12 +80,11 @@ def parse_deadlines(raw: Any) -> DeadlinesDocument:
 
 @lru_cache(maxsize=1)
 def default_deadlines() -> DeadlinesDocument:
-    text = resources.files("govhub.incidents").joinpath("deadlines.json").read_text(encoding="utf-8")
-    return parse_deadlines(json.loads(text))
+    return parse_deadlines(shipped_json("govhub.incidents", "deadlines.json"))
 
 
 def built_in() -> DeadlinesVersion:
-    return DeadlinesVersion(BUILT_IN_VERSION, default_deadlines(), None, "system", "The shipped Art. 73 deadlines")
+    return shipped(default_deadlines(), "The shipped Art. 73 deadlines", author="system")
 
 
 def deadline_for(version: DeadlinesVersion, kind: str, aware_at: datetime) -> Deadline:

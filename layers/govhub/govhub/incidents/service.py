@@ -10,11 +10,13 @@ import builtins
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any, Protocol
 
+from govhub.domain.documents import DocumentHistory, DocumentStore
 from govhub.domain.entities import Actor, AIModel, Page, Stamp
 from govhub.errors import NotFoundError, StaleWriteError, TransitionNotAllowedError, ValidationFailedError
-from govhub.incidents.deadlines import DeadlinesVersion, built_in, deadline_for, parse_deadlines
+from govhub.incidents.deadlines import DeadlinesDocument, DeadlinesVersion, built_in, deadline_for, parse_deadlines
 from govhub.incidents.domain import NEXT, Incident, IncidentStatus, ProviderNotification, Severity, Step
 from govhub.store.repository import ConditionFailedError
 
@@ -31,9 +33,8 @@ class IncidentStore(Protocol):
     def save(self, incident: Incident) -> Incident: ...
     def list(self, filters: dict[str, Any], limit: int, cursor: str | None) -> Page: ...
     def report_due_by(self, until: datetime) -> builtins.list[Incident]: ...
-    def active_deadlines(self) -> DeadlinesVersion | None: ...
-    def deadline_versions(self, limit: int, cursor: str | None) -> Page: ...
-    def activate_deadlines(self, new: DeadlinesVersion, replaces: int) -> None: ...
+    @property
+    def deadlines(self) -> DocumentStore[DeadlinesDocument]: ...
 
 
 def utc_now() -> datetime:
@@ -47,27 +48,14 @@ class IncidentService:
         self._clock = clock
 
     # -- the deadline rules -------------------------------------------------------------------
+    @cached_property
+    def deadline_rules(self) -> DocumentHistory[DeadlinesDocument]:
+        return DocumentHistory(self._store.deadlines, parse_deadlines, built_in,
+                               "The active incident deadlines are now version {current}; reload them and apply your change again.",
+                               self._clock)
+
     def deadlines(self) -> DeadlinesVersion:
-        return self._store.active_deadlines() or built_in()
-
-    def deadline_versions(self, limit: int, cursor: str | None) -> Page:
-        page = self._store.deadline_versions(limit, cursor)
-        items = list(page.items)
-        if page.next_cursor is None:
-            items.append(built_in())
-        return Page(items=items, next_cursor=page.next_cursor)
-
-    def replace_deadlines(self, raw: Any, reason: str, by: Actor, expected_version: int | None) -> DeadlinesVersion:
-        document = parse_deadlines(raw)
-        current = self.deadlines()
-        if expected_version is not None and expected_version != current.version:
-            raise self._stale_deadlines(current.version, expected_version)
-        new = DeadlinesVersion(current.version + 1, document, self._clock(), by.username, reason)
-        try:
-            self._store.activate_deadlines(new, current.version)
-        except ConditionFailedError:
-            raise self._stale_deadlines(self.deadlines().version, expected_version) from None
-        return new
+        return self.deadline_rules.active()
 
     # -- the register -------------------------------------------------------------------------
     def get(self, incident_id: int) -> Incident:
@@ -212,13 +200,6 @@ class IncidentService:
         return StaleWriteError(
             f"Incident {incident.id} has changed since you read it (now at revision {incident.revision}). Reload and try again.",
             {"current_revision": incident.revision, "expected_revision": expected},
-        )
-
-    @staticmethod
-    def _stale_deadlines(current: int, expected: int | None) -> StaleWriteError:
-        return StaleWriteError(
-            f"The active incident deadlines are now version {current}; reload them and apply your change again.",
-            {"current_version": current, "expected_version": expected},
         )
 
 

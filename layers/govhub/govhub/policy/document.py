@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from govhub.domain.documents import JsonDocument
 from govhub.domain.lifecycle import ComplianceStatus, RiskLevel
 from govhub.policy.errors import PolicyDocumentError
 from govhub.text import refuse_hidden
@@ -217,7 +218,7 @@ RULE_KINDS: tuple[str, ...] = (
 ApprovedChanges = Literal["reopen_review", "refuse"]
 
 
-class PolicyDocument(_Strict):
+class PolicyDocument(JsonDocument, _Strict):
     schema_id: Literal["govhub.policy/1"] = Field(alias="schema")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), AfterValidator(refuse_hidden)]
     description: Text | None = None
@@ -229,9 +230,6 @@ class PolicyDocument(_Strict):
     def to_json(self) -> dict[str, Any]:
         """The document as a user writes it: aliases, no defaults left out, enums as text."""
         return self.model_dump(mode="json", by_alias=True)
-
-    def to_text(self) -> str:
-        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

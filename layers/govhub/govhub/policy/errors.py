@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from govhub.domain.documents import DocumentProblemsError
 from govhub.errors import GovhubError
 
 
-class PolicyDocumentError(GovhubError):
+class PolicyDocumentError(DocumentProblemsError):
     """A policy document that cannot be used: each problem names its JSON path (`$.rules[2].min`)."""
 
-    status, code = 422, "invalid_policy"
-
-    def __init__(self, problems: list[dict[str, str]]) -> None:
-        first = problems[0] if problems else {"path": "$", "message": "invalid"}
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"The policy document is invalid: {first['path']}: {first['message']}{more}", {"errors": problems})
-        self.problems = problems
+    code, what = "invalid_policy", "policy document"
 
 
 class PolicyViolationError(GovhubError):

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from govhub.approvals.snapshot import PolicyRef
 from govhub.classification.timeline import TimelineDocument
 from govhub.domain.classification import Attestation
+from govhub.domain.documents import BUILT_IN_VERSION, DocumentHistory, DocumentStore, shipped
 from govhub.domain.entities import (
     Actor,
     AIModel,
@@ -24,19 +25,14 @@ from govhub.domain.entities import (
     Stamp,
 )
 from govhub.domain.lifecycle import ComplianceStatus, allowed_transitions
-from govhub.errors import NotFoundError, StaleWriteError, TransitionNotAllowedError
+from govhub.errors import NotFoundError, TransitionNotAllowedError
 from govhub.evidence.model import Evidence
-from govhub.policy.document import default_policy, parse_policy
+from govhub.policy.document import PolicyDocument, default_policy, parse_policy
 from govhub.policy.errors import PolicyViolationError
 from govhub.policy.evaluator import Checklist, evaluate, not_applicable_checklist
 from govhub.policy.facts import ComplianceFacts, DeclaredDataset, MonitoringFacts, Occasion
 from govhub.policy.obligations import ObligationChecklist, obligations_for
-from govhub.policy.versions import (
-    BUILT_IN_AUTHOR,
-    BUILT_IN_VERSION,
-    PolicyVersion,
-    StoreConflictError,
-)
+from govhub.policy.versions import PolicyVersion
 from govhub.text import chat_safe
 
 MONITOR_ACTOR = Actor(username="policy-monitor", role="system")
@@ -48,13 +44,8 @@ NEXT_STEP: dict[ComplianceStatus, ComplianceStatus] = {
 }
 
 
-class PolicyStore(Protocol):
-    def active(self) -> PolicyVersion | None: ...
+class PolicyStore(DocumentStore[PolicyDocument], Protocol):
     def get(self, version: int) -> PolicyVersion | None: ...
-    def list(self, limit: int, cursor: str | None) -> Page: ...
-    def activate(self, new: PolicyVersion, replaces: int) -> None:
-        """Store `new` and point the active pointer at it, if the pointer is still at `replaces`; else StoreConflictError."""
-        ...
 
 
 class EvidenceReader(Protocol):
@@ -130,7 +121,7 @@ def utc_now() -> datetime:
 
 
 def built_in_policy() -> PolicyVersion:
-    return PolicyVersion(BUILT_IN_VERSION, default_policy(), None, BUILT_IN_AUTHOR, "system", "The hub's shipped default policy set")
+    return shipped(default_policy(), "The hub's shipped default policy set")
 
 
 class PolicyService:
@@ -155,37 +146,18 @@ class PolicyService:
         self._flags = flags
         self._events = events
         self._clock = clock
+        self.policies = DocumentHistory(store, parse_policy, built_in_policy,
+                                        "The active policy set is now version {current}; reload it and apply your change again.", clock)
 
     # -- the policy set ---------------------------------------------------------------------
     def active(self) -> PolicyVersion:
-        return self._store.active() or built_in_policy()
+        return self.policies.active()
 
     def version(self, number: int) -> PolicyVersion:
         found = built_in_policy() if number == BUILT_IN_VERSION else self._store.get(number)
         if found is None:
             raise NotFoundError(f"Policy version {number} does not exist.", {"version": number})
         return found
-
-    def versions(self, limit: int, cursor: str | None) -> Page:
-        """Stored versions, newest first; the built-in default (version 0) closes the last page."""
-        page = self._store.list(limit, cursor)
-        items = list(page.items)
-        if page.next_cursor is None:
-            items.append(built_in_policy())
-        return Page(items=items, next_cursor=page.next_cursor)
-
-    def replace_active(self, raw: Any, reason: str, by: Actor, expected_version: int | None = None) -> PolicyVersion:
-        """Validate and store a new version and make it active. An invalid document changes nothing."""
-        document = parse_policy(raw)
-        current = self.active()
-        if expected_version is not None and expected_version != current.version:
-            raise self._stale(current.version, expected_version)
-        new = PolicyVersion(current.version + 1, document, self._clock(), by.username, by.role, reason)
-        try:
-            self._store.activate(new, replaces=current.version)
-        except StoreConflictError:
-            raise self._stale(self.active().version, expected_version) from None
-        return new
 
     # -- gating and checking ----------------------------------------------------------------
     def check_transition(self, model: AIModel, target: ComplianceStatus, actor: Actor) -> TransitionVerdict:
@@ -329,13 +301,6 @@ class PolicyService:
             cursor = page.next_cursor
             if cursor is None:
                 return outcomes
-
-    @staticmethod
-    def _stale(current: int, expected: int | None) -> StaleWriteError:
-        return StaleWriteError(
-            f"The active policy set is now version {current}; reload it and apply your change again.",
-            {"current_version": current, "expected_version": expected},
-        )
 
 
 def _event_detail(

@@ -1,8 +1,6 @@
 """Classification in the single table: the timeline's versions, attestations of obligations, overridden models.
 
-- `PK=TIMELINE SK=V#<version:06d>` (entity `timeline`, model_id 0): one immutable item per version of the
-  EU AI Act timeline, audited in the global chain; `PK=TIMELINE SK=ACTIVE` the active pointer with a copy of
-  the document (one GetItem to read it). Same shapes and same transaction as the policy set's.
+- `PK=TIMELINE`: the EU AI Act timeline, a versioned document (store/documents.py) audited as entity `timeline`.
 - `PK=MODEL#<id> SK=ATTESTATION#<obligation>` (entity `attestation`): the current attestation of one obligation,
   revisioned; each write is a change in the model's chain (who, why, the statement).
 - GSI8 `CLASSIFICATION#OVERRIDE`: the model items whose risk level overrides the questionnaire (sparse).
@@ -10,65 +8,26 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import PutError
 
-from govhub.classification.timeline import TimelineDocument, TimelineVersion, default_timeline, parse_timeline
+from govhub.classification.timeline import TimelineDocument, default_timeline, parse_timeline
 from govhub.domain.classification import Attestation, Withdrawal
+from govhub.domain.documents import StoreConflictError
 from govhub.domain.entities import Page
 from govhub.evidence.model import Evidence
-from govhub.policy.versions import StoreConflictError
 from govhub.store import keys
 from govhub.store.cursors import decode_cursor, encode_cursor
+from govhub.store.documents import VersionedDocuments
 from govhub.store.items import ModelItem, _Stamped, _TableMeta
-from govhub.store.policies import PolicyItem, PolicyPointerItem
-from govhub.store.repository import ConditionFailedError, ModelRepository, _transact
+from govhub.store.repository import ModelRepository
 
 
-class TimelineRepository:
-    """Versions of the timeline, in the policy set's item shapes under their own partition."""
-
-    def active(self) -> TimelineVersion | None:
-        try:
-            pointer = PolicyPointerItem.get(keys.TIMELINE_PK, keys.POLICY_ACTIVE_SK, consistent_read=True)
-        except DoesNotExist:
-            return None
-        return TimelineVersion(int(pointer.version), parse_timeline(json.loads(pointer.document)),
-                               datetime.fromisoformat(pointer.created_at), pointer.created_by, pointer.created_by_role, pointer.reason)
-
-    def list(self, limit: int, cursor: str | None) -> Page:
-        results = PolicyItem.query(keys.TIMELINE_PK, PolicyItem.sk.startswith(keys.POLICY_VERSION), scan_index_forward=False,
-                                   limit=limit, page_size=limit, last_evaluated_key=decode_cursor(cursor, PolicyItem, keys.TIMELINE_PK))
-        items = [
-            TimelineVersion(int(item.version), parse_timeline(json.loads(item.document)), datetime.fromisoformat(item.created_at),
-                            item.created_by, item.updated_by_role, item.change_reason)
-            for item in results
-        ]
-        return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
-
-    def activate(self, new: TimelineVersion, replaces: int) -> None:
-        if new.created_at is None:
-            raise ValueError("a stored timeline version has a creation time")
-        at, text = new.created_at.isoformat(), new.document.to_text()
-        item = PolicyItem(keys.TIMELINE_PK, keys.policy_version_sk(new.version), entity=keys.ENTITY_TIMELINE, model_id=keys.GLOBAL_MODEL_ID,
-                          version=new.version, name=new.document.name, document=text, created_at=at, created_by=new.created_by,
-                          updated_at=at, updated_by=new.created_by, updated_by_role=new.created_by_role, change_reason=new.reason)
-        pointer = PolicyPointerItem(keys.TIMELINE_PK, keys.POLICY_ACTIVE_SK, version=new.version, document=text, created_at=at,
-                                    created_by=new.created_by, created_by_role=new.created_by_role, reason=new.reason)
-        still_there = PolicyPointerItem.pk.does_not_exist() if replaces == 0 else PolicyPointerItem.version == replaces
-
-        def build(transaction: TransactWrite) -> None:
-            transaction.save(item, condition=PolicyItem.pk.does_not_exist())
-            transaction.save(pointer, condition=still_there)
-
-        try:
-            _transact(build)
-        except ConditionFailedError:
-            raise StoreConflictError(f"the active timeline is no longer version {replaces}") from None
+class TimelineRepository(VersionedDocuments[TimelineDocument]):
+    def __init__(self) -> None:
+        super().__init__(keys.TIMELINE_PK, keys.ENTITY_TIMELINE, parse_timeline, "timeline")
 
 
 class AttestationItem(_Stamped):

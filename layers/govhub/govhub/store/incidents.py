@@ -1,24 +1,23 @@
 """Incidents in the single table: one item per incident (audited in its model's chain), listed through GSI1 (all),
 GSI2 (one model's) and GSI3 (one status), newest awareness first; an unreported serious incident sits in the sparse
-GSI9 (DUE#incident_report) by its Art. 73 deadline. The deadline rules: one item per version plus an active pointer
-(audited in the global chain, like the policy set)."""
+GSI9 (DUE#incident_report) by its Art. 73 deadline. The deadline rules: a versioned document (store/documents.py)
+under `PK=INCIDENTDEADLINES`, audited as entity `incident_deadlines`."""
 
 from __future__ import annotations
 
 import builtins
-import json
 from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from govhub.domain.entities import Page
-from govhub.incidents.deadlines import DeadlinesVersion, parse_deadlines
+from govhub.incidents.deadlines import DeadlinesDocument, parse_deadlines
 from govhub.incidents.domain import Incident, IncidentStatus, ProviderNotification, Severity, Step
 from govhub.store import keys
+from govhub.store.documents import VersionedDocuments
 from govhub.store.items import _index, _Stamped, _TableMeta
 from govhub.store.repository import (
     ConditionFailedError,
@@ -82,26 +81,15 @@ class IncidentItem(_Stamped):
     by_due = _index(keys.GSI_DUE)()
 
 
-class DeadlinesItem(_Stamped):
-    class Meta(_TableMeta):
-        pass
-
-    version = NumberAttribute()
-    document = UnicodeAttribute()
-
-
-class DeadlinesPointerItem(Model):
-    class Meta(_TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
-    sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    version = NumberAttribute()
+class DeadlineRulesRepository(VersionedDocuments[DeadlinesDocument]):
+    def __init__(self) -> None:
+        super().__init__(keys.INCIDENT_DEADLINES_PK, keys.ENTITY_INCIDENT_DEADLINES, parse_deadlines, "incident deadlines")
 
 
 class IncidentRepository:
     def __init__(self, sequences: SequenceRepository | None = None) -> None:
         self._sequences = sequences or SequenceRepository()
+        self.deadlines = DeadlineRulesRepository()
 
     def allocate_id(self) -> int:
         (incident_id,) = self._sequences.allocate("incident")
@@ -153,43 +141,6 @@ class IncidentRepository:
         return [_incident(item) for item in IncidentItem.by_due.query(
             keys.due_partition(keys.DUE_INCIDENT_REPORT), IncidentItem.gsi9sk <= bound)]
 
-    # -- the deadline rules -------------------------------------------------------------------
-    def active_deadlines(self) -> DeadlinesVersion | None:
-        try:
-            pointer = DeadlinesPointerItem.get(keys.INCIDENT_DEADLINES_PK, keys.POLICY_ACTIVE_SK, consistent_read=True)
-        except DoesNotExist:
-            return None
-        return self._version(int(pointer.version))
-
-    def _version(self, number: int) -> DeadlinesVersion | None:
-        try:
-            return _deadlines(DeadlinesItem.get(keys.INCIDENT_DEADLINES_PK, keys.policy_version_sk(number), consistent_read=True))
-        except DoesNotExist:
-            return None
-
-    def deadline_versions(self, limit: int, cursor: str | None) -> Page:
-        results = DeadlinesItem.query(keys.INCIDENT_DEADLINES_PK, DeadlinesItem.sk.startswith(keys.POLICY_VERSION),
-                                      scan_index_forward=False, limit=limit, page_size=limit,
-                                      last_evaluated_key=decode_cursor(cursor, DeadlinesItem, keys.INCIDENT_DEADLINES_PK))
-        return Page(items=[_deadlines(item) for item in results], next_cursor=encode_cursor(results.last_evaluated_key))
-
-    def activate_deadlines(self, new: DeadlinesVersion, replaces: int) -> None:
-        at = _iso(new.created_at) if new.created_at else ""
-        item = DeadlinesItem(
-            keys.INCIDENT_DEADLINES_PK, keys.policy_version_sk(new.version), entity=keys.ENTITY_INCIDENT_DEADLINES,
-            model_id=keys.GLOBAL_MODEL_ID, version=new.version, document=json.dumps(new.document.to_json(), sort_keys=True),
-            created_at=at, created_by=new.created_by, updated_at=at, updated_by=new.created_by, updated_by_role="admin",
-            change_reason=new.reason,
-        )
-        pointer = DeadlinesPointerItem(keys.INCIDENT_DEADLINES_PK, keys.POLICY_ACTIVE_SK, version=new.version)
-        still = DeadlinesPointerItem.pk.does_not_exist() if replaces == 0 else DeadlinesPointerItem.version == replaces
-
-        def build(transaction: TransactWrite) -> None:
-            transaction.save(item, condition=DeadlinesItem.pk.does_not_exist())
-            transaction.save(pointer, condition=still)
-
-        _transact(build)
-
 
 def _item(incident: Incident) -> IncidentItem:
     aware = _iso(incident.aware_at)
@@ -236,11 +187,6 @@ def _incident(item: IncidentItem) -> Incident:
         if note is not None else None,
         revision=int(item.revision) if item.revision else None,
     )
-
-
-def _deadlines(item: DeadlinesItem) -> DeadlinesVersion:
-    return DeadlinesVersion(int(item.version), parse_deadlines(json.loads(item.document)),
-                            datetime.fromisoformat(item.created_at), item.created_by, item.change_reason or "")
 
 
 def _time(value: str | None) -> datetime | None:

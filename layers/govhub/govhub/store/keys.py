@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 from govhub.text import fold_name
+
+Id = TypeVar("Id", int, str)
+
+
+class Prefixed(Generic[Id]):
+    """The key of one thing of a kind: the kind's prefix, then the thing's id (`Prefixed[int](MODEL)(7)` is `MODEL#7`)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def __call__(self, value: Id) -> str:
+        return f"{self.prefix}{value}"
 
 MODEL = "MODEL#"
 VERSION = "VERSION#"
@@ -51,11 +65,12 @@ REPORT = "REPORT#"
 REPORT_JOB_PK = "REPORTJOB#"
 REPORT_JOB_TYPE = "report_job"  # the `item_type` the report jobs function's stream filter selects
 
-# Policy sets: one item per version (audited, in the "global" chain of model id 0) and an active pointer.
-POLICY_PK = "POLICY"
-POLICY_VERSION = "V#"
-POLICY_ACTIVE_SK = "ACTIVE"
+# Versioned documents (store/documents.py), each under its own partition: one item per version (audited, in the
+# "global" chain of model id 0) and the active pointer. The policy set's partition:
+DOCUMENT_VERSION = "V#"
+DOCUMENT_ACTIVE_SK = "ACTIVE"
 GLOBAL_MODEL_ID = 0
+POLICY_PK = "POLICY"
 
 # Classification: overridden models (GSI8 partition), the timeline's versions and active pointer (global chain),
 # attestations of obligations under their model (one item per obligation, audited).
@@ -106,12 +121,8 @@ ACCESS_LOG_DAY = "ACCESSLOG#DAY#"
 RATE_LIMIT = "RATELIMIT#"
 
 
-def access_model_pk(model_id: int) -> str:
-    return f"{ACCESS_LOG_MODEL}{model_id}"
-
-
-def access_day_pk(day: str) -> str:
-    return f"{ACCESS_LOG_DAY}{day}"
+access_model_pk = Prefixed[int](ACCESS_LOG_MODEL)
+access_day_pk = Prefixed[str](ACCESS_LOG_DAY)
 
 
 def access_sk(at: str, event_id: str) -> str:
@@ -122,20 +133,15 @@ def rate_limit_pk(name: str, caller: str) -> str:
     return f"{RATE_LIMIT}{name}#{caller}"
 
 
-def model_pk(model_id: int) -> str:
-    return f"{MODEL}{model_id}"
-
-
-def version_pk(version_id: int) -> str:
-    return f"{VERSION}{version_id}"
+model_pk = Prefixed[int](MODEL)
+version_pk = Prefixed[int](VERSION)
 
 
 def metric_sk(metric_id: int) -> str:
     return f"{METRIC}{metric_id:012d}"
 
 
-def metric_lookup(metric_id: int) -> str:
-    return f"{METRIC}{metric_id}"
+metric_lookup = Prefixed[int](METRIC)
 
 
 def name_key(name: str) -> str:
@@ -147,16 +153,14 @@ def model_name_guard(name: str) -> str:
     return f"{MODEL_NAME_GUARD}{name_key(name)}"
 
 
-def version_tag_guard(tag: str) -> str:
-    return f"{VERSION_TAG_GUARD}{tag}"
+version_tag_guard = Prefixed[str](VERSION_TAG_GUARD)
 
 
 def versions_of(model_id: int) -> str:
     return f"{MODEL}{model_id}#VERSIONS"
 
 
-def tombstone_sk(at_iso: str) -> str:
-    return f"{TOMBSTONE}{at_iso}"
+tombstone_sk = Prefixed[str](TOMBSTONE)
 
 
 def report_sk(at_iso: str, report_id: str) -> str:
@@ -167,13 +171,10 @@ def approval_sk(sealed_at_iso: str, sha256: str) -> str:
     return f"{APPROVAL}{sealed_at_iso}#{sha256}"
 
 
-def team_pk(slug: str) -> str:
-    return f"{TEAM}{slug}"
+team_pk = Prefixed[str](TEAM)
 
-
-def due_partition(kind: str) -> str:
-    """GSI9 partition of one kind of deadline (e.g. `review`, `evidence_expiry`, `incident_report`)."""
-    return f"{DUE}{kind}"
+# GSI9 partition of one kind of deadline (e.g. `review`, `evidence_expiry`, `incident_report`)
+due_partition = Prefixed[str](DUE)
 
 
 def due_sort_key(due_at: str, ref: str) -> str:
@@ -181,8 +182,7 @@ def due_sort_key(due_at: str, ref: str) -> str:
     return f"{due_at}#{ref}"
 
 
-def evidence_sk(evidence_id: str) -> str:
-    return f"{EVIDENCE}{evidence_id}"
+evidence_sk = Prefixed[str](EVIDENCE)
 
 
 def evidence_cover_sk(ref: str, evidence_id: str) -> str:
@@ -201,37 +201,26 @@ def evidence_status_partition(model_id: int, status: str) -> str:
     return f"{EVIDENCE}{model_id}#STATUS#{status}"
 
 
-def team_partition(slug: str) -> str:
-    """GSI7 partition of one team's models."""
-    return f"MODELS#TEAM#{slug}"
+# GSI7 partition of one team's models
+team_partition = Prefixed[str]("MODELS#TEAM#")
+
+report_job_pk = Prefixed[str](REPORT_JOB_PK)
 
 
-def report_job_pk(job_id: str) -> str:
-    return f"{REPORT_JOB_PK}{job_id}"
+def document_version_sk(version: int) -> str:
+    return f"{DOCUMENT_VERSION}{version:06d}"
 
 
-def policy_version_sk(version: int) -> str:
-    return f"{POLICY_VERSION}{version:06d}"
-
-
-def attestation_sk(obligation_id: str) -> str:
-    return f"{ATTESTATION}{obligation_id}"
-
-
-def audit_head_pk(model_id: int) -> str:
-    return f"{AUDIT_HEAD}{model_id}"
-
-
-def audit_records_pk(model_id: int) -> str:
-    return f"{AUDIT_RECORDS}{model_id}"
+attestation_sk = Prefixed[str](ATTESTATION)
+audit_head_pk = Prefixed[int](AUDIT_HEAD)
+audit_records_pk = Prefixed[int](AUDIT_RECORDS)
 
 
 def audit_sequence_sk(sequence: int) -> str:
     return f"{sequence:010d}"
 
 
-def audit_filter_pk(event_id: str) -> str:
-    return f"{AUDIT_FILTER}{event_id}"
+audit_filter_pk = Prefixed[str](AUDIT_FILTER)
 
 
 def audit_entity_partition(entity: str, model_id: int | None = None) -> str:
@@ -247,13 +236,10 @@ def audit_model_actor_partition(model_id: int, username: str) -> str:
     return f"AUDIT#{model_id}#{actor_partition(username)}"
 
 
-def audit_model_time_partition(model_id: int) -> str:
-    """One model's records by time (GSI3 of the filter item; by sequence it is ``audit_records_pk`` on the event item)."""
-    return f"AUDITTIME#{model_id}"
+# One model's records by time (GSI3 of the filter item; by sequence it is ``audit_records_pk`` on the event item)
+audit_model_time_partition = Prefixed[int]("AUDITTIME#")
 
-
-def audit_digest_head_pk(model_id: int) -> str:
-    return f"{AUDIT_DIGEST_HEAD}{model_id}"
+audit_digest_head_pk = Prefixed[int](AUDIT_DIGEST_HEAD)
 
 
 def audit_digest_page_sk(number: int) -> str:
@@ -261,12 +247,8 @@ def audit_digest_page_sk(number: int) -> str:
     return f"{AUDIT_DIGEST_PAGE}{(number - 1) // AUDIT_DIGESTS_PER_PAGE:06d}"
 
 
-def audit_verification_job_pk(job_id: str) -> str:
-    return f"{AUDIT_VERIFICATION_JOB}{job_id}"
-
-
-def audit_event_pk(event_id: str) -> str:
-    return f"{AUDIT_EVENT}{event_id}"
+audit_verification_job_pk = Prefixed[str](AUDIT_VERIFICATION_JOB)
+audit_event_pk = Prefixed[str](AUDIT_EVENT)
 
 
 def audit_time_sk(time_iso: str, model_id: int, sequence: int) -> str:
@@ -278,12 +260,8 @@ def actor_partition(username: str) -> str:
     return f"{ACTOR}{username.strip().casefold()}"
 
 
-def risk_partition(risk_level: str) -> str:
-    return f"RISK#{risk_level}"
-
-
-def status_partition(status: str) -> str:
-    return f"STATUS#{status}"
+risk_partition = Prefixed[str]("RISK#")
+status_partition = Prefixed[str]("STATUS#")
 
 
 def owner_partition(owner: str) -> str:
@@ -317,8 +295,7 @@ def delivery_pk(system: str, delivery_id: str) -> str:
 NAME_GRAM = "NGRAM#"
 
 
-def name_gram_pk(gram: str) -> str:
-    return f"{NAME_GRAM}{gram}"
+name_gram_pk = Prefixed[str](NAME_GRAM)
 
 
 def name_gram_sk(name: str, model_id: int) -> str:
@@ -352,8 +329,7 @@ INCIDENT_DEADLINES_PK = "INCIDENTDEADLINES"
 DUE_INCIDENT_REPORT = "incident_report"
 
 
-def finding_sk(metric: str) -> str:
-    return f"{FINDING}{metric}"
+finding_sk = Prefixed[str](FINDING)
 
 
 def review_sk(reviewed_at: str, review_id: str) -> str:
@@ -373,16 +349,9 @@ def finding_open_sk(opened_at: str, model_id: int, metric: str) -> str:
     return f"{opened_at}#{model_id:012d}#{metric}"
 
 
-def incident_pk(incident_id: int) -> str:
-    return f"{INCIDENT}{incident_id}"
-
-
-def incidents_of_model(model_id: int) -> str:
-    return f"INCIDENTS#MODEL#{model_id}"
-
-
-def incidents_in_status(status: str) -> str:
-    return f"INCIDENTS#STATUS#{status}"
+incident_pk = Prefixed[int](INCIDENT)
+incidents_of_model = Prefixed[int]("INCIDENTS#MODEL#")
+incidents_in_status = Prefixed[str]("INCIDENTS#STATUS#")
 
 
 def incident_sort_key(aware_at: str, incident_id: int) -> str:
@@ -407,20 +376,15 @@ ENTITY_DATASET = "dataset"
 ENTITY_DATASET_VERSION = "dataset_version"
 
 
-def dataset_pk(dataset_id: int) -> str:
-    return f"{DATASET}{dataset_id}"
-
-
-def dataset_version_pk(dataset_version_id: int) -> str:
-    return f"{DATASET_VERSION}{dataset_version_id}"
+dataset_pk = Prefixed[int](DATASET)
+dataset_version_pk = Prefixed[int](DATASET_VERSION)
 
 
 def dataset_name_guard(name: str) -> str:
     return f"{DATASET_NAME_GUARD}{name_key(name)}"
 
 
-def dataset_version_tag_guard(tag: str) -> str:
-    return f"{DATASET_VERSION_TAG_GUARD}{tag}"
+dataset_version_tag_guard = Prefixed[str](DATASET_VERSION_TAG_GUARD)
 
 
 def dataset_versions_of(dataset_id: int) -> str:
@@ -428,9 +392,8 @@ def dataset_versions_of(dataset_id: int) -> str:
     return f"{DATASET}{dataset_id}#VERSIONS"
 
 
-def dataset_team_partition(slug: str) -> str:
-    """GSI7 partition of one team's datasets, by name."""
-    return f"DATASETS#TEAM#{slug}"
+# GSI7 partition of one team's datasets, by name
+dataset_team_partition = Prefixed[str]("DATASETS#TEAM#")
 
 
 def used_by_sk(version_id: int, via: str = "") -> str:

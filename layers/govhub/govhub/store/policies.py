@@ -1,22 +1,12 @@
 """Policy sets and compliance evidence in the single table.
 
-- `PK=POLICY SK=V#<version:06d>` (entity `policy`, model_id 0): one immutable item per version; its INSERT is
-  the audit fact (who, why, the whole document) in the global chain.
-- `PK=POLICY SK=ACTIVE` (no entity, not audited): the active pointer with a copy of the document, so reading
-  the active policy is one GetItem. Replacing the policy writes both in one transaction, conditioned on the
-  pointer still being where the caller read it.
+The policy set is a versioned document (store/documents.py) under `PK=POLICY`, audited as entity `policy`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import lru_cache
-
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from govhub.domain.entities import (
     AIModel,
@@ -27,141 +17,25 @@ from govhub.domain.entities import (
     Stamp,
 )
 from govhub.domain.lifecycle import ComplianceStatus
-from govhub.policy.document import PolicyDocument, parse_policy_text
-from govhub.policy.versions import PolicyVersion, StoreConflictError
+from govhub.policy.document import PolicyDocument, parse_policy
 from govhub.store import keys
-from govhub.store.cursors import decode_cursor, encode_cursor
+from govhub.store.documents import VersionedDocuments
 from govhub.store.items import (
     MetricItem,
     ModelItem,
     PolicyViolationMap,
     VersionItem,
-    _Stamped,
-    _TableMeta,
 )
 from govhub.store.repository import (
-    ConditionFailedError,
     MetricRepository,
     ModelRepository,
     VersionRepository,
-    _transact,
 )
 
 
-class PolicyItem(_Stamped):
-    class Meta(_TableMeta):
-        pass
-
-    version = NumberAttribute()
-    name = UnicodeAttribute()
-    document = UnicodeAttribute()
-
-
-class PolicyPointerItem(Model):
-    class Meta(_TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
-    sk = UnicodeAttribute(range_key=True, attr_name="SK")
-    version = NumberAttribute()
-    document = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    created_by = UnicodeAttribute()
-    created_by_role = UnicodeAttribute()
-    reason = UnicodeAttribute(null=True)
-
-
-@lru_cache(maxsize=32)
-def _document(text: str) -> PolicyDocument:
-    """Stored documents were validated when written; each distinct text is parsed once per container."""
-    return parse_policy_text(text)
-
-
-class PolicyRepository:
-    def active(self) -> PolicyVersion | None:
-        try:
-            pointer = PolicyPointerItem.get(keys.POLICY_PK, keys.POLICY_ACTIVE_SK, consistent_read=True)
-        except DoesNotExist:
-            return None
-        return PolicyVersion(
-            int(pointer.version),
-            _document(pointer.document),
-            datetime.fromisoformat(pointer.created_at),
-            pointer.created_by,
-            pointer.created_by_role,
-            pointer.reason,
-        )
-
-    def get(self, version: int) -> PolicyVersion | None:
-        try:
-            item = PolicyItem.get(keys.POLICY_PK, keys.policy_version_sk(version), consistent_read=True)
-        except DoesNotExist:
-            return None
-        return self._to_domain(item)
-
-    def list(self, limit: int, cursor: str | None) -> Page:
-        results = PolicyItem.query(
-            keys.POLICY_PK,
-            PolicyItem.sk.startswith(keys.POLICY_VERSION),
-            scan_index_forward=False,
-            limit=limit,
-            page_size=limit,
-            last_evaluated_key=decode_cursor(cursor, PolicyItem, keys.POLICY_PK),
-        )
-        items = [self._to_domain(item) for item in results]
-        return Page(items=items, next_cursor=encode_cursor(results.last_evaluated_key))
-
-    def activate(self, new: PolicyVersion, replaces: int) -> None:
-        if new.created_at is None:
-            raise ValueError("a stored policy version has a creation time")
-        created_at = new.created_at.isoformat()
-        text = new.document.to_text()
-        item = PolicyItem(
-            keys.POLICY_PK,
-            keys.policy_version_sk(new.version),
-            entity=keys.ENTITY_POLICY,
-            model_id=keys.GLOBAL_MODEL_ID,
-            version=new.version,
-            name=new.document.name,
-            document=text,
-            created_at=created_at,
-            created_by=new.created_by,
-            updated_at=created_at,
-            updated_by=new.created_by,
-            updated_by_role=new.created_by_role,
-            change_reason=new.reason,
-        )
-        pointer = PolicyPointerItem(
-            keys.POLICY_PK,
-            keys.POLICY_ACTIVE_SK,
-            version=new.version,
-            document=text,
-            created_at=created_at,
-            created_by=new.created_by,
-            created_by_role=new.created_by_role,
-            reason=new.reason,
-        )
-        still_there = PolicyPointerItem.pk.does_not_exist() if replaces == 0 else PolicyPointerItem.version == replaces
-
-        def build(transaction: TransactWrite) -> None:
-            transaction.save(item, condition=PolicyItem.pk.does_not_exist())
-            transaction.save(pointer, condition=still_there)
-
-        try:
-            _transact(build)
-        except ConditionFailedError:
-            raise StoreConflictError(f"the active policy is no longer version {replaces}") from None
-
-    @staticmethod
-    def _to_domain(item: PolicyItem) -> PolicyVersion:
-        return PolicyVersion(
-            int(item.version),
-            _document(item.document),
-            datetime.fromisoformat(item.created_at),
-            item.created_by,
-            item.updated_by_role,
-            item.change_reason,
-        )
+class PolicyRepository(VersionedDocuments[PolicyDocument]):
+    def __init__(self) -> None:
+        super().__init__(keys.POLICY_PK, keys.ENTITY_POLICY, parse_policy, "policy")
 
 
 class EvidenceRepository:
