@@ -47,6 +47,7 @@ import type {
   Dataset,
   DatasetCreate,
   DatasetFlagOutcome,
+  DatasetQuery,
   DatasetImpact,
   DatasetVersion,
   DatasetVersionCreate,
@@ -146,8 +147,8 @@ export class GovernanceApi {
     return this.http.get(`/models/${modelId}/approval`, { signal });
   }
 
-  listDatasets(cursor?: string | null, signal?: AbortSignal): Promise<Page<Dataset>> {
-    return this.http.get('/datasets', { query: { limit: PAGE_SIZE, cursor }, signal });
+  listDatasets(filters: DatasetQuery, cursor?: string | null, signal?: AbortSignal): Promise<Page<Dataset>> {
+    return this.http.get('/datasets', { query: { ...filters, limit: PAGE_SIZE, cursor }, signal });
   }
 
   getDataset(id: number, signal?: AbortSignal): Promise<Dataset> {
