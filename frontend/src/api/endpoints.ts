@@ -48,6 +48,7 @@ import type {
   DatasetCreate,
   DatasetFlagOutcome,
   DatasetQuery,
+  DatasetUpdate,
   DatasetImpact,
   DatasetVersion,
   DatasetVersionCreate,
@@ -157,6 +158,11 @@ export class GovernanceApi {
 
   createDataset(body: DatasetCreate): Promise<Dataset> {
     return this.http.post('/datasets', body);
+  }
+
+  /** Changes the datasheet; `expected_revision` makes a write over someone else's change a 409 `stale_revision`. */
+  updateDataset(id: number, body: DatasetUpdate): Promise<Dataset> {
+    return this.http.patch(`/datasets/${id}`, body);
   }
 
   listDatasetVersions(id: number, signal?: AbortSignal): Promise<Page<DatasetVersion>> {
