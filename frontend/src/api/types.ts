@@ -54,6 +54,8 @@ export type DatasetFlagOutcome = Schemas['FlagOut'];
 export type Lineage = Schemas['LineageOut'];
 export type LineageNode = Schemas['LineageNodeOut'];
 export type VersionInputs = Schemas['VersionInputsIn'];
+/** A base model outside the registry (Art. 25, Annex XII): provider, name, version, GPAI or not, its documentation. */
+export type ExternalModelInput = Schemas['ExternalModelIn'];
 export type Model = Schemas['ModelOut'];
 export type ModelCreate = Schemas['ModelCreate'];
 export type ModelProfileUpdate = Schemas['ModelUpdate'];
