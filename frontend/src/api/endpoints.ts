@@ -289,6 +289,14 @@ export class GovernanceApi {
     return this.http.get('/frameworks/iso42001/statement-of-applicability', { signal });
   }
 
+  /** The organisation's ISO/IEC 42001 statement of applicability as the file the API writes (CSV or JSON). */
+  statementOfApplicabilityFile(format: 'csv' | 'json'): Promise<Blob> {
+    return this.http.getBlob('/frameworks/iso42001/statement-of-applicability', {
+      query: { format },
+      headers: { Accept: format === 'csv' ? 'text/csv' : 'application/json' },
+    });
+  }
+
   // -- post-market monitoring (Art. 72) and incidents (Art. 73) ---------------------------------
   monitoringPlan(modelId: number, signal?: AbortSignal): Promise<MonitoringPlan> {
     return this.http.get(`/models/${modelId}/monitoring-plan`, { signal });
