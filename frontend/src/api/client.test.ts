@@ -86,6 +86,34 @@ describe('ApiClient', () => {
     expect(error.message).toBe('The server is unavailable. Try again.');
   });
 
+  it('hands a file answer over as a Blob with its content type, refreshing an expired token like any request', async () => {
+    // Given a token the API no longer accepts, and a CSV behind the route
+    let calls = 0;
+    const csv = 'control,applicable\r\nA.2.2,yes\r\n';
+    const { fetch, requests } = fakeFetch({
+      'GET /frameworks/iso42001/statement-of-applicability': () =>
+        ++calls === 1
+          ? json(401, { message: 'Unauthorized' })
+          : new Response(csv, { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8' } }),
+    });
+    const client = new ApiClient('/api/v1', tokens('old-token', 'new-token'), fetch);
+    // When the file is fetched
+    const blob = await client.getBlob('/frameworks/iso42001/statement-of-applicability', { query: { format: 'csv' } });
+    // Then the bytes arrive unparsed, typed as the API sent them, fetched with the renewed token
+    expect(blob.type).toMatch(/^text\/csv/);
+    expect(await blob.text()).toBe(csv);
+    expect(requests.map((r) => r.headers.Authorization)).toEqual(['Bearer old-token', 'Bearer new-token']);
+    expect(requests[1].query.get('format')).toBe('csv');
+  });
+
+  it('turns a refused file request into an ApiError', async () => {
+    const { fetch } = fakeFetch({ 'GET /files/x': json(403, { error: { code: 'forbidden', message: 'Your role does not allow this.' } }) });
+    const client = new ApiClient('/api/v1', tokens('t'), fetch);
+    const error = (await client.getBlob('/files/x').catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.code).toBe('forbidden');
+  });
+
   it('answers undefined for 204 No Content', async () => {
     const { fetch, requests } = fakeFetch({ 'DELETE /models/7': () => new Response(null, { status: 204 }) });
     const client = new ApiClient('/api/v1', tokens('t'), fetch);

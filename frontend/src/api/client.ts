@@ -109,23 +109,18 @@ export class ApiClient {
   ) {}
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const token = await this.tokens.getIdToken();
-    let response = await this.send(method, path, options, token);
-    if (response.status === 401) {
-      const renewed = await this.tokens.refresh();
-      if (!renewed) {
-        throw new ApiError(401, 'unauthorized', STATUS_MESSAGES[401]);
-      }
-      response = await this.send(method, path, options, renewed);
-    }
-    if (!response.ok) {
-      throw await toApiError(response);
-    }
+    const response = await this.respond(method, path, options);
     if (response.status === 204) {
       return undefined as T;
     }
     const text = await response.text();
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A GET whose answer is a file (CSV, JSON as sent): its bytes as a Blob, typed by the answer's Content-Type. */
+  async getBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
+    const response = await this.respond('GET', path, options);
+    return response.blob();
   }
 
   get<T>(path: string, options?: RequestOptions): Promise<T> {
@@ -146,6 +141,23 @@ export class ApiClient {
 
   delete<T>(path: string, options?: RequestOptions): Promise<T> {
     return this.request<T>('DELETE', path, options);
+  }
+
+  /** Sends with the current token, refreshes once on a 401, and throws an ApiError for any answer but 2xx. */
+  private async respond(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const token = await this.tokens.getIdToken();
+    let response = await this.send(method, path, options, token);
+    if (response.status === 401) {
+      const renewed = await this.tokens.refresh();
+      if (!renewed) {
+        throw new ApiError(401, 'unauthorized', STATUS_MESSAGES[401]);
+      }
+      response = await this.send(method, path, options, renewed);
+    }
+    if (!response.ok) {
+      throw await toApiError(response);
+    }
+    return response;
   }
 
   private async send(method: string, path: string, options: RequestOptions, token: string | null): Promise<Response> {

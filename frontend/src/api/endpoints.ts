@@ -48,6 +48,8 @@ import type {
   Dataset,
   DatasetCreate,
   DatasetFlagOutcome,
+  DatasetQuery,
+  DatasetUpdate,
   DatasetImpact,
   DatasetVersion,
   DatasetVersionCreate,
@@ -152,8 +154,8 @@ export class GovernanceApi {
     return this.http.get(`/models/${modelId}/approval`, { signal });
   }
 
-  listDatasets(cursor?: string | null, signal?: AbortSignal): Promise<Page<Dataset>> {
-    return this.http.get('/datasets', { query: { limit: PAGE_SIZE, cursor }, signal });
+  listDatasets(filters: DatasetQuery, cursor?: string | null, signal?: AbortSignal): Promise<Page<Dataset>> {
+    return this.http.get('/datasets', { query: { ...filters, limit: PAGE_SIZE, cursor }, signal });
   }
 
   getDataset(id: number, signal?: AbortSignal): Promise<Dataset> {
@@ -162,6 +164,11 @@ export class GovernanceApi {
 
   createDataset(body: DatasetCreate): Promise<Dataset> {
     return this.http.post('/datasets', body);
+  }
+
+  /** Changes the datasheet; `expected_revision` makes a write over someone else's change a 409 `stale_revision`. */
+  updateDataset(id: number, body: DatasetUpdate): Promise<Dataset> {
+    return this.http.patch(`/datasets/${id}`, body);
   }
 
   listDatasetVersions(id: number, signal?: AbortSignal): Promise<Page<DatasetVersion>> {
@@ -286,6 +293,14 @@ export class GovernanceApi {
 
   statementOfApplicability(signal?: AbortSignal): Promise<StatementOfApplicability> {
     return this.http.get('/frameworks/iso42001/statement-of-applicability', { signal });
+  }
+
+  /** The organisation's ISO/IEC 42001 statement of applicability as the file the API writes (CSV or JSON). */
+  statementOfApplicabilityFile(format: 'csv' | 'json'): Promise<Blob> {
+    return this.http.getBlob('/frameworks/iso42001/statement-of-applicability', {
+      query: { format },
+      headers: { Accept: format === 'csv' ? 'text/csv' : 'application/json' },
+    });
   }
 
   // -- post-market monitoring (Art. 72) and incidents (Art. 73) ---------------------------------

@@ -43,6 +43,9 @@ export type Team = Schemas['TeamOut'];
 /** A dataset's datasheet (Art. 10, Annex IV 2(d)), its versions, who depends on it, and the lineage of a model. */
 export type Dataset = Schemas['DatasetOut'];
 export type DatasetCreate = Schemas['DatasetCreate'];
+export type DatasetUpdate = Schemas['DatasetUpdate'];
+/** `GET /datasets` filters: `team` and `flagged` read their own index each (together they are a 422); `name` is exact. */
+export type DatasetQuery = Omit<NonNullable<operations['list_datasets_api_v1_datasets_get']['parameters']['query']>, 'limit' | 'cursor'>;
 export type DatasetVersion = Schemas['DatasetVersionOut'];
 export type DatasetVersionCreate = Schemas['DatasetVersionCreate'];
 export type DatasetImpact = Schemas['ImpactOut'];
@@ -51,6 +54,8 @@ export type DatasetFlagOutcome = Schemas['FlagOut'];
 export type Lineage = Schemas['LineageOut'];
 export type LineageNode = Schemas['LineageNodeOut'];
 export type VersionInputs = Schemas['VersionInputsIn'];
+/** A base model outside the registry (Art. 25, Annex XII): provider, name, version, GPAI or not, its documentation. */
+export type ExternalModelInput = Schemas['ExternalModelIn'];
 export type Model = Schemas['ModelOut'];
 export type ModelCreate = Schemas['ModelCreate'];
 export type ModelProfileUpdate = Schemas['ModelUpdate'];

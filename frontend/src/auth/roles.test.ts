@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeJwt } from '../test/helpers';
 import { decodeJwt } from './jwt';
-import { canDelete, canWrite, roleFromClaims, roleFromGroups, usernameFromClaims } from './roles';
+import { canChangeTeamRecord, canDelete, canWrite, roleFromClaims, roleFromGroups, usernameFromClaims } from './roles';
 
 describe('roles', () => {
   it.each([
@@ -25,5 +25,14 @@ describe('roles', () => {
   it('lets admins and model owners write, only admins delete, auditors neither', () => {
     expect([canWrite('admin'), canWrite('model_owner'), canWrite('auditor'), canWrite(null)]).toEqual([true, true, false, false]);
     expect([canDelete('admin'), canDelete('model_owner'), canDelete('auditor')]).toEqual([true, false, false]);
+  });
+
+  it('lets admins change any team\'s record, model owners only their own teams\', auditors none', () => {
+    expect(canChangeTeamRecord('admin', [], 'payments-ml')).toBe(true);
+    expect(canChangeTeamRecord('admin', [], null)).toBe(true);
+    expect(canChangeTeamRecord('model_owner', ['payments-ml'], 'payments-ml')).toBe(true);
+    expect(canChangeTeamRecord('model_owner', ['payments-ml'], 'hr-ml')).toBe(false);
+    expect(canChangeTeamRecord('model_owner', ['payments-ml'], null)).toBe(false);
+    expect(canChangeTeamRecord('auditor', ['payments-ml'], 'payments-ml')).toBe(false);
   });
 });

@@ -44,6 +44,11 @@ export function canWrite(role: Role | null): boolean {
   return role === 'admin' || role === 'model_owner';
 }
 
+/** May change a record a team owns (a dataset): admins any, model owners only their teams'. */
+export function canChangeTeamRecord(role: Role | null, teams: readonly string[], owner: string | null | undefined): boolean {
+  return role === 'admin' || (role === 'model_owner' && !!owner && teams.includes(owner));
+}
+
 /** May delete models. */
 export function canDelete(role: Role | null): boolean {
   return role === 'admin';

@@ -18,15 +18,3 @@ export function auditCsv(records: AuditRecord[], names: Record<number, string>):
   );
   return [COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }
-
-/** Hands a file to the browser's downloads. */
-export function download(name: string, content: Blob): void {
-  const url = URL.createObjectURL(content);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

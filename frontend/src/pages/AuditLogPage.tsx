@@ -15,7 +15,8 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
 import { useModelNames } from '../hooks/useNames';
 import { usePagedList } from '../hooks/usePagedList';
-import { auditCsv, download } from '../lib/auditExport';
+import { auditCsv } from '../lib/auditExport';
+import { download } from '../lib/download';
 import { errorMessage, formatDateTime, humanizeAction } from '../lib/format';
 import { NARROW } from '../lib/layout';
 

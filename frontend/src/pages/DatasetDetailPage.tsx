@@ -5,7 +5,9 @@ import { Link, useParams } from 'react-router';
 import { useApi } from '../api/ApiContext';
 import type { Dataset } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { canChangeTeamRecord } from '../auth/roles';
 import { StatusBadge } from '../components/Badges';
+import { EditDatasetModal } from '../components/datasets/EditDatasetModal';
 import { useDocumentTitle } from '../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
@@ -30,6 +32,7 @@ export default function DatasetDetailPage() {
   const versions = useAsync((signal) => api.listDatasetVersions(datasetId, signal), [api, datasetId]);
   const impact = useAsync((signal) => api.datasetImpact(datasetId, signal), [api, datasetId]);
   useDocumentTitle(dataset.data ? `Dataset ${dataset.data.name}` : 'Dataset');
+  const [editing, setEditing] = useState(false);
   const [flagging, setFlagging] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -42,7 +45,18 @@ export default function DatasetDetailPage() {
   if (dataset.loading && !dataset.data) return <LoadingState />;
   if (dataset.error || !dataset.data) return <ErrorState error={dataset.error} onRetry={dataset.reload} title="Could not load the dataset" />;
   const data: Dataset = dataset.data;
-  const mayChange = role === 'admin' || (role === 'model_owner' && !!data.team && (session?.teams ?? []).includes(data.team));
+  const mayChange = canChangeTeamRecord(role, session?.teams ?? [], data.team);
+
+  async function reloadDataset(): Promise<Dataset | undefined> {
+    try {
+      const latest = await api.getDataset(datasetId);
+      dataset.setData(latest);
+      return latest;
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Could not reload the dataset', message: problemFromError(error, []).general });
+      return undefined;
+    }
+  }
 
   async function flag(event: FormEvent) {
     event.preventDefault();
@@ -103,9 +117,12 @@ export default function DatasetDetailPage() {
           </Group>
         </div>
         {mayChange && (
-          <Button color={data.flagged ? 'gray' : 'red'} variant="light" onClick={() => setFlagging(true)}>
-            {data.flagged ? 'Clear flag' : 'Flag dataset'}
-          </Button>
+          <Group gap="sm">
+            <Button variant="default" onClick={() => setEditing(true)}>Edit datasheet</Button>
+            <Button color={data.flagged ? 'gray' : 'red'} variant="light" onClick={() => setFlagging(true)}>
+              {data.flagged ? 'Clear flag' : 'Flag dataset'}
+            </Button>
+          </Group>
         )}
       </Group>
       {data.flag && (
@@ -184,6 +201,19 @@ export default function DatasetDetailPage() {
         )}
         {impact.data?.truncated && <Text size="sm" c="dimmed" mt="xs">Only {impact.data.depth_limit} levels are followed: more models may depend on it.</Text>}
       </Card>
+      {mayChange && (
+        <EditDatasetModal
+          dataset={data}
+          opened={editing}
+          onClose={() => setEditing(false)}
+          onReload={reloadDataset}
+          onSaved={(saved) => {
+            setEditing(false);
+            dataset.setData(saved);
+            notifications.show({ color: 'green', title: 'Datasheet saved', message: `${saved.name} is at revision ${saved.revision}.` });
+          }}
+        />
+      )}
       <Modal opened={flagging} onClose={() => setFlagging(false)} title={data.flagged ? 'Clear the flag' : 'Flag this dataset'}>
         <form onSubmit={flag} noValidate aria-label={data.flagged ? 'Clear flag' : 'Flag dataset'}>
           <Stack gap="sm">

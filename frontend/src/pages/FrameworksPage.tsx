@@ -1,4 +1,5 @@
-import { Alert, Badge, Card, Group, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useApi } from '../api/ApiContext';
@@ -7,6 +8,8 @@ import { PageHeader } from '../components/PageHeader';
 import { ScrollRegion } from '../components/ScrollRegion';
 import { ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
+import { download } from '../lib/download';
+import { errorMessage } from '../lib/format';
 
 const FRAMEWORKS: { value: FrameworkId; label: string }[] = [
   { value: 'eu-ai-act', label: 'EU AI Act' },
@@ -103,6 +106,38 @@ function Applicability() {
   );
 }
 
+/** The statement of applicability as the API writes it, saved as a dated file (the API wants the bearer token: no plain link). */
+function ApplicabilityDownloads() {
+  const api = useApi();
+  const [busy, setBusy] = useState<'csv' | 'json' | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  async function save(format: 'csv' | 'json') {
+    setBusy(format);
+    setProblem(null);
+    try {
+      const file = await api.statementOfApplicabilityFile(format);
+      download(`iso42001-statement-of-applicability-${new Date().toISOString().slice(0, 10)}.${format}`, file);
+    } catch (error) {
+      setProblem(`Could not download the statement of applicability: ${errorMessage(error)}`);
+    } finally {
+      setBusy(null);
+    }
+  }
+  return (
+    <Stack gap="xs" align="flex-end">
+      <Group gap="xs">
+        {(['csv', 'json'] as const).map((format) => (
+          <Button key={format} variant="light" size="sm" leftSection={<IconDownload size={16} />} loading={busy === format}
+            disabled={busy !== null && busy !== format} onClick={() => void save(format)}>
+            Download {format.toUpperCase()}
+          </Button>
+        ))}
+      </Group>
+      {problem && <Alert color="red" variant="light" role="alert">{problem}</Alert>}
+    </Stack>
+  );
+}
+
 /** Coverage of a model per framework (EU AI Act, ISO/IEC 42001, NIST AI RMF), and the ISO/IEC 42001 statement of applicability. */
 export default function FrameworksPage() {
   const api = useApi();
@@ -139,7 +174,13 @@ export default function FrameworksPage() {
         )}
       </Card>
       <Card component="section" aria-label="Statement of applicability">
-        <Title order={2} fz="md" mb="sm">ISO/IEC 42001 statement of applicability</Title>
+        <Group justify="space-between" align="flex-start" mb="sm" gap="sm">
+          <div>
+            <Title order={2} fz="md">ISO/IEC 42001 statement of applicability</Title>
+            <Text size="sm" c="dimmed">Organisation-wide: every Annex A control, whether it applies and why. Download it for the auditor as a spreadsheet (CSV) or as JSON.</Text>
+          </div>
+          <ApplicabilityDownloads />
+        </Group>
         <Applicability />
       </Card>
     </Stack>

@@ -1,11 +1,11 @@
 import { Anchor, Button, Card, Collapse, Group, Paper, Select, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
-import { useDebouncedValue, useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconAdjustmentsHorizontal, IconPlus, IconSearch, IconSortAscendingLetters, IconSortDescendingLetters } from '@tabler/icons-react';
-import { useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useMemo } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { useApi } from '../api/ApiContext';
-import { STATUSES, type DashboardStats, type Model, type ModelQuery, type Team } from '../api/types';
+import { STATUSES, type DashboardStats, type Model, type ModelQuery } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { RiskBadge, StatusBadge } from '../components/Badges';
 import { LoadMore } from '../components/LoadMore';
@@ -14,6 +14,8 @@ import { RISK_OPTIONS, RegisterModelModal } from '../components/models/RegisterM
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { useAsync } from '../hooks/useAsync';
 import { usePagedList } from '../hooks/usePagedList';
+import { useTeamOptions } from '../hooks/useTeamOptions';
+import { useDebouncedParam, useUrlFilters } from '../hooks/useUrlFilters';
 import { STATUS_LABELS, formatRelative } from '../lib/format';
 import { NARROW } from '../lib/layout';
 import { totalFromCounters } from '../lib/totals';
@@ -22,49 +24,13 @@ import { totalFromCounters } from '../lib/totals';
 const STATUS_OPTIONS = STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] }));
 const FILTER_KEYS = ['q', 'team', 'risk_level', 'compliance_status', 'owner', 'domain', 'order'] as const;
 
-/** A text filter that edits locally and reaches the URL after a short pause. */
-function useDebouncedParam(params: URLSearchParams, setParam: (key: string, value: string) => void, key: string) {
-  const urlValue = params.get(key) ?? '';
-  const [value, setValue] = useState(urlValue);
-  const [debounced] = useDebouncedValue(value, 300);
-  useEffect(() => setValue(urlValue), [urlValue]);
-  useEffect(() => {
-    if (debounced !== urlValue) setParam(key, debounced);
-    // Only the settled input drives the URL; URL changes flow back through the effect above.
-  }, [debounced]);
-  return [value, setValue] as const;
-}
-
 export default function ModelsPage() {
   const api = useApi();
-  const { canWrite, session } = useAuth();
-  const [teams, setTeams] = useState<Team[]>([]);
-  useEffect(() => {
-    const controller = new AbortController();
-    api.listTeams(controller.signal).then((page) => setTeams(page.items)).catch(() => setTeams([]));
-    return () => controller.abort();
-  }, [api]);
-  // The user's own teams first ("My teams"), then the others
-  const mine = new Set(session?.teams ?? []);
-  const teamOptions = [
-    { group: 'My teams', items: teams.filter((t) => mine.has(t.slug)).map((t) => ({ value: t.slug, label: t.display_name })) },
-    { group: 'Other teams', items: teams.filter((t) => !mine.has(t.slug)).map((t) => ({ value: t.slug, label: t.display_name })) },
-  ].filter((group) => group.items.length > 0);
+  const { canWrite } = useAuth();
+  const teamOptions = useTeamOptions();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const { params, setParam, clear } = useUrlFilters();
   const [registerOpened, register] = useDisclosure(false);
-
-  const setParam = (key: string, value: string) => {
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
-  };
 
   const [q, setQ] = useDebouncedParam(params, setParam, 'q');
   const [owner, setOwner] = useDebouncedParam(params, setParam, 'owner');
@@ -90,7 +56,7 @@ export default function ModelsPage() {
     setQ('');
     setOwner('');
     setDomain('');
-    setParams(new URLSearchParams(), { replace: true });
+    clear();
   };
 
   return (

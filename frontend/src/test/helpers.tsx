@@ -7,7 +7,7 @@ import { vi } from 'vitest';
 import { ApiProvider } from '../api/ApiContext';
 import { ApiClient } from '../api/client';
 import { GovernanceApi } from '../api/endpoints';
-import type { Model } from '../api/types';
+import type { Dataset, Model } from '../api/types';
 import { AuthProvider, type AuthServices } from '../auth/AuthContext';
 import type { Role } from '../auth/roles';
 import { SessionManager } from '../auth/session';
@@ -23,10 +23,15 @@ export function makeJwt(claims: Record<string, unknown>): string {
   return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.sig`;
 }
 
-export function tokensFor(role: Role | null, username = `demo-${role ?? 'nobody'}`, expiresAt = Date.now() + 3_600_000): Tokens {
+export function tokensFor(
+  role: Role | null,
+  username = `demo-${role ?? 'nobody'}`,
+  expiresAt = Date.now() + 3_600_000,
+  teams: readonly string[] = [],
+): Tokens {
   const idToken = makeJwt({
     'cognito:username': username,
-    'cognito:groups': role ? [role] : [],
+    'cognito:groups': [...(role ? [role] : []), ...teams.map((team) => `team-${team}`)],
     exp: Math.floor(expiresAt / 1000),
     token_use: 'id',
   });
@@ -116,24 +121,53 @@ export function sampleModel(overrides: Partial<Model> = {}): Model {
   };
 }
 
+export function sampleDataset(overrides: Partial<Dataset> = {}): Dataset {
+  return {
+    id: 4,
+    name: 'card-transactions-2025',
+    team: 'payments-ml',
+    description: 'Card transactions with fraud labels.',
+    source: 'Core banking ledger export, pseudonymised',
+    licence: 'internal',
+    collection_period: '2025-01 to 2025-12',
+    geographic_scope: 'EU',
+    demographic_scope: null,
+    labelling_procedure: 'Chargebacks confirmed by analysts',
+    personal_data: true,
+    special_categories: false,
+    known_limitations: null,
+    bias_examination: { examined: 'Approval rates by age band', outcome: 'No band differs by more than 2 points' },
+    flagged: false,
+    flag: null,
+    revision: 2,
+    created_at: '2026-11-20T10:00:00+00:00',
+    created_by: 'demo-owner',
+    updated_at: '2026-11-24T10:00:00+00:00',
+    updated_by: 'demo-owner',
+    ...overrides,
+  };
+}
+
 export interface Harness extends RenderResult {
   requests: RecordedRequest[];
   manager: SessionManager;
 }
 
-/** Renders `ui` at `path` (matched by `pattern`) signed in as `role`, with the API answered by `routes`. */
+/** Renders `ui` at `path` (matched by `pattern`) signed in as `role` in `teams`, with the API answered by `routes`. */
 export function renderPage(
   ui: ReactElement,
-  { role = 'admin', routes = {}, path = '/', pattern = '*' }: {
+  { role = 'admin', teams = [], routes = {}, path = '/', pattern = '*' }: {
     role?: Role | null;
+    teams?: readonly string[];
     routes?: RouteTable;
     path?: string;
     pattern?: string;
   } = {},
 ): Harness {
-  const refresher = { refresh: vi.fn(async () => tokensFor(role)) };
+  const tokens = () => tokensFor(role, undefined, undefined, teams);
+  const refresher = { refresh: vi.fn(async () => tokens()) };
   const manager = new SessionManager(refresher, window.sessionStorage);
-  manager.setTokens(tokensFor(role));
+  manager.setTokens(tokens());
   const services: AuthServices = { manager, password: null, hosted: null };
   const { fetch, requests } = fakeFetch(routes);
   const api = new GovernanceApi(new ApiClient('/api/v1', manager, fetch));

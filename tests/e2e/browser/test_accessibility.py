@@ -62,6 +62,19 @@ def _fraud_detector(page: Page) -> None:
     expect(page.get_by_role("heading", level=1, name="fraud-detector")).to_be_visible()
 
 
+def _scan_external_base_model(page: Page, scan: Scan) -> None:
+    """The register-version dialog with an external base model chosen and refused (its fields and their errors)."""
+    page.get_by_role("button", name="Register version", exact=True).first.click()
+    dialog = page.get_by_role("dialog", name="Register version")
+    dialog.get_by_role("radio", name="An external model").check()
+    dialog.get_by_role("textbox", name="Documentation URL").fill("docs.example")
+    dialog.get_by_role("button", name="Register version").click()
+    expect(dialog.get_by_text("Provider is required")).to_be_visible()
+    scan("model Versions: dialog Register version, external base model refused")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+
 @pytest.mark.parametrize("role", ["admin", "model_owner", "auditor"])
 def test_every_page_and_dialog_passes_axe(role: str, page: Page, sign_in: Callable[[str], None]) -> None:
     scan = Scan(page)
@@ -73,12 +86,16 @@ def test_every_page_and_dialog_passes_axe(role: str, page: Page, sign_in: Callab
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         scan(path)
-    # a dataset's page (the demo's card transactions: datasheet, versions, the models on it), and its flag dialog
+    # the datasets' register dialog; a dataset's page (the demo's card transactions: datasheet, versions, the models
+    # on it), its datasheet editor and its flag dialog
     page.goto("/datasets")
+    if role != "auditor":
+        scan.dialog("Register dataset", "Register dataset", "/datasets")
     page.get_by_role("link", name="card-transactions-2025", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="card-transactions-2025")).to_be_visible()
     scan("dataset")
     if role != "auditor":
+        scan.dialog("Edit datasheet", "Edit datasheet", "dataset")
         scan.dialog("Flag dataset", "Flag this dataset", "dataset")
     page.goto("/models")
     if role != "auditor":
@@ -89,6 +106,8 @@ def test_every_page_and_dialog_passes_axe(role: str, page: Page, sign_in: Callab
         scan(f"model {tab}")
         if role != "auditor" and tab in TAB_DIALOGS:
             scan.dialog(*TAB_DIALOGS[tab], where=f"model {tab}")
+        if role != "auditor" and tab == "Versions":
+            _scan_external_base_model(page, scan)
     if role != "auditor":
         open_tab(page, "Overview")
         for opener, name in MODEL_DIALOGS.items():

@@ -14,6 +14,7 @@ import {
 } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
 import { formatDateTime } from '../../lib/format';
+import { download } from '../../lib/download';
 import { isStale, problemFromError } from '../../lib/formErrors';
 import { RiskBadge } from '../Badges';
 import { ErrorState, LoadingState } from '../States';
@@ -264,15 +265,6 @@ function QuestionnaireForm({
   );
 }
 
-function download(name: string, data: unknown) {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
-}
-
 /** The EU AI Act questionnaire for one model: the recorded verdict, the form, and the EU database record. */
 export function ClassificationPanel({
   model,
@@ -295,7 +287,8 @@ export function ClassificationPanel({
     setDownloading(true);
     setDownloadError(null);
     try {
-      download(`eu-database-record-${model.name}.json`, await api.euDatabaseRecord(model.id));
+      const record = await api.euDatabaseRecord(model.id);
+      download(`eu-database-record-${model.name}.json`, new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
     } catch (error) {
       setDownloadError(error instanceof ApiError ? error.message : String(error));
     } finally {
