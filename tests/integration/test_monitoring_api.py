@@ -274,3 +274,23 @@ def test_the_sweep_marks_a_review_due_then_overdue_and_each_mark_is_announced_on
     assert announced_overdue[0]["detail"]["reason"].startswith("Periodic review overdue since ")
     schedule = api.get(f"/api/v1/models/{model['id']}/reviews").body["schedule"]
     assert schedule["state"] == "overdue" and schedule["marked_at"] is not None
+
+
+def test_a_deleted_model_has_no_open_finding_and_falls_due_for_no_review(api: Api, model: dict[str, Any]) -> None:
+    from govhub.sweeps import review_sweep
+
+    # Given a model whose review falls due within the week's notice and whose accuracy is out of bounds
+    make_reviewable(api, model["id"])
+    assert api.call("PUT", plan_path(model["id"]), plan_body(review_cadence_days=3), role="model_owner").status == 200
+    opened = _observe(api, model["id"], [("accuracy", 0.5, datetime.now(UTC))], role="model_owner")
+    assert [f["metric"] for f in opened.body["opened"]] == ["accuracy"]
+    assert [r["model_id"] for r in api.get("/api/v1/monitoring/reviews-due").body["items"]] == [model["id"]]
+
+    # When the model is deleted
+    deleted = api.call("DELETE", f"/api/v1/models/{model['id']}", role="admin", query="reason=Replaced")
+    assert deleted.status == 204, deleted.body
+
+    # Then the needs-attention lists no longer show it, and the daily sweep reads nothing of it
+    assert api.get("/api/v1/monitoring/findings").body["items"] == []
+    assert api.get("/api/v1/monitoring/reviews-due").body["items"] == []
+    assert review_sweep(datetime.now(UTC) + timedelta(days=30))["reviews_read"] == 0

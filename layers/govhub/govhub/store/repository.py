@@ -53,7 +53,6 @@ from govhub.store.items import (
     SequenceItem,
     SignoffMap,
     TombstoneItem,
-    UsedByItem,
     VersionItem,
 )
 
@@ -163,6 +162,9 @@ class StatsRepository:
         changes = [getattr(CounterItem, name).add(value) for name, value in delta.items() if value]
         if changes:
             transaction.update(CounterItem(keys.STATS_PK, keys.COUNTERS_SK), actions=changes)
+
+
+_KEPT_AFTER_DELETE = (keys.TOMBSTONE, keys.APPROVAL)
 
 
 class ModelRepository:
@@ -382,8 +384,8 @@ class ModelRepository:
     def _delete_children(self, model_id: int) -> None:
         """After the delete's commit (a model's versions and their edges can be far more than a transaction's 100 items):
         each version's partition (the item, its metrics, edges of its own model's later versions), the edges its declared
-        inputs put under datasets and base versions, the tag guards, and edges left under the model by deleted models.
-        Until they are gone, reads skip them: the model they name does not exist."""
+        inputs put under datasets and base versions, and the rest of the model's partition but its tombstones and sealed
+        approvals. Until they are gone, reads skip them: the model they name does not exist."""
         removed: set[tuple[str, str]] = set()
 
         def remove(item: Any) -> None:
@@ -397,10 +399,12 @@ class ModelRepository:
                     remove(child)
                 for edge in lineage.edge_items(VersionRepository._to_domain(version)):
                     remove(edge)
-            for guard in GuardItem.query(keys.model_pk(model_id), GuardItem.sk.startswith(keys.VERSION_TAG_GUARD)):
-                remove(guard)
-            for edge in UsedByItem.query(keys.model_pk(model_id), UsedByItem.sk.startswith(keys.USED_BY)):
-                remove(edge)
+            # the rest of the model's partition (tag guards, edges left by deleted models, the monitoring plan and review
+            # schedule, findings, reviews, attestations, evidence items): a deleted model falls due for nothing and has
+            # nothing open. Its tombstones and sealed approvals stay; its audit trail keeps every change, evidence hashes too.
+            for leftover in GuardItem.query(keys.model_pk(model_id)):
+                if not leftover.sk.startswith(_KEPT_AFTER_DELETE):
+                    remove(leftover)
 
     # -- mapping -----------------------------------------------------------------------------
     @staticmethod
