@@ -120,7 +120,14 @@ def test_an_unknown_input_is_refused_and_nothing_is_written(api: Api) -> None:
     model = _model(api, "fraud-scorer")
     answer = _version(api, model["id"], "v1", {"datasets": [{"dataset": "nowhere", "version_tag": "1", "role": "training"}]})
     assert answer.status == 422 and "POST /api/v1/datasets" in answer.body["error"]["message"]
+    assert answer.body["error"]["details"] == [{"field": "inputs.datasets[0]", "message": "no dataset named 'nowhere'"}]
     assert api.get(f"/api/v1/models/{model['id']}/versions", role="auditor").body["items"] == []
+    # the field's own message says what is missing, for a form to show beside the field
+    api.post("/api/v1/datasets", {"name": "cards", "source": "Ledger export"}, role="model_owner")
+    untagged = _version(api, model["id"], "v1", {"datasets": [{"dataset": "cards", "version_tag": "9", "role": "training"}]})
+    assert untagged.body["error"]["details"][0]["message"] == "dataset 'cards' has no version tagged '9'"
+    no_base = _version(api, model["id"], "v1", {"base_model": {"model": "fraud-scorer", "version_tag": "v9"}})
+    assert no_base.body["error"]["details"] == [{"field": "inputs.base_model", "message": "model 'fraud-scorer' has no version tagged 'v9'"}]
     both = _version(api, model["id"], "v1", {"base_model": {"version_id": 5, "external": {"provider": "x", "name": "y"}}})
     assert both.status == 422
 

@@ -110,7 +110,7 @@ describe('RegisterVersionModal', () => {
       routes: {
         'POST /versions': json(422, {
           error: { code: 'validation_error', message: "Model 'fraud-base' has no version tagged 'v9'.",
-            details: [{ field: 'inputs.base_model', message: 'unknown model version' }] },
+            details: [{ field: 'inputs.base_model', message: "model 'fraud-base' has no version tagged 'v9'" }] },
         }),
       },
     });
@@ -121,7 +121,7 @@ describe('RegisterVersionModal', () => {
     expect(await within(dialog).findByText('Name the registered version as MODEL@TAG')).toBeInTheDocument();
     await userEvent.type(within(dialog).getByRole('textbox', { name: /^Registered version/ }), 'fraud-base@v9');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Register version' }));
-    expect(await within(dialog).findByText('unknown model version')).toBeInTheDocument();
+    expect(await within(dialog).findByText("model 'fraud-base' has no version tagged 'v9'")).toBeInTheDocument();
     expect((requests.find((r) => r.method === 'POST')?.body as { inputs: unknown }).inputs).toEqual({
       datasets: [],
       base_model: { model: 'fraud-base', version_tag: 'v9' },

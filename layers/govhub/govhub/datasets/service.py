@@ -232,7 +232,7 @@ class DatasetService:
             version = self._versions.get(entry["dataset_version_id"])
             if version is None:
                 raise ValidationFailedError(f"Dataset version {entry['dataset_version_id']} does not exist: {how}.",
-                                            [{"field": field, "message": "unknown dataset version"}])
+                                            [{"field": field, "message": f"no dataset version {entry['dataset_version_id']}"}])
         else:
             name, tag = entry["dataset"], entry["version_tag"]
             dataset_id = self._datasets.id_for_name(name)
@@ -240,7 +240,8 @@ class DatasetService:
             version = self._versions.get(found) if found is not None else None
             if version is None:
                 raise ValidationFailedError(f"Dataset '{name}' has no version tagged '{tag}': {how}.",
-                                            [{"field": field, "message": "unknown dataset version"}])
+                                            [{"field": field, "message": f"dataset '{name}' has no version tagged '{tag}'"
+                                              if dataset_id is not None else f"no dataset named '{name}'"}])
         dataset = self.get(version.dataset_id)
         return version, dataset
 
@@ -253,7 +254,7 @@ class DatasetService:
             version = self._lineage.version(raw["version_id"])
             if version is None:
                 raise ValidationFailedError(f"Model version {raw['version_id']} does not exist.",
-                                            [{"field": "inputs.base_model.version_id", "message": "unknown version"}])
+                                            [{"field": "inputs.base_model.version_id", "message": f"no model version {raw['version_id']}"}])
             model = self._lineage.model(version.model_id)
         else:
             model = self._registry.find_model_by_name(raw["model"])
@@ -261,7 +262,8 @@ class DatasetService:
             version = self._lineage.version(version_id) if version_id is not None else None
             if version is None:
                 raise ValidationFailedError(f"Model '{raw['model']}' has no version tagged '{raw['version_tag']}'.",
-                                            [{"field": "inputs.base_model", "message": "unknown model version"}])
+                                            [{"field": "inputs.base_model", "message": f"model '{raw['model']}' has no version tagged "
+                                              f"'{raw['version_tag']}'" if model else f"no model named '{raw['model']}'"}])
         return BaseModel(model_id=version.model_id, version_id=version.id, model_name=model.name if model else None,
                          version_tag=version.version_tag)
 
