@@ -1409,7 +1409,7 @@ export interface components {
         AsOfOut: {
             /**
              * Approved
-             * @description The approval in force: version_id, version_tag, by, role, time, reason, and snapshot_sha256, the hash of the sealed snapshot of what was approved (GET /models/{id}/approvals lists each sealed snapshot).
+             * @description The approval in force: version_id, version_tag, by, role, time, reason, signoffs (each approver's by, role, at, reason when the policy asked for several), and snapshot_sha256, the hash of the sealed snapshot of what was approved (GET /models/{id}/approvals lists each sealed snapshot).
              */
             approved: {
                 [key: string]: unknown;

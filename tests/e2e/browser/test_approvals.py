@@ -122,3 +122,4 @@ def test_two_sign_offs_seal_the_approval_and_lowering_the_risk_reopens_it(
     answer = page.get_by_text(re.compile(r"^Approved version v1\.0\.0 by demo-reviewer"))
     expect(answer).to_be_visible()
     expect(page.get_by_text(sealed["snapshot_sha256"], exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Signed off by demo-admin .*, demo-reviewer"))).to_be_visible()

@@ -174,7 +174,8 @@ def realistic_history() -> History:
         7,
         "status_change",
         {"compliance_status": ("under_review", "approved"), "approved_version_id": (None, 31),
-         "approval": (None, {"snapshot_sha256": APPROVAL_SNAPSHOT, "required_signoffs": 1})},
+         "approval": (None, {"snapshot_sha256": APPROVAL_SNAPSHOT, "required_signoffs": 1, "signoffs": [
+             {"by": "demo-admin", "role": "admin", "at": "2025-01-07T09:00:00+00:00", "reason": "Bias audit passed", "version_id": 31}]})},
         actor=ADMIN,
         reason="Bias audit passed",
     )

@@ -96,6 +96,7 @@ def test_once_approved_it_names_the_version_and_the_approver(history: History) -
         "time": history.records[6]["time"],
         "reason": "Bias audit passed",
         "snapshot_sha256": APPROVAL_SNAPSHOT,
+        "signoffs": [{"by": "demo-admin", "role": "admin", "at": "2025-01-07T09:00:00+00:00", "reason": "Bias audit passed"}],
     }
 
 

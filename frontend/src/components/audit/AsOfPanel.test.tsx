@@ -18,6 +18,10 @@ const approvedThen = {
   approved: {
     version_id: 31, version_tag: 'v1.0.0', by: 'ada.admin', role: 'admin', time: '2026-11-01T09:00:00+00:00',
     reason: 'Annex IV complete', snapshot_sha256: 'c'.repeat(64),
+    signoffs: [
+      { by: 'demo-admin', role: 'admin', at: '2026-11-01T08:00:00+00:00', reason: 'Risk file reviewed' },
+      { by: 'ada.admin', role: 'admin', at: '2026-11-01T09:00:00+00:00', reason: 'Annex IV complete' },
+    ],
   },
   monitoring_plan: {
     metrics: [{ metric: 'accuracy', min: 0.9, max: null }, { metric: 'drift_score', min: null, max: 0.2 }],
@@ -38,8 +42,9 @@ describe('AsOfPanel', () => {
 
     await ask('2026-11-02T10:00');
 
-    expect(await screen.findByText(/ada\.admin/)).toHaveTextContent('Approved version v1.0.0 by ada.admin (admin)');
+    expect(await screen.findByText(/^Approved version/)).toHaveTextContent('Approved version v1.0.0 by ada.admin (admin)');
     expect(screen.getByText('c'.repeat(64))).toBeInTheDocument();
+    expect(screen.getByText(/^Signed off by demo-admin .*, ada\.admin/)).toBeInTheDocument();
     expect(screen.getByText(/review every 90 days; last changed by mia.owner/)).toBeInTheDocument();
     expect(screen.getByRole('cell', { name: '≥ 0.9' })).toBeInTheDocument();
     expect(screen.getByRole('cell', { name: '≤ 0.2' })).toBeInTheDocument();

@@ -20,6 +20,11 @@ interface Bound {
   max?: number | null;
 }
 
+interface Signoff {
+  by?: string;
+  at?: string;
+}
+
 function boundText(bound: Bound): string {
   const parts = [bound.min !== null && bound.min !== undefined ? `≥ ${bound.min}` : '', bound.max !== null && bound.max !== undefined ? `≤ ${bound.max}` : ''];
   return parts.filter(Boolean).join(' and ') || 'recorded, no bound';
@@ -57,6 +62,7 @@ export function AsOfPanel({ modelId }: { modelId: number }) {
   const version = state?.latest_version as Loose;
   const plan = state?.monitoring_plan as Loose;
   const bounds = (plan?.metrics as Bound[] | undefined) ?? [];
+  const signoffs = (approved?.signoffs as Signoff[] | undefined) ?? [];
 
   return (
     <Paper p="lg">
@@ -106,6 +112,9 @@ export function AsOfPanel({ modelId }: { modelId: number }) {
                   Approved version <strong>{text(approved.version_tag)}</strong> by {text(approved.by)} ({text(approved.role)}) on{' '}
                   {formatDateTime(approved.time as string)}: {text(approved.reason)}
                 </Text>
+                {signoffs.length > 1 && (
+                  <Text size="sm">Signed off by {signoffs.map((signoff) => `${text(signoff.by)} (${formatDateTime(signoff.at)})`).join(', ')}</Text>
+                )}
                 <Text size="sm">
                   Sealed snapshot SHA-256: <Code>{text(approved.snapshot_sha256)}</Code>
                 </Text>

@@ -155,7 +155,8 @@ class AsOfOut(Schema):
     metrics: dict[str, Any] = Field(description="The latest version's metrics at that moment, by name.")
     last_change: dict[str, Any] | None = Field(description="sequence, time, actor, action, entity, entity_id, reason")
     approved: dict[str, Any] | None = Field(
-        description="The approval in force: version_id, version_tag, by, role, time, reason, and snapshot_sha256, the hash of "
+        description="The approval in force: version_id, version_tag, by, role, time, reason, signoffs (each approver's by, role, "
+                    "at, reason when the policy asked for several), and snapshot_sha256, the hash of "
                     "the sealed snapshot of what was approved (GET /models/{id}/approvals lists each sealed snapshot).")
     monitoring_plan: dict[str, Any] | None = Field(
         None, description="The post-market monitoring plan in force (Art. 72): metrics with bounds, review_cadence_days, "

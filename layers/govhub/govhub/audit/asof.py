@@ -29,7 +29,8 @@ def state_as_of(records: Iterable[Mapping[str, Any]], at: datetime) -> dict[str,
          "latest_version": {"id", "version_tag", "s3_path", "sha256"} | None,
          "metrics": {metric_name: value} of the latest version (the last value recorded per name),
          "last_change": {"sequence", "time", "actor", "action", "entity", "entity_id", "reason"},
-         "approved": {"version_id", "version_tag", "by", "role", "time", "reason", "snapshot_sha256"} | None,
+         "approved": {"version_id", "version_tag", "by", "role", "time", "reason", "snapshot_sha256",
+                      "signoffs": [{"by", "role", "at", "reason"}]} | None,
          "monitoring_plan": {"metrics", "review_cadence_days", "reviewers", "method_notes", "changed_at",
                              "changed_by", "reason"} | None,
          "deleted": bool}
@@ -173,6 +174,7 @@ class Replay:
             latest = self._latest_version()
             version_id = latest["id"] if latest else None
         version = self.versions.get(version_id)
+        approval = self.model.get("approval") or {}
         self.approved = {
             "version_id": version_id,
             "version_tag": version.get("version_tag") if version else None,
@@ -180,7 +182,8 @@ class Replay:
             "role": record["actor"].get("role"),
             "time": record["time"],
             "reason": record.get("reason"),
-            "snapshot_sha256": (self.model.get("approval") or {}).get("snapshot_sha256"),
+            "snapshot_sha256": approval.get("snapshot_sha256"),
+            "signoffs": [{name: signoff.get(name) for name in ("by", "role", "at", "reason")} for signoff in approval.get("signoffs") or []],
         }
 
     def _apply_version(self, version_id: Any, action: str, changes: Mapping[str, Mapping[str, Any]]) -> None:
