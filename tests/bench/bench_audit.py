@@ -30,10 +30,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tests.harness import free_port
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "govhub")]
+
+from tests.harness import free_port  # noqa: E402 (needs the path above: run as a script)
 
 REGION = "us-east-1"
 STACK = "bench-audit"

@@ -32,9 +32,11 @@ from typing import Any
 
 import requests
 
-from tests.harness import CHROMIUM, CHROMIUM_ARGS, start_stack
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT)]  # run as a script (python tests/bench/...), the project root is not on the path
+
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, start_stack  # noqa: E402 (needs the path above)
+
 DIST = ROOT / "frontend" / "dist"
 STATE_FILE = ROOT / ".local" / "stack.json"
 INITIAL_JS_TARGET_KB = 250.0
