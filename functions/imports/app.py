@@ -4,13 +4,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from govhub.api.imports import router
-from govhub.api.resolver import create_app
+from govhub.api.lazy import LazyApp
 from govhub.config import require
 
 logger = Logger(service="imports")
 require("imports", "table_name")  # at cold start: a function without a setting it needs fails here, naming it
-app = create_app({"/imports": router})
+app = LazyApp({"/imports": "govhub.api.imports:router"})  # the resolver and routes load with the first request
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -7,11 +7,13 @@ takes an approval back (reopened for review, sent back to draft) or retires it; 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govhub.domain.entities import AIModel
 from govhub.domain.lifecycle import ComplianceStatus
-from govhub.store.repository import ModelRepository, VersionRepository
+
+if TYPE_CHECKING:  # the functions make the repositories with their first event: pynamodb stays out of INIT
+    from govhub.store.repository import ModelRepository, VersionRepository
 
 STATUS_CHANGED = "Compliance Status Changed"
 
