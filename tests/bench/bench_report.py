@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-for path in (ROOT / "layers" / "govhub", ROOT / "functions" / "reports", ROOT / "tests" / "unit" / "reports"):
+for path in (ROOT, ROOT / "layers" / "govhub", ROOT / "functions" / "reports", ROOT / "tests" / "unit" / "reports"):
     if str(path) not in sys.path:
         sys.path.append(str(path))
 
