@@ -45,6 +45,7 @@ os.environ.update(
 
 VERSIONS, METRICS_PER_VERSION = 50, 20
 RUNS, WARMUPS = 30, 5
+TEAM = "payments-ml"
 RATIO_TARGET = 0.2
 
 
@@ -145,21 +146,25 @@ def _run(strict: bool) -> int:
     functions = load_functions(template)
     routes = [r for r in template.routes() if r.api == "HttpApi"]
 
-    def call(method: str, path: str, body: Any = None, user: str = "omar.owner", role: str = "model_owner") -> dict[str, Any]:
+    def call(method: str, path: str, body: Any = None, user: str = "omar.owner", role: str = "model_owner",
+             teams: str = TEAM) -> dict[str, Any]:
         route = next(r for r in routes if r.matches(method, path))
         event = http_event(method, path, headers={"content-type": "application/json"},
                            body=json.dumps(body).encode() if body is not None else None,
                            route_key=f"{route.method} {route.path}",
-                           authorizer={"lambda": {"username": user, "role": role}})
+                           authorizer={"lambda": {"username": user, "role": role, "teams": teams}})
         answer = functions[route.function].invoke(event)
         return {"status": int(answer["statusCode"]), "body": json.loads(answer.get("body") or "null")}
 
     started = time.perf_counter()
+    # models belong to a team: the owner registers into theirs
+    assert call("POST", "/api/v1/teams", {"slug": TEAM, "display_name": "Payments ML"}, user="ada.admin", role="admin", teams="")["status"] == 201
     model = call("POST", "/api/v1/models", {
         "name": "bench-fraud-detector", "owner": "Payments ML", "risk_level": "high",
         "intended_purpose": "Flag card transactions", "data_sources": "Card transactions 2024-2026",
         "oversight_plan": "Analysts review every flag",
     })["body"]
+    assert "id" in model, model
     _load_versions(model["id"])
     assert call("PATCH", f"/api/v1/models/{model['id']}/compliance-status", {"status": "under_review", "reason": "bench"})["status"] == 200
     print(f"Loaded 1 model, {VERSIONS} versions x {METRICS_PER_VERSION} metrics in {time.perf_counter() - started:.1f} s")
