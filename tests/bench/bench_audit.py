@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -96,8 +97,13 @@ class ChangeWriter:
         self.count += 1
 
     def model_life(self, model_id: int) -> None:
+        # Stamped now, as live changes are: records hours old would make every batch sign an hourly digest per model
+        # (DigestCadence.minutes), which is not the writer's steady work.
+        day = datetime.now(UTC).strftime("%Y-%m-%d")
+        hour = datetime.now(UTC).strftime("%H")
+
         def stamp(by: str, role: str, at: str, reason: str) -> dict[str, Any]:
-            return {"created_at": "2026-11-25T10:00:00+00:00", "created_by": "omar.owner", "updated_at": at,
+            return {"created_at": f"{day}T{hour}:00:00+00:00", "created_by": "omar.owner", "updated_at": at,
                     "updated_by": by, "updated_by_role": role, "change_reason": reason}
 
         name = f"bench-model-{model_id:04d}"
@@ -105,7 +111,7 @@ class ChangeWriter:
                  "name": name, "name_key": name, "owner": "Benchmark Team", "domain": "finance", "risk_level": "high",
                  "compliance_status": "draft", "description": "A model that exists to be audited " * 3,
                  "intended_purpose": "Benchmark the audit trail", "GSI1PK": "MODELS", "GSI1SK": name,
-                 **stamp("omar.owner", "model_owner", "2026-11-25T10:00:00+00:00", "Registered")}
+                 **stamp("omar.owner", "model_owner", f"{day}T{hour}:00:00+00:00", "Registered")}
         self.put(model)
         for v in range(5):
             version_id = model_id * 10 + v
@@ -113,19 +119,19 @@ class ChangeWriter:
                       "version_id": version_id, "version_tag": f"v1.{v}.0", "s3_path": f"s3://models/{name}/v1.{v}.0",
                       "sha256": f"{version_id:064x}", "revision": 1, "GSI1PK": f"MODEL#{model_id}#VERSIONS",
                       "GSI1SK": f"{version_id:012d}",
-                      **stamp("ci-bot", "model_owner", f"2026-11-25T10:{v + 1:02d}:00+00:00", f"Version v1.{v}.0 registered")})
+                      **stamp("ci-bot", "model_owner", f"{day}T{hour}:{v + 1:02d}:00+00:00", f"Version v1.{v}.0 registered")})
             for m, metric in enumerate(("accuracy", "f1")):
                 metric_id = version_id * 10 + m
                 self.put({"PK": f"VERSION#{version_id}", "SK": f"METRIC#{metric_id:012d}", "entity": "metric",
                           "model_id": model_id, "metric_id": metric_id, "version_id": version_id, "metric_name": metric,
                           "value": 0.9 + (metric_id % 97) / 1000, "GSI1PK": f"METRIC#{metric_id}", "GSI1SK": "METRIC#",
-                          **stamp("ci-bot", "model_owner", f"2026-11-25T10:{v + 1:02d}:30+00:00", "Evaluation recorded")})
+                          **stamp("ci-bot", "model_owner", f"{day}T{hour}:{v + 1:02d}:30+00:00", "Evaluation recorded")})
         for step, (field, value, reason) in enumerate((("compliance_status", "under_review", "Ready for review"),
                                                        ("risk_level", "limited", "Advisory only"),
                                                        ("description", "Re-described for the auditors", "Profile updated"),
                                                        ("compliance_status", "approved", "Reviewed"))):
             model = {**model, field: value, "revision": model["revision"] + 1,
-                     **stamp("ada.admin", "admin", f"2026-11-25T11:{step:02d}:00+00:00", reason)}
+                     **stamp("ada.admin", "admin", f"{day}T{hour}:{step + 10:02d}:00+00:00", reason)}
             self.put(model)
 
 
