@@ -13,7 +13,7 @@ const LIST = { listStyle: 'none', padding: 0, margin: 0 } as const;
 /** A deadline said in words; overdue ones also in a red badge (never colour alone). */
 export function DeadlineBadge({ overdue, text }: { overdue: boolean; text: string }) {
   return (
-    <Badge color={overdue ? 'red' : 'gray'} variant="light" size="sm" style={{ textTransform: 'none' }}>
+    <Badge color={overdue ? 'red' : 'gray'} variant="light" size="sm" style={{ textTransform: 'none', flexShrink: 0 }}>
       {text}
     </Badge>
   );

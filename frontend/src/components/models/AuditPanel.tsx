@@ -40,6 +40,7 @@ export function AuditPanel({ modelId, revision }: { modelId: number; revision: n
           </Button>
         </Group>
       </Group>
+      <AsOfPanel modelId={modelId} />
       <Paper p="lg">
         {list.loading ? (
           <LoadingState label="Loading audit trail…" />
@@ -63,7 +64,6 @@ export function AuditPanel({ modelId, revision }: { modelId: number; revision: n
           </>
         )}
       </Paper>
-      <AsOfPanel modelId={modelId} />
     </Stack>
   );
 }
