@@ -75,6 +75,11 @@ class Adjacency:
         self.items_read += len(found)
         return found
 
+    def versions_used(self, version_ids: Any) -> set[int]:
+        found = {v for v in version_ids if self.version_users.get(v)}
+        self.items_read += len(found)
+        return found
+
     def version_id_for_tag(self, model_id: int, tag: str) -> int | None:
         return 100 + model_id
 
@@ -101,7 +106,9 @@ def test_impact_within_the_limit_is_complete_and_reads_what_it_returns() -> None
     world.chain(3)
     impact = LineageService(world).impact(1)
     assert [e.model_name for e in impact.entries] == ["m1", "m2", "m3"] and impact.truncated is False
-    assert impact.items_read == 3  # one edge per user; the models are counted by the store's batch read
+    # one edge per user, and a marker per version something is built on (m1's, m2's); the models are counted by the
+    # store's batch read
+    assert impact.items_read == 5
 
 
 def test_a_flag_reopens_approved_models_whose_approved_version_depends_on_the_dataset() -> None:

@@ -43,6 +43,7 @@ class LineageReader(Protocol):
     def versions_of_model(self, model_id: int, limit: int) -> list[ModelVersion]: ...
     def users_of_dataset(self, dataset_id: int, limit: int) -> list[Any]: ...
     def users_of_version(self, version_id: int, limit: int) -> list[Any]: ...
+    def versions_used(self, version_ids: Any) -> set[int]: ...
     def version_id_for_tag(self, model_id: int, tag: str) -> int | None: ...
     def models(self, model_ids: Any) -> dict[int, AIModel]: ...
     def datasets(self, dataset_ids: Any) -> dict[int, Dataset]: ...
@@ -138,6 +139,7 @@ class LineageService:
         frontier = sorted(seen)
         for depth in range(2, DEPTH_LIMIT + 1):
             following: list[int] = []
+            frontier = sorted(self._reader.versions_used(frontier))  # only versions something was built on have users
             for version_id in frontier:
                 for use in self._reader.users_of_version(version_id, MAX_USES):
                     if use.version_id not in seen and len(found) < MAX_USES:
@@ -148,7 +150,7 @@ class LineageService:
             if not frontier:
                 break
         else:
-            truncated = truncated or any(self._reader.users_of_version(v, 1) for v in frontier)
+            truncated = truncated or any(self._reader.users_of_version(v, 1) for v in self._reader.versions_used(frontier))
         models = self._reader.models(use.model_id for use, _, _ in found)
         entries = []
         for use, depth, via in sorted(found, key=lambda f: (f[1], f[0].model_id, f[0].version_id)):

@@ -363,7 +363,8 @@ def incident_sort_key(aware_at: str, incident_id: int) -> str:
 # them is the audited fact). Upstream is read from the declaring version item; downstream from `USEDBY#` items:
 # under a dataset version, under its dataset (so a dataset's impact is one Query), under a base model's version and
 # under that version's model (so the models built on a model are one Query, which its delete reads), beside the
-# model's `DEPENDENTS` marker (the newest of them, the delete's condition).
+# model's `DEPENDENTS` marker (the newest of them, the delete's condition), and beside a base version's `DEPENDED` marker
+# (so an impact walk reads, 100 to a BatchGetItem, which versions have users before it queries their edges).
 DATASET = "DATASET#"
 DATASET_VERSION = "DSVERSION#"
 DATASET_NAME_GUARD = "DATASETNAME#"
@@ -372,6 +373,7 @@ DATASETS_LIST = "DATASETS"  # GSI1 partition of every dataset, by name
 DATASETS_FLAGGED = "DATASETS#FLAGGED"  # GSI3 partition (sparse): the flagged datasets, by name
 USED_BY = "USEDBY#"
 DEPENDENTS = "DEPENDENTS"
+DEPENDED = "DEPENDED"
 ENTITY_DATASET = "dataset"
 ENTITY_DATASET_VERSION = "dataset_version"
 

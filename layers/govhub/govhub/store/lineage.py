@@ -54,6 +54,8 @@ def add_edges(transaction: TransactWrite, version: ModelVersion) -> None:
     base = inputs.base_model
     if base is not None and base.version_id is not None:
         transaction.condition_check(VersionItem, keys.version_pk(base.version_id), keys.META, condition=VersionItem.pk.exists())
+        transaction.update(DependentsItem(keys.version_pk(base.version_id), keys.DEPENDED),
+                           actions=[DependentsItem.latest_version_id.set(version.id)])
         if _other_model(base.model_id, version):  # the base model is still there, and its delete learns of this version
             transaction.condition_check(ModelPointerItem, keys.model_pk(base.model_id), keys.META, condition=ModelPointerItem.pk.exists())
             transaction.update(DependentsItem(keys.model_pk(base.model_id), keys.DEPENDENTS),
@@ -163,6 +165,13 @@ class LineageRepository:
 
     def users_of_version(self, version_id: int, limit: int) -> list[Use]:
         return self._uses(keys.version_pk(version_id), limit)
+
+    def versions_used(self, version_ids: Iterable[int]) -> set[int]:
+        """Which of the versions are a base of another version: their `DEPENDED` markers, BatchGetItem 100 to a call."""
+        found = {int(item.pk.removeprefix(keys.VERSION))
+                 for item in DependentsItem.batch_get([(keys.version_pk(v), keys.DEPENDED) for v in sorted(set(version_ids))])}
+        self.items_read += len(found)
+        return found
 
     def _uses(self, partition: str, limit: int) -> list[Use]:
         uses = [
