@@ -5,6 +5,7 @@ admin stores another. What is the same for all of them is here; each capability 
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,11 +105,12 @@ class DocumentHistory(Generic[D]):
 
 
 # -- reading a document ------------------------------------------------------------------------
-class JsonDocument:
+class JsonDocument(ABC):
     """The stored form of a document: its JSON with sorted keys and no spaces, so equal documents are equal text."""
 
+    @abstractmethod
     def to_json(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The document as plain JSON (each kind of document says which of its fields it stores)."""
 
     def to_text(self) -> str:
         return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
